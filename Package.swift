@@ -1,0 +1,82 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "mentor-kiosk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mentor-kiosk", targets: ["mentor-kiosk"]),
+        .executable(name: "mentor-bench", targets: ["mentor-bench"]),
+        .library(name: "KioskCore", targets: ["KioskCore"]),
+        .library(name: "ProgramFiles", targets: ["ProgramFiles"]),
+        .library(name: "KioskStore", targets: ["KioskStore"]),
+        .library(name: "KioskSystem", targets: ["KioskSystem"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Floor 0: C shims for what Swift cannot import.
+        .target(name: "CKioskSystem"),
+        // Floor 1: pure domain rules.
+        .target(
+            name: "KioskCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSwift),
+        // Floor 2: edges.
+        .target(
+            name: "ProgramFiles",
+            dependencies: ["KioskCore", .product(name: "CSV", package: "CSV.swift")],
+            swiftSettings: strictSwift),
+        .target(
+            name: "KioskStore",
+            dependencies: ["KioskCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift),
+        .target(
+            name: "KioskSystem",
+            dependencies: ["KioskCore", "CKioskSystem", "TOMLKit"],
+            swiftSettings: strictSwift),
+        // Floor 4: executables, argument parsing and wiring only.
+        .executableTarget(
+            name: "mentor-kiosk",
+            dependencies: [
+                "KioskCore", "ProgramFiles", "KioskStore", "KioskSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift),
+        .executableTarget(
+            name: "mentor-bench",
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskSystem",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "KioskCoreTests",
+            dependencies: ["KioskCore"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "ProgramFilesTests",
+            dependencies: ["ProgramFiles", "KioskCore"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "KioskStoreTests",
+            dependencies: ["KioskStore", "KioskCore", "ProgramFiles", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "MentorKioskCLITests",
+            dependencies: ["mentor-kiosk", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Status of a participant at a session in an attendance export: the three arrival kinds,
+/// or why there is no arrival.
+public enum ReportStatus: String, Sendable, Codable, CaseIterable {
+    case onTime = "on_time"
+    case late
+    case manual
+    /// Expected, the session has ended, and they never checked in.
+    case absent
+    /// Expected, the session has not ended yet, and they have not checked in (yet).
+    case pending
+
+    init(_ status: AttendanceStatus) {
+        switch status {
+        case .onTime: self = .onTime
+        case .late: self = .late
+        case .manual: self = .manual
+        }
+    }
+}
+
+/// One row of the attendance export: one expected-or-actual attendance. The column set and
+/// order are a stable, documented schema (docs/exports.md); add columns only at the end.
+public struct AttendanceReportRow: Sendable, Equatable, Codable {
+    public var sessionID: String
+    public var sessionTitle: String
+    public var sessionKind: SessionKind
+    public var location: String
+    public var startsAt: Date
+    public var endsAt: Date
+    public var participantID: String
+    public var participantName: String
+    public var role: Role
+    public var groupID: String?
+    public var memberRole: MemberRole?
+    public var expected: Bool
+    public var status: ReportStatus
+    public var checkedInAt: Date?
+    public var checkedOutAt: Date?
+    public var checkOutKind: CheckOutKind?
+    public var durationSeconds: Int?
+    public var rating: Int?
+    public var clockTrusted: Bool?
+    public var kioskID: String?
+
+    public static let columns = [
+        "session_id", "session_title", "session_kind", "location", "starts_at", "ends_at",
+        "participant_id", "participant_name", "role", "group_id", "member_role", "expected",
+        "status", "checked_in_at", "checked_out_at", "check_out_kind", "duration_seconds",
+        "rating", "clock_trusted", "kiosk_id",
+    ]
+}
+
+/// Builds the attendance export from the directory and the derived attendances.
+public enum AttendanceReport {
+    /// - Parameters:
+    ///   - sessions: the sessions to report, already filtered by period and location.
+    ///   - groups: groups by id, for expected members.
+    ///   - participants: everyone who may appear, by id.
+    ///   - attendances: the attendances at `sessions`.
+    ///   - now: sessions not yet started are skipped; missing members of running sessions are `pending`.
+    public static func rows(
+        sessions: [Session], groups: [String: MentoringGroup], participants: [String: Participant],
+        attendances: [Attendance], now: Date
+    ) -> [AttendanceReportRow] {
+        let bySession = Dictionary(grouping: attendances, by: \.sessionID)
+        var rows: [AttendanceReportRow] = []
+        for session in sessions.sorted(by: { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) })
+        where session.startsAt <= now && session.status != .cancelled {
+            let group = session.groupID.flatMap { groups[$0] }
+            let memberRoles = Dictionary(
+                (group?.members ?? []).map { ($0.participantID, $0.role) }, uniquingKeysWith: { first, _ in first })
+            let attended = Dictionary(
+                (bySession[session.id] ?? []).map { ($0.participantID, $0) }, uniquingKeysWith: { first, _ in first })
+            let expectedIDs = group?.members.map(\.participantID) ?? []
+            let guestIDs = attended.keys.filter { memberRoles[$0] == nil }.sorted()
+            for participantID in expectedIDs + guestIDs {
+                guard let participant = participants[participantID] else { continue }
+                let attendance = attended[participantID]
+                let status: ReportStatus = attendance.map { ReportStatus($0.status) }
+                    ?? (session.endsAt <= now || session.status == .closed ? .absent : .pending)
+                rows.append(AttendanceReportRow(
+                    sessionID: session.id, sessionTitle: session.title, sessionKind: session.kind,
+                    location: session.location, startsAt: session.startsAt, endsAt: session.endsAt,
+                    participantID: participant.id, participantName: participant.name, role: participant.role,
+                    groupID: session.groupID, memberRole: memberRoles[participantID],
+                    expected: memberRoles[participantID] != nil, status: status,
+                    checkedInAt: attendance?.checkedInAt, checkedOutAt: attendance?.checkedOutAt,
+                    checkOutKind: attendance?.checkOutKind,
+                    durationSeconds: attendance?.duration.map { Int($0.rounded()) },
+                    rating: attendance?.rating, clockTrusted: attendance?.clockTrusted,
+                    kioskID: attendance?.kioskID))
+            }
+        }
+        return rows
+    }
+}

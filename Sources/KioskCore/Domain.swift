@@ -1,0 +1,173 @@
+import Foundation
+
+/// What a person does in the program; decides which kiosk actions they may take.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case mentee, mentor, facilitator, admin
+
+    /// Facilitators and admins may check others in by hand and undo check-ins.
+    public var maySupervise: Bool { self == .facilitator || self == .admin }
+}
+
+/// A person on the roster. Badges are kept elsewhere, and only as hashes.
+public struct Participant: Sendable, Equatable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var role: Role
+    public var isActive: Bool
+
+    public init(id: String, name: String, role: Role, isActive: Bool = true) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.isActive = isActive
+    }
+}
+
+/// The two shapes of mentoring relationship a program runs.
+public enum GroupKind: String, Sendable, Codable, CaseIterable {
+    /// One mentor and one mentee; their joint attendance is a verified pair meeting.
+    case pair
+    /// Several mentors and mentees meeting together.
+    case circle
+}
+
+/// A member's part in a group.
+public enum MemberRole: String, Sendable, Codable, CaseIterable {
+    case mentor, mentee, facilitator
+}
+
+/// A mentoring pair or circle: its members are the expected attendees of its sessions.
+public struct MentoringGroup: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var kind: GroupKind
+    public var members: [GroupMember]
+
+    public init(id: String, name: String, kind: GroupKind, members: [GroupMember]) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.members = members
+    }
+}
+
+/// One participant's membership of a group.
+public struct GroupMember: Sendable, Equatable, Hashable, Codable {
+    public var participantID: String
+    public var role: MemberRole
+
+    public init(participantID: String, role: MemberRole) {
+        self.participantID = participantID
+        self.role = role
+    }
+}
+
+/// The formats a program runs sessions in.
+public enum SessionKind: String, Sendable, Codable, CaseIterable {
+    case oneOnOne = "one_on_one"
+    case group
+    case workshop
+    case lunchAndLearn = "lunch_and_learn"
+    case feedbackCircle = "feedback_circle"
+    case networking
+    case other
+
+    /// Accepts the spellings people type in spreadsheets: `one-on-one`, `One on one`, `one_on_one`.
+    public init?(lenient text: String) {
+        let key = text.trimmingCharacters(in: .whitespaces).lowercased()
+            .replacingOccurrences(of: "-", with: "_")
+            .replacingOccurrences(of: " ", with: "_")
+        self.init(rawValue: key)
+    }
+}
+
+/// Whether a session still takes check-ins.
+public enum SessionStatus: String, Sendable, Codable, CaseIterable {
+    case scheduled
+    /// Closed early by a facilitator: no more check-ins, open attendances are checked out.
+    case closed
+    case cancelled
+}
+
+/// A scheduled meeting at one location that participants check in to.
+public struct Session: Sendable, Equatable, Hashable, Codable {
+    public var id: String
+    public var title: String
+    public var kind: SessionKind
+    public var location: String
+    public var startsAt: Date
+    public var endsAt: Date
+    public var groupID: String?
+    public var facilitatorID: String?
+    public var status: SessionStatus
+
+    public init(
+        id: String, title: String, kind: SessionKind, location: String,
+        startsAt: Date, endsAt: Date, groupID: String? = nil, facilitatorID: String? = nil,
+        status: SessionStatus = .scheduled
+    ) {
+        self.id = id
+        self.title = title
+        self.kind = kind
+        self.location = location
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.groupID = groupID
+        self.facilitatorID = facilitatorID
+        self.status = status
+    }
+}
+
+/// How a participant's arrival is classified.
+public enum AttendanceStatus: String, Sendable, Codable, CaseIterable {
+    case onTime = "on_time"
+    case late
+    /// Checked in by a facilitator (forgotten badge and the like).
+    case manual
+}
+
+/// How an attendance ended.
+public enum CheckOutKind: String, Sendable, Codable, CaseIterable {
+    /// The participant badged out.
+    case badge
+    /// Nobody badged out; the kiosk closed the attendance at the session's end.
+    case auto
+}
+
+/// One participant's presence at one session, derived from the event log.
+public struct Attendance: Sendable, Equatable, Codable {
+    public var participantID: String
+    public var sessionID: String
+    public var status: AttendanceStatus
+    public var checkedInAt: Date
+    public var checkedOutAt: Date?
+    public var checkOutKind: CheckOutKind?
+    public var rating: Int?
+    public var hasRated: Bool
+    public var clockTrusted: Bool
+    public var kioskID: String
+
+    public init(
+        participantID: String, sessionID: String, status: AttendanceStatus, checkedInAt: Date,
+        checkedOutAt: Date? = nil, checkOutKind: CheckOutKind? = nil, rating: Int? = nil,
+        hasRated: Bool = false, clockTrusted: Bool = true, kioskID: String
+    ) {
+        self.participantID = participantID
+        self.sessionID = sessionID
+        self.status = status
+        self.checkedInAt = checkedInAt
+        self.checkedOutAt = checkedOutAt
+        self.checkOutKind = checkOutKind
+        self.rating = rating
+        self.hasRated = hasRated
+        self.clockTrusted = clockTrusted
+        self.kioskID = kioskID
+    }
+
+    public var isCheckedOut: Bool { checkedOutAt != nil }
+
+    /// Time spent in the session, once checked out.
+    public var duration: TimeInterval? {
+        checkedOutAt.map { max(0, $0.timeIntervalSince(checkedInAt)) }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Every change the kiosk records. Attendance is derived from these; they are never edited.
+public enum KioskEventKind: String, Sendable, Codable, CaseIterable {
+    case checkIn = "check_in"
+    case checkOut = "check_out"
+    case autoCheckOut = "auto_check_out"
+    case manualCheckIn = "manual_check_in"
+    case undo
+    case rating
+}
+
+/// The kind-specific part of an event, stored as JSON beside the common columns.
+public struct EventDetails: Sendable, Equatable, Codable {
+    public var status: AttendanceStatus?
+    public var durationSeconds: Double?
+    public var rating: Int?
+    /// For `undo`: the sequence number of the check-in it cancels.
+    public var undoesSequence: Int64?
+    /// Whether the check-in or check-out came from a badge scan (as opposed to a facilitator).
+    public var viaBadge: Bool?
+    /// For `auto_check_out`: the check-out time it records (the session's end), which is
+    /// earlier than the moment the kiosk noticed.
+    public var effectiveAt: Date?
+
+    public init(
+        status: AttendanceStatus? = nil, durationSeconds: Double? = nil, rating: Int? = nil,
+        undoesSequence: Int64? = nil, viaBadge: Bool? = nil, effectiveAt: Date? = nil
+    ) {
+        self.effectiveAt = effectiveAt
+        self.status = status
+        self.durationSeconds = durationSeconds
+        self.rating = rating
+        self.undoesSequence = undoesSequence
+        self.viaBadge = viaBadge
+    }
+}
+
+/// An event about to be appended: the store assigns its sequence number.
+public struct EventDraft: Sendable, Equatable {
+    public var id: UUID
+    public var kind: KioskEventKind
+    public var participantID: String?
+    public var sessionID: String?
+    /// Who did it: the participant for scans, the facilitator for manual actions, nil for the kiosk.
+    public var actorID: String?
+    public var clock: ClockReading
+    public var details: EventDetails
+
+    public init(
+        id: UUID? = nil, kind: KioskEventKind, participantID: String?, sessionID: String?,
+        actorID: String?, clock: ClockReading, details: EventDetails = EventDetails()
+    ) {
+        self.id = id ?? TimeOrderedUUID.make(at: clock.wall)
+        self.kind = kind
+        self.participantID = participantID
+        self.sessionID = sessionID
+        self.actorID = actorID
+        self.clock = clock
+        self.details = details
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Where in an imported file something was found, so an admin can fix line 12 of the CSV.
+public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    /// The column's header name, when the problem is in one field.
+    public var column: String?
+
+    public init(file: String, line: Int, column: String? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public func column(_ name: String) -> SourcePosition {
+        SourcePosition(file: file, line: line, column: name)
+    }
+
+    public var description: String {
+        column.map { "\(file):\(line): column \($0)" } ?? "\(file):\(line)"
+    }
+}
+
+/// A refused import: names the file, line and column. Nothing of the file was applied.
+public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var position: SourcePosition
+    public var message: String
+
+    public init(_ position: SourcePosition, _ message: String) {
+        self.position = position
+        self.message = message
+    }
+
+    public var description: String { "\(position): \(message)" }
+}
+
+/// One participant read from `participants.csv`, badges already normalised and hashed.
+public struct ParticipantEntry: Sendable, Equatable {
+    public var participant: Participant
+    public var badges: [BadgeHash]
+    public var position: SourcePosition
+
+    public init(participant: Participant, badges: [BadgeHash], position: SourcePosition) {
+        self.participant = participant
+        self.badges = badges
+        self.position = position
+    }
+}
+
+/// One group read from `groups.csv`, with the position of each member's row.
+public struct GroupEntry: Sendable, Equatable {
+    public var group: MentoringGroup
+    public var memberPositions: [SourcePosition]
+    public var position: SourcePosition { memberPositions[0] }
+
+    public init(group: MentoringGroup, memberPositions: [SourcePosition]) {
+        self.group = group
+        self.memberPositions = memberPositions
+    }
+}
+
+/// One session read from `sessions.csv`.
+public struct SessionEntry: Sendable, Equatable {
+    public var session: Session
+    public var position: SourcePosition
+
+    public init(session: Session, position: SourcePosition) {
+        self.session = session
+        self.position = position
+    }
+}
+
+/// What an import changed, for the admin's confirmation line.
+public struct ImportSummary: Sendable, Equatable, CustomStringConvertible {
+    public var inserted: Int
+    public var updated: Int
+
+    public init(inserted: Int = 0, updated: Int = 0) {
+        self.inserted = inserted
+        self.updated = updated
+    }
+
+    public var description: String { "\(inserted) added, \(updated) updated" }
+}

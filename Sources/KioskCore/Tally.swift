@@ -1,0 +1,36 @@
+import Foundation
+
+/// A session's live count for the facilitator: who is here, who is late, who is missing.
+public struct SessionTally: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public var participant: Participant
+        public var attendance: Attendance?
+    }
+
+    public var session: Session
+    /// Expected members who checked in, and guests, in arrival order.
+    public var present: [Line]
+    /// Expected members not (yet) checked in, by name.
+    public var missing: [Line]
+    /// The group's members; when the session has no group, everyone who attended.
+    public var expectedCount: Int
+
+    public var late: [Line] { present.filter { $0.attendance?.status == .late } }
+    public var checkedOut: [Line] { present.filter { $0.attendance?.isCheckedOut == true } }
+
+    /// - Parameters:
+    ///   - expected: the session group's members (empty for a session without a group).
+    ///   - attendances: the session's attendances, with their participants.
+    public init(session: Session, expected: [Participant], attendances: [(Participant, Attendance)]) {
+        self.session = session
+        let attendedIDs = Set(attendances.map { $0.0.id })
+        present = attendances
+            .sorted { ($0.1.checkedInAt, $0.0.name) < ($1.1.checkedInAt, $1.0.name) }
+            .map { Line(participant: $0.0, attendance: $0.1) }
+        missing = expected
+            .filter { !attendedIDs.contains($0.id) }
+            .sorted { $0.name < $1.name }
+            .map { Line(participant: $0, attendance: nil) }
+        expectedCount = session.groupID == nil ? attendances.count : expected.count
+    }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import GRDB
+import KioskCore
+
+extension KioskStore {
+    /// A badge scan at this kiosk's `location`: decides with `CheckInPolicy` and, for a
+    /// check-in, commits the event and the attendance before returning.
+    public func scan(
+        _ badge: BadgeHash, location: String, clock: ClockReading, rules: CheckInRules,
+        chosenSessionID: String? = nil
+    ) throws -> ScanOutcome {
+        try record { db in
+            let context = try scanContext(db, badge: badge, location: location, now: clock.wall)
+            let outcome = CheckInPolicy.decide(context, at: clock.wall, rules: rules, chosenSessionID: chosenSessionID)
+            if case .checkIn(let participant, let session, let status) = outcome {
+                try appendCheckIn(
+                    db, kind: .checkIn, participantID: participant.id, sessionID: session.id, actorID: participant.id,
+                    status: status, clock: clock)
+            }
+            return outcome
+        }
+    }
+
+    /// A badge check-out: ends the participant's most recent open attendance.
+    public func checkOut(_ badge: BadgeHash, clock: ClockReading, rules: CheckInRules) throws -> CheckOutOutcome {
+        try record { db in
+            let participant = try participant(db, badge: badge)
+            let open = try participant.map { try attendances(db, participantID: $0.id, openOnly: true) } ?? []
+            let last = try participant.map { try lastBadgeActivity(db, participantID: $0.id) } ?? nil
+            let outcome = CheckOutPolicy.decide(
+                participant: participant, attendances: open, lastBadgeActivity: last, at: clock.wall, rules: rules)
+            if case .checkOut(let participant, let session, _, let duration) = outcome {
+                try append(db, EventDraft(
+                    kind: .checkOut, participantID: participant.id, sessionID: session.id, actorID: participant.id,
+                    clock: clock, details: EventDetails(durationSeconds: duration, viaBadge: true)))
+                try closeAttendance(
+                    db, participantID: participant.id, sessionID: session.id, at: clock.wall, trusted: clock.isTrusted, kind: .badge)
+            }
+            return outcome
+        }
+    }
+
+    /// A 1–4 rating of the session the participant last badged out of.
+    public func rate(
+        _ badge: BadgeHash, value: Int, clock: ClockReading, rules: CheckInRules, anonymous: Bool
+    ) throws -> (Participant?, RatingOutcome) {
+        try record { db in
+            guard let participant = try participant(db, badge: badge) else { return (nil, .notCheckedOut) }
+            let latest = try attendances(db, participantID: participant.id, openOnly: false)
+                .filter { $0.attendance.checkedOutAt != nil }
+                .max { $0.attendance.checkedOutAt! < $1.attendance.checkedOutAt! }
+            let outcome = RatingPolicy.decide(value: value, latest: latest, at: clock.wall, rules: rules, anonymous: anonymous)
+            if case .record(let sessionID, let value, let anonymous) = outcome {
+                try append(db, EventDraft(
+                    kind: .rating, participantID: anonymous ? nil : participant.id, sessionID: sessionID,
+                    actorID: anonymous ? nil : participant.id, clock: clock, details: EventDetails(rating: value)))
+                try db.execute(
+                    sql: "UPDATE attendance SET has_rated = 1, rating = ? WHERE participant_id = ? AND session_id = ?",
+                    arguments: [anonymous ? nil : value, participant.id, sessionID])
+            }
+            return (participant, outcome)
+        }
+    }
+
+    /// A facilitator checks a participant in by hand (forgotten badge, guest at a pair meeting).
+    public func manualCheckIn(
+        participantID: String, sessionID: String, actorID: String, clock: ClockReading, rules: CheckInRules
+    ) throws -> (Participant, Session) {
+        try record { db in
+            _ = try SupervisionPolicy.authorize(actor: try participant(db, id: actorID), actorID: actorID)
+            let (participant, session) = try participantAndSession(db, participantID: participantID, sessionID: sessionID)
+            let existing = try AttendanceRecord.fetchOne(db, key: ["participant_id": participantID, "session_id": sessionID])
+            try SupervisionPolicy.manualCheckIn(
+                participant: participant, session: session, existing: existing?.attendance, at: clock.wall, rules: rules)
+            try appendCheckIn(
+                db, kind: .manualCheckIn, participantID: participantID, sessionID: sessionID, actorID: actorID,
+                status: .manual, clock: clock)
+            return (participant, session)
+        }
+    }
+
+    /// A facilitator undoes a mistaken check-in; the participant may check in again.
+    public func undoCheckIn(
+        participantID: String, sessionID: String, actorID: String, clock: ClockReading
+    ) throws -> (Participant, Session) {
+        try record { db in
+            _ = try SupervisionPolicy.authorize(actor: try participant(db, id: actorID), actorID: actorID)
+            let (participant, session) = try participantAndSession(db, participantID: participantID, sessionID: sessionID)
+            let existing = try AttendanceRecord.fetchOne(db, key: ["participant_id": participantID, "session_id": sessionID])
+            _ = try SupervisionPolicy.undo(participant: participant, session: session, existing: existing?.attendance)
+            try append(db, EventDraft(
+                kind: .undo, participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock,
+                details: EventDetails(undoesSequence: existing?.checkInSeq)))
+            try db.execute(
+                sql: "DELETE FROM attendance WHERE participant_id = ? AND session_id = ?",
+                arguments: [participantID, sessionID])
+            return (participant, session)
+        }
+    }
+
+    /// Checks out, marked `auto`, everyone still in a session that has ended or was closed.
+    /// Idempotent; the kiosk calls it on every command and periodically.
+    @discardableResult
+    public func closeEndedSessions(clock: ClockReading) throws -> Int {
+        try record { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT attendance.*, session.* FROM attendance
+                JOIN session ON session.id = attendance.session_id
+                WHERE attendance.checked_out_at IS NULL
+                  AND (session.ends_at <= ? OR session.status <> 'scheduled')
+                """, arguments: [clock.wall], adapter: Self.attendanceWithSession)
+            let items = try rows.map(Self.sessionAttendance)
+            let due = CheckOutPolicy.dueAutoCheckOuts(items, at: clock.wall)
+            for (item, at) in due {
+                let participantID = item.attendance.participantID
+                try append(db, EventDraft(
+                    kind: .autoCheckOut, participantID: participantID, sessionID: item.session.id, actorID: nil,
+                    clock: clock,
+                    details: EventDetails(durationSeconds: at.timeIntervalSince(item.attendance.checkedInAt), effectiveAt: at)))
+                try closeAttendance(
+                    db, participantID: participantID, sessionID: item.session.id, at: at, trusted: clock.isTrusted, kind: .auto)
+            }
+            return due.count
+        }
+    }
+
+    // MARK: - Writing
+
+    @discardableResult
+    func append(_ db: Database, _ draft: EventDraft) throws -> Int64 {
+        try EventRecord(draft, kioskID: kioskID).insert(db)
+        return db.lastInsertedRowID
+    }
+
+    private func appendCheckIn(
+        _ db: Database, kind: KioskEventKind, participantID: String, sessionID: String, actorID: String,
+        status: AttendanceStatus, clock: ClockReading
+    ) throws {
+        let seq = try append(db, EventDraft(
+            kind: kind, participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock,
+            details: EventDetails(status: status, viaBadge: kind == .checkIn)))
+        try AttendanceRecord(
+            participantId: participantID, sessionId: sessionID, status: status, checkedInAt: clock.wall,
+            checkInSeq: seq, checkedOutAt: nil, checkOutKind: nil, rating: nil, hasRated: false,
+            clockTrusted: clock.isTrusted, kioskId: kioskID
+        ).insert(db)
+    }
+
+    private func closeAttendance(
+        _ db: Database, participantID: String, sessionID: String, at time: Date, trusted: Bool, kind: CheckOutKind
+    ) throws {
+        try db.execute(sql: """
+            UPDATE attendance SET checked_out_at = ?, check_out_kind = ?, clock_trusted = clock_trusted AND ?
+            WHERE participant_id = ? AND session_id = ?
+            """, arguments: [time, kind, trusted, participantID, sessionID])
+    }
+
+    // MARK: - Reading
+
+    func participant(_ db: Database, badge: BadgeHash) throws -> Participant? {
+        try ParticipantRecord.fetchOne(db, sql: """
+            SELECT participant.* FROM badge JOIN participant ON participant.id = badge.participant_id
+            WHERE badge.hash = ?
+            """, arguments: [badge.hex])?.participant
+    }
+
+    func participant(_ db: Database, id: String) throws -> Participant? {
+        try ParticipantRecord.fetchOne(db, key: id)?.participant
+    }
+
+    private func participantAndSession(
+        _ db: Database, participantID: String, sessionID: String
+    ) throws -> (Participant, Session) {
+        guard let participant = try participant(db, id: participantID) else {
+            throw SupervisionRefusal.participantUnknown(participantID)
+        }
+        guard let session = try SessionRecord.fetchOne(db, key: sessionID)?.session else {
+            throw SupervisionRefusal.sessionUnknown(sessionID)
+        }
+        return (participant, session)
+    }
+
+    private func scanContext(_ db: Database, badge: BadgeHash, location: String, now: Date) throws -> ScanContext {
+        guard let participant = try participant(db, badge: badge) else {
+            return ScanContext(participant: nil, sessionsHere: [])
+        }
+        let horizon = now.addingTimeInterval(7 * 24 * 3600)
+        let sessions = try SessionRecord.fetchAll(db, sql: """
+            SELECT * FROM session WHERE location = ? AND ends_at > ? AND starts_at < ?
+            """, arguments: [location, now, horizon]).map(\.session)
+        let groupIDs = try String.fetchSet(
+            db, sql: "SELECT group_id FROM group_member WHERE participant_id = ?", arguments: [participant.id])
+        let attendances = try AttendanceRecord.fetchAll(db, sql: """
+            SELECT attendance.* FROM attendance JOIN session ON session.id = attendance.session_id
+            WHERE attendance.participant_id = ? AND session.location = ? AND session.ends_at > ? AND session.starts_at < ?
+            """, arguments: [participant.id, location, now, horizon]).map(\.attendance)
+        return ScanContext(
+            participant: participant, sessionsHere: sessions, groupIDs: groupIDs, attendances: attendances,
+            lastBadgeActivity: try lastBadgeActivity(db, participantID: participant.id))
+    }
+
+    private func lastBadgeActivity(_ db: Database, participantID: String) throws -> Date? {
+        try Date.fetchOne(db, sql: """
+            SELECT wall_time FROM event WHERE participant_id = ? AND kind IN ('check_in', 'check_out')
+            ORDER BY seq DESC LIMIT 1
+            """, arguments: [participantID])
+    }
+
+    func attendances(_ db: Database, participantID: String, openOnly: Bool) throws -> [SessionAttendance] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT attendance.*, session.* FROM attendance JOIN session ON session.id = attendance.session_id
+            WHERE attendance.participant_id = ? \(openOnly ? "AND attendance.checked_out_at IS NULL" : "")
+            ORDER BY attendance.checked_in_at DESC LIMIT 50
+            """, arguments: [participantID], adapter: Self.attendanceWithSession)
+        return try rows.map(Self.sessionAttendance)
+    }
+
+    static let attendanceWithSession = ScopeAdapter([
+        "attendance": RangeRowAdapter(0..<11), "session": SuffixRowAdapter(fromIndex: 11),
+    ])
+
+    static func sessionAttendance(_ row: Row) throws -> SessionAttendance {
+        SessionAttendance(
+            session: try SessionRecord(row: row.scopes["session"]!).session,
+            attendance: try AttendanceRecord(row: row.scopes["attendance"]!).attendance)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import KioskCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why the store refused or failed. `code` is stable for scripts and logs.
+public enum StoreError: Error, CustomStringConvertible {
+    /// `PRAGMA quick_check` (or `integrity_check`) found damage.
+    case corrupt(path: String, findings: [String])
+    /// The write did not commit (disk full, I/O error, read-only medium). Nothing was recorded.
+    case cannotRecord(String)
+    case cannotOpen(path: String, reason: String)
+    case importRefused(ImportError)
+    case backupFailed(String)
+
+    public var code: String {
+        switch self {
+        case .corrupt: "corrupt"
+        case .cannotRecord: "cannot_record"
+        case .cannotOpen: "cannot_open"
+        case .importRefused: "import_refused"
+        case .backupFailed: "backup_failed"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .corrupt(let path, let findings):
+            "the database \(path) is damaged: \(findings.prefix(5).joined(separator: "; "))"
+        case .cannotRecord(let reason): "cannot record: \(reason)"
+        case .cannotOpen(let path, let reason): "cannot open the database \(path): \(reason)"
+        case .importRefused(let error): error.description
+        case .backupFailed(let reason): "backup failed: \(reason)"
+        }
+    }
+}
+
+/// The kiosk's durable state: roster, schedule, the append-only event log and the attendance
+/// derived from it, in one SQLite file (WAL, `synchronous=FULL`, mode 0600).
+///
+/// Every action reads what it needs, applies the pure rules of `KioskCore` and writes its
+/// events in one write transaction; a method returns only after that transaction committed,
+/// so whatever the kiosk shows as done is on disk.
+public final class KioskStore: Sendable {
+    public let path: String
+    public let kioskID: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path`, migrates it and checks it.
+    /// - Parameter verify: run `PRAGMA quick_check` before use (the default).
+    public init(path: String, kioskID: String, verify: Bool = true) throws {
+        self.path = path
+        self.kioskID = kioskID
+        try Self.prepareFile(at: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
+        }
+        if verify {
+            let findings = try pool.read { try String.fetchAll($0, sql: "PRAGMA quick_check") }
+            guard findings == ["ok"] else { throw StoreError.corrupt(path: path, findings: findings) }
+        }
+        do {
+            try KioskSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "migration failed: \(Self.reason(error))")
+        }
+    }
+
+    /// Creates the file 0600 before SQLite does (its -wal and -shm files copy the mode), and
+    /// tightens an existing file that is readable by others.
+    private static func prepareFile(at path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & 0o077 != 0 {
+            _ = fchmod(descriptor, 0o600)
+        }
+    }
+
+    /// Runs a write transaction and turns SQLite's storage failures into `cannotRecord`.
+    func record<T>(_ work: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(work)
+        } catch let error as DatabaseError where Self.isStorageFailure(error) {
+            throw StoreError.cannotRecord(Self.reason(error))
+        }
+    }
+
+    static func isStorageFailure(_ error: DatabaseError) -> Bool {
+        switch error.resultCode {
+        case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_BUSY:
+            true
+        default:
+            false
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "\(error.resultCode)"
+        }
+        return "\(error)"
+    }
+
+    /// `PRAGMA integrity_check`: the thorough check `doctor` runs.
+    public func integrityCheck() throws -> [String] {
+        try pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+    }
+
+    /// Runs a read with raw SQL access, for reports and tests.
+    public func read<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.read(work)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// A session with its live counts, for the `sessions` listing.
+public struct SessionSummary: Sendable, Equatable {
+    public var session: Session
+    public var present: Int
+    public var expected: Int
+}
+
+extension KioskStore {
+    /// Sessions overlapping `[from, to)`, optionally at one location, by start time.
+    public func sessions(from: Date, to: Date, location: String? = nil) throws -> [SessionSummary] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT session.*,
+                  (SELECT count(*) FROM attendance WHERE attendance.session_id = session.id) AS present,
+                  (SELECT count(*) FROM group_member WHERE group_member.group_id = session.group_id) AS expected
+                FROM session
+                WHERE ends_at > ? AND starts_at < ? AND (? IS NULL OR location = ?)
+                ORDER BY starts_at, id
+                """, arguments: [from, to, location, location])
+            return try rows.map { row in
+                let session = try SessionRecord(row: row).session
+                let present: Int = row["present"]
+                let expected: Int = row["expected"]
+                return SessionSummary(session: session, present: present, expected: session.groupID == nil ? present : expected)
+            }
+        }
+    }
+
+    public func session(id: String) throws -> Session? {
+        try pool.read { try SessionRecord.fetchOne($0, key: id)?.session }
+    }
+
+    public func participant(id: String) throws -> Participant? {
+        try pool.read { try ParticipantRecord.fetchOne($0, key: id)?.participant }
+    }
+
+    public func participant(badge: BadgeHash) throws -> Participant? {
+        try pool.read { try participant($0, badge: badge) }
+    }
+
+    /// The facilitator's tally of one session.
+    public func tally(sessionID: String) throws -> SessionTally? {
+        try pool.read { db in
+            guard let session = try SessionRecord.fetchOne(db, key: sessionID)?.session else { return nil }
+            let expected = try ParticipantRecord.fetchAll(db, sql: """
+                SELECT participant.* FROM group_member JOIN participant ON participant.id = group_member.participant_id
+                WHERE group_member.group_id = ?
+                """, arguments: [session.groupID]).map(\.participant)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT participant.*, attendance.* FROM attendance
+                JOIN participant ON participant.id = attendance.participant_id
+                WHERE attendance.session_id = ?
+                """, arguments: [sessionID], adapter: ScopeAdapter([
+                    "participant": RangeRowAdapter(0..<4), "attendance": SuffixRowAdapter(fromIndex: 4),
+                ]))
+            let attendances = try rows.map { row in
+                (try ParticipantRecord(row: row.scopes["participant"]!).participant,
+                 try AttendanceRecord(row: row.scopes["attendance"]!).attendance)
+            }
+            return SessionTally(session: session, expected: expected, attendances: attendances)
+        }
+    }
+
+    /// The attendance export for sessions starting in `[from, to)`.
+    public func attendanceReport(from: Date, to: Date, location: String? = nil, now: Date) throws -> [AttendanceReportRow] {
+        try pool.read { db in
+            let sessions = try SessionRecord.fetchAll(db, sql: """
+                SELECT * FROM session WHERE starts_at >= ? AND starts_at < ? AND (? IS NULL OR location = ?)
+                """, arguments: [from, to, location, location]).map(\.session)
+            let sessionIDs = sessions.map(\.id)
+            let groupIDs = Set(sessions.compactMap(\.groupID))
+            var groups: [String: MentoringGroup] = [:]
+            for record in try GroupRecord.fetchAll(db, keys: groupIDs) {
+                groups[record.id] = MentoringGroup(id: record.id, name: record.name, kind: record.kind, members: [])
+            }
+            for member in try GroupMemberRecord.filter(groupIDs.contains(Column("group_id"))).fetchAll(db) {
+                groups[member.groupId]?.members.append(GroupMember(participantID: member.participantId, role: member.role))
+            }
+            for id in groups.keys { groups[id]?.members.sort { $0.participantID < $1.participantID } }
+            let participants = Dictionary(
+                uniqueKeysWithValues: try ParticipantRecord.fetchAll(db).map { ($0.id, $0.participant) })
+            let attendances = try AttendanceRecord
+                .filter(sessionIDs.contains(Column("session_id")))
+                .fetchAll(db).map(\.attendance)
+            return AttendanceReport.rows(
+                sessions: sessions, groups: groups, participants: participants, attendances: attendances, now: now)
+        }
+    }
+
+    /// Row counts for `doctor` and the status page.
+    public func counts() throws -> [String: Int] {
+        try pool.read { db in
+            var counts: [String: Int] = [:]
+            for table in ["participant", "badge", "mentoring_group", "session", "event", "attendance"] {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+            }
+            return counts
+        }
+    }
+
+    /// All events in sequence order.
+    public func events(after sequence: Int64 = 0, limit: Int = .max) throws -> [RecordedEvent] {
+        try pool.read { db in
+            try EventRecord.fetchAll(db, sql: "SELECT * FROM event WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [sequence, limit])
+                .map { try $0.recorded }
+        }
+    }
+
+    /// Replays the event log through `AttendanceProjection` and lists every attendance that
+    /// differs from the stored table. Empty means the table is exactly what the events say.
+    public func projectionMismatches() throws -> [String] {
+        try pool.read { db in
+            var projection = AttendanceProjection()
+            let cursor = try EventRecord.fetchCursor(db, sql: "SELECT * FROM event ORDER BY seq")
+            while let event = try cursor.next() { projection.apply(try event.recorded) }
+            var stored: [AttendanceProjection.Key: Attendance] = [:]
+            for record in try AttendanceRecord.fetchAll(db) {
+                stored[.init(participantID: record.participantId, sessionID: record.sessionId)] = record.attendance
+            }
+            var mismatches: [String] = []
+            for key in Set(stored.keys).union(projection.attendances.keys).sorted() {
+                let replayed = projection.attendances[key].map(Self.comparable)
+                if replayed != stored[key].map(Self.comparable) {
+                    mismatches.append("\(key.participantID) at \(key.sessionID): events say \(replayed.map { "\($0)" } ?? "absent"), table says \(stored[key].map { "\(Self.comparable($0))" } ?? "absent")")
+                }
+            }
+            return mismatches
+        }
+    }
+
+    /// The facts the events determine; `hasRated` is left out (anonymous ratings carry no participant).
+    private static func comparable(_ attendance: Attendance) -> String {
+        let millisecond = { (date: Date?) in date.map { Int(($0.timeIntervalSince1970 * 1000).rounded()) } }
+        return "\(attendance.status.rawValue) in=\(millisecond(attendance.checkedInAt)!) out=\(millisecond(attendance.checkedOutAt).map(String.init) ?? "-") \(attendance.checkOutKind?.rawValue ?? "-") rating=\(attendance.rating.map(String.init) ?? "-")"
+    }
+}

@@ -1,0 +1,86 @@
+import GRDB
+
+/// The kiosk database's schema, changed only through migrations. Rules live in the schema
+/// where SQLite can enforce them: one attendance per participant and session, events
+/// append-only, ratings 1–4.
+enum KioskSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE participant (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    role TEXT NOT NULL CHECK (role IN ('mentee', 'mentor', 'facilitator', 'admin')),
+                    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+                );
+                CREATE TABLE badge (
+                    hash TEXT PRIMARY KEY NOT NULL CHECK (length(hash) = 64),
+                    participant_id TEXT NOT NULL REFERENCES participant(id) ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                CREATE INDEX badge_participant ON badge(participant_id);
+                CREATE TABLE mentoring_group (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('pair', 'circle'))
+                );
+                CREATE TABLE group_member (
+                    group_id TEXT NOT NULL REFERENCES mentoring_group(id) ON DELETE CASCADE,
+                    participant_id TEXT NOT NULL REFERENCES participant(id),
+                    role TEXT NOT NULL CHECK (role IN ('mentor', 'mentee', 'facilitator')),
+                    PRIMARY KEY (group_id, participant_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX group_member_participant ON group_member(participant_id);
+                CREATE TABLE session (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    title TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    location TEXT NOT NULL,
+                    starts_at TEXT NOT NULL,
+                    ends_at TEXT NOT NULL CHECK (ends_at > starts_at),
+                    group_id TEXT REFERENCES mentoring_group(id),
+                    facilitator_id TEXT REFERENCES participant(id),
+                    status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'closed', 'cancelled'))
+                );
+                CREATE INDEX session_location_end ON session(location, ends_at);
+                CREATE INDEX session_start ON session(starts_at);
+                CREATE TABLE event (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    kiosk_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('check_in', 'check_out', 'auto_check_out', 'manual_check_in', 'undo', 'rating')),
+                    participant_id TEXT,
+                    session_id TEXT,
+                    actor_id TEXT,
+                    wall_time TEXT NOT NULL,
+                    monotonic_ns INTEGER NOT NULL,
+                    clock_trusted INTEGER NOT NULL CHECK (clock_trusted IN (0, 1)),
+                    details TEXT NOT NULL
+                );
+                CREATE INDEX event_participant ON event(participant_id, seq);
+                CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TABLE attendance (
+                    participant_id TEXT NOT NULL REFERENCES participant(id),
+                    session_id TEXT NOT NULL REFERENCES session(id),
+                    status TEXT NOT NULL CHECK (status IN ('on_time', 'late', 'manual')),
+                    checked_in_at TEXT NOT NULL,
+                    check_in_seq INTEGER NOT NULL,
+                    checked_out_at TEXT,
+                    check_out_kind TEXT CHECK (check_out_kind IN ('badge', 'auto')),
+                    rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+                    has_rated INTEGER NOT NULL DEFAULT 0,
+                    clock_trusted INTEGER NOT NULL,
+                    kiosk_id TEXT NOT NULL,
+                    PRIMARY KEY (participant_id, session_id),
+                    CHECK ((checked_out_at IS NULL) = (check_out_kind IS NULL))
+                ) WITHOUT ROWID;
+                CREATE INDEX attendance_session ON attendance(session_id);
+                CREATE INDEX attendance_open ON attendance(session_id) WHERE checked_out_at IS NULL;
+                """)
+        }
+        return migrator
+    }
+}

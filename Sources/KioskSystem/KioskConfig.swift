@@ -1,0 +1,49 @@
+import Foundation
+import KioskCore
+
+/// The kiosk's settings, from one TOML file (`/etc/mentor-kiosk/kiosk.toml`). Every key is
+/// optional and documented with its default in `deploy/kiosk.example.toml`.
+public struct KioskConfig: Sendable, Equatable {
+    public var kioskID = "kiosk-1"
+    public var location = "Main Lobby"
+    public var timeZone = TimeZone(identifier: "UTC")!
+    public var stateDirectory = "/var/lib/mentor-kiosk"
+    public var badgeRules = BadgeRules()
+    /// Empty means `<state_directory>/badge.key`.
+    public var secretFile = ""
+    public var checkInRules = CheckInRules()
+    public var anonymousRatings = false
+    /// Empty means `<state_directory>/backups`.
+    public var backupDirectory = ""
+    public var backupsKept = 7
+
+    public init() {}
+
+    public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("kiosk.sqlite") }
+
+    /// The badge secret's file: the configured one, else beside the database.
+    public func secretPath(database: String) -> String {
+        secretFile.isEmpty ? ((database as NSString).deletingLastPathComponent as NSString).appendingPathComponent("badge.key") : secretFile
+    }
+
+    public func backupPath(database: String) -> String {
+        backupDirectory.isEmpty ? ((database as NSString).deletingLastPathComponent as NSString).appendingPathComponent("backups") : backupDirectory
+    }
+}
+
+/// A configuration file that cannot be used: names the key and the expected form.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var key: String?
+    public var message: String
+
+    public init(file: String, key: String?, message: String) {
+        self.file = file
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String {
+        key.map { "\(file): \($0): \(message)" } ?? "\(file): \(message)"
+    }
+}

@@ -1,0 +1,81 @@
+import CSV
+import Foundation
+import KioskCore
+
+/// The machine formats of exports.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// RFC 4180: header row, CRLF line ends, UTF-8, quoted where needed.
+    case csv
+    /// One JSON object per line, every column present (null when empty), keys sorted.
+    case jsonl
+}
+
+/// Writes attendance exports in the documented column order (docs/exports.md).
+public enum AttendanceExport {
+    /// A typed cell: CSV writes its text, JSON keeps its type.
+    enum Value {
+        case text(String)
+        case integer(Int)
+        case boolean(Bool)
+        case null
+
+        var csvText: String {
+            switch self {
+            case .text(let text): text
+            case .integer(let number): String(number)
+            case .boolean(let flag): flag ? "true" : "false"
+            case .null: ""
+            }
+        }
+
+        var json: Any {
+            switch self {
+            case .text(let text): text
+            case .integer(let number): number
+            case .boolean(let flag): flag
+            case .null: NSNull()
+            }
+        }
+    }
+
+    static func values(_ row: AttendanceReportRow) -> [Value] {
+        let time = { (date: Date?) in date.map { Value.text(ProgramTime.format($0)) } ?? .null }
+        let text = { (string: String?) in string.map(Value.text) ?? .null }
+        return [
+            .text(row.sessionID), .text(row.sessionTitle), .text(row.sessionKind.rawValue), .text(row.location),
+            time(row.startsAt), time(row.endsAt), .text(row.participantID), .text(row.participantName),
+            .text(row.role.rawValue), text(row.groupID), text(row.memberRole?.rawValue), .boolean(row.expected),
+            .text(row.status.rawValue), time(row.checkedInAt), time(row.checkedOutAt), text(row.checkOutKind?.rawValue),
+            row.durationSeconds.map(Value.integer) ?? .null, row.rating.map(Value.integer) ?? .null,
+            row.clockTrusted.map(Value.boolean) ?? .null, text(row.kioskID),
+        ]
+    }
+
+    /// Encodes `rows` completely; the caller writes the bytes where they belong.
+    public static func encode(_ rows: [AttendanceReportRow], as format: ExportFormat) throws -> Data {
+        switch format {
+        case .csv:
+            let stream = OutputStream(toMemory: ())
+            stream.open()
+            let writer = try CSVWriter(stream: stream, newline: .crlf)
+            try writer.write(row: AttendanceReportRow.columns)
+            for row in rows {
+                try writer.write(row: values(row).map(\.csvText))
+            }
+            try writer.write(row: [String]()) // terminates the last record with CRLF
+            stream.close()
+            guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
+                throw CSVError.cannotWriteStream
+            }
+            return data
+        case .jsonl:
+            var data = Data()
+            for row in rows {
+                let object = Dictionary(uniqueKeysWithValues: zip(AttendanceReportRow.columns, values(row).map(\.json)))
+                data.append(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+                data.append(0x0A)
+            }
+            return data
+        }
+    }
+}

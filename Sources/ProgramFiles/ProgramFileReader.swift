@@ -1,0 +1,211 @@
+import Foundation
+import KioskCore
+
+/// Reads the program's CSV files — `participants.csv`, `groups.csv`, `sessions.csv` — into
+/// validated entries, or refuses the whole file with the first error's file, line and column.
+/// The kiosk and the hub read the same formats with this type.
+public struct ProgramFileReader: Sendable {
+    public static let participantColumns = ["id", "name", "role", "badges", "active"]
+    public static let groupColumns = ["group_id", "name", "kind", "participant_id", "member_role"]
+    public static let sessionColumns = [
+        "session_id", "title", "kind", "location", "starts_at", "ends_at", "group_id", "facilitator_id",
+    ]
+
+    public var normalizer: BadgeNormalizer
+    public var hasher: BadgeHasher
+    /// The zone of times written without an offset.
+    public var timeZone: TimeZone
+
+    public init(normalizer: BadgeNormalizer, hasher: BadgeHasher, timeZone: TimeZone) {
+        self.normalizer = normalizer
+        self.hasher = hasher
+        self.timeZone = timeZone
+    }
+
+    public func participants(_ data: Data, file: String) throws(ImportError) -> [ParticipantEntry] {
+        let table = try CSVTable(data: data, file: file, columns: Self.participantColumns)
+        var seen: [String: Int] = [:]
+        var badgeOwners: [BadgeHash: String] = [:]
+        var entries: [ParticipantEntry] = []
+        for record in table.records {
+            let id = try identifier(record, "id")
+            if let first = seen[id] { throw record.error("id", "participant \(id) is listed twice (first on line \(first))") }
+            seen[id] = record.position.line
+            let name = try text(record, "name")
+            guard let role = Role(rawValue: record["role"].lowercased()) else {
+                throw record.error("role", "\"\(record["role"])\" is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let active = try flag(record, "active")
+            var hashes: [BadgeHash] = []
+            let codes = record["badges"].split(separator: ";", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            for (index, code) in codes.enumerated() {
+                let badge: NormalizedBadge
+                do {
+                    badge = try normalizer.normalize(code)
+                } catch {
+                    throw record.error("badges", "badge \(index + 1) of \(codes.count) is refused: \(error)")
+                }
+                let hash = hasher.hash(badge)
+                if let owner = badgeOwners[hash] {
+                    throw record.error("badges", "badge \(index + 1) of \(codes.count) is also listed for \(owner)")
+                }
+                badgeOwners[hash] = id
+                if !hashes.contains(hash) { hashes.append(hash) }
+            }
+            entries.append(ParticipantEntry(
+                participant: Participant(id: id, name: name, role: role, isActive: active), badges: hashes,
+                position: record.position))
+        }
+        return entries
+    }
+
+    public func groups(_ data: Data, file: String) throws(ImportError) -> [GroupEntry] {
+        let table = try CSVTable(data: data, file: file, columns: Self.groupColumns)
+        var order: [String] = []
+        var entries: [String: GroupEntry] = [:]
+        for record in table.records {
+            let id = try identifier(record, "group_id")
+            let name = try text(record, "name")
+            guard let kind = GroupKind(rawValue: record["kind"].lowercased()) else {
+                throw record.error("kind", "\"\(record["kind"])\" is not a group kind; use pair or circle")
+            }
+            let participantID = try identifier(record, "participant_id")
+            guard let role = MemberRole(rawValue: record["member_role"].lowercased()) else {
+                throw record.error("member_role", "\"\(record["member_role"])\" is not a member role; use mentor, mentee or facilitator")
+            }
+            let member = GroupMember(participantID: participantID, role: role)
+            if var entry = entries[id] {
+                guard entry.group.name == name else {
+                    throw record.error("name", "group \(id) is named \"\(entry.group.name)\" on line \(entry.position.line)")
+                }
+                guard entry.group.kind == kind else {
+                    throw record.error("kind", "group \(id) is a \(entry.group.kind.rawValue) on line \(entry.position.line)")
+                }
+                guard !entry.group.members.contains(where: { $0.participantID == participantID }) else {
+                    throw record.error("participant_id", "\(participantID) is listed twice in group \(id)")
+                }
+                entry.group.members.append(member)
+                entry.memberPositions.append(record.position)
+                entries[id] = entry
+            } else {
+                order.append(id)
+                entries[id] = GroupEntry(
+                    group: MentoringGroup(id: id, name: name, kind: kind, members: [member]),
+                    memberPositions: [record.position])
+            }
+        }
+        for id in order {
+            let entry = entries[id]!
+            if entry.group.kind == .pair {
+                let roles = entry.group.members.map(\.role).sorted { $0.rawValue < $1.rawValue }
+                guard roles == [.mentee, .mentor] else {
+                    throw ImportError(
+                        entry.position,
+                        "pair \(id) must have exactly one mentor and one mentee; it has \(entry.group.members.map(\.role.rawValue).joined(separator: ", "))")
+                }
+            }
+        }
+        return order.map { entries[$0]! }
+    }
+
+    public func sessions(_ data: Data, file: String) throws(ImportError) -> [SessionEntry] {
+        let table = try CSVTable(data: data, file: file, columns: Self.sessionColumns)
+        var seen: [String: Int] = [:]
+        var entries: [SessionEntry] = []
+        for record in table.records {
+            let id = try identifier(record, "session_id")
+            if let first = seen[id] { throw record.error("session_id", "session \(id) is listed twice (first on line \(first))") }
+            seen[id] = record.position.line
+            let title = try text(record, "title")
+            guard let kind = SessionKind(lenient: record["kind"]) else {
+                throw record.error("kind", "\"\(record["kind"])\" is not a session kind; use one of \(SessionKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let location = try text(record, "location")
+            let startsAt = try time(record, "starts_at")
+            let endsAt = try time(record, "ends_at")
+            guard endsAt > startsAt else { throw record.error("ends_at", "the session ends before it starts") }
+            let groupID = try optionalIdentifier(record, "group_id")
+            let facilitatorID = try optionalIdentifier(record, "facilitator_id")
+            entries.append(SessionEntry(
+                session: Session(
+                    id: id, title: title, kind: kind, location: location, startsAt: startsAt, endsAt: endsAt,
+                    groupID: groupID, facilitatorID: facilitatorID),
+                position: record.position))
+        }
+        return entries
+    }
+
+    // MARK: - Fields
+
+    private func identifier(_ record: CSVTable.Record, _ column: String) throws(ImportError) -> String {
+        let value = record[column]
+        guard !value.isEmpty else { throw record.error(column, "\(column) is empty") }
+        guard value.count <= 64, value.unicodeScalars.allSatisfy({ Self.identifierCharacters.contains($0) }) else {
+            throw record.error(column, "\"\(value)\" is not a valid id; use up to 64 letters, digits, '.', '_' or '-'")
+        }
+        return value
+    }
+
+    private func optionalIdentifier(_ record: CSVTable.Record, _ column: String) throws(ImportError) -> String? {
+        record[column].isEmpty ? nil : try identifier(record, column)
+    }
+
+    private func text(_ record: CSVTable.Record, _ column: String) throws(ImportError) -> String {
+        let value = record[column]
+        guard !value.isEmpty else { throw record.error(column, "\(column) is empty") }
+        guard value.count <= 200 else { throw record.error(column, "\(column) is longer than 200 characters") }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw record.error(column, "\(column) contains a control character")
+        }
+        return value
+    }
+
+    private func flag(_ record: CSVTable.Record, _ column: String) throws(ImportError) -> Bool {
+        switch record[column].lowercased() {
+        case "", "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: throw record.error(column, "\"\(record[column])\" is not true or false")
+        }
+    }
+
+    private func time(_ record: CSVTable.Record, _ column: String) throws(ImportError) -> Date {
+        let value = record[column]
+        if let date = ProgramTime.parse(value, timeZone: timeZone) { return date }
+        throw record.error(
+            column,
+            "\"\(value)\" is not a time; write 2026-03-02T15:00:00+01:00, or 2026-03-02 15:00 in \(timeZone.identifier)")
+    }
+
+    private static let identifierCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
+}
+
+/// The time formats the program files accept, and the one the exports write.
+public enum ProgramTime {
+    /// ISO 8601 with an offset or `Z`, or a local time (`2026-03-02T15:00`, `2026-03-02 15:00:00`)
+    /// in `timeZone`.
+    public static func parse(_ text: String, timeZone: TimeZone) -> Date? {
+        let offsetFormatter = ISO8601DateFormatter()
+        offsetFormatter.formatOptions = [.withInternetDateTime]
+        if let date = offsetFormatter.date(from: text) { return date }
+        offsetFormatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = offsetFormatter.date(from: text) { return date }
+        let local = DateFormatter()
+        local.locale = Locale(identifier: "en_US_POSIX")
+        local.timeZone = timeZone
+        local.isLenient = false
+        for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm"] {
+            local.dateFormat = format
+            if let date = local.date(from: text) { return date }
+        }
+        return nil
+    }
+
+    /// `2026-03-02T14:00:00Z`: UTC, second precision.
+    public static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

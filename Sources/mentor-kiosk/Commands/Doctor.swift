@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import KioskStore
+import KioskSystem
+
+struct Doctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the kiosk: config, database integrity, file modes, secret, event log, clock, disk.")
+
+    @OptionGroup var options: KioskOptions
+
+    func run() throws {
+        var failures = 0
+        func report(_ ok: Bool?, _ text: String) {
+            print("\(ok == true ? "✓" : ok == false ? "✗" : "!") \(text)")
+            if ok == false { failures += 1 }
+        }
+        let context: KioskContext
+        do {
+            context = try options.context()
+            report(true, "config: \(options.config ?? ProcessInfo.processInfo.environment["MENTOR_KIOSK_CONFIG"] ?? "defaults or \(KioskOptions.defaultConfigPath)")")
+        } catch {
+            report(false, "config: \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+        let path = context.databasePath
+        do {
+            let store = try context.openStore(verify: true)
+            report(true, "database \(path) opens; quick_check ok")
+            let integrity = try store.integrityCheck()
+            report(integrity == ["ok"], "integrity_check: \(integrity.prefix(3).joined(separator: "; "))")
+            let mismatches = try store.projectionMismatches()
+            let counts = try store.counts()
+            report(mismatches.isEmpty, mismatches.isEmpty
+                ? "attendance matches the event log (\(counts["event"] ?? 0) events, \(counts["attendance"] ?? 0) attendances)"
+                : "attendance differs from the event log: \(mismatches.prefix(3).joined(separator: "; "))")
+            report(nil, "roster: \(counts["participant"] ?? 0) participants, \(counts["badge"] ?? 0) badges, \(counts["mentoring_group"] ?? 0) groups, \(counts["session"] ?? 0) sessions")
+        } catch {
+            report(false, "database: \(error.localizedDescription)")
+        }
+        report(Self.isPrivate(path), "database file mode is 0600")
+        do {
+            _ = try context.hasher()
+            report(Self.isPrivate(context.secretPath), "badge secret \(context.secretPath) present, mode 0600")
+        } catch {
+            report(false, "\(error.localizedDescription)")
+        }
+        report(SystemClock.isSynchronised() ? true : nil, SystemClock.isSynchronised()
+            ? "system clock synchronised"
+            : "system clock not synchronised: new events are marked clock_trusted=false")
+        if let free = Self.freeBytes(path) {
+            report(free > 100 << 20 ? true : false, "free disk space: \(free >> 20) MiB")
+        }
+        if failures > 0 { throw ExitCode.failure }
+    }
+
+    static func isPrivate(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & 0o077 == 0
+    }
+
+    static func freeBytes(_ path: String) -> UInt64? {
+        var info = statvfs()
+        let directory = (path as NSString).deletingLastPathComponent
+        guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return nil }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
+    }
+}

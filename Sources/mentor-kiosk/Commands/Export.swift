@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import KioskStore
+import ProgramFiles
+
+extension ExportFormat: ExpressibleByArgument {}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export attendance (expected and actual) as CSV or JSON Lines; see docs/exports.md.")
+
+    @OptionGroup var options: KioskOptions
+    @Option(help: "csv or jsonl.") var format: ExportFormat = .csv
+    @Option(help: "Sessions starting at or after this time (default: all).") var from: String?
+    @Option(help: "Sessions starting before this time (default: now).") var to: String?
+    @Option(help: "Only sessions at this location.") var location: String?
+    @Option(help: "Write to this file instead of standard output.") var output: String?
+
+    func run() throws {
+        let context = try options.context()
+        let store = try context.openStore()
+        let clock = context.clock.read()
+        try store.closeEndedSessions(clock: clock)
+        let start = try from.map { try time($0, context) } ?? Date(timeIntervalSince1970: 0)
+        let end = try to.map { try time($0, context) } ?? clock.wall.addingTimeInterval(1)
+        let rows = try store.attendanceReport(from: start, to: end, location: location, now: clock.wall)
+        let data = try AttendanceExport.encode(rows, as: format)
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: data) else {
+                throw ValidationError("cannot write \(output)")
+            }
+            FileHandle.standardError.write(Data("Wrote \(rows.count) rows to \(output)\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+
+    private func time(_ text: String, _ context: KioskContext) throws -> Date {
+        guard let date = ProgramTime.parse(text, timeZone: context.config.timeZone)
+            ?? ProgramTime.parse(text + " 00:00", timeZone: context.config.timeZone)
+        else { throw ValidationError("\"\(text)\" is not a time; write 2026-03-02, 2026-03-02 15:00 or 2026-03-02T15:00:00+01:00") }
+        return date
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a consistent backup of the database and keep the newest few.")
+
+    @OptionGroup var options: KioskOptions
+    @Option(help: "Where backups go (default: the configured backup directory).") var directory: String?
+    @Option(help: "How many backups to keep (default: the configured number).") var keep: Int?
+
+    func run() throws {
+        let context = try options.context()
+        let store = try context.openStore()
+        let path = try store.backup(
+            into: directory ?? context.config.backupPath(database: context.databasePath),
+            keep: keep ?? context.config.backupsKept, at: context.clock.read().wall)
+        print("Backup written: \(path)")
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import KioskCore
+import KioskStore
+
+/// The options of a facilitator action: who does it to whom, at which session.
+struct SupervisionOptions: ParsableArguments {
+    @Argument(help: "The participant's id.") var participant: String
+    @Option(help: "The session's id.") var session: String
+    @Option(help: "The facilitator's (or admin's) participant id.") var by: String
+    @Flag(help: "Print JSON instead of text.") var json = false
+
+    /// Runs the action and reports it, or the refusal with exit status 8.
+    func perform(
+        _ options: KioskOptions, code: String, verb: String,
+        _ action: (KioskStore, KioskContext) throws -> (Participant, Session)
+    ) throws {
+        let context = try options.context()
+        let store = try context.openStore()
+        try store.closeEndedSessions(clock: context.clock.read())
+        let printer = OutcomePrinter(json: json)
+        do {
+            let (person, session) = try action(store, context)
+            printer.print(OutcomeReport(
+                code: code, verdict: .done, message: "✓ \(person.name) \(verb) \(session.title) by \(by)",
+                participant: person, session: session))
+        } catch let refusal as SupervisionRefusal {
+            let report = OutcomeReport(code: refusal.code, verdict: .refused, message: "✗ \(refusal)")
+            printer.print(report)
+            try OutcomePrinter.finish(report)
+        }
+    }
+}
+
+struct ManualCheckIn: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manual-checkin", abstract: "Check a participant in by hand (facilitator action).")
+
+    @OptionGroup var options: KioskOptions
+    @OptionGroup var action: SupervisionOptions
+
+    func run() throws {
+        try action.perform(options, code: "manual_check_in", verb: "checked in to") { store, context in
+            try store.manualCheckIn(
+                participantID: action.participant, sessionID: action.session, actorID: action.by,
+                clock: context.clock.read(), rules: context.config.checkInRules)
+        }
+    }
+}
+
+struct Undo: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Undo a mistaken check-in (facilitator action).")
+
+    @OptionGroup var options: KioskOptions
+    @OptionGroup var action: SupervisionOptions
+
+    func run() throws {
+        try action.perform(options, code: "undone", verb: "is no longer checked in to") { store, context in
+            try store.undoCheckIn(
+                participantID: action.participant, sessionID: action.session, actorID: action.by, clock: context.clock.read())
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import KioskStore
+import KioskSystem
+import ProgramFiles
+
+/// The options every command shares: where the config and database are, and what time it is.
+struct KioskOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The configuration file (TOML).",
+        discussion: "Default: $MENTOR_KIOSK_CONFIG, else /etc/mentor-kiosk/kiosk.toml if it exists, else built-in defaults.",
+        valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp(
+        "The kiosk database.",
+        discussion: "Default: $MENTOR_KIOSK_DATABASE, else kiosk.sqlite in the configured state directory.",
+        valueName: "file"))
+    var database: String?
+
+    @Option(help: ArgumentHelp(
+        "Act as if it were this time, for scripts and demos (2026-03-02T15:00:00+01:00, or local 2026-03-02 15:00).",
+        valueName: "time"))
+    var now: String?
+
+    static let defaultConfigPath = "/etc/mentor-kiosk/kiosk.toml"
+
+    /// Resolves the options into what commands work with; bad config or time is a clear error.
+    func context() throws -> KioskContext {
+        let environment = ProcessInfo.processInfo.environment
+        var config = KioskConfig()
+        if let path = self.config ?? environment["MENTOR_KIOSK_CONFIG"] {
+            config = try ConfigLoader.load(path: path)
+        } else if FileManager.default.fileExists(atPath: Self.defaultConfigPath) {
+            config = try ConfigLoader.load(path: Self.defaultConfigPath)
+        }
+        let database = self.database ?? environment["MENTOR_KIOSK_DATABASE"] ?? config.databasePath
+        var wall: Date?
+        if let text = now ?? environment["MENTOR_KIOSK_NOW"] {
+            guard let parsed = ProgramTime.parse(text, timeZone: config.timeZone) else {
+                throw ValidationError("--now: \"\(text)\" is not a time; write 2026-03-02T15:00:00+01:00 or 2026-03-02 15:00")
+            }
+            wall = parsed
+        }
+        return KioskContext(config: config, databasePath: database, clock: SystemClock(wallOverride: wall))
+    }
+}
+
+/// A command's resolved environment: config, database location, clock, and openers.
+struct KioskContext {
+    var config: KioskConfig
+    var databasePath: String
+    var clock: SystemClock
+
+    var wording: KioskWording { KioskWording(timeZone: config.timeZone) }
+    var secretPath: String { config.secretPath(database: databasePath) }
+
+    /// Opens an existing database (commands other than `init` never create one by accident).
+    func openStore(verify: Bool = true) throws -> KioskStore {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw ValidationError("no database at \(databasePath); run `mentor-kiosk init` first, or pass --database")
+        }
+        return try KioskStore(path: databasePath, kioskID: config.kioskID, verify: verify)
+    }
+
+    func hasher() throws -> BadgeHasher { try SecretFile.load(secretPath) }
+
+    func normalizer() -> BadgeNormalizer { BadgeNormalizer(rules: config.badgeRules) }
+
+    func programReader() throws -> ProgramFileReader {
+        ProgramFileReader(normalizer: normalizer(), hasher: try hasher(), timeZone: config.timeZone)
+    }
+}
+
+extension SecretFile.Failure: LocalizedError {
+    public var errorDescription: String? { description }
+}
+
+extension StoreError: LocalizedError {
+    public var errorDescription: String? { description }
+}
+
+extension ConfigError: LocalizedError {
+    public var errorDescription: String? { description }
+}
+
+extension SupervisionRefusal: LocalizedError {
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct MentorKiosk: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mentor-kiosk",
+        abstract: "The check-in kiosk for peer mentoring programs.",
+        discussion: """
+            Every command takes --config, --database and --now (or MENTOR_KIOSK_CONFIG, \
+            MENTOR_KIOSK_DATABASE, MENTOR_KIOSK_NOW). Check-in commands exit 0 when done, \
+            3 unknown badge, 4 no session now, 5 already checked in/out, 6 choose a session, \
+            7 not a badge, 8 refused, 9 cannot record.
+            """,
+        subcommands: [
+            Demo.self, Init.self, Import.self, CheckIn.self, CheckOut.self, Rate.self, ManualCheckIn.self,
+            Undo.self, Sessions.self, Tally.self, Export.self, Backup.self, Doctor.self,
+        ])
+}
