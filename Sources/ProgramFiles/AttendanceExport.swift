@@ -62,11 +62,11 @@ public enum AttendanceExport {
             for row in rows {
                 try writer.write(row: values(row).map(\.csvText))
             }
-            try writer.write(row: [String]()) // terminates the last record with CRLF
             stream.close()
-            guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
+            guard var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
                 throw CSVError.cannotWriteStream
             }
+            data.append(contentsOf: [0x0D, 0x0A]) // CSVWriter separates records; end the last one too
             return data
         case .jsonl:
             var data = Data()
