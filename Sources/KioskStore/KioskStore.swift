@@ -57,16 +57,29 @@ public final class KioskStore: Sendable {
         try Self.prepareFile(at: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool switches its writer to synchronous=NORMAL when it enables WAL, after
+            // `prepareDatabase` ran; only the writer commits, so FULL is set on it here.
+            let synchronous = try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            }
+            guard synchronous == 2 else { throw StoreError.cannotOpen(path: path, reason: "cannot set synchronous=FULL") }
+        } catch let error as DatabaseError where Self.isDamage(error) {
+            throw StoreError.corrupt(path: path, findings: [Self.reason(error)])
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
         }
         if verify {
-            let findings = try pool.read { try String.fetchAll($0, sql: "PRAGMA quick_check") }
+            let findings: [String]
+            do {
+                findings = try pool.read { try String.fetchAll($0, sql: "PRAGMA quick_check") }
+            } catch let error as DatabaseError where Self.isDamage(error) {
+                throw StoreError.corrupt(path: path, findings: [Self.reason(error)])
+            }
             guard findings == ["ok"] else { throw StoreError.corrupt(path: path, findings: findings) }
         }
         do {
@@ -110,6 +123,10 @@ public final class KioskStore: Sendable {
         default:
             false
         }
+    }
+
+    static func isDamage(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB
     }
 
     static func reason(_ error: any Error) -> String {

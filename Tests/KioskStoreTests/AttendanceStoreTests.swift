@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+import Testing
+@testable import KioskCore
+@testable import KioskStore
+
+@Suite("Kiosk store: check-ins on a real SQLite file")
+struct AttendanceStoreTests {
+    @Test("a check-in commits one event and one attendance, and survives reopening")
+    func checkInIsDurable() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let report = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(30, trusted: false))
+        #expect(report.code == "checked_in")
+        #expect(report.session?.id == "S-CIRCLE")
+        let reopened = try KioskStore(path: fixture.store.path, kioskID: "k1")
+        let events = try reopened.events()
+        #expect(events.count == 1)
+        #expect(events[0].sequence == 1)
+        #expect(events[0].draft.kind == .checkIn)
+        #expect(events[0].draft.participantID == "E004")
+        #expect(events[0].draft.clock.isTrusted == false)
+        #expect(events[0].draft.clock.monotonicNanoseconds == 30_000_000_000)
+        #expect(events[0].draft.id.uuidString.dropFirst(14).first == "7")
+        let attendance = try #require(try fixture.attendance("E004", "S-CIRCLE"))
+        #expect(attendance.status == .onTime)
+        #expect(attendance.clockTrusted == false)
+        #expect(attendance.kioskID == "k1")
+    }
+
+    @Test("second scan: duplicate within seconds, then already checked in; nothing new stored")
+    func secondScan() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        #expect(fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0)).code == "checked_in")
+        #expect(fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(2)).code == "duplicate_scan")
+        let again = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(60))
+        #expect(again.code == "already_checked_in")
+        #expect(again.message.contains("at 15:00"))
+        #expect(try fixture.store.events().count == 1)
+    }
+
+    @Test("the database refuses a second attendance for the same participant and session")
+    func uniqueness() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        #expect(throws: DatabaseError.self) {
+            try fixture.store.pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO attendance (participant_id, session_id, status, checked_in_at, check_in_seq, has_rated, clock_trusted, kiosk_id)
+                    VALUES ('E004', 'S-CIRCLE', 'late', '2026-03-02 15:10:00.000', 99, 0, 1, 'k1')
+                    """)
+            }
+        }
+    }
+
+    @Test("events are append-only")
+    func appendOnly() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        #expect(throws: DatabaseError.self) { try fixture.store.pool.write { try $0.execute(sql: "UPDATE event SET kind = 'undo'") } }
+        #expect(throws: DatabaseError.self) { try fixture.store.pool.write { try $0.execute(sql: "DELETE FROM event") } }
+        #expect(try fixture.store.events().count == 1)
+    }
+
+    @Test("unknown and malformed badges store nothing")
+    func refusalsStoreNothing() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        #expect(fixture.desk.scan("999999", clock: fixture.clock(0)).verdict == .unknownBadge)
+        #expect(fixture.desk.scan(bytes: [0x32, 0x30, 0xC3, 0x28], clock: fixture.clock(0)).code == "badge_rejected")
+        #expect(fixture.desk.scan("2000\u{1B}[1;1H04", clock: fixture.clock(0)).code == "badge_rejected")
+        #expect(fixture.desk.scan(fixture.badge("E007"), clock: fixture.clock(0)).code == "inactive")
+        #expect(try fixture.store.events().isEmpty)
+        #expect(try fixture.store.counts()["attendance"] == 0)
+    }
+
+    @Test("check-out with duration, rating once, auto check-out at the end; the log replays to the table")
+    func fullDay() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let desk = fixture.desk
+        #expect(desk.scan(fixture.badge("E004"), clock: fixture.clock(0)).code == "checked_in")
+        #expect(desk.scan(fixture.badge("E005"), clock: fixture.clock(10 * 60)).status == "late")
+        let out = desk.checkOut(fixture.badge("E004"), clock: fixture.clock(40 * 60))
+        #expect(out.code == "checked_out")
+        #expect(out.durationSeconds == 40 * 60)
+        #expect(desk.rate(fixture.badge("E004"), value: 4, clock: fixture.clock(40 * 60 + 5)).code == "rated")
+        #expect(desk.rate(fixture.badge("E004"), value: 1, clock: fixture.clock(40 * 60 + 9)).code == "already_rated")
+        #expect(desk.rate(fixture.badge("E005"), value: 3, clock: fixture.clock(40 * 60 + 9)).code == "not_checked_out")
+        // Networking Hour (open to all, until +50 min) is still open to her; after it, she is done.
+        #expect(desk.scan(fixture.badge("E004"), clock: fixture.clock(51 * 60)).code == "already_checked_out")
+
+        #expect(try fixture.store.closeEndedSessions(clock: fixture.clock(57 * 60)) == 0)
+        #expect(try fixture.store.closeEndedSessions(clock: fixture.clock(70 * 60)) == 1)
+        #expect(try fixture.store.closeEndedSessions(clock: fixture.clock(71 * 60)) == 0)
+        let omar = try #require(try fixture.attendance("E005", "S-CIRCLE"))
+        #expect(omar.checkOutKind == .auto)
+        #expect(omar.checkedOutAt == fixture.now.addingTimeInterval(58 * 60)) // the sample circle's end
+        let lena = try #require(try fixture.attendance("E004", "S-CIRCLE"))
+        #expect(lena.rating == 4)
+        #expect(lena.checkOutKind == .badge)
+        #expect(try fixture.store.projectionMismatches().isEmpty)
+        #expect(try fixture.store.events().map(\.draft.kind) == [.checkIn, .checkIn, .checkOut, .rating, .autoCheckOut])
+    }
+
+    @Test("anonymous ratings are stored without the participant")
+    func anonymousRating() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        var desk = fixture.desk
+        desk.anonymousRatings = true
+        _ = desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        _ = desk.checkOut(fixture.badge("E004"), clock: fixture.clock(600))
+        #expect(desk.rate(fixture.badge("E004"), value: 2, clock: fixture.clock(610)).code == "rated")
+        #expect(desk.rate(fixture.badge("E004"), value: 2, clock: fixture.clock(620)).code == "already_rated")
+        let rating = try #require(try fixture.store.events().last)
+        #expect(rating.draft.kind == .rating)
+        #expect(rating.draft.participantID == nil)
+        #expect(rating.draft.actorID == nil)
+        #expect(rating.draft.details.rating == 2)
+        #expect(try fixture.attendance("E004", "S-CIRCLE")?.rating == nil)
+        #expect(try fixture.store.projectionMismatches().isEmpty)
+    }
+
+    @Test("facilitators check in by hand and undo, recorded with the actor; others may not")
+    func supervision() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let rules = CheckInRules()
+        _ = try fixture.store.manualCheckIn(participantID: "E006", sessionID: "S-CIRCLE", actorID: "F001", clock: fixture.clock(60), rules: rules)
+        #expect(try fixture.attendance("E006", "S-CIRCLE")?.status == .manual)
+        #expect(throws: SupervisionRefusal.self) {
+            try fixture.store.manualCheckIn(participantID: "E005", sessionID: "S-CIRCLE", actorID: "E004", clock: fixture.clock(60), rules: rules)
+        }
+        _ = try fixture.store.undoCheckIn(participantID: "E006", sessionID: "S-CIRCLE", actorID: "F001", clock: fixture.clock(90))
+        #expect(try fixture.attendance("E006", "S-CIRCLE") == nil)
+        #expect(throws: SupervisionRefusal.self) {
+            try fixture.store.undoCheckIn(participantID: "E006", sessionID: "S-CIRCLE", actorID: "F001", clock: fixture.clock(95))
+        }
+        // After an undo the participant can badge in again.
+        #expect(fixture.desk.scan(fixture.badge("E006"), clock: fixture.clock(120)).code == "checked_in")
+        let events = try fixture.store.events()
+        #expect(events.map(\.draft.kind) == [.manualCheckIn, .undo, .checkIn])
+        #expect(events[0].draft.actorID == "F001")
+        #expect(events[1].draft.details.undoesSequence == 1)
+        #expect(try fixture.store.projectionMismatches().isEmpty)
+    }
+
+    @Test("several open sessions: choose, then check in to the chosen one")
+    func choose() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let choice = fixture.desk.scan(fixture.badge("M003"), clock: fixture.clock(60))
+        #expect(choice.code == "choose_session")
+        #expect(choice.choices.map(\.id) == ["S-NETWORK", "S-LUNCH"])
+        let chosen = fixture.desk.scan(fixture.badge("M003"), clock: fixture.clock(61), chosenSessionID: "S-LUNCH")
+        #expect(chosen.code == "checked_in")
+        #expect(chosen.session?.id == "S-LUNCH")
+    }
+
+    @Test("a failed commit is reported as cannot record, never as success")
+    func cannotRecord() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        // Make every insert into the event log fail, as a full or broken disk would.
+        try fixture.store.pool.write { db in
+            try db.execute(sql: "CREATE TRIGGER disk_full BEFORE INSERT ON event BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END")
+        }
+        let report = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        #expect(report.verdict == .cannotRecord)
+        #expect(report.message.hasPrefix("✗ Cannot record — please see the facilitator"))
+        #expect(try fixture.attendance("E004", "S-CIRCLE") == nil)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import Testing
+@testable import KioskCore
+@testable import KioskStore
+
+@Suite("Database file: mode, pragmas, checks, backups, imports")
+struct DatabaseFileTests {
+    @Test("the file is 0600, WAL, synchronous=FULL, foreign keys on")
+    func fileAndPragmas() throws {
+        let fixture = try StoreFixture(loadSample: false)
+        defer { fixture.remove() }
+        var info = stat()
+        #expect(stat(fixture.store.path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        let pragmas = try fixture.store.pool.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(pragmas.0 == "wal")
+        #expect(pragmas.1 == 2)
+        #expect(pragmas.2 == 1)
+    }
+
+    @Test("an existing file readable by others is tightened to 0600")
+    func tightensMode() throws {
+        let fixture = try StoreFixture(loadSample: false)
+        defer { fixture.remove() }
+        chmod(fixture.store.path, 0o644)
+        _ = try KioskStore(path: fixture.store.path, kioskID: "k1")
+        var info = stat()
+        stat(fixture.store.path, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test("a damaged file is refused at open with the checker's findings")
+    func corruption() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let path = fixture.store.path
+        // Checkpoint everything into the main file, then overwrite the middle of a table page.
+        _ = try fixture.store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 4096 + 100)
+        handle.write(Data(repeating: 0xA5, count: Int(min(size - 4196, 4096 * 3))))
+        try handle.close()
+        #expect {
+            _ = try KioskStore(path: path, kioskID: "k1")
+        } throws: { error in
+            guard case StoreError.corrupt(_, let findings) = error else {
+                return (error as? StoreError)?.code == "cannot_open"
+            }
+            return !findings.isEmpty && findings != ["ok"]
+        }
+    }
+
+    @Test("backup writes a readable 0600 copy and keeps only the newest")
+    func backups() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        let directory = fixture.directory + "/backups"
+        var written: [String] = []
+        for day in 0..<4 {
+            written.append(try fixture.store.backup(into: directory, keep: 2, at: fixture.now.addingTimeInterval(Double(day) * 86_400)))
+        }
+        #expect(KioskStore.backups(in: directory) == Array(written.suffix(2)))
+        var info = stat()
+        stat(written.last!, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+        let copy = try KioskStore(path: written.last!, kioskID: "k1")
+        #expect(try copy.events().count == 1)
+        #expect(try copy.integrityCheck() == ["ok"])
+    }
+
+    @Test("a refused import changes nothing; a re-import updates in place")
+    func importsAreAllOrNothing() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let before = try fixture.store.counts()
+        let broken = """
+            id,name,role,badges,active
+            M001,Maria G.,mentor,100001,true
+            X001,Xavier,mentee,100002,true
+            """
+        // Line 3 reuses Daniel's badge: rejected by the store, and line 2's rename must roll back.
+        #expect {
+            _ = try fixture.store.importParticipants(try fixture.reader.participants(Data(broken.utf8), file: "p.csv"))
+        } throws: { error in
+            (error as? StoreError)?.description == "p.csv:3: column badges: a badge of X001 already belongs to participant M002"
+        }
+        #expect(try fixture.store.counts() == before)
+        #expect(try fixture.store.participant(id: "M001")?.name == "Maria García")
+
+        let update = "id,name,role,badges,active\nM001,Maria G.,mentor,100009,false\n"
+        let summary = try fixture.store.importParticipants(try fixture.reader.participants(Data(update.utf8), file: "p.csv"))
+        #expect(summary == ImportSummary(inserted: 0, updated: 1))
+        #expect(try fixture.store.participant(id: "M001") == Participant(id: "M001", name: "Maria G.", role: .mentor, isActive: false))
+        #expect(try fixture.store.participant(badge: try fixture.hash("M001")) == nil)
+
+        let groups = "group_id,name,kind,participant_id,member_role\nC9,Ghosts,circle,NOBODY,mentee\n"
+        #expect {
+            _ = try fixture.store.importGroups(try fixture.reader.groups(Data(groups.utf8), file: "g.csv"))
+        } throws: { error in
+            (error as? StoreError)?.description == "g.csv:2: column participant_id: no participant has the id NOBODY"
+        }
+        let sessions = "session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id\nS9,T,workshop,Lobby,2026-03-02 15:00,2026-03-02 16:00,NOPE,\n"
+        #expect {
+            _ = try fixture.store.importSessions(try fixture.reader.sessions(Data(sessions.utf8), file: "s.csv"))
+        } throws: { error in
+            (error as? StoreError)?.description == "s.csv:2: column group_id: no group has the id NOPE"
+        }
+        #expect(try fixture.store.counts()["session"] == before["session"])
+    }
+
+    @Test("tally and export read the same attendance")
+    func tallyAndExport() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        _ = fixture.desk.scan(fixture.badge("E005"), clock: fixture.clock(600))
+        let tally = try #require(try fixture.store.tally(sessionID: "S-CIRCLE"))
+        #expect(tally.present.count == 2)
+        #expect(tally.expectedCount == 4)
+        #expect(tally.missing.map(\.participant.id).sorted() == ["E006", "M004"])
+        let rows = try fixture.store.attendanceReport(
+            from: fixture.now.addingTimeInterval(-3600), to: fixture.now.addingTimeInterval(3600), now: fixture.now.addingTimeInterval(3 * 3600))
+        let circle = rows.filter { $0.sessionID == "S-CIRCLE" }
+        #expect(circle.map(\.participantID) == ["E004", "E005", "E006", "M004"])
+        #expect(circle.map(\.status) == [.onTime, .late, .absent, .absent])
+        #expect(circle[0].checkOutKind == nil) // the report reads; closing sessions is the caller's step
+    }
+}
