@@ -1,0 +1,85 @@
+import Testing
+
+/// Pins the help text: a change to the CLI's surface must show up in review.
+@Suite("mentor-kiosk --help")
+struct HelpTextTests {
+    @Test("top-level help")
+    func topLevel() throws {
+        let result = try CLIHarness.run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            OVERVIEW: The check-in kiosk for peer mentoring programs.
+
+            Every command takes --config, --database and --now (or MENTOR_KIOSK_CONFIG,
+            MENTOR_KIOSK_DATABASE, MENTOR_KIOSK_NOW). Check-in commands exit 0 when done, 3
+            unknown badge, 4 no session now, 5 already checked in/out, 6 choose a session,
+            7 not a badge, 8 refused, 9 cannot record.
+
+            USAGE: mentor-kiosk <subcommand>
+
+            OPTIONS:
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              demo                    Try the kiosk: a fresh local database with a sample
+                                      program, a scripted morning of check-ins, the tally.
+              init                    Create the kiosk database and the badge secret (safe
+                                      to run again).
+              import                  Import the roster, groups or schedule from CSV (all
+                                      or nothing).
+              checkin                 Check a badge in, exactly as a tap on the kiosk would.
+              checkout                Check a badge out of its current session, optionally
+                                      rating it.
+              rate                    Rate the session a badge last checked out of (1–4).
+              manual-checkin          Check a participant in by hand (facilitator action).
+              undo                    Undo a mistaken check-in (facilitator action).
+              sessions                List today's sessions with their check-in window and
+                                      counts.
+              tally                   Show a session's tally: present, expected, late,
+                                      missing.
+              export                  Export attendance (expected and actual) as CSV or
+                                      JSON Lines; see docs/exports.md.
+              backup                  Write a consistent backup of the database and keep
+                                      the newest few.
+              doctor                  Check the kiosk: config, database integrity, file
+                                      modes, secret, event log, clock, disk.
+
+              See 'mentor-kiosk help <subcommand>' for detailed help.
+
+            """)
+    }
+
+    @Test("checkin help")
+    func checkIn() throws {
+        let result = try CLIHarness.run(["checkin", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            OVERVIEW: Check a badge in, exactly as a tap on the kiosk would.
+
+            With --stdin, reads one badge per line and prints one outcome per line, each
+            after it is committed.
+
+            USAGE: mentor-kiosk checkin [--config <file>] [--database <file>] [--now <time>] [<badge>] [--session <session>] [--stdin] [--json]
+
+            ARGUMENTS:
+              <badge>                 The badge code as the reader sends it.
+
+            OPTIONS:
+              --config <file>         The configuration file (TOML).
+                    Default: $MENTOR_KIOSK_CONFIG, else /etc/mentor-kiosk/kiosk.toml if it
+                    exists, else built-in defaults.
+              --database <file>       The kiosk database.
+                    Default: $MENTOR_KIOSK_DATABASE, else kiosk.sqlite in the configured
+                    state directory.
+              --now <time>            Act as if it were this time, for scripts and demos
+                                      (2026-03-02T15:00:00+01:00, or local 2026-03-02
+                                      15:00).
+              --session <session>     The session to check in to when several are open.
+              --stdin                 Read badges from standard input, one per line.
+              --json                  Print JSON instead of text.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+}
