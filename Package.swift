@@ -74,8 +74,12 @@ let package = Package(
             dependencies: ["KioskStore", "KioskCore", "ProgramFiles", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift),
         .testTarget(
+            name: "KioskSystemTests",
+            dependencies: ["KioskSystem", "KioskCore"],
+            swiftSettings: strictSwift),
+        .testTarget(
             name: "MentorKioskCLITests",
-            dependencies: ["mentor-kiosk", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["mentor-kiosk", "KioskStore", "ProgramFiles", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift),
     ],
     swiftLanguageModes: [.v6]

@@ -46,15 +46,17 @@ public struct OutcomeReport: Sendable, Equatable {
 
 /// Formats times of day and durations the way the kiosk shows them.
 public struct KioskWording: Sendable {
-    public var timeZone: TimeZone
+    public let timeZone: TimeZone
+    private let calendar: Calendar
 
     public init(timeZone: TimeZone) {
         self.timeZone = timeZone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
     }
 
     public func clock(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.hour, .minute], from: date)
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }

@@ -11,8 +11,10 @@ public enum TimeOrderedUUID {
         for index in 0..<6 {
             bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index)))
         }
+        let random = (generator.next() as UInt64, generator.next() as UInt64)
         for index in 6..<16 {
-            bytes[index] = UInt8.random(in: .min ... .max, using: &generator)
+            let word = index < 11 ? random.0 : random.1
+            bytes[index] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
         }
         bytes[6] = (bytes[6] & 0x0F) | 0x70
         bytes[8] = (bytes[8] & 0x3F) | 0x80

@@ -128,7 +128,7 @@ extension KioskStore {
 
     @discardableResult
     func append(_ db: Database, _ draft: EventDraft) throws -> Int64 {
-        try EventRecord(draft, kioskID: kioskID).insert(db)
+        try db.cachedStatement(sql: EventRecord.insertSQL).execute(arguments: EventRecord.insertArguments(draft, kioskID: kioskID))
         return db.lastInsertedRowID
     }
 
@@ -139,11 +139,10 @@ extension KioskStore {
         let seq = try append(db, EventDraft(
             kind: kind, participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock,
             details: EventDetails(status: status, viaBadge: kind == .checkIn)))
-        try AttendanceRecord(
-            participantId: participantID, sessionId: sessionID, status: status, checkedInAt: clock.wall,
-            checkInSeq: seq, checkedOutAt: nil, checkOutKind: nil, rating: nil, hasRated: false,
-            clockTrusted: clock.isTrusted, kioskId: kioskID
-        ).insert(db)
+        try db.cachedStatement(sql: """
+            INSERT INTO attendance (participant_id, session_id, status, checked_in_at, check_in_seq, has_rated, clock_trusted, kiosk_id)
+            VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+            """).execute(arguments: [participantID, sessionID, status, DatabaseTime.text(clock.wall), seq, clock.isTrusted, kioskID])
     }
 
     private func closeAttendance(
@@ -152,16 +151,16 @@ extension KioskStore {
         try db.execute(sql: """
             UPDATE attendance SET checked_out_at = ?, check_out_kind = ?, clock_trusted = clock_trusted AND ?
             WHERE participant_id = ? AND session_id = ?
-            """, arguments: [time, kind, trusted, participantID, sessionID])
+            """, arguments: [DatabaseTime.text(time), kind, trusted, participantID, sessionID])
     }
 
     // MARK: - Reading
 
     func participant(_ db: Database, badge: BadgeHash) throws -> Participant? {
-        try ParticipantRecord.fetchOne(db, sql: """
+        try ParticipantRecord.fetchOne(db.cachedStatement(sql: """
             SELECT participant.* FROM badge JOIN participant ON participant.id = badge.participant_id
             WHERE badge.hash = ?
-            """, arguments: [badge.hex])?.participant
+            """), arguments: [badge.hex])?.participant
     }
 
     func participant(_ db: Database, id: String) throws -> Participant? {
@@ -180,30 +179,55 @@ extension KioskStore {
         return (participant, session)
     }
 
+    /// Everything a scan needs in two indexed queries: the badge's owner with their last badge
+    /// activity, then this location's sessions that have not ended, each with the owner's
+    /// membership of its group and their attendance at it.
     private func scanContext(_ db: Database, badge: BadgeHash, location: String, now: Date) throws -> ScanContext {
-        guard let participant = try participant(db, badge: badge) else {
-            return ScanContext(participant: nil, sessionsHere: [])
+        guard let owner = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT participant.*,
+              (SELECT wall_time FROM event WHERE event.participant_id = participant.id AND kind IN ('check_in', 'check_out')
+               ORDER BY seq DESC LIMIT 1) AS last_badge_activity
+            FROM badge JOIN participant ON participant.id = badge.participant_id
+            WHERE badge.hash = ?
+            """), arguments: [badge.hex])
+        else { return ScanContext(participant: nil, sessionsHere: []) }
+        let participant = try ParticipantRecord(row: owner).participant
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT session.*,
+              EXISTS (SELECT 1 FROM group_member
+                      WHERE group_member.group_id = session.group_id AND group_member.participant_id = ?1) AS is_member,
+              attendance.*
+            FROM session INDEXED BY session_location_end
+            LEFT JOIN attendance ON attendance.participant_id = ?1 AND attendance.session_id = session.id
+            WHERE session.location = ?2 AND session.ends_at > ?3 AND session.starts_at < ?4
+            """), arguments: [
+                participant.id, location, DatabaseTime.text(now), DatabaseTime.text(now.addingTimeInterval(7 * 24 * 3600)),
+            ], adapter: Self.sessionWithMembership)
+        var sessions: [Session] = []
+        var groupIDs: Set<String> = []
+        var attendances: [Attendance] = []
+        for row in rows {
+            let session = try SessionRecord(row: row.scopes["session"]!).session
+            sessions.append(session)
+            if row["is_member"] == true, let groupID = session.groupID { groupIDs.insert(groupID) }
+            if let attendanceRow = row.scopes["attendance"], attendanceRow["participant_id"] as String? != nil {
+                attendances.append(try AttendanceRecord(row: attendanceRow).attendance)
+            }
         }
-        let horizon = now.addingTimeInterval(7 * 24 * 3600)
-        let sessions = try SessionRecord.fetchAll(db, sql: """
-            SELECT * FROM session WHERE location = ? AND ends_at > ? AND starts_at < ?
-            """, arguments: [location, now, horizon]).map(\.session)
-        let groupIDs = try String.fetchSet(
-            db, sql: "SELECT group_id FROM group_member WHERE participant_id = ?", arguments: [participant.id])
-        let attendances = try AttendanceRecord.fetchAll(db, sql: """
-            SELECT attendance.* FROM attendance JOIN session ON session.id = attendance.session_id
-            WHERE attendance.participant_id = ? AND session.location = ? AND session.ends_at > ? AND session.starts_at < ?
-            """, arguments: [participant.id, location, now, horizon]).map(\.attendance)
         return ScanContext(
             participant: participant, sessionsHere: sessions, groupIDs: groupIDs, attendances: attendances,
-            lastBadgeActivity: try lastBadgeActivity(db, participantID: participant.id))
+            lastBadgeActivity: owner["last_badge_activity"])
     }
 
+    private static let sessionWithMembership = ScopeAdapter([
+        "session": RangeRowAdapter(0..<9), "attendance": SuffixRowAdapter(fromIndex: 10),
+    ])
+
     private func lastBadgeActivity(_ db: Database, participantID: String) throws -> Date? {
-        try Date.fetchOne(db, sql: """
+        try Date.fetchOne(db.cachedStatement(sql: """
             SELECT wall_time FROM event WHERE participant_id = ? AND kind IN ('check_in', 'check_out')
             ORDER BY seq DESC LIMIT 1
-            """, arguments: [participantID])
+            """), arguments: [participantID])
     }
 
     func attendances(_ db: Database, participantID: String, openOnly: Bool) throws -> [SessionAttendance] {

@@ -141,6 +141,13 @@ public final class KioskStore: Sendable {
         try pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
     }
 
+    /// A raw write transaction on the store's own writer connection: for benchmarks that
+    /// separate GRDB's cost from the rules' cost. Not for application code.
+    @_spi(Benchmarks)
+    public func benchmarkWrite<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.write(work)
+    }
+
     /// Runs a read with raw SQL access, for reports and tests.
     public func read<T>(_ work: (Database) throws -> T) throws -> T {
         try pool.read(work)

@@ -106,7 +106,7 @@ extension KioskStore {
     public func events(after sequence: Int64 = 0, limit: Int = .max) throws -> [RecordedEvent] {
         try pool.read { db in
             try EventRecord.fetchAll(db, sql: "SELECT * FROM event WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [sequence, limit])
-                .map { try $0.recorded }
+                .map(\.recorded)
         }
     }
 
@@ -116,7 +116,7 @@ extension KioskStore {
         try pool.read { db in
             var projection = AttendanceProjection()
             let cursor = try EventRecord.fetchCursor(db, sql: "SELECT * FROM event ORDER BY seq")
-            while let event = try cursor.next() { projection.apply(try event.recorded) }
+            while let event = try cursor.next() { projection.apply(event.recorded) }
             var stored: [AttendanceProjection.Key: Attendance] = [:]
             for record in try AttendanceRecord.fetchAll(db) {
                 stored[.init(participantID: record.participantId, sessionID: record.sessionId)] = record.attendance

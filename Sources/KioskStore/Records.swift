@@ -25,6 +25,14 @@ struct ParticipantRecord: SnakeCaseRecord {
     }
 
     var participant: Participant { Participant(id: id, name: name, role: role, isActive: active) }
+
+    /// Decodes by column name without Codable: this runs on every scan.
+    init(row: Row) throws {
+        id = row["id"]
+        name = row["name"]
+        role = row["role"]
+        active = row["active"]
+    }
 }
 
 struct BadgeRecord: SnakeCaseRecord {
@@ -71,6 +79,18 @@ struct SessionRecord: SnakeCaseRecord {
         status = session.status
     }
 
+    init(row: Row) throws {
+        id = row["id"]
+        title = row["title"]
+        kind = row["kind"]
+        location = row["location"]
+        startsAt = row["starts_at"]
+        endsAt = row["ends_at"]
+        groupId = row["group_id"]
+        facilitatorId = row["facilitator_id"]
+        status = row["status"]
+    }
+
     var session: Session {
         Session(
             id: id, title: title, kind: kind, location: location, startsAt: startsAt, endsAt: endsAt,
@@ -78,6 +98,8 @@ struct SessionRecord: SnakeCaseRecord {
     }
 }
 
+/// One event. The kind-specific details are typed, nullable columns (not a JSON blob), so
+/// metrics can query ratings and durations directly and writing one costs no encoder.
 struct EventRecord: SnakeCaseRecord {
     static let databaseTableName = "event"
     var seq: Int64?
@@ -90,39 +112,39 @@ struct EventRecord: SnakeCaseRecord {
     var wallTime: Date
     var monotonicNs: Int64
     var clockTrusted: Bool
-    var details: String
+    var status: AttendanceStatus?
+    var durationSeconds: Double?
+    var rating: Int?
+    var undoesSeq: Int64?
+    var viaBadge: Bool?
+    var effectiveAt: Date?
 
-    init(_ draft: EventDraft, kioskID: String) throws {
-        seq = nil
-        id = draft.id.uuidString.lowercased()
-        kioskId = kioskID
-        kind = draft.kind
-        participantId = draft.participantID
-        sessionId = draft.sessionID
-        actorId = draft.actorID
-        wallTime = draft.clock.wall
-        monotonicNs = Int64(clamping: draft.clock.monotonicNanoseconds)
-        clockTrusted = draft.clock.isTrusted
-        details = String(decoding: try Self.detailsEncoder.encode(draft.details), as: UTF8.self)
+    static let insertSQL = """
+        INSERT INTO event (id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
+                           clock_trusted, status, duration_seconds, rating, undoes_seq, via_badge, effective_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// The arguments of `insertSQL` for `draft`, times in the database's text form.
+    static func insertArguments(_ draft: EventDraft, kioskID: String) -> StatementArguments {
+        let details = draft.details
+        return [
+            draft.id.uuidString.lowercased(), kioskID, draft.kind, draft.participantID, draft.sessionID, draft.actorID,
+            DatabaseTime.text(draft.clock.wall), Int64(clamping: draft.clock.monotonicNanoseconds), draft.clock.isTrusted,
+            details.status, details.durationSeconds, details.rating, details.undoesSequence, details.viaBadge,
+            details.effectiveAt.map(DatabaseTime.text),
+        ]
     }
 
     var recorded: RecordedEvent {
-        get throws {
-            let decoded = try JSONDecoder().decode(EventDetails.self, from: Data(details.utf8))
-            let draft = EventDraft(
-                id: UUID(uuidString: id), kind: kind, participantID: participantId, sessionID: sessionId,
-                actorID: actorId,
-                clock: ClockReading(wall: wallTime, monotonicNanoseconds: UInt64(max(0, monotonicNs)), isTrusted: clockTrusted),
-                details: decoded)
-            return RecordedEvent(sequence: seq ?? 0, draft: draft, kioskID: kioskId)
-        }
+        let draft = EventDraft(
+            id: UUID(uuidString: id), kind: kind, participantID: participantId, sessionID: sessionId, actorID: actorId,
+            clock: ClockReading(wall: wallTime, monotonicNanoseconds: UInt64(max(0, monotonicNs)), isTrusted: clockTrusted),
+            details: EventDetails(
+                status: status, durationSeconds: durationSeconds, rating: rating, undoesSequence: undoesSeq,
+                viaBadge: viaBadge, effectiveAt: effectiveAt))
+        return RecordedEvent(sequence: seq ?? 0, draft: draft, kioskID: kioskId)
     }
-
-    private static let detailsEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
 }
 
 struct AttendanceRecord: SnakeCaseRecord {
@@ -138,6 +160,20 @@ struct AttendanceRecord: SnakeCaseRecord {
     var hasRated: Bool
     var clockTrusted: Bool
     var kioskId: String
+
+    init(row: Row) throws {
+        participantId = row["participant_id"]
+        sessionId = row["session_id"]
+        status = row["status"]
+        checkedInAt = row["checked_in_at"]
+        checkInSeq = row["check_in_seq"]
+        checkedOutAt = row["checked_out_at"]
+        checkOutKind = row["check_out_kind"]
+        rating = row["rating"]
+        hasRated = row["has_rated"]
+        clockTrusted = row["clock_trusted"]
+        kioskId = row["kiosk_id"]
+    }
 
     var attendance: Attendance {
         Attendance(

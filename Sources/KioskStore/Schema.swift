@@ -42,6 +42,8 @@ enum KioskSchema {
                     facilitator_id TEXT REFERENCES participant(id),
                     status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'closed', 'cancelled'))
                 );
+                -- The check-in path reads "sessions here that have not ended" through this index
+                -- (INDEXED BY): with history, the planner would otherwise pick session_start.
                 CREATE INDEX session_location_end ON session(location, ends_at);
                 CREATE INDEX session_start ON session(starts_at);
                 CREATE TABLE event (
@@ -55,7 +57,12 @@ enum KioskSchema {
                     wall_time TEXT NOT NULL,
                     monotonic_ns INTEGER NOT NULL,
                     clock_trusted INTEGER NOT NULL CHECK (clock_trusted IN (0, 1)),
-                    details TEXT NOT NULL
+                    status TEXT CHECK (status IN ('on_time', 'late', 'manual')),
+                    duration_seconds REAL,
+                    rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+                    undoes_seq INTEGER,
+                    via_badge INTEGER CHECK (via_badge IN (0, 1)),
+                    effective_at TEXT
                 );
                 CREATE INDEX event_participant ON event(participant_id, seq);
                 CREATE TRIGGER event_no_update BEFORE UPDATE ON event

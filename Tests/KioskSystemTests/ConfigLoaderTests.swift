@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import KioskCore
+@testable import KioskSystem
+
+@Suite("kiosk.toml")
+struct ConfigLoaderTests {
+    @Test("the documented example file is exactly the defaults")
+    func exampleIsDefaults() throws {
+        let example = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("deploy/kiosk.example.toml").path
+        #expect(try ConfigLoader.load(path: example) == KioskConfig())
+    }
+
+    @Test("values are read")
+    func values() throws {
+        let config = try ConfigLoader.parse("""
+            [kiosk]
+            id = "lobby-2"
+            location = "Room 101"
+            time_zone = "Europe/Berlin"
+            [badges]
+            leading_zeros = "strip"
+            min_length = 1
+            [check_in]
+            opens_before_minutes = 30
+            anonymous_ratings = true
+            [backup]
+            keep = 3
+            """, file: "k.toml")
+        #expect(config.kioskID == "lobby-2")
+        #expect(config.location == "Room 101")
+        #expect(config.timeZone.identifier == "Europe/Berlin")
+        #expect(config.badgeRules.leadingZeros == .strip)
+        #expect(config.badgeRules.minimumLength == 1)
+        #expect(config.checkInRules.opensBefore == 30 * 60)
+        #expect(config.anonymousRatings)
+        #expect(config.backupsKept == 3)
+        #expect(config.secretPath(database: "/srv/k/kiosk.sqlite") == "/srv/k/badge.key")
+    }
+
+    static let bad: [(String, String)] = [
+        ("[kiosk]\nid = 7\n", "k.toml: kiosk.id: expected a string, found int"),
+        ("[kiosk]\nid = \"has space\"\n", "k.toml: kiosk.id: expected 1–64 letters, digits, '.', '_' or '-', found \"has space\""),
+        ("[kiosk]\ntime_zone = \"Mars/Olympus\"\n", "k.toml: kiosk.time_zone: \"Mars/Olympus\" is not a time zone; use an IANA name such as Europe/Berlin"),
+        ("[badges]\nletter_case = \"title\"\n", "k.toml: badges.letter_case: expected one of \"upper\", \"lower\", \"preserve\", found \"title\""),
+        ("[badges]\nallowed_pattern = \"[A-Z\"\n", "k.toml: badges.allowed_pattern: [A-Z is not a valid regular expression"),
+        ("[badges]\nmin_length = 10\nmax_length = 5\n", "k.toml: badges.max_length: maximum length 5 is below minimum length 10"),
+        ("[check_in]\nopens_before_minutes = 500\n", "k.toml: check_in.opens_before_minutes: expected an integer from 0 to 240, found 500"),
+        ("[check_in]\nanonymous_ratings = \"yes\"\n", "k.toml: check_in.anonymous_ratings: expected true or false, found string"),
+        ("[check_in]\ngrace = 5\n", "k.toml: check_in.grace: unknown key; [check_in] has opens_before_minutes, on_time_grace_minutes, duplicate_window_seconds, rating_window_minutes, anonymous_ratings"),
+        ("[gpio]\nchip = \"x\"\n", "k.toml: gpio: unknown section; the sections are kiosk, badges, check_in, backup"),
+        ("kiosk = 3\n", "k.toml: kiosk: expected a [kiosk] table"),
+        ("[kiosk\n", "k.toml: line 1, column"),
+    ]
+
+    @Test("bad values name the key and the expected form", arguments: bad)
+    func badValues(text: String, message: String) {
+        do {
+            _ = try ConfigLoader.parse(text, file: "k.toml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.hasPrefix(message), "\(error.description)")
+        }
+    }
+
+    @Test("the system clock reads boot time and a trust flag")
+    func systemClock() {
+        let first = SystemClock().read()
+        let second = SystemClock(wallOverride: Date(timeIntervalSince1970: 0)).read()
+        #expect(second.monotonicNanoseconds >= first.monotonicNanoseconds)
+        #expect(first.monotonicNanoseconds > 0)
+        #expect(second.wall == Date(timeIntervalSince1970: 0))
+        #expect(abs(first.wall.timeIntervalSinceNow) < 5)
+    }
+}
