@@ -28,9 +28,7 @@ public enum CheckOutPolicy {
     ) -> CheckOutOutcome {
         guard let participant else { return .unknownBadge }
         guard participant.isActive else { return .inactive(participant) }
-        if let last = lastBadgeActivity, now >= last, now.timeIntervalSince(last) < rules.duplicateWindow {
-            return .duplicateScan(participant)
-        }
+        if rules.isDuplicate(at: now, lastBadgeActivity: lastBadgeActivity) { return .duplicateScan(participant) }
         guard let open = attendances
             .filter({ !$0.attendance.isCheckedOut && $0.attendance.checkedInAt <= now })
             .max(by: { $0.attendance.checkedInAt < $1.attendance.checkedInAt })

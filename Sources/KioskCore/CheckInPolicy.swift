@@ -20,6 +20,12 @@ public struct CheckInRules: Sendable, Equatable {
         self.duplicateWindow = duplicateWindow
         self.ratingWindow = ratingWindow
     }
+
+    /// A scan this soon after the participant's last badge activity repeats it.
+    public func isDuplicate(at now: Date, lastBadgeActivity: Date?) -> Bool {
+        guard let last = lastBadgeActivity, now >= last else { return false }
+        return now.timeIntervalSince(last) < duplicateWindow
+    }
 }
 
 /// Where a session's check-in window stands at a given moment.
@@ -99,9 +105,7 @@ public enum CheckInPolicy {
     ) -> ScanOutcome {
         guard let participant = context.participant else { return .unknownBadge }
         guard participant.isActive else { return .inactive(participant) }
-        if let last = context.lastBadgeActivity, now >= last, now.timeIntervalSince(last) < rules.duplicateWindow {
-            return .duplicateScan(participant)
-        }
+        if rules.isDuplicate(at: now, lastBadgeActivity: context.lastBadgeActivity) { return .duplicateScan(participant) }
         let open = context.sessionsHere
             .filter { $0.phase(at: now, rules: rules).acceptsCheckIns && isOpen($0, to: participant, in: context) }
             .sorted(by: startOrder)
