@@ -19,6 +19,7 @@ struct Demo: ParsableCommand {
         }
         context.databasePath = options.database ?? (directory as NSString).appendingPathComponent("kiosk.sqlite")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: context.databasePath + suffix) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try SecretFile.create(context.secretPath)
         let store = try KioskStore(path: context.databasePath, kioskID: context.config.kioskID)
         let start = context.clock.read()
