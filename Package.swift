@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ProgramFiles", targets: ["ProgramFiles"]),
         .library(name: "KioskStore", targets: ["KioskStore"]),
         .library(name: "KioskSystem", targets: ["KioskSystem"]),
+        .library(name: "KioskTUI", targets: ["KioskTUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -26,6 +27,7 @@ let package = Package(
     targets: [
         // Floor 0: C shims for what Swift cannot import.
         .target(name: "CKioskSystem"),
+        .target(name: "CNCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         // Floor 1: pure domain rules.
         .target(
             name: "KioskCore",
@@ -39,6 +41,10 @@ let package = Package(
         .target(
             name: "KioskStore",
             dependencies: ["KioskCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift),
+        .target(
+            name: "KioskTUI",
+            dependencies: ["KioskCore", "CNCurses"],
             swiftSettings: strictSwift),
         .target(
             name: "KioskSystem",
@@ -72,6 +78,11 @@ let package = Package(
         .testTarget(
             name: "KioskStoreTests",
             dependencies: ["KioskStore", "KioskCore", "ProgramFiles", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "KioskTUITests",
+            dependencies: ["KioskTUI", "KioskCore"],
+            exclude: ["Snapshots"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "KioskSystemTests",

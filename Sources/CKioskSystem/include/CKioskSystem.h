@@ -13,4 +13,11 @@ static inline int ckiosk_clock_synchronised(void) {
     return state == TIME_ERROR ? 0 : 1;
 }
 
+/// Installs handlers for SIGTERM, SIGINT, SIGHUP and SIGQUIT that only set a flag, so the UI
+/// loop can restore the terminal and exit cleanly; SIGTSTP is ignored (no suspending a kiosk).
+void ckiosk_install_termination_flag(void);
+
+/// The signal number that asked the process to stop, or 0.
+int ckiosk_termination_requested(void);
+
 #endif

@@ -1,0 +1,38 @@
+import Foundation
+import KioskCore
+import KioskTUI
+
+/// Fixed states and surroundings for screen snapshots: 2026-03-02 15:01 UTC at Main Lobby.
+enum ScreenFixtures {
+    static let now = Date(timeIntervalSince1970: 1_772_463_660)
+    static let wording = KioskWording(timeZone: TimeZone(identifier: "UTC")!)
+    static let screens = KioskScreens(wording: wording)
+    static let lena = Participant(id: "E004", name: "Lena Novak", role: .mentee)
+    static let circle = Session(
+        id: "S-CIRCLE", title: "Peer Circle A", kind: .group, location: "Main Lobby",
+        startsAt: Date(timeIntervalSince1970: 1_772_463_480), endsAt: Date(timeIntervalSince1970: 1_772_467_080), groupID: "C1")
+    static let networking = Session(
+        id: "S-NETWORK", title: "Networking Hour", kind: .networking, location: "Main Lobby",
+        startsAt: Date(timeIntervalSince1970: 1_772_463_000), endsAt: Date(timeIntervalSince1970: 1_772_466_600))
+
+    static let surroundings = KioskSurroundings(
+        location: "Main Lobby", now: now,
+        openSessions: [SessionLine(title: "Peer Circle A", startsAt: circle.startsAt, endsAt: circle.endsAt, present: 3, expected: 4)],
+        nextSession: SessionLine(title: "CV Workshop", startsAt: now.addingTimeInterval(3 * 3600), endsAt: now.addingTimeInterval(4 * 3600), present: 0, expected: 0),
+        clockTrusted: true, status: "hub: not configured (works offline)",
+        hint: ["Demo badges: 200004 Lena · 100003 Priya · 999999 unknown", "Press s to simulate a scan"])
+
+    static func state(_ screen: KioskScreen) -> KioskState { KioskState(screen: screen, shownAt: now) }
+
+    static let states: [String: KioskState] = [
+        "idle": state(.idle),
+        "welcome": state(.result(wording.report(ScanOutcome.checkIn(lena, circle, .onTime)))),
+        "late": state(.result(wording.report(ScanOutcome.checkIn(lena, circle, .late)))),
+        "unknown": state(.result(wording.report(ScanOutcome.unknownBadge))),
+        "no_session": state(.result(wording.report(ScanOutcome.noSessionNow(lena, next: circle)))),
+        "cannot_record": state(.result(wording.cannotRecord())),
+        "choose": state(.chooseSession(badge: [], participant: lena, choices: [networking, circle], selected: 1)),
+        "offer_checkout": state(.offerCheckOut(badge: [], report: wording.report(ScanOutcome.alreadyCheckedIn(lena, circle, at: now)))),
+        "rating": state(.rating(badge: [], report: wording.report(CheckOutOutcome.checkOut(lena, circle, checkedInAt: now, duration: 2700)))),
+    ]
+}
