@@ -50,11 +50,16 @@ let package = Package(
             name: "KioskSystem",
             dependencies: ["KioskCore", "CKioskSystem", "TOMLKit"],
             swiftSettings: strictSwift),
+        // Floor 3: the appliance's main loop.
+        .target(
+            name: "KioskApp",
+            dependencies: ["KioskCore", "KioskStore", "KioskTUI", "CKioskSystem"],
+            swiftSettings: strictSwift),
         // Floor 4: executables, argument parsing and wiring only.
         .executableTarget(
             name: "mentor-kiosk",
             dependencies: [
-                "KioskCore", "ProgramFiles", "KioskStore", "KioskSystem",
+                "KioskCore", "ProgramFiles", "KioskStore", "KioskSystem", "KioskApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),

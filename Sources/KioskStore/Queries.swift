@@ -102,6 +102,11 @@ extension KioskStore {
         }
     }
 
+    /// The newest event's sequence number (0 when none): how many events this kiosk has made.
+    public func lastSequence() throws -> Int64 {
+        try pool.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM event") ?? 0 }
+    }
+
     /// All events in sequence order.
     public func events(after sequence: Int64 = 0, limit: Int = .max) throws -> [RecordedEvent] {
         try pool.read { db in

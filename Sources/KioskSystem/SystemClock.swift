@@ -9,18 +9,26 @@ import Glibc
 /// The box's clocks: wall time, time since boot, and whether the kernel says the wall clock
 /// is synchronised (`adjtimex`). A Pi without network after boot reports unsynchronised.
 public struct SystemClock: KioskClock {
-    /// Replaces the wall time (for `--now`); monotonic time and trust still come from the system.
-    public var wallOverride: Date?
+    /// For `--now`: the wall clock starts at this time and runs on from there; monotonic time
+    /// and trust still come from the system.
+    public let startingAt: Date?
+    private let startedAt: UInt64
 
-    public init(wallOverride: Date? = nil) {
-        self.wallOverride = wallOverride
+    public init(startingAt: Date? = nil) {
+        self.startingAt = startingAt
+        self.startedAt = Self.bootNanoseconds()
     }
 
     public func read() -> ClockReading {
+        let monotonic = Self.bootNanoseconds()
+        let wall = startingAt.map { $0.addingTimeInterval(Double(monotonic - startedAt) / 1e9) } ?? Date()
+        return ClockReading(wall: wall, monotonicNanoseconds: monotonic, isTrusted: Self.isSynchronised())
+    }
+
+    static func bootNanoseconds() -> UInt64 {
         var boot = timespec()
         clock_gettime(CLOCK_BOOTTIME, &boot)
-        let monotonic = UInt64(boot.tv_sec) * 1_000_000_000 + UInt64(boot.tv_nsec)
-        return ClockReading(wall: wallOverride ?? Date(), monotonicNanoseconds: monotonic, isTrusted: Self.isSynchronised())
+        return UInt64(boot.tv_sec) * 1_000_000_000 + UInt64(boot.tv_nsec)
     }
 
     /// `adjtimex` returns `TIME_ERROR` while the clock is unsynchronised.

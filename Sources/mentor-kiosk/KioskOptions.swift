@@ -20,7 +20,7 @@ struct KioskOptions: ParsableArguments {
     var database: String?
 
     @Option(help: ArgumentHelp(
-        "Act as if it were this time, for scripts and demos (2026-03-02T15:00:00+01:00, or local 2026-03-02 15:00).",
+        "Start the clock at this time, for scripts and demos (2026-03-02T15:00:00+01:00, or local 2026-03-02 15:00).",
         valueName: "time"))
     var now: String?
 
@@ -43,7 +43,7 @@ struct KioskOptions: ParsableArguments {
             }
             wall = parsed
         }
-        return KioskContext(config: config, databasePath: database, clock: SystemClock(wallOverride: wall))
+        return KioskContext(config: config, databasePath: database, clock: SystemClock(startingAt: wall))
     }
 }
 

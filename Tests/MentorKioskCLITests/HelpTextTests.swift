@@ -22,7 +22,9 @@ struct HelpTextTests {
 
             SUBCOMMANDS:
               demo                    Try the kiosk: a fresh local database with a sample
-                                      program, a scripted morning of check-ins, the tally.
+                                      program, on screen (or scripted).
+              run                     Run the kiosk screen: the appliance's main job
+                                      (config file, real database).
               init                    Create the kiosk database and the badge secret (safe
                                       to run again).
               import                  Import the roster, groups or schedule from CSV (all
@@ -71,7 +73,7 @@ struct HelpTextTests {
               --database <file>       The kiosk database.
                     Default: $MENTOR_KIOSK_DATABASE, else kiosk.sqlite in the configured
                     state directory.
-              --now <time>            Act as if it were this time, for scripts and demos
+              --now <time>            Start the clock at this time, for scripts and demos
                                       (2026-03-02T15:00:00+01:00, or local 2026-03-02
                                       15:00).
               --session <session>     The session to check in to when several are open.

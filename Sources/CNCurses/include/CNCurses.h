@@ -10,6 +10,7 @@
 static inline WINDOW *cncurses_stdscr(void) { return stdscr; }
 static inline int cncurses_lines(void) { return LINES; }
 static inline int cncurses_columns(void) { return COLS; }
+static inline int cncurses_color_pairs(void) { return COLOR_PAIRS; }
 static inline attr_t cncurses_bold(void) { return A_BOLD; }
 static inline attr_t cncurses_color_pair(short pair) { return COLOR_PAIR(pair); }
 static inline int cncurses_key_resize(void) { return KEY_RESIZE; }

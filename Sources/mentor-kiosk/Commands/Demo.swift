@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskApp
 import KioskCore
 import KioskStore
 import KioskSystem
@@ -7,10 +8,17 @@ import ProgramFiles
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Try the kiosk: a fresh local database with a sample program, a scripted morning of check-ins, the tally.")
+        abstract: "Try the kiosk: a fresh local database with a sample program, on screen (or scripted).")
 
     @OptionGroup var options: KioskOptions
     @Option(help: "Where the demo's files go (recreated on each run).") var directory = "mentor-kiosk-demo"
+    @Flag(help: "Print a scripted round of check-ins and the tally instead of opening the kiosk screen.") var script = false
+
+    static let hint = [
+        "Badges: 200004 Lena · 200001 Jonas · 100003 Priya · 999999 stranger",
+        "Type a badge + Enter, or s to simulate one · 1–4 = buttons · Ctrl-C quits",
+    ]
+    static let simulatedBadges = ["200004", "200001", "100003", "999999", "200004", "200005", "700001"]
 
     func run() throws {
         var context = try options.context()
@@ -35,12 +43,21 @@ struct Demo: ParsableCommand {
             try store.importSessions(try reader.sessions(Data(sample.sessionsCSV.utf8), file: "sessions.csv")),
         ]
         let wording = context.wording
-        print("Mentor Kiosk demo — \(context.config.location), \(wording.clock(start.wall)) (\(context.config.timeZone.identifier))")
-        print("Imported the sample program into \(context.databasePath): \(imported.map(\.inserted).reduce(0, +)) records (CSV files in \(directory)/)\n")
-
         let desk = CheckInDesk(
             store: store, normalizer: context.normalizer(), hasher: try context.hasher(), rules: context.config.checkInRules,
             location: context.config.location, anonymousRatings: context.config.anonymousRatings, wording: wording)
+        guard script else {
+            guard isatty(0) == 1, isatty(1) == 1 else {
+                throw ValidationError("the kiosk screen needs a terminal; use `demo --script` for the printed version")
+            }
+            let app = KioskApp(
+                desk: desk, clock: context.clock,
+                options: KioskApp.Options(demoBadges: Self.simulatedBadges, hint: Self.hint, demo: true))
+            throw ExitCode(app.run())
+        }
+        print("Mentor Kiosk demo — \(context.config.location), \(wording.clock(start.wall)) (\(context.config.timeZone.identifier))")
+        print("Imported the sample program into \(context.databasePath): \(imported.map(\.inserted).reduce(0, +)) records (CSV files in \(directory)/)\n")
+
         func at(_ seconds: TimeInterval) -> ClockReading {
             var reading = start
             reading.wall = start.wall.addingTimeInterval(seconds)

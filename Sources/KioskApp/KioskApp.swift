@@ -1,0 +1,165 @@
+import CKioskSystem
+import Foundation
+import KioskCore
+import KioskStore
+import KioskTUI
+
+/// The appliance's main loop: keys and badge scans in, the state machine in the middle, the
+/// check-in desk and the screen out. One thread does everything (ncurses is not thread-safe);
+/// it sleeps in the terminal's key wait, so an idle kiosk costs no measurable CPU.
+public final class KioskApp {
+    public struct Options: Sendable {
+        /// Badges the demo's `s` key scans in turn; empty outside the demo.
+        public var demoBadges: [String] = []
+        /// Lines shown on the idle screen (the demo's hints).
+        public var hint: [String] = []
+        /// Ctrl-C quits (demo only; an unattended kiosk ignores it).
+        public var demo = false
+
+        public init(demoBadges: [String] = [], hint: [String] = [], demo: Bool = false) {
+            self.demoBadges = demoBadges
+            self.hint = hint
+            self.demo = demo
+        }
+    }
+
+    private let desk: CheckInDesk
+    private let clock: any KioskClock
+    private let options: Options
+    private let screens: KioskScreens
+    private let terminal = CursesTerminal()
+    private var state: KioskState
+    private var decoder: KeyDecoder
+    private var surroundings: KioskSurroundings
+    private var surroundingsReadAt = -Double.infinity
+    private var sweptAt = -Double.infinity
+    private var nextDemoBadge = 0
+
+    public init(desk: CheckInDesk, clock: any KioskClock, options: Options) {
+        self.desk = desk
+        self.clock = clock
+        self.options = options
+        self.screens = KioskScreens(wording: desk.wording)
+        let now = clock.read().wall
+        self.state = KioskState(shownAt: now)
+        self.surroundings = KioskSurroundings(location: desk.location, now: now)
+        self.decoder = KeyDecoder(special: terminal.special, demo: options.demo)
+    }
+
+    /// Runs until SIGTERM/SIGINT/SIGHUP (or Ctrl-C in the demo); always restores the terminal.
+    /// - Returns: the exit status: 0 when asked to stop, 1 when the terminal went away.
+    public func run() -> Int32 {
+        ckiosk_install_termination_flag()
+        terminal.start()
+        defer { terminal.stop() }
+        var painted: ScreenGrid?
+        while ckiosk_termination_requested() == 0 {
+            let wait: Int32 = decoder.isCollecting ? 20 : (state.screen == .idle ? 1000 : 250)
+            let before = Self.monotonicSeconds()
+            let key = terminal.read(timeoutMilliseconds: wait)
+            let seconds = Self.monotonicSeconds()
+            if key == nil, seconds - before < Double(wait) / 2000, terminal.isGone { return 1 }
+            var decoded: [DecodedKey] = []
+            if let key {
+                if key == terminal.resizeKey {
+                    terminal.invalidate()
+                    painted = nil
+                } else {
+                    decoded += decoder.feed(key, at: seconds)
+                }
+            }
+            decoded += decoder.flush(at: seconds)
+            for item in decoded {
+                switch item {
+                case .quit: return 0
+                case .simulateScan: apply(.badge(nextSimulatedBadge()))
+                case .input(let input): apply(input)
+                }
+            }
+            apply(.tick)
+            refreshSurroundings(at: seconds)
+            let (rows, columns) = terminal.size
+            let grid = screens.render(state, surroundings, rows: rows, columns: columns)
+            if grid != painted {
+                terminal.paint(grid)
+                painted = grid
+            }
+        }
+        return 0
+    }
+
+    /// Feeds an input through the machine, running its effects and feeding their outcomes back.
+    private func apply(_ input: KioskInput) {
+        var pending = [input]
+        while !pending.isEmpty {
+            let next = pending.removeFirst()
+            let (newState, effects) = KioskMachine.handle(next, in: state, at: clock.read().wall)
+            state = newState
+            for effect in effects {
+                switch effect {
+                case .scan(let badge, let chosen):
+                    pending.append(.outcome(desk.scan(bytes: badge, clock: clock.read(), chosenSessionID: chosen), badge: badge))
+                case .checkOut(let badge):
+                    pending.append(.outcome(desk.checkOut(String(decoding: badge, as: UTF8.self), clock: clock.read()), badge: badge))
+                case .rate(let badge, let value):
+                    pending.append(.outcome(desk.rate(String(decoding: badge, as: UTF8.self), value: value, clock: clock.read()), badge: badge))
+                case .signal:
+                    break // LEDs and buzzer arrive with the GPIO work; a terminal stays quiet
+                }
+            }
+            if effects.contains(where: { if case .signal = $0 { true } else { false } }) {
+                surroundingsReadAt = -Double.infinity // counts changed
+            }
+        }
+    }
+
+    /// Re-reads sessions and counts every few seconds (and after each outcome); closes ended
+    /// sessions every minute.
+    private func refreshSurroundings(at seconds: Double) {
+        let reading = clock.read()
+        surroundings.now = reading.wall
+        surroundings.clockTrusted = reading.isTrusted
+        if seconds - sweptAt >= 60 {
+            sweptAt = seconds
+            _ = try? desk.store.closeEndedSessions(clock: reading)
+        }
+        guard seconds - surroundingsReadAt >= 5 else { return }
+        surroundingsReadAt = seconds
+        let rules = desk.rules
+        let now = reading.wall
+        guard let summaries = try? desk.store.sessions(
+            from: now.addingTimeInterval(-12 * 3600), to: now.addingTimeInterval(24 * 3600), location: desk.location)
+        else {
+            surroundings.status = "database unavailable — check-ins cannot be recorded"
+            return
+        }
+        let line = { (summary: SessionSummary) in
+            SessionLine(
+                title: summary.session.title, startsAt: summary.session.startsAt, endsAt: summary.session.endsAt,
+                present: summary.present, expected: summary.expected)
+        }
+        // Group sessions first (their members are expected), then by start.
+        surroundings.openSessions = summaries
+            .filter { $0.session.phase(at: now, rules: rules).acceptsCheckIns }
+            .sorted { ($0.session.groupID == nil ? 1 : 0, $0.session.startsAt) < ($1.session.groupID == nil ? 1 : 0, $1.session.startsAt) }
+            .map(line)
+        surroundings.nextSession = summaries.first {
+            if case .notYetOpen = $0.session.phase(at: now, rules: rules) { true } else { false }
+        }.map(line)
+        let stored = (try? desk.store.lastSequence()) ?? 0
+        surroundings.status = "\(stored) events stored · hub: not configured (works offline)"
+        surroundings.hint = options.hint
+    }
+
+    private func nextSimulatedBadge() -> [UInt8] {
+        guard !options.demoBadges.isEmpty else { return [] }
+        defer { nextDemoBadge = (nextDemoBadge + 1) % options.demoBadges.count }
+        return Array(options.demoBadges[nextDemoBadge].utf8)
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import Foundation
+import KioskApp
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the kiosk screen: the appliance's main job (config file, real database).")
+
+    @OptionGroup var options: KioskOptions
+
+    func run() throws {
+        let context = try options.context()
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw ValidationError("the kiosk screen needs a terminal (tty1 on the appliance)")
+        }
+        let app = KioskApp(desk: try context.desk(), clock: context.clock, options: KioskApp.Options())
+        throw ExitCode(app.run())
+    }
+}

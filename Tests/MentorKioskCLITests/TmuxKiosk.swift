@@ -1,0 +1,87 @@
+import Foundation
+
+/// The real `mentor-kiosk` on a real terminal: a tmux session on a private tmux server,
+/// driven with send-keys and read with capture-pane.
+final class TmuxKiosk {
+    static let socket = "mentor-kiosk-tests"
+    let name: String
+    let directory: String
+
+    /// Starts `mentor-kiosk ARGUMENTS` in a `columns`×`rows` terminal; when it exits the pane
+    /// shows `EXITED:<status>` under whatever the program left on the screen.
+    init(_ arguments: [String], directory: String, rows: Int = 24, columns: Int = 80) throws {
+        name = "kiosk-\(UUID().uuidString.prefix(8))"
+        self.directory = directory
+        let command = (["env", "LANG=C.UTF-8", "TERM=xterm-256color", CLIHarness.binary] + arguments)
+            .map { "'\($0)'" }.joined(separator: " ") + "; echo EXITED:$?; sleep 60"
+        try Self.tmux(["new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-s", name, "-c", directory, command], capture: false)
+    }
+
+    deinit { _ = try? Self.tmux(["kill-session", "-t", name], capture: false) }
+
+    var screen: String { (try? Self.tmux(["capture-pane", "-p", "-t", name])) ?? "" }
+
+    func send(_ keys: String...) throws { try Self.tmux(["send-keys", "-t", name] + keys, capture: false) }
+
+    /// Types a badge the way a keyboard-wedge reader does: the code and Enter in one burst.
+    func scan(_ badge: String) throws { try send(badge, "Enter") }
+
+    /// Sends a signal to the kiosk process itself (the pane's shell stays to print EXITED).
+    func signal(_ name: String) throws {
+        let shell = try Self.tmux(["list-panes", "-t", self.name, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let finder = Process()
+        finder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        finder.arguments = ["pgrep", "-P", shell]
+        let output = Pipe()
+        finder.standardOutput = output
+        try finder.run()
+        let child = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n").first.map(String.init) ?? ""
+        finder.waitUntilExit()
+        let killer = Process()
+        killer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        killer.arguments = ["kill", "-\(name)", child]
+        try killer.run()
+        killer.waitUntilExit()
+    }
+
+    func resize(rows: Int, columns: Int) throws {
+        try Self.tmux(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"], capture: false)
+    }
+
+    /// Polls the screen until `text` appears; returns the screen (or throws with the last one).
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 10) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = screen
+            if last.contains(text) { return last }
+            usleep(50_000)
+        }
+        throw Timeout(text: text, screen: last)
+    }
+
+    struct Timeout: Error, CustomStringConvertible {
+        var text: String
+        var screen: String
+        var description: String { "\"\(text)\" did not appear; the screen was:\n\(screen)" }
+    }
+
+    /// Runs a tmux client. Only read its output when asked: a client that starts the server
+    /// hands the server its stdout, which would then never reach end-of-file.
+    @discardableResult
+    static func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux", "-L", socket] + arguments
+        let output = Pipe()
+        process.standardOutput = capture ? output : FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
