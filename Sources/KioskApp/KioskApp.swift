@@ -105,11 +105,40 @@ public final class KioskApp {
                     pending.append(.outcome(desk.rate(String(decoding: badge, as: UTF8.self), value: value, clock: clock.read()), badge: badge))
                 case .signal:
                     break // LEDs and buzzer arrive with the GPIO work; a terminal stays quiet
+                case .checkPIN(let facilitator, let pin):
+                    let hash = desk.hasher.pinHash(participantID: facilitator.id, pin: pin)
+                    let check = (try? desk.store.checkPIN(participantID: facilitator.id, enteredHash: hash, at: clock.read().wall))
+                        ?? .notAllowed
+                    pending.append(.pinChecked(check))
+                case .loadTallies:
+                    let tallies = (try? desk.store.openTallies(location: desk.location, at: clock.read().wall, rules: desk.rules)) ?? []
+                    pending.append(.tallies(tallies))
+                case .manualCheckIn(let participantID, let sessionID, let actorID):
+                    pending.append(.outcome(supervise("manual_check_in", "checked in to") {
+                        try desk.store.manualCheckIn(
+                            participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock.read(), rules: desk.rules)
+                    }, badge: []))
+                case .undoCheckIn(let participantID, let sessionID, let actorID):
+                    pending.append(.outcome(supervise("undone", "is no longer checked in to") {
+                        try desk.store.undoCheckIn(participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock.read())
+                    }, badge: []))
                 }
             }
             if effects.contains(where: { if case .signal = $0 { true } else { false } }) {
                 surroundingsReadAt = -Double.infinity // counts changed
             }
+        }
+    }
+
+    /// Runs a facilitator action and words its result (a refusal or a failed commit included).
+    private func supervise(_ code: String, _ verb: String, _ action: () throws -> (Participant, Session)) -> OutcomeReport {
+        do {
+            let (person, session) = try action()
+            return OutcomeReport(code: code, verdict: .done, message: "✓ \(person.name) \(verb) \(session.title)", participant: person, session: session)
+        } catch let refusal as SupervisionRefusal {
+            return OutcomeReport(code: refusal.code, verdict: .refused, message: "✗ \(refusal)")
+        } catch {
+            return desk.wording.cannotRecord()
         }
     }
 
@@ -149,6 +178,24 @@ public final class KioskApp {
         let stored = (try? desk.store.lastSequence()) ?? 0
         surroundings.status = "\(stored) events stored · hub: not configured (works offline)"
         surroundings.hint = options.hint
+        surroundings.statusDetails = statusDetails(events: stored, trusted: reading.isTrusted)
+    }
+
+    private func statusDetails(events: Int64, trusted: Bool) -> [String] {
+        let path = desk.store.path
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
+            + ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.int64Value ?? 0)
+        var disk = statvfs()
+        let free = statvfs((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, &disk) == 0
+            ? "\(UInt64(disk.f_bavail) * UInt64(disk.f_frsize) >> 20) MiB free" : "unknown"
+        return [
+            "Kiosk          \(desk.store.kioskID) at \(desk.location)",
+            "Events stored  \(events) (waiting for the hub: \(events); sync is not set up yet)",
+            "Last sync      never — this kiosk works offline",
+            "Clock          \(trusted ? "✓ synchronised" : "✗ NOT synchronised: times are marked untrusted")",
+            "Database       \(path), \(size >> 10) KiB",
+            "Disk           \(free)",
+        ]
     }
 
     private func nextSimulatedBadge() -> [UInt8] {

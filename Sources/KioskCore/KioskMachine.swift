@@ -20,7 +20,36 @@ public enum KioskInput: Sendable, Equatable {
     case button(KioskButton)
     /// The result of an effect, for the badge that asked for it.
     case outcome(OutcomeReport, badge: [UInt8])
+    case pinChecked(PINCheck)
+    /// The open sessions' tallies, asked for with `loadTallies`.
+    case tallies([SessionTally])
     case tick
+}
+
+/// A participant at a session, as the facilitator picks them from a list.
+public struct RosterChoice: Sendable, Equatable {
+    public var participant: Participant
+    public var session: Session
+
+    public init(participant: Participant, session: Session) {
+        self.participant = participant
+        self.session = session
+    }
+}
+
+/// The facilitator menu's entries, in order.
+public enum FacilitatorAction: Int, Sendable, CaseIterable {
+    case tally, checkIn, undo, status, leave
+
+    public var title: String {
+        switch self {
+        case .tally: "Tally of open sessions"
+        case .checkIn: "Check someone in (forgot badge)"
+        case .undo: "Undo a check-in"
+        case .status: "Kiosk status"
+        case .leave: "Leave facilitator mode"
+        }
+    }
 }
 
 /// What the machine asks the edges to do. The store's answers come back as `.outcome`.
@@ -29,6 +58,10 @@ public enum KioskEffect: Sendable, Equatable {
     case checkOut(badge: [UInt8])
     case rate(badge: [UInt8], value: Int)
     case signal(KioskSignal)
+    case checkPIN(Participant, ButtonPIN)
+    case loadTallies
+    case manualCheckIn(participantID: String, sessionID: String, actorID: String)
+    case undoCheckIn(participantID: String, sessionID: String, actorID: String)
 }
 
 /// What the participant sees.
@@ -40,6 +73,28 @@ public enum KioskScreen: Sendable, Equatable {
     case offerCheckOut(badge: [UInt8], report: OutcomeReport)
     /// After a check-out: one button rates the session.
     case rating(badge: [UInt8], report: OutcomeReport)
+    /// A facilitator or admin types their PIN with the buttons.
+    case pinEntry(facilitator: Participant, digits: [Int])
+    case menu(facilitator: Participant, selected: Int)
+    case tally(facilitator: Participant, tallies: [SessionTally], index: Int)
+    /// Expected members not yet here, to check in by hand.
+    case pickMissing(facilitator: Participant, choices: [RosterChoice], selected: Int)
+    /// People checked in, to undo one.
+    case pickPresent(facilitator: Participant, choices: [RosterChoice], selected: Int)
+    case status(facilitator: Participant)
+    /// The result of a facilitator action; any button returns to the menu.
+    case facilitatorResult(facilitator: Participant, report: OutcomeReport)
+
+    /// The facilitator whose session this screen belongs to, if any.
+    public var facilitator: Participant? {
+        switch self {
+        case .pinEntry(let person, _), .menu(let person, _), .tally(let person, _, _), .pickMissing(let person, _, _),
+             .pickPresent(let person, _, _), .status(let person), .facilitatorResult(let person, _):
+            person
+        default:
+            nil
+        }
+    }
 }
 
 /// How long each screen stays before the kiosk returns to idle by itself.
@@ -48,6 +103,8 @@ public struct KioskTimeouts: Sendable, Equatable {
     public var choice: TimeInterval = 20
     public var offer: TimeInterval = 10
     public var rating: TimeInterval = 15
+    /// Facilitator screens: left alone this long, the kiosk leaves facilitator mode.
+    public var facilitator: TimeInterval = 60
 
     public init() {}
 
@@ -58,6 +115,7 @@ public struct KioskTimeouts: Sendable, Equatable {
         case .chooseSession: choice
         case .offerCheckOut: offer
         case .rating: rating
+        default: facilitator
         }
     }
 }
@@ -88,10 +146,57 @@ public enum KioskMachine {
         case .badge(let badge):
             return (state, [.scan(badge: badge, chosenSessionID: nil)])
         case .outcome(let report, let badge):
+            if let facilitator = state.screen.facilitator {
+                return (KioskState(screen: .facilitatorResult(facilitator: facilitator, report: report), shownAt: now),
+                        [.signal(report.verdict == .done ? .ok : .error)])
+            }
             return outcome(report, badge: badge, state: state, now: now)
         case .button(let button):
             return press(button, state: state, now: now)
+        case .pinChecked(let check):
+            return pinChecked(check, state: state, now: now)
+        case .tallies(let tallies):
+            return (loaded(tallies, into: state), [])
         }
+    }
+
+    private static func pinChecked(_ check: PINCheck, state: KioskState, now: Date) -> (KioskState, [KioskEffect]) {
+        guard case .pinEntry(let facilitator, _) = state.screen else { return (state, []) }
+        let refuse = { (message: String) in
+            (KioskState(screen: .result(OutcomeReport(code: "pin_refused", verdict: .refused, message: message, participant: facilitator)), shownAt: now),
+             [KioskEffect.signal(.error)])
+        }
+        switch check {
+        case .accepted(let person):
+            return (KioskState(screen: .menu(facilitator: person, selected: 0), shownAt: now), [.signal(.ok)])
+        case .wrong(let left):
+            return refuse("✗ Wrong PIN — \(left) \(left == 1 ? "try" : "tries") left")
+        case .locked:
+            return refuse("✗ Too many wrong PINs — facilitator mode is locked for a few minutes")
+        case .notAllowed:
+            return refuse("✗ \(facilitator.name) has no facilitator PIN on this kiosk")
+        }
+    }
+
+    /// Fills the screen waiting for tallies with the lists it shows.
+    private static func loaded(_ tallies: [SessionTally], into state: KioskState) -> KioskState {
+        var state = state
+        switch state.screen {
+        case .tally(let facilitator, _, let index):
+            state.screen = .tally(facilitator: facilitator, tallies: tallies, index: min(index, max(0, tallies.count - 1)))
+        case .pickMissing(let facilitator, _, _):
+            state.screen = .pickMissing(facilitator: facilitator, choices: tallies.flatMap { tally in
+                tally.missing.map { RosterChoice(participant: $0.participant, session: tally.session) }
+            }, selected: 0)
+        case .pickPresent(let facilitator, _, _):
+            state.screen = .pickPresent(facilitator: facilitator, choices: tallies.flatMap { tally in
+                tally.present.filter { $0.attendance?.isCheckedOut == false }
+                    .map { RosterChoice(participant: $0.participant, session: tally.session) }
+            }, selected: 0)
+        default:
+            break
+        }
+        return state
     }
 
     private static func outcome(
@@ -121,11 +226,70 @@ public enum KioskMachine {
 
     private static func press(_ button: KioskButton, state: KioskState, now: Date) -> (KioskState, [KioskEffect]) {
         let idle = KioskState(screen: .idle, shownAt: now)
+        let show = { (screen: KioskScreen) in KioskState(screen: screen, shownAt: now) }
         switch state.screen {
         case .idle:
             return (state, [])
-        case .result:
+        case .result(let report):
+            if button == .up, let person = report.participant, person.role.maySupervise, report.code != "pin_refused" {
+                return (show(.pinEntry(facilitator: person, digits: [])), [])
+            }
             return (idle, [])
+        case .pinEntry(let facilitator, let digits):
+            let entered = digits + [button.number]
+            guard let pin = ButtonPIN(digits: entered) else {
+                return (show(.pinEntry(facilitator: facilitator, digits: entered)), [])
+            }
+            return (state, [.checkPIN(facilitator, pin)])
+        case .menu(let facilitator, let selected):
+            let count = FacilitatorAction.allCases.count
+            switch button {
+            case .up, .down:
+                return (show(.menu(facilitator: facilitator, selected: (selected + (button == .up ? -1 : 1) + count) % count)), [])
+            case .back:
+                return (idle, [])
+            case .select:
+                switch FacilitatorAction(rawValue: selected)! {
+                case .tally: return (show(.tally(facilitator: facilitator, tallies: [], index: 0)), [.loadTallies])
+                case .checkIn: return (show(.pickMissing(facilitator: facilitator, choices: [], selected: 0)), [.loadTallies])
+                case .undo: return (show(.pickPresent(facilitator: facilitator, choices: [], selected: 0)), [.loadTallies])
+                case .status: return (show(.status(facilitator: facilitator)), [])
+                case .leave: return (idle, [])
+                }
+            }
+        case .tally(let facilitator, let tallies, let index):
+            switch button {
+            case .up, .down:
+                guard !tallies.isEmpty else { return (state, []) }
+                let next = (index + (button == .up ? -1 : 1) + tallies.count) % tallies.count
+                return (show(.tally(facilitator: facilitator, tallies: tallies, index: next)), [])
+            case .select: return (state, [.loadTallies])
+            case .back: return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.tally.rawValue)), [])
+            }
+        case .pickMissing(let facilitator, let choices, let selected), .pickPresent(let facilitator, let choices, let selected):
+            let isUndo = if case .pickPresent = state.screen { true } else { false }
+            let rebuild = { (index: Int) -> KioskScreen in
+                isUndo ? .pickPresent(facilitator: facilitator, choices: choices, selected: index)
+                    : .pickMissing(facilitator: facilitator, choices: choices, selected: index)
+            }
+            switch button {
+            case .up, .down:
+                guard !choices.isEmpty else { return (state, []) }
+                return (show(rebuild((selected + (button == .up ? -1 : 1) + choices.count) % choices.count)), [])
+            case .select:
+                guard choices.indices.contains(selected) else { return (state, []) }
+                let choice = choices[selected]
+                return (state, [isUndo
+                    ? .undoCheckIn(participantID: choice.participant.id, sessionID: choice.session.id, actorID: facilitator.id)
+                    : .manualCheckIn(participantID: choice.participant.id, sessionID: choice.session.id, actorID: facilitator.id)])
+            case .back:
+                let entry = isUndo ? FacilitatorAction.undo : .checkIn
+                return (show(.menu(facilitator: facilitator, selected: entry.rawValue)), [])
+            }
+        case .status(let facilitator):
+            return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.status.rawValue)), [])
+        case .facilitatorResult(let facilitator, _):
+            return (show(.menu(facilitator: facilitator, selected: 0)), [])
         case .chooseSession(let badge, let participant, let choices, let selected):
             switch button {
             case .up, .down:
@@ -139,11 +303,14 @@ public enum KioskMachine {
             case .back:
                 return (idle, [])
             }
-        case .offerCheckOut(let badge, _):
+        case .offerCheckOut(let badge, let report):
             switch button {
             case .select: return (state, [.checkOut(badge: badge)])
             case .back: return (idle, [])
-            case .up, .down: return (state, [])
+            case .up:
+                guard let person = report.participant, person.role.maySupervise else { return (state, []) }
+                return (show(.pinEntry(facilitator: person, digits: [])), [])
+            case .down: return (state, [])
             }
         case .rating(let badge, _):
             return (state, [.rate(badge: badge, value: button.number)])

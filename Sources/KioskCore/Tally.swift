@@ -15,6 +15,16 @@ public struct SessionTally: Sendable, Equatable {
     /// The group's members; when the session has no group, everyone who attended.
     public var expectedCount: Int
 
+    /// Expected members who are here.
+    public var expectedPresent: Int { expectedCount - missing.count }
+    /// People here who are not members of the session's group.
+    public var guests: Int { present.count - expectedPresent }
+
+    /// "2 of 4 expected + 1 guest".
+    public var presence: String {
+        "\(expectedPresent) of \(expectedCount) expected" + (guests > 0 ? " + \(guests) guest\(guests == 1 ? "" : "s")" : "")
+    }
+
     public var late: [Line] { present.filter { $0.attendance?.status == .late } }
     public var checkedOut: [Line] { present.filter { $0.attendance?.isCheckedOut == true } }
 

@@ -88,6 +88,16 @@ enum KioskSchema {
                 CREATE INDEX attendance_open ON attendance(session_id) WHERE checked_out_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v2-facilitator-pins") { db in
+            try db.execute(sql: """
+                CREATE TABLE facilitator_pin (
+                    participant_id TEXT PRIMARY KEY NOT NULL REFERENCES participant(id) ON DELETE CASCADE,
+                    pin_hash TEXT NOT NULL CHECK (length(pin_hash) = 64),
+                    failed_attempts INTEGER NOT NULL DEFAULT 0,
+                    locked_until TEXT
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -30,11 +30,14 @@ public struct KioskSurroundings: Sendable, Equatable {
     public var status: String
     /// Extra lines for the demo: badges to try and keys to press.
     public var hint: [String]
+    /// The facilitator's status page: queue, sync, clock, disk, database.
+    public var statusDetails: [String]
 
     public init(
         location: String, now: Date, openSessions: [SessionLine] = [], nextSession: SessionLine? = nil,
-        clockTrusted: Bool = true, status: String = "", hint: [String] = []
+        clockTrusted: Bool = true, status: String = "", hint: [String] = [], statusDetails: [String] = []
     ) {
+        self.statusDetails = statusDetails
         self.location = location
         self.now = now
         self.openSessions = openSessions
@@ -76,8 +79,100 @@ public struct KioskScreens: Sendable {
             drawOffer(&grid, report)
         case .rating(_, let report):
             drawRating(&grid, report)
+        case .pinEntry(let facilitator, let digits):
+            drawPIN(&grid, facilitator: facilitator, digits: digits)
+        case .menu(let facilitator, let selected):
+            drawMenu(&grid, facilitator: facilitator, selected: selected)
+        case .tally(_, let tallies, let index):
+            drawTally(&grid, tallies: tallies, index: index)
+        case .pickMissing(_, let choices, let selected):
+            drawPick(&grid, title: "Check someone in", empty: "Everyone expected is here.", choices: choices, selected: selected, verb: "check in")
+        case .pickPresent(_, let choices, let selected):
+            drawPick(&grid, title: "Undo a check-in", empty: "Nobody is checked in.", choices: choices, selected: selected, verb: "undo")
+        case .status:
+            drawStatus(&grid, surroundings)
+        case .facilitatorResult(_, let report):
+            drawResult(&grid, report, footer: "Any button returns to the facilitator menu.")
         }
         return grid
+    }
+
+    private func drawFacilitatorTitle(_ grid: inout ScreenGrid, _ title: String) -> Int {
+        grid.fill(row: 2, style: Self.selected)
+        grid.center("FACILITATOR · \(title)", row: 2, style: Self.selected)
+        return 4
+    }
+
+    private func drawPIN(_ grid: inout ScreenGrid, facilitator: Participant, digits: [Int]) {
+        var row = drawBanner(&grid, "PIN", row: 2, style: CellStyle(foreground: .yellow, bold: true))
+        grid.center("\(facilitator.name), enter your PIN with the buttons 1–4", row: row, style: Self.emphasis)
+        row += 2
+        let dots = (0..<ButtonPIN.length).map { $0 < digits.count ? "●" : "○" }.joined(separator: " ")
+        grid.center(dots, row: row, style: Self.emphasis)
+        drawFooter(&grid, "Four presses. Leaves by itself if nobody presses.")
+    }
+
+    private func drawMenu(_ grid: inout ScreenGrid, facilitator: Participant, selected: Int) {
+        var row = drawFacilitatorTitle(&grid, facilitator.name)
+        for action in FacilitatorAction.allCases {
+            let marker = action.rawValue == selected ? "▶" : " "
+            grid.put(" \(marker) \(action.title) ".padding(toLength: 40, withPad: " ", startingAt: 0), row: row,
+                     column: max(0, (grid.columns - 40) / 2), style: action.rawValue == selected ? Self.selected : .plain)
+            row += 2
+        }
+        drawFooter(&grid, "[1] up   [2] down   [3] choose   [4] leave")
+    }
+
+    private func drawTally(_ grid: inout ScreenGrid, tallies: [SessionTally], index: Int) {
+        var row = drawFacilitatorTitle(&grid, "Tally")
+        guard tallies.indices.contains(index) else {
+            grid.center("No session is open right now.", row: row)
+            drawFooter(&grid, "[4] back")
+            return
+        }
+        let tally = tallies[index]
+        let session = tally.session
+        grid.center("\(session.title)  \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))   (\(index + 1) of \(tallies.count))", row: row, style: Self.emphasis)
+        row += 1
+        grid.center("Present \(tally.presence) · \(tally.late.count) late · \(tally.checkedOut.count) checked out", row: row)
+        row += 2
+        let left = max(2, (grid.columns - 70) / 2)
+        for line in tally.present where row < grid.rows - 2 {
+            guard let attendance = line.attendance else { continue }
+            let out = attendance.checkedOutAt.map { " → \(wording.clock($0))" } ?? ""
+            grid.put("✓ \(line.participant.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(wording.clock(attendance.checkedInAt))\(out)  \(attendance.status.rawValue.replacingOccurrences(of: "_", with: " "))", row: row, column: left, style: CellStyle(foreground: attendance.status == .late ? .yellow : .green))
+            row += 1
+        }
+        for line in tally.missing where row < grid.rows - 2 {
+            grid.put("✗ \(line.participant.name)  missing", row: row, column: left, style: CellStyle(foreground: .red))
+            row += 1
+        }
+        drawFooter(&grid, "[1] [2] other session   [3] refresh   [4] back")
+    }
+
+    private func drawPick(
+        _ grid: inout ScreenGrid, title: String, empty: String, choices: [RosterChoice], selected: Int, verb: String
+    ) {
+        var row = drawFacilitatorTitle(&grid, title)
+        if choices.isEmpty { grid.center(empty, row: row) }
+        let first = max(0, min(selected - (grid.rows - 8) / 2, choices.count - (grid.rows - 7)))
+        for (index, choice) in choices.enumerated().dropFirst(first) where row < grid.rows - 2 {
+            let marker = index == selected ? "▶" : " "
+            let text = " \(marker) \(choice.participant.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(choice.session.title) "
+            grid.put(text.padding(toLength: 64, withPad: " ", startingAt: 0), row: row, column: max(0, (grid.columns - 64) / 2),
+                     style: index == selected ? Self.selected : .plain)
+            row += 1
+        }
+        drawFooter(&grid, "[1] up   [2] down   [3] \(verb)   [4] back")
+    }
+
+    private func drawStatus(_ grid: inout ScreenGrid, _ surroundings: KioskSurroundings) {
+        var row = drawFacilitatorTitle(&grid, "Kiosk status")
+        for line in surroundings.statusDetails where row < grid.rows - 2 {
+            grid.put(line, row: row, column: max(2, (grid.columns - 64) / 2))
+            row += 1
+        }
+        drawFooter(&grid, "Any button returns to the menu")
     }
 
     private func drawHeader(_ grid: inout ScreenGrid, _ surroundings: KioskSurroundings) {
@@ -151,7 +246,7 @@ public struct KioskScreens: Sendable {
         }
     }
 
-    private func drawResult(_ grid: inout ScreenGrid, _ report: OutcomeReport) {
+    private func drawResult(_ grid: inout ScreenGrid, _ report: OutcomeReport, footer: String? = nil) {
         let headline = Self.headline(report)
         let style = CellStyle(foreground: headline.color, bold: true)
         var row = drawBanner(&grid, headline.word, row: 2, style: style)
@@ -159,7 +254,10 @@ public struct KioskScreens: Sendable {
             grid.center(line, row: row, style: CellStyle(foreground: headline.color, bold: true))
             row += 1
         }
-        drawFooter(&grid, "Any button returns to the start screen; it also returns by itself.")
+        let supervisor = report.participant?.role.maySupervise == true && report.code != "pin_refused"
+        drawFooter(&grid, footer ?? (supervisor
+            ? "[1] facilitator menu · other buttons: start screen"
+            : "Any button returns to the start screen; it also returns by itself."))
     }
 
     private func drawChoice(_ grid: inout ScreenGrid, participant: Participant, choices: [Session], selected: Int) {
@@ -185,7 +283,8 @@ public struct KioskScreens: Sendable {
         grid.center("• \(name), you checked in to \(report.session?.title ?? "your session")\(since).", row: row, style: Self.emphasis)
         row += 2
         grid.center("Leaving? Press [3] to check out.", row: row)
-        drawFooter(&grid, "[3] check out   [4] stay checked in")
+        let supervisor = report.participant?.role.maySupervise == true
+        drawFooter(&grid, "[3] check out   [4] stay checked in" + (supervisor ? "   [1] facilitator menu" : ""))
     }
 
     private func drawRating(_ grid: inout ScreenGrid, _ report: OutcomeReport) {

@@ -82,3 +82,16 @@ struct DerivedViewsTests {
         #expect(after.map(\.status) == [.onTime, .absent, .onTime])
     }
 }
+
+@Suite("Tally wording")
+struct TallyWordingTests {
+    @Test("guests are counted apart from expected members")
+    func presence() {
+        let tally = SessionTally(session: Fixture.circle, expected: [Fixture.lena, Fixture.omar], attendances: [
+            (Fixture.lena, Fixture.attendance(Fixture.lena, Fixture.circle, at: 0)),
+            (Fixture.fatima, Fixture.attendance(Fixture.fatima, Fixture.circle, at: 1)),
+        ])
+        #expect(tally.presence == "1 of 2 expected + 1 guest")
+        #expect(SessionTally(session: Fixture.lunch, expected: [], attendances: [(Fixture.omar, Fixture.attendance(Fixture.omar, Fixture.lunch, at: 0))]).presence == "1 of 1 expected")
+    }
+}

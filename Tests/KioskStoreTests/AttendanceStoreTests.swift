@@ -175,3 +175,35 @@ struct AttendanceStoreTests {
         #expect(try fixture.attendance("E004", "S-CIRCLE") == nil)
     }
 }
+
+@Suite("Facilitator PINs in the store")
+struct FacilitatorStoreTests {
+    @Test("PINs are stored hashed; five wrong tries lock, and the lock survives reopening")
+    func pins() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let right = fixture.desk.hasher.pinHash(participantID: "F001", pin: ButtonPIN("1234")!)
+        let wrong = fixture.desk.hasher.pinHash(participantID: "F001", pin: ButtonPIN("4321")!)
+        try fixture.store.setPIN(participantID: "F001", hash: right)
+        #expect(throws: SupervisionRefusal.self) { try fixture.store.setPIN(participantID: "E004", hash: right) }
+        let stored = try fixture.store.read { try String.fetchOne($0, sql: "SELECT pin_hash FROM facilitator_pin") }
+        #expect(stored == right)
+        #expect(stored?.contains("1234") == false)
+        #expect(try fixture.store.checkPIN(participantID: "F001", enteredHash: right, at: fixture.now) == .accepted(try #require(try fixture.store.participant(id: "F001"))))
+        for _ in 0..<4 { _ = try fixture.store.checkPIN(participantID: "F001", enteredHash: wrong, at: fixture.now) }
+        #expect(try fixture.store.checkPIN(participantID: "F001", enteredHash: wrong, at: fixture.now) == .locked(until: fixture.now.addingTimeInterval(300)))
+        let reopened = try KioskStore(path: fixture.store.path, kioskID: "k1")
+        #expect(try reopened.checkPIN(participantID: "F001", enteredHash: right, at: fixture.now.addingTimeInterval(10)) == .locked(until: fixture.now.addingTimeInterval(300)))
+        #expect(try reopened.checkPIN(participantID: "E004", enteredHash: right, at: fixture.now) == .notAllowed)
+    }
+
+    @Test("open tallies list the sessions taking check-ins now")
+    func openTallies() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        let tallies = try fixture.store.openTallies(location: StoreFixture.location, at: fixture.now, rules: CheckInRules())
+        #expect(tallies.map(\.session.id) == ["S-PAIR1", "S-NETWORK", "S-LUNCH", "S-CIRCLE"])
+        #expect(tallies.last?.present.map(\.participant.id) == ["E004"])
+    }
+}

@@ -15,12 +15,20 @@ enum ScreenFixtures {
         id: "S-NETWORK", title: "Networking Hour", kind: .networking, location: "Main Lobby",
         startsAt: Date(timeIntervalSince1970: 1_772_463_000), endsAt: Date(timeIntervalSince1970: 1_772_466_600))
 
+    static let fatima = Participant(id: "F001", name: "Fatima Okafor", role: .facilitator)
+    static let omar = Participant(id: "E005", name: "Omar Haddad", role: .mentee)
+    static let tally = SessionTally(session: circle, expected: [lena, omar], attendances: [
+        (lena, Attendance(participantID: "E004", sessionID: "S-CIRCLE", status: .onTime, checkedInAt: now, kioskID: "k1")),
+        (fatima, Attendance(participantID: "F001", sessionID: "S-CIRCLE", status: .late, checkedInAt: now.addingTimeInterval(400), kioskID: "k1")),
+    ])
+
     static let surroundings = KioskSurroundings(
         location: "Main Lobby", now: now,
         openSessions: [SessionLine(title: "Peer Circle A", startsAt: circle.startsAt, endsAt: circle.endsAt, present: 3, expected: 4)],
         nextSession: SessionLine(title: "CV Workshop", startsAt: now.addingTimeInterval(3 * 3600), endsAt: now.addingTimeInterval(4 * 3600), present: 0, expected: 0),
         clockTrusted: true, status: "hub: not configured (works offline)",
-        hint: ["Demo badges: 200004 Lena · 100003 Priya · 999999 unknown", "Press s to simulate a scan"])
+        hint: ["Demo badges: 200004 Lena · 100003 Priya · 999999 unknown", "Press s to simulate a scan"],
+        statusDetails: ["Kiosk          kiosk-1 at Main Lobby", "Events stored  12", "Clock          ✓ synchronised"])
 
     static func state(_ screen: KioskScreen) -> KioskState { KioskState(screen: screen, shownAt: now) }
 
@@ -34,5 +42,11 @@ enum ScreenFixtures {
         "choose": state(.chooseSession(badge: [], participant: lena, choices: [networking, circle], selected: 1)),
         "offer_checkout": state(.offerCheckOut(badge: [], report: wording.report(ScanOutcome.alreadyCheckedIn(lena, circle, at: now)))),
         "rating": state(.rating(badge: [], report: wording.report(CheckOutOutcome.checkOut(lena, circle, checkedInAt: now, duration: 2700)))),
+        "facilitator_welcome": state(.result(wording.report(ScanOutcome.checkIn(fatima, circle, .onTime)))),
+        "pin": state(.pinEntry(facilitator: fatima, digits: [1, 2])),
+        "menu": state(.menu(facilitator: fatima, selected: 1)),
+        "tally": state(.tally(facilitator: fatima, tallies: [tally], index: 0)),
+        "pick_missing": state(.pickMissing(facilitator: fatima, choices: [RosterChoice(participant: omar, session: circle)], selected: 0)),
+        "status": state(.status(facilitator: fatima)),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskStore
 import Testing
 
 /// The kiosk screen end to end: the real binary in tmux, keys in, screen text out.
@@ -88,6 +89,61 @@ struct KioskScreenTests {
         try kiosk.waitFor("▶ Lunch & Learn: Giving Feedback  14:55–15:40")
         try kiosk.send("3")
         try kiosk.waitFor("✓ Welcome, Priya Shah — checked in to Lunch & Learn: Giving Feedback (late,")
+    }
+
+    @Test("facilitator: badge, [1], PIN, check someone in by hand, undo it; both recorded with the actor")
+    func facilitator() throws {
+        let (kiosk, cli) = try demo()
+        defer { cli.remove() }
+        try kiosk.scan("700001")
+        try kiosk.waitFor("? Fatima Okafor, several sessions are open")
+        try kiosk.press(3)
+        try kiosk.waitFor("✓ Welcome, Fatima Okafor")
+        #expect(kiosk.screen.contains("[1] facilitator menu"))
+        try kiosk.press(1)
+        try kiosk.waitFor("Fatima Okafor, enter your PIN with the buttons 1–4")
+        try kiosk.press(1, 2, 3, 4)
+        try kiosk.waitFor("FACILITATOR · Fatima Okafor")
+        try kiosk.press(2, 3)
+        try kiosk.waitFor("▶ Jonas Weber")
+        try kiosk.press(3)
+        try kiosk.waitFor("✓ Jonas Weber checked in to Maria & Jonas — one-on-one")
+        try kiosk.press(4, 2, 2, 3)
+        try kiosk.waitFor("FACILITATOR · Undo a check-in")
+        let list = try kiosk.waitFor("▶ Jonas Weber")
+        #expect(list.contains("Fatima Okafor"))
+        try kiosk.press(3)
+        try kiosk.waitFor("✓ Jonas Weber is no longer checked in to Maria & Jonas — one-on-one")
+        let store = try KioskStore(path: cli.directory + "/demo/kiosk.sqlite", kioskID: "kiosk-1")
+        let events = try store.events().filter { $0.draft.participantID == "E001" }
+        #expect(events.map(\.draft.kind) == [.manualCheckIn, .undo])
+        #expect(events.map(\.draft.actorID) == ["F001", "F001"])
+    }
+
+    @Test("five wrong PINs lock facilitator mode, even for the right PIN")
+    func lockout() throws {
+        let (kiosk, cli) = try demo()
+        defer { cli.remove() }
+        try kiosk.scan("700001")
+        try kiosk.waitFor("? Fatima Okafor")
+        try kiosk.press(3)
+        for attempt in 1...5 {
+            try kiosk.waitFor("[1] facilitator menu")
+            try kiosk.press(1)
+            try kiosk.waitFor("enter your PIN")
+            try kiosk.press(4, 4, 4, 4)
+            let expected = attempt < 5 ? "✗ Wrong PIN — \(5 - attempt) \(5 - attempt == 1 ? "try" : "tries") left" : "✗ Too many wrong PINs"
+            try kiosk.waitFor(expected)
+            try kiosk.press(4)
+            try kiosk.waitFor("Next: CV Workshop")
+            usleep(1_100_000) // past the duplicate window
+            try kiosk.scan("700001")
+            try kiosk.waitFor("you checked in to")
+        }
+        try kiosk.press(1)
+        try kiosk.waitFor("enter your PIN")
+        try kiosk.press(1, 2, 3, 4)
+        try kiosk.waitFor("✗ Too many wrong PINs — facilitator mode is locked for a few minutes")
     }
 
     @Test("a resize redraws for the new size")

@@ -13,7 +13,7 @@ final class TmuxKiosk {
         name = "kiosk-\(UUID().uuidString.prefix(8))"
         self.directory = directory
         let command = (["env", "LANG=C.UTF-8", "TERM=xterm-256color", CLIHarness.binary] + arguments)
-            .map { "'\($0)'" }.joined(separator: " ") + "; echo EXITED:$?; sleep 60"
+            .map { "'\($0)'" }.joined(separator: " ") + "; echo EXITED:$?; sleep 20"
         try Self.tmux(["new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-s", name, "-c", directory, command], capture: false)
     }
 
@@ -22,6 +22,14 @@ final class TmuxKiosk {
     var screen: String { (try? Self.tmux(["capture-pane", "-p", "-t", name])) ?? "" }
 
     func send(_ keys: String...) throws { try Self.tmux(["send-keys", "-t", name] + keys, capture: false) }
+
+    /// Presses buttons one at a time, as a person does (a fast burst would read as a badge).
+    func press(_ buttons: Int...) throws {
+        for button in buttons {
+            try send(String(button))
+            usleep(200_000)
+        }
+    }
 
     /// Types a badge the way a keyboard-wedge reader does: the code and Enter in one burst.
     func scan(_ badge: String) throws { try send(badge, "Enter") }

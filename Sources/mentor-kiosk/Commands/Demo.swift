@@ -16,6 +16,7 @@ struct Demo: ParsableCommand {
 
     static let hint = [
         "Badges: 200004 Lena · 200001 Jonas · 100003 Priya · 999999 stranger",
+        "Facilitator: 700001 Fatima, then [1] and PIN 1 2 3 4",
         "Type a badge + Enter, or s to simulate one · 1–4 = buttons · Ctrl-C quits",
     ]
     static let simulatedBadges = ["200004", "200001", "100003", "999999", "200004", "200005", "700001"]
@@ -42,6 +43,7 @@ struct Demo: ParsableCommand {
             try store.importGroups(try reader.groups(Data(sample.groupsCSV.utf8), file: "groups.csv")),
             try store.importSessions(try reader.sessions(Data(sample.sessionsCSV.utf8), file: "sessions.csv")),
         ]
+        try store.setPIN(participantID: "F001", hash: try context.hasher().pinHash(participantID: "F001", pin: ButtonPIN("1234")!))
         let wording = context.wording
         let desk = CheckInDesk(
             store: store, normalizer: context.normalizer(), hasher: try context.hasher(), rules: context.config.checkInRules,

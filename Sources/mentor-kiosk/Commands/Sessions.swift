@@ -81,7 +81,7 @@ struct TallyText {
         let session = tally.session
         var lines = [
             "\(session.title) (\(session.id)), \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt)) at \(session.location)",
-            "Present \(tally.present.count) of \(tally.expectedCount) expected — \(tally.late.count) late, \(tally.checkedOut.count) checked out",
+            "Present \(tally.presence) — \(tally.late.count) late, \(tally.checkedOut.count) checked out",
         ]
         for entry in tally.present {
             guard let attendance = entry.attendance else { continue }

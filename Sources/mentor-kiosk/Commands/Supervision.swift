@@ -60,3 +60,25 @@ struct Undo: ParsableCommand {
         }
     }
 }
+
+struct SetPIN: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-pin",
+        abstract: "Set a facilitator's kiosk PIN: four presses of the buttons 1–4 (stored only as a hash).")
+
+    @OptionGroup var options: KioskOptions
+    @Argument(help: "The facilitator's (or admin's) participant id.") var participant: String
+    @Argument(help: "Four digits from 1 to 4, e.g. 1342.") var pin: String
+
+    func run() throws {
+        guard let buttons = ButtonPIN(pin) else { throw ValidationError("the PIN must be four digits from 1 to 4, e.g. 1342") }
+        let context = try options.context()
+        let store = try context.openStore()
+        do {
+            try store.setPIN(participantID: participant, hash: try context.hasher().pinHash(participantID: participant, pin: buttons))
+        } catch let refusal as SupervisionRefusal {
+            throw ValidationError("\(refusal)")
+        }
+        print("PIN set for \(participant)")
+    }
+}
