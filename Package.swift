@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "mentor-bench",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskSystem",
+                "KioskCore", "KioskStore", "KioskSystem", "KioskTUI", "KioskApp", "CKioskSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

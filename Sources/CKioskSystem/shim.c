@@ -1,4 +1,9 @@
+#define _XOPEN_SOURCE 600
+#define _DEFAULT_SOURCE
 #include "CKioskSystem.h"
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -26,3 +31,14 @@ void ckiosk_install_termination_flag(void) {
 }
 
 int ckiosk_termination_requested(void) { return termination_signal; }
+
+int ckiosk_open_pseudo_terminal(unsigned short rows, unsigned short columns, char *path, unsigned long length) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0) return -1;
+    const char *name = (grantpt(master) == 0 && unlockpt(master) == 0) ? ptsname(master) : NULL;
+    if (name == NULL || strlen(name) + 1 > length) return -1;
+    strcpy(path, name);
+    struct winsize size = {.ws_row = rows, .ws_col = columns};
+    ioctl(master, TIOCSWINSZ, &size);
+    return master;
+}

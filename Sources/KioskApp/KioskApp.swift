@@ -27,7 +27,8 @@ public final class KioskApp {
     private let clock: any KioskClock
     private let options: Options
     private let screens: KioskScreens
-    private let terminal = CursesTerminal()
+    private let terminal: CursesTerminal
+    private var painted: ScreenGrid?
     private var state: KioskState
     private var decoder: KeyDecoder
     private var surroundings: KioskSurroundings
@@ -35,7 +36,8 @@ public final class KioskApp {
     private var sweptAt = -Double.infinity
     private var nextDemoBadge = 0
 
-    public init(desk: CheckInDesk, clock: any KioskClock, options: Options) {
+    public init(desk: CheckInDesk, clock: any KioskClock, options: Options, terminal: CursesTerminal = CursesTerminal()) {
+        self.terminal = terminal
         self.desk = desk
         self.clock = clock
         self.options = options
@@ -52,40 +54,44 @@ public final class KioskApp {
         ckiosk_install_termination_flag()
         terminal.start()
         defer { terminal.stop() }
-        var painted: ScreenGrid?
         while ckiosk_termination_requested() == 0 {
             let wait: Int32 = decoder.isCollecting ? 20 : (state.screen == .idle ? 1000 : 250)
             let before = Self.monotonicSeconds()
             let key = terminal.read(timeoutMilliseconds: wait)
             let seconds = Self.monotonicSeconds()
             if key == nil, seconds - before < Double(wait) / 2000, terminal.isGone { return 1 }
-            var decoded: [DecodedKey] = []
-            if let key {
-                if key == terminal.resizeKey {
-                    terminal.invalidate()
-                    painted = nil
-                } else {
-                    decoded += decoder.feed(key, at: seconds)
-                }
+            if key == terminal.resizeKey {
+                terminal.invalidate()
+                painted = nil
             }
-            decoded += decoder.flush(at: seconds)
-            for item in decoded {
-                switch item {
-                case .quit: return 0
-                case .simulateScan: apply(.badge(nextSimulatedBadge()))
-                case .input(let input): apply(input)
-                }
-            }
-            apply(.tick)
-            refreshSurroundings(at: seconds)
-            let (rows, columns) = terminal.size
-            let grid = screens.render(state, surroundings, rows: rows, columns: columns)
-            if grid != painted {
-                terminal.paint(grid)
-                painted = grid
-            }
+            if !step(keys: key.map { $0 == terminal.resizeKey ? [] : [$0] } ?? [], at: seconds) { return 0 }
         }
         return 0
+    }
+
+    /// One turn of the loop: decode keys, run the machine and its effects, repaint what changed.
+    /// The terminal must be started. - Returns: false when the demo's quit key was pressed.
+    @discardableResult
+    public func step(keys: [Int32], at seconds: Double) -> Bool {
+        var decoded: [DecodedKey] = []
+        for key in keys { decoded += decoder.feed(key, at: seconds) }
+        decoded += decoder.flush(at: seconds)
+        for item in decoded {
+            switch item {
+            case .quit: return false
+            case .simulateScan: apply(.badge(nextSimulatedBadge()))
+            case .input(let input): apply(input)
+            }
+        }
+        apply(.tick)
+        refreshSurroundings(at: seconds)
+        let (rows, columns) = terminal.size
+        let grid = screens.render(state, surroundings, rows: rows, columns: columns)
+        if grid != painted {
+            terminal.paint(grid)
+            painted = grid
+        }
+        return true
     }
 
     /// Feeds an input through the machine, running its effects and feeding their outcomes back.

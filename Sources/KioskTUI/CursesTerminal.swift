@@ -7,8 +7,14 @@ public final class CursesTerminal {
     private var painted: ScreenGrid?
     private var pairs: [CellStyle: Int16] = [:]
     private var started = false
+    private let device: String?
+    private var deviceFile: UnsafeMutablePointer<FILE>?
 
-    public init() {}
+    /// - Parameter device: a terminal device to use instead of standard input and output
+    ///   (benchmarks paint to a pseudo-terminal).
+    public init(device: String? = nil) {
+        self.device = device
+    }
 
     public var special: KeyDecoder.SpecialKeys {
         KeyDecoder.SpecialKeys(up: cncurses_key_up(), down: cncurses_key_down(), enter: cncurses_key_enter())
@@ -18,7 +24,12 @@ public final class CursesTerminal {
     /// no echo, no cursor.
     public func start() {
         setlocale(LC_ALL, "")
-        initscr()
+        if let device, let file = fopen(device, "r+") {
+            deviceFile = file
+            set_term(newterm(nil, file, file))
+        } else {
+            initscr()
+        }
         cncurses_restore_on_crash()
         raw()
         noecho()
@@ -37,6 +48,8 @@ public final class CursesTerminal {
         guard started else { return }
         started = false
         endwin()
+        if let deviceFile { fclose(deviceFile) }
+        deviceFile = nil
     }
 
     public var size: (rows: Int, columns: Int) { (Int(cncurses_lines()), Int(cncurses_columns())) }

@@ -185,3 +185,32 @@ struct KioskScreenTests {
         try kiosk.waitFor("EXITED:0")
     }
 }
+
+@Suite("The kiosk at rest")
+struct KioskIdleTests {
+    /// User + system CPU ticks of a process (clock ticks, normally 1/100 s).
+    static func cpuTicks(_ pid: String) -> Int {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return -1 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+    }
+
+    @Test("an idle kiosk sleeps: no busy loop (under 0.2 s of CPU in 4 s), on the Linux console's TERM")
+    func idleCPU() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        try cli.loadSample()
+        let kiosk = try TmuxKiosk(
+            ["run", "--database", cli.database, "--now", KioskScreenTests.now], directory: cli.directory, rows: 25,
+            columns: 80, term: "linux")
+        try kiosk.waitFor("Next: CV Workshop at 18:00")
+        let pid = try kiosk.kioskPID()
+        let before = Self.cpuTicks(pid)
+        usleep(4_000_000)
+        let used = Self.cpuTicks(pid) - before
+        #expect(before >= 0)
+        #expect(used < 20, "the idle kiosk used \(used) ticks of CPU in 4 s")
+        #expect(kiosk.screen.contains("Mentor Kiosk · Main Lobby"))
+    }
+}

@@ -9,10 +9,10 @@ final class TmuxKiosk {
 
     /// Starts `mentor-kiosk ARGUMENTS` in a `columns`×`rows` terminal; when it exits the pane
     /// shows `EXITED:<status>` under whatever the program left on the screen.
-    init(_ arguments: [String], directory: String, rows: Int = 24, columns: Int = 80) throws {
+    init(_ arguments: [String], directory: String, rows: Int = 24, columns: Int = 80, term: String = "xterm-256color") throws {
         name = "kiosk-\(UUID().uuidString.prefix(8))"
         self.directory = directory
-        let command = (["env", "LANG=C.UTF-8", "TERM=xterm-256color", CLIHarness.binary] + arguments)
+        let command = (["env", "LANG=C.UTF-8", "TERM=\(term)", CLIHarness.binary] + arguments)
             .map { "'\($0)'" }.joined(separator: " ") + "; echo EXITED:$?; sleep 20"
         try Self.tmux(["new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-s", name, "-c", directory, command], capture: false)
     }
@@ -34,9 +34,9 @@ final class TmuxKiosk {
     /// Types a badge the way a keyboard-wedge reader does: the code and Enter in one burst.
     func scan(_ badge: String) throws { try send(badge, "Enter") }
 
-    /// Sends a signal to the kiosk process itself (the pane's shell stays to print EXITED).
-    func signal(_ name: String) throws {
-        let shell = try Self.tmux(["list-panes", "-t", self.name, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// The kiosk process: the child of the pane's shell.
+    func kioskPID() throws -> String {
+        let shell = try Self.tmux(["list-panes", "-t", name, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let finder = Process()
         finder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         finder.arguments = ["pgrep", "-P", shell]
@@ -46,6 +46,12 @@ final class TmuxKiosk {
         let child = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .split(separator: "\n").first.map(String.init) ?? ""
         finder.waitUntilExit()
+        return child
+    }
+
+    /// Sends a signal to the kiosk process itself (the pane's shell stays to print EXITED).
+    func signal(_ name: String) throws {
+        let child = try kioskPID()
         let killer = Process()
         killer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         killer.arguments = ["kill", "-\(name)", child]

@@ -20,4 +20,8 @@ void ckiosk_install_termination_flag(void);
 /// The signal number that asked the process to stop, or 0.
 int ckiosk_termination_requested(void);
 
+/// Opens a pseudo-terminal pair's master side (for benchmarks that paint to a terminal),
+/// sets its size, and writes the slave's path into `path`. Returns the master descriptor or -1.
+int ckiosk_open_pseudo_terminal(unsigned short rows, unsigned short columns, char *path, unsigned long length);
+
 #endif
