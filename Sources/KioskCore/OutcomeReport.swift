@@ -70,7 +70,7 @@ public struct KioskWording: Sendable {
     }
 
     public func duration(_ seconds: TimeInterval) -> String {
-        let minutes = Int((seconds / 60).rounded(.down))
+        let minutes = Int((seconds / 60).rounded())
         return minutes >= 60 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes) min"
     }
 
