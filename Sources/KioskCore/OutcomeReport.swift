@@ -27,6 +27,8 @@ public struct OutcomeReport: Sendable, Equatable {
     public var time: Date?
     public var durationSeconds: Int?
     public var choices: [Session]
+    /// A line celebrating a round number of sessions attended, when one is earned.
+    public var milestone: String?
 
     public init(
         code: String, verdict: Verdict, message: String, participant: Participant? = nil, session: Session? = nil,
@@ -116,6 +118,15 @@ public struct KioskWording: Sendable {
             return OutcomeReport(
                 code: "session_not_open", verdict: .refused,
                 message: "✗ Session \(sessionID) is not open to \(person.name) now", participant: person)
+        }
+    }
+
+    /// The milestone line for a participant's `count`th session, if that count earns one.
+    public func milestone(sessionsAttended count: Int) -> String? {
+        switch count {
+        case 1: "★ Your first session — welcome to the program!"
+        case 5, 10, 25, 50, 75, 100, 150, 200: "★ That is your \(count)th session — well done!"
+        default: nil
         }
     }
 

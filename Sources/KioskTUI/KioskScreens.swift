@@ -254,6 +254,9 @@ public struct KioskScreens: Sendable {
             grid.center(line, row: row, style: CellStyle(foreground: headline.color, bold: true))
             row += 1
         }
+        if let milestone = report.milestone {
+            grid.center(milestone, row: row + 1, style: CellStyle(foreground: .magenta, bold: true))
+        }
         let supervisor = report.participant?.role.maySupervise == true && report.code != "pin_refused"
         drawFooter(&grid, footer ?? (supervisor
             ? "[1] facilitator menu · other buttons: start screen"

@@ -16,9 +16,11 @@ struct OutcomePrinter {
             if let time = report.time { object["time"] = ProgramTime.format(time) }
             if let duration = report.durationSeconds { object["duration_seconds"] = duration }
             if !report.choices.isEmpty { object["choices"] = report.choices.map(Self.describe) }
+            if let milestone = report.milestone { object["milestone"] = milestone }
             Swift.print(Self.jsonLine(object))
         } else {
             Swift.print(report.message)
+            if let milestone = report.milestone { Swift.print(milestone) }
         }
         fflush(nil)
     }

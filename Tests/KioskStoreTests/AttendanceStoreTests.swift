@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import KioskCore
-@testable import KioskStore
+@testable @_spi(Benchmarks) import KioskStore
 
 @Suite("Kiosk store: check-ins on a real SQLite file")
 struct AttendanceStoreTests {
@@ -147,6 +147,28 @@ struct AttendanceStoreTests {
         #expect(events[0].draft.actorID == "F001")
         #expect(events[1].draft.details.undoesSequence == 1)
         #expect(try fixture.store.projectionMismatches().isEmpty)
+    }
+
+    @Test("milestones: the first session and round numbers are celebrated, others not")
+    func milestones() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        #expect(fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0)).milestone == "★ Your first session — welcome to the program!")
+        // Three more sessions on record, then the fifth.
+        try fixture.store.benchmarkWrite { db in
+            for index in 1...3 {
+                try db.execute(sql: "INSERT INTO session (id, title, kind, location, starts_at, ends_at) VALUES (?, 'Old', 'group', 'Lobby', '2025-01-0\(index) 10:00:00.000', '2025-01-0\(index) 11:00:00.000')", arguments: ["OLD\(index)"])
+                try db.execute(sql: "INSERT INTO attendance (participant_id, session_id, status, checked_in_at, check_in_seq, has_rated, clock_trusted, kiosk_id) VALUES ('E004', ?, 'on_time', '2025-01-0\(index) 10:00:00.000', 0, 0, 1, 'k1')", arguments: ["OLD\(index)"])
+            }
+        }
+        #expect(fixture.desk.checkOut(fixture.badge("E004"), clock: fixture.clock(90)).code == "checked_out")
+        let fifth = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(100), chosenSessionID: "S-NETWORK")
+        #expect(fifth.code == "checked_in")
+        #expect(fifth.milestone == "★ That is your 5th session — well done!")
+        #expect(fixture.desk.checkOut(fixture.badge("E004"), clock: fixture.clock(190)).code == "checked_out")
+        let sixth = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(200), chosenSessionID: "S-LUNCH")
+        #expect(sixth.code == "checked_in")
+        #expect(sixth.milestone == nil)
     }
 
     @Test("several open sessions: choose, then check in to the chosen one")

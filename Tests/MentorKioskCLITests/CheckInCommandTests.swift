@@ -43,7 +43,7 @@ struct CheckInCommandTests {
         try cli.loadSample()
         let first = try cli.run(["checkin", "200004", "--now", "2026-03-02T15:01:00Z"])
         #expect(first.status == 0)
-        #expect(first.stdout == "✓ Welcome, Lena Novak — checked in to Peer Circle A (on time)\n")
+        #expect(first.stdout == "✓ Welcome, Lena Novak — checked in to Peer Circle A (on time)\n★ Your first session — welcome to the program!\n")
         let again = try cli.run(["checkin", "200004", "--now", "2026-03-02T15:20:00Z"])
         #expect(again.status == 5)
         #expect(again.stdout == "• Lena Novak, you are already checked in to Peer Circle A at 15:01 — tap again to check out\n")
