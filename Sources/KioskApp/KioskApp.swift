@@ -120,13 +120,37 @@ public final class KioskApp {
                     let tallies = (try? desk.store.openTallies(location: desk.location, at: clock.read().wall, rules: desk.rules)) ?? []
                     pending.append(.tallies(tallies))
                 case .manualCheckIn(let participantID, let sessionID, let actorID):
-                    pending.append(.outcome(supervise("manual_check_in", "checked in to") {
-                        try desk.store.manualCheckIn(
+                    pending.append(.outcome(supervise("manual_check_in") {
+                        let (person, session) = try desk.store.manualCheckIn(
                             participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock.read(), rules: desk.rules)
+                        return (person, session, "\(person.name) checked in to \(session.title)")
+                    }, badge: []))
+                case .loadRoster:
+                    pending.append(.roster((try? desk.store.activeParticipants()) ?? []))
+                case .linkBadge(let badge, let participantID, let actorID):
+                    pending.append(.outcome(supervise("badge_linked") {
+                        guard let normalized = try? desk.normalizer.normalize(bytes: badge) else {
+                            throw SupervisionRefusal.participantUnknown(participantID)
+                        }
+                        let person = try desk.store.linkBadge(
+                            desk.hasher.hash(normalized), participantID: participantID, actorID: actorID, clock: clock.read())
+                        return (person, nil, "\(person.name) now has this badge")
+                    }, badge: []))
+                case .startAdHocSession(let actorID):
+                    pending.append(.outcome(supervise("session_opened") {
+                        let session = try desk.store.startAdHocSession(actorID: actorID, location: desk.location, minutes: 60, clock: clock.read())
+                        return (nil, session, "\(session.title) is open until \(desk.wording.clock(session.endsAt))")
+                    }, badge: []))
+                case .closeSession(let sessionID, let actorID):
+                    pending.append(.outcome(supervise("session_closed") {
+                        let (session, checkedOut) = try desk.store.closeSession(sessionID: sessionID, actorID: actorID, clock: clock.read(), rules: desk.rules)
+                        return (nil, session, "\(session.title) is closed; \(checkedOut) checked out")
                     }, badge: []))
                 case .undoCheckIn(let participantID, let sessionID, let actorID):
-                    pending.append(.outcome(supervise("undone", "is no longer checked in to") {
-                        try desk.store.undoCheckIn(participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock.read())
+                    pending.append(.outcome(supervise("undone") {
+                        let (person, session) = try desk.store.undoCheckIn(
+                            participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock.read())
+                        return (person, session, "\(person.name) is no longer checked in to \(session.title)")
                     }, badge: []))
                 }
             }
@@ -137,10 +161,10 @@ public final class KioskApp {
     }
 
     /// Runs a facilitator action and words its result (a refusal or a failed commit included).
-    private func supervise(_ code: String, _ verb: String, _ action: () throws -> (Participant, Session)) -> OutcomeReport {
+    private func supervise(_ code: String, _ action: () throws -> (Participant?, Session?, String)) -> OutcomeReport {
         do {
-            let (person, session) = try action()
-            return OutcomeReport(code: code, verdict: .done, message: "✓ \(person.name) \(verb) \(session.title)", participant: person, session: session)
+            let (person, session, message) = try action()
+            return OutcomeReport(code: code, verdict: .done, message: "✓ " + message, participant: person, session: session)
         } catch let refusal as SupervisionRefusal {
             return OutcomeReport(code: refusal.code, verdict: .refused, message: "✗ \(refusal)")
         } catch {

@@ -86,6 +86,7 @@ public enum SupervisionRefusal: Error, Sendable, Equatable, CustomStringConverti
     case sessionNotOpen(Session)
     case alreadyCheckedIn(Participant, Session, at: Date)
     case notCheckedIn(Participant, Session)
+    case badgeTaken(Participant)
 
     public var code: String {
         switch self {
@@ -97,6 +98,7 @@ public enum SupervisionRefusal: Error, Sendable, Equatable, CustomStringConverti
         case .sessionNotOpen: "session_not_open"
         case .alreadyCheckedIn: "already_checked_in"
         case .notCheckedIn: "not_checked_in"
+        case .badgeTaken: "badge_taken"
         }
     }
 
@@ -110,6 +112,7 @@ public enum SupervisionRefusal: Error, Sendable, Equatable, CustomStringConverti
         case .sessionNotOpen(let session): "\(session.title) is not open for check-in now"
         case .alreadyCheckedIn(let participant, let session, _): "\(participant.name) is already checked in to \(session.title)"
         case .notCheckedIn(let participant, let session): "\(participant.name) is not checked in to \(session.title)"
+        case .badgeTaken(let owner): "this badge already belongs to \(owner.name)"
         }
     }
 }

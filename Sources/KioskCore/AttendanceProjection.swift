@@ -60,6 +60,8 @@ public struct AttendanceProjection: Sendable, Equatable {
             attendance.rating = draft.details.rating
             attendance.hasRated = true
             attendances[key] = attendance
+        case .badgeLink, .sessionOpen, .sessionClose:
+            return
         }
     }
 }

@@ -8,6 +8,12 @@ public enum KioskEventKind: String, Sendable, Codable, CaseIterable {
     case manualCheckIn = "manual_check_in"
     case undo
     case rating
+    /// A facilitator linked an unknown badge to a participant.
+    case badgeLink = "badge_link"
+    /// A facilitator started an ad-hoc session.
+    case sessionOpen = "session_open"
+    /// A facilitator closed a session early.
+    case sessionClose = "session_close"
 }
 
 /// The kind-specific part of an event, stored as JSON beside the common columns.
@@ -22,11 +28,18 @@ public struct EventDetails: Sendable, Equatable, Codable {
     /// For `auto_check_out`: the check-out time it records (the session's end), which is
     /// earlier than the moment the kiosk noticed.
     public var effectiveAt: Date?
+    /// For `badge_link`: the linked badge's hash (never the code).
+    public var badgeHash: String?
+    /// For `session_open`: the new session's title.
+    public var note: String?
 
     public init(
         status: AttendanceStatus? = nil, durationSeconds: Double? = nil, rating: Int? = nil,
-        undoesSequence: Int64? = nil, viaBadge: Bool? = nil, effectiveAt: Date? = nil
+        undoesSequence: Int64? = nil, viaBadge: Bool? = nil, effectiveAt: Date? = nil, badgeHash: String? = nil,
+        note: String? = nil
     ) {
+        self.badgeHash = badgeHash
+        self.note = note
         self.effectiveAt = effectiveAt
         self.status = status
         self.durationSeconds = durationSeconds

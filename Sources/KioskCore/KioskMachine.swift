@@ -21,6 +21,8 @@ public enum KioskInput: Sendable, Equatable {
     /// The result of an effect, for the badge that asked for it.
     case outcome(OutcomeReport, badge: [UInt8])
     case pinChecked(PINCheck)
+    /// The active roster, asked for with `loadRoster`.
+    case roster([Participant])
     /// The open sessions' tallies, asked for with `loadTallies`.
     case tallies([SessionTally])
     case tick
@@ -39,13 +41,16 @@ public struct RosterChoice: Sendable, Equatable {
 
 /// The facilitator menu's entries, in order.
 public enum FacilitatorAction: Int, Sendable, CaseIterable {
-    case tally, checkIn, undo, status, leave
+    case tally, checkIn, undo, linkBadge, adHoc, closeSession, status, leave
 
     public var title: String {
         switch self {
         case .tally: "Tally of open sessions"
         case .checkIn: "Check someone in (forgot badge)"
         case .undo: "Undo a check-in"
+        case .linkBadge: "Link the last unknown badge"
+        case .adHoc: "Start an ad-hoc session (1 hour)"
+        case .closeSession: "Close a session now"
         case .status: "Kiosk status"
         case .leave: "Leave facilitator mode"
         }
@@ -62,6 +67,10 @@ public enum KioskEffect: Sendable, Equatable {
     case loadTallies
     case manualCheckIn(participantID: String, sessionID: String, actorID: String)
     case undoCheckIn(participantID: String, sessionID: String, actorID: String)
+    case loadRoster
+    case linkBadge(badge: [UInt8], participantID: String, actorID: String)
+    case startAdHocSession(actorID: String)
+    case closeSession(sessionID: String, actorID: String)
 }
 
 /// What the participant sees.
@@ -82,6 +91,10 @@ public enum KioskScreen: Sendable, Equatable {
     /// People checked in, to undo one.
     case pickPresent(facilitator: Participant, choices: [RosterChoice], selected: Int)
     case status(facilitator: Participant)
+    /// Whose is the unknown badge that was just scanned?
+    case pickParticipant(facilitator: Participant, badge: [UInt8], choices: [Participant], selected: Int)
+    /// Which open session to close?
+    case pickSession(facilitator: Participant, sessions: [Session], selected: Int)
     /// The result of a facilitator action; any button returns to the menu.
     case facilitatorResult(facilitator: Participant, report: OutcomeReport)
 
@@ -89,7 +102,8 @@ public enum KioskScreen: Sendable, Equatable {
     public var facilitator: Participant? {
         switch self {
         case .pinEntry(let person, _), .menu(let person, _), .tally(let person, _, _), .pickMissing(let person, _, _),
-             .pickPresent(let person, _, _), .status(let person), .facilitatorResult(let person, _):
+             .pickPresent(let person, _, _), .status(let person), .facilitatorResult(let person, _),
+             .pickParticipant(let person, _, _, _), .pickSession(let person, _, _):
             person
         default:
             nil
@@ -125,10 +139,18 @@ public struct KioskState: Sendable, Equatable {
     public var screen: KioskScreen
     /// When the current screen appeared, for its timeout.
     public var shownAt: Date
+    /// The last unknown badge scanned, which a facilitator may link to someone.
+    public var unknownBadge: [UInt8]?
 
-    public init(screen: KioskScreen = .idle, shownAt: Date) {
+    public init(screen: KioskScreen = .idle, shownAt: Date, unknownBadge: [UInt8]? = nil) {
         self.screen = screen
         self.shownAt = shownAt
+        self.unknownBadge = unknownBadge
+    }
+
+    /// The same kiosk showing another screen.
+    func showing(_ screen: KioskScreen, at now: Date) -> KioskState {
+        KioskState(screen: screen, shownAt: now, unknownBadge: unknownBadge)
     }
 }
 
@@ -140,14 +162,14 @@ public enum KioskMachine {
         switch input {
         case .tick:
             if let limit = timeouts.limit(for: state.screen), now.timeIntervalSince(state.shownAt) >= limit {
-                return (KioskState(screen: .idle, shownAt: now), [])
+                return (state.showing(.idle, at: now), [])
             }
             return (state, [])
         case .badge(let badge):
             return (state, [.scan(badge: badge, chosenSessionID: nil)])
         case .outcome(let report, let badge):
             if let facilitator = state.screen.facilitator {
-                return (KioskState(screen: .facilitatorResult(facilitator: facilitator, report: report), shownAt: now),
+                return (state.showing(.facilitatorResult(facilitator: facilitator, report: report), at: now),
                         [.signal(report.verdict == .done ? .ok : .error)])
             }
             return outcome(report, badge: badge, state: state, now: now)
@@ -157,18 +179,21 @@ public enum KioskMachine {
             return pinChecked(check, state: state, now: now)
         case .tallies(let tallies):
             return (loaded(tallies, into: state), [])
+        case .roster(let people):
+            guard case .pickParticipant(let facilitator, let badge, _, _) = state.screen else { return (state, []) }
+            return (state.showing(.pickParticipant(facilitator: facilitator, badge: badge, choices: people, selected: 0), at: state.shownAt), [])
         }
     }
 
     private static func pinChecked(_ check: PINCheck, state: KioskState, now: Date) -> (KioskState, [KioskEffect]) {
         guard case .pinEntry(let facilitator, _) = state.screen else { return (state, []) }
         let refuse = { (message: String) in
-            (KioskState(screen: .result(OutcomeReport(code: "pin_refused", verdict: .refused, message: message, participant: facilitator)), shownAt: now),
+            (state.showing(.result(OutcomeReport(code: "pin_refused", verdict: .refused, message: message, participant: facilitator)), at: now),
              [KioskEffect.signal(.error)])
         }
         switch check {
         case .accepted(let person):
-            return (KioskState(screen: .menu(facilitator: person, selected: 0), shownAt: now), [.signal(.ok)])
+            return (state.showing(.menu(facilitator: person, selected: 0), at: now), [.signal(.ok)])
         case .wrong(let left):
             return refuse("✗ Wrong PIN — \(left) \(left == 1 ? "try" : "tries") left")
         case .locked:
@@ -193,6 +218,8 @@ public enum KioskMachine {
                 tally.present.filter { $0.attendance?.isCheckedOut == false }
                     .map { RosterChoice(participant: $0.participant, session: tally.session) }
             }, selected: 0)
+        case .pickSession(let facilitator, _, _):
+            state.screen = .pickSession(facilitator: facilitator, sessions: tallies.map(\.session), selected: 0)
         default:
             break
         }
@@ -202,8 +229,10 @@ public enum KioskMachine {
     private static func outcome(
         _ report: OutcomeReport, badge: [UInt8], state: KioskState, now: Date
     ) -> (KioskState, [KioskEffect]) {
+        var remembering = state
+        if report.code == "unknown_badge" { remembering.unknownBadge = badge }
         let show = { (screen: KioskScreen, signal: KioskSignal) in
-            (KioskState(screen: screen, shownAt: now), [KioskEffect.signal(signal)])
+            (remembering.showing(screen, at: now), [KioskEffect.signal(signal)])
         }
         switch report.code {
         case "duplicate_scan":
@@ -225,8 +254,8 @@ public enum KioskMachine {
     }
 
     private static func press(_ button: KioskButton, state: KioskState, now: Date) -> (KioskState, [KioskEffect]) {
-        let idle = KioskState(screen: .idle, shownAt: now)
-        let show = { (screen: KioskScreen) in KioskState(screen: screen, shownAt: now) }
+        let idle = state.showing(.idle, at: now)
+        let show = { (screen: KioskScreen) in state.showing(screen, at: now) }
         switch state.screen {
         case .idle:
             return (state, [])
@@ -255,6 +284,15 @@ public enum KioskMachine {
                 case .undo: return (show(.pickPresent(facilitator: facilitator, choices: [], selected: 0)), [.loadTallies])
                 case .status: return (show(.status(facilitator: facilitator)), [])
                 case .leave: return (idle, [])
+                case .adHoc: return (state, [.startAdHocSession(actorID: facilitator.id)])
+                case .closeSession: return (show(.pickSession(facilitator: facilitator, sessions: [], selected: 0)), [.loadTallies])
+                case .linkBadge:
+                    guard let badge = state.unknownBadge else {
+                        return (show(.facilitatorResult(facilitator: facilitator, report: OutcomeReport(
+                            code: "no_unknown_badge", verdict: .refused,
+                            message: "✗ No unknown badge to link: scan it first, then open this menu again"))), [])
+                    }
+                    return (show(.pickParticipant(facilitator: facilitator, badge: badge, choices: [], selected: 0)), [.loadRoster])
                 }
             }
         case .tally(let facilitator, let tallies, let index):
@@ -285,6 +323,32 @@ public enum KioskMachine {
             case .back:
                 let entry = isUndo ? FacilitatorAction.undo : .checkIn
                 return (show(.menu(facilitator: facilitator, selected: entry.rawValue)), [])
+            }
+        case .pickParticipant(let facilitator, let badge, let choices, let selected):
+            switch button {
+            case .up, .down:
+                guard !choices.isEmpty else { return (state, []) }
+                let next = (selected + (button == .up ? -1 : 1) + choices.count) % choices.count
+                return (show(.pickParticipant(facilitator: facilitator, badge: badge, choices: choices, selected: next)), [])
+            case .select:
+                guard choices.indices.contains(selected) else { return (state, []) }
+                var linked = state
+                linked.unknownBadge = nil
+                return (linked, [.linkBadge(badge: badge, participantID: choices[selected].id, actorID: facilitator.id)])
+            case .back:
+                return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.linkBadge.rawValue)), [])
+            }
+        case .pickSession(let facilitator, let sessions, let selected):
+            switch button {
+            case .up, .down:
+                guard !sessions.isEmpty else { return (state, []) }
+                let next = (selected + (button == .up ? -1 : 1) + sessions.count) % sessions.count
+                return (show(.pickSession(facilitator: facilitator, sessions: sessions, selected: next)), [])
+            case .select:
+                guard sessions.indices.contains(selected) else { return (state, []) }
+                return (state, [.closeSession(sessionID: sessions[selected].id, actorID: facilitator.id)])
+            case .back:
+                return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.closeSession.rawValue)), [])
             }
         case .status(let facilitator):
             return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.status.rawValue)), [])

@@ -102,26 +102,27 @@ extension KioskStore {
     /// Idempotent; the kiosk calls it on every command and periodically.
     @discardableResult
     public func closeEndedSessions(clock: ClockReading) throws -> Int {
-        try record { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT attendance.*, session.* FROM attendance
-                JOIN session ON session.id = attendance.session_id
-                WHERE attendance.checked_out_at IS NULL
-                  AND (session.ends_at <= ? OR session.status <> 'scheduled')
-                """, arguments: [clock.wall], adapter: Self.attendanceWithSession)
-            let items = try rows.map(Self.sessionAttendance)
-            let due = CheckOutPolicy.dueAutoCheckOuts(items, at: clock.wall)
-            for (item, at) in due {
-                let participantID = item.attendance.participantID
-                try append(db, EventDraft(
-                    kind: .autoCheckOut, participantID: participantID, sessionID: item.session.id, actorID: nil,
-                    clock: clock,
-                    details: EventDetails(durationSeconds: at.timeIntervalSince(item.attendance.checkedInAt), effectiveAt: at)))
-                try closeAttendance(
-                    db, participantID: participantID, sessionID: item.session.id, at: at, trusted: clock.isTrusted, kind: .auto)
-            }
-            return due.count
+        try record { db in try autoCheckOut(db, clock: clock) }
+    }
+
+    func autoCheckOut(_ db: Database, clock: ClockReading) throws -> Int {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT attendance.*, session.* FROM attendance
+            JOIN session ON session.id = attendance.session_id
+            WHERE attendance.checked_out_at IS NULL
+              AND (session.ends_at <= ? OR session.status <> 'scheduled')
+            """, arguments: [clock.wall], adapter: Self.attendanceWithSession)
+        let due = CheckOutPolicy.dueAutoCheckOuts(try rows.map(Self.sessionAttendance), at: clock.wall)
+        for (item, at) in due {
+            let participantID = item.attendance.participantID
+            try append(db, EventDraft(
+                kind: .autoCheckOut, participantID: participantID, sessionID: item.session.id, actorID: nil,
+                clock: clock,
+                details: EventDetails(durationSeconds: at.timeIntervalSince(item.attendance.checkedInAt), effectiveAt: at)))
+            try closeAttendance(
+                db, participantID: participantID, sessionID: item.session.id, at: at, trusted: clock.isTrusted, kind: .auto)
         }
+        return due.count
     }
 
     // MARK: - Writing

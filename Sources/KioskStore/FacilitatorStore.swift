@@ -42,3 +42,58 @@ extension KioskStore {
         return try open.compactMap { try tally(sessionID: $0.session.id) }
     }
 }
+
+extension KioskStore {
+    /// A facilitator closes a session early: no more check-ins, everyone still in is checked
+    /// out (`auto`) now. - Returns: the session and how many were checked out.
+    public func closeSession(sessionID: String, actorID: String, clock: ClockReading, rules: CheckInRules) throws -> (Session, Int) {
+        try record { db in
+            _ = try SupervisionPolicy.authorize(actor: try participant(db, id: actorID), actorID: actorID)
+            guard var session = try SessionRecord.fetchOne(db, key: sessionID)?.session else {
+                throw SupervisionRefusal.sessionUnknown(sessionID)
+            }
+            guard session.phase(at: clock.wall, rules: rules).acceptsCheckIns else { throw SupervisionRefusal.sessionNotOpen(session) }
+            try db.execute(sql: "UPDATE session SET status = 'closed' WHERE id = ?", arguments: [sessionID])
+            session.status = .closed
+            try append(db, EventDraft(kind: .sessionClose, participantID: nil, sessionID: sessionID, actorID: actorID, clock: clock))
+            return (session, try autoCheckOut(db, clock: clock))
+        }
+    }
+
+    /// A facilitator starts a session here and now (open to everyone, facilitated by them).
+    public func startAdHocSession(actorID: String, location: String, minutes: Int, clock: ClockReading) throws -> Session {
+        try record { db in
+            let actor = try SupervisionPolicy.authorize(actor: try participant(db, id: actorID), actorID: actorID)
+            let session = Session(
+                id: "ADHOC-" + TimeOrderedUUID.make(at: clock.wall).uuidString.prefix(13).lowercased(),
+                title: "Ad-hoc session with \(actor.name)", kind: .other, location: location, startsAt: clock.wall,
+                endsAt: clock.wall.addingTimeInterval(Double(minutes) * 60), facilitatorID: actorID)
+            try SessionRecord(session).insert(db)
+            try append(db, EventDraft(
+                kind: .sessionOpen, participantID: nil, sessionID: session.id, actorID: actorID, clock: clock,
+                details: EventDetails(effectiveAt: session.endsAt, note: session.title)))
+            return session
+        }
+    }
+
+    /// A facilitator links an unknown badge to a participant.
+    public func linkBadge(_ badge: BadgeHash, participantID: String, actorID: String, clock: ClockReading) throws -> Participant {
+        try record { db in
+            _ = try SupervisionPolicy.authorize(actor: try participant(db, id: actorID), actorID: actorID)
+            guard let person = try participant(db, id: participantID) else { throw SupervisionRefusal.participantUnknown(participantID) }
+            if let owner = try participant(db, badge: badge) { throw SupervisionRefusal.badgeTaken(owner) }
+            try BadgeRecord(hash: badge.hex, participantId: participantID).insert(db)
+            try append(db, EventDraft(
+                kind: .badgeLink, participantID: participantID, sessionID: nil, actorID: actorID, clock: clock,
+                details: EventDetails(badgeHash: badge.hex)))
+            return person
+        }
+    }
+
+    /// Everyone on the roster who is active, by name: the facilitator's pick list.
+    public func activeParticipants() throws -> [Participant] {
+        try pool.read { db in
+            try ParticipantRecord.fetchAll(db, sql: "SELECT * FROM participant WHERE active = 1 ORDER BY name").map(\.participant)
+        }
+    }
+}

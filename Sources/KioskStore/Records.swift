@@ -118,11 +118,14 @@ struct EventRecord: SnakeCaseRecord {
     var undoesSeq: Int64?
     var viaBadge: Bool?
     var effectiveAt: Date?
+    var badgeHash: String?
+    var note: String?
 
     static let insertSQL = """
         INSERT INTO event (id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
-                           clock_trusted, status, duration_seconds, rating, undoes_seq, via_badge, effective_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           clock_trusted, status, duration_seconds, rating, undoes_seq, via_badge, effective_at,
+                           badge_hash, note)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// The arguments of `insertSQL` for `draft`, times in the database's text form.
@@ -132,7 +135,7 @@ struct EventRecord: SnakeCaseRecord {
             draft.id.uuidString.lowercased(), kioskID, draft.kind, draft.participantID, draft.sessionID, draft.actorID,
             DatabaseTime.text(draft.clock.wall), Int64(clamping: draft.clock.monotonicNanoseconds), draft.clock.isTrusted,
             details.status, details.durationSeconds, details.rating, details.undoesSequence, details.viaBadge,
-            details.effectiveAt.map(DatabaseTime.text),
+            details.effectiveAt.map(DatabaseTime.text), details.badgeHash, details.note,
         ]
     }
 
@@ -142,7 +145,7 @@ struct EventRecord: SnakeCaseRecord {
             clock: ClockReading(wall: wallTime, monotonicNanoseconds: UInt64(max(0, monotonicNs)), isTrusted: clockTrusted),
             details: EventDetails(
                 status: status, durationSeconds: durationSeconds, rating: rating, undoesSequence: undoesSeq,
-                viaBadge: viaBadge, effectiveAt: effectiveAt))
+                viaBadge: viaBadge, effectiveAt: effectiveAt, badgeHash: badgeHash, note: note))
         return RecordedEvent(sequence: seq ?? 0, draft: draft, kioskID: kioskId)
     }
 }

@@ -50,7 +50,8 @@ enum KioskSchema {
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
                     id TEXT NOT NULL UNIQUE,
                     kiosk_id TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('check_in', 'check_out', 'auto_check_out', 'manual_check_in', 'undo', 'rating')),
+                    kind TEXT NOT NULL CHECK (kind IN ('check_in', 'check_out', 'auto_check_out', 'manual_check_in', 'undo', 'rating',
+                                                      'badge_link', 'session_open', 'session_close')),
                     participant_id TEXT,
                     session_id TEXT,
                     actor_id TEXT,
@@ -62,7 +63,9 @@ enum KioskSchema {
                     rating INTEGER CHECK (rating BETWEEN 1 AND 4),
                     undoes_seq INTEGER,
                     via_badge INTEGER CHECK (via_badge IN (0, 1)),
-                    effective_at TEXT
+                    effective_at TEXT,
+                    badge_hash TEXT,
+                    note TEXT
                 );
                 CREATE INDEX event_participant ON event(participant_id, seq);
                 CREATE TRIGGER event_no_update BEFORE UPDATE ON event

@@ -86,9 +86,14 @@ public struct KioskScreens: Sendable {
         case .tally(_, let tallies, let index):
             drawTally(&grid, tallies: tallies, index: index)
         case .pickMissing(_, let choices, let selected):
-            drawPick(&grid, title: "Check someone in", empty: "Everyone expected is here.", choices: choices, selected: selected, verb: "check in")
+            drawPick(&grid, title: "Check someone in", empty: "Everyone expected is here.", items: choices.map(Self.line), selected: selected, verb: "check in")
         case .pickPresent(_, let choices, let selected):
-            drawPick(&grid, title: "Undo a check-in", empty: "Nobody is checked in.", choices: choices, selected: selected, verb: "undo")
+            drawPick(&grid, title: "Undo a check-in", empty: "Nobody is checked in.", items: choices.map(Self.line), selected: selected, verb: "undo")
+        case .pickParticipant(_, _, let choices, let selected):
+            drawPick(&grid, title: "Whose badge is it?", empty: "The roster is empty.", items: choices.map(\.name), selected: selected, verb: "link the badge")
+        case .pickSession(_, let sessions, let selected):
+            let items = sessions.map { "\($0.title)  \(wording.clock($0.startsAt))–\(wording.clock($0.endsAt))" }
+            drawPick(&grid, title: "Close a session now", empty: "No session is open.", items: items, selected: selected, verb: "close it")
         case .status:
             drawStatus(&grid, surroundings)
         case .facilitatorResult(_, let report):
@@ -150,15 +155,20 @@ public struct KioskScreens: Sendable {
         drawFooter(&grid, "[1] [2] other session   [3] refresh   [4] back")
     }
 
+    static func line(_ choice: RosterChoice) -> String {
+        "\(choice.participant.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(choice.session.title)"
+    }
+
+    /// A scrolling list with one selected entry.
     private func drawPick(
-        _ grid: inout ScreenGrid, title: String, empty: String, choices: [RosterChoice], selected: Int, verb: String
+        _ grid: inout ScreenGrid, title: String, empty: String, items: [String], selected: Int, verb: String
     ) {
         var row = drawFacilitatorTitle(&grid, title)
-        if choices.isEmpty { grid.center(empty, row: row) }
-        let first = max(0, min(selected - (grid.rows - 8) / 2, choices.count - (grid.rows - 7)))
-        for (index, choice) in choices.enumerated().dropFirst(first) where row < grid.rows - 2 {
+        if items.isEmpty { grid.center(empty, row: row) }
+        let first = max(0, min(selected - (grid.rows - 8) / 2, items.count - (grid.rows - 7)))
+        for (index, item) in items.enumerated().dropFirst(first) where row < grid.rows - 2 {
             let marker = index == selected ? "▶" : " "
-            let text = " \(marker) \(choice.participant.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(choice.session.title) "
+            let text = " \(marker) \(item) "
             grid.put(text.padding(toLength: 64, withPad: " ", startingAt: 0), row: row, column: max(0, (grid.columns - 64) / 2),
                      style: index == selected ? Self.selected : .plain)
             row += 1

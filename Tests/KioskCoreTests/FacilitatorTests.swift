@@ -106,3 +106,49 @@ struct FacilitatorTests {
         #expect(KioskMachine.handle(.tick, in: menu, at: now.addingTimeInterval(59)).0.screen == menu.screen)
     }
 }
+
+@Suite("Facilitator: link a badge, ad-hoc and closed sessions")
+struct FacilitatorSessionTests {
+    let now = Fixture.at(1)
+    let unknown: [UInt8] = Array("999999".utf8)
+
+    @Test("an unknown badge is remembered and can be linked to someone from the roster")
+    func linkBadge() {
+        let wording = KioskWording(timeZone: TimeZone(identifier: "UTC")!)
+        var state = KioskMachine.handle(.outcome(wording.report(ScanOutcome.unknownBadge), badge: unknown), in: KioskState(shownAt: now), at: now).0
+        #expect(state.unknownBadge == unknown)
+        state = state.showing(.menu(facilitator: Fixture.fatima, selected: FacilitatorAction.linkBadge.rawValue), at: now)
+        var effects: [KioskEffect]
+        (state, effects) = KioskMachine.handle(.button(.select), in: state, at: now)
+        #expect(effects == [.loadRoster])
+        (state, effects) = KioskMachine.handle(.roster([Fixture.lena, Fixture.omar]), in: state, at: now)
+        (state, effects) = KioskMachine.handle(.button(.down), in: state, at: now)
+        (state, effects) = KioskMachine.handle(.button(.select), in: state, at: now)
+        #expect(effects == [.linkBadge(badge: unknown, participantID: "E005", actorID: "F001")])
+        #expect(state.unknownBadge == nil)
+    }
+
+    @Test("with no unknown badge scanned, linking says so")
+    func nothingToLink() {
+        let menu = KioskState(screen: .menu(facilitator: Fixture.fatima, selected: FacilitatorAction.linkBadge.rawValue), shownAt: now)
+        let (state, effects) = KioskMachine.handle(.button(.select), in: menu, at: now)
+        #expect(effects.isEmpty)
+        guard case .facilitatorResult(_, let report) = state.screen else { Issue.record("no result"); return }
+        #expect(report.message.hasPrefix("✗ No unknown badge to link"))
+    }
+
+    @Test("ad-hoc session and closing a session are effects with the facilitator as actor")
+    func sessions() {
+        let adHoc = KioskState(screen: .menu(facilitator: Fixture.fatima, selected: FacilitatorAction.adHoc.rawValue), shownAt: now)
+        #expect(KioskMachine.handle(.button(.select), in: adHoc, at: now).1 == [.startAdHocSession(actorID: "F001")])
+        var state = KioskState(screen: .menu(facilitator: Fixture.fatima, selected: FacilitatorAction.closeSession.rawValue), shownAt: now)
+        var effects: [KioskEffect]
+        (state, effects) = KioskMachine.handle(.button(.select), in: state, at: now)
+        #expect(effects == [.loadTallies])
+        let tallies = [Fixture.lunch, Fixture.circle].map { SessionTally(session: $0, expected: [], attendances: []) }
+        (state, effects) = KioskMachine.handle(.tallies(tallies), in: state, at: now)
+        (state, effects) = KioskMachine.handle(.button(.up), in: state, at: now)
+        (state, effects) = KioskMachine.handle(.button(.select), in: state, at: now)
+        #expect(effects == [.closeSession(sessionID: "S-CIRCLE", actorID: "F001")])
+    }
+}

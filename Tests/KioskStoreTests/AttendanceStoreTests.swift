@@ -229,3 +229,56 @@ struct FacilitatorStoreTests {
         #expect(tallies.last?.present.map(\.participant.id) == ["E004"])
     }
 }
+
+@Suite("Facilitator actions on sessions and badges")
+struct FacilitatorSessionStoreTests {
+    @Test("closing a session checks everyone out now and stops check-ins; recorded with the actor")
+    func close() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        let (session, checkedOut) = try fixture.store.closeSession(sessionID: "S-CIRCLE", actorID: "F001", clock: fixture.clock(600), rules: CheckInRules())
+        #expect(session.status == .closed)
+        #expect(checkedOut == 1)
+        #expect(try fixture.attendance("E004", "S-CIRCLE")?.checkOutKind == .auto)
+        #expect(try fixture.attendance("E004", "S-CIRCLE")?.checkedOutAt == fixture.now.addingTimeInterval(600))
+        let omar = fixture.desk.scan(fixture.badge("E005"), clock: fixture.clock(700))
+        #expect(omar.session?.id != "S-CIRCLE", "a closed session takes no check-ins")
+        #expect(throws: SupervisionRefusal.self) {
+            try fixture.store.closeSession(sessionID: "S-CIRCLE", actorID: "F001", clock: fixture.clock(800), rules: CheckInRules())
+        }
+        let close = try #require(try fixture.store.events().first { $0.draft.kind == .sessionClose })
+        #expect(close.draft.actorID == "F001")
+        #expect(try fixture.store.projectionMismatches().isEmpty)
+    }
+
+    @Test("an ad-hoc session opens here and now, open to everyone")
+    func adHoc() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let session = try fixture.store.startAdHocSession(actorID: "F001", location: StoreFixture.location, minutes: 60, clock: fixture.clock(5 * 3600))
+        #expect(session.groupID == nil)
+        #expect(session.endsAt == fixture.now.addingTimeInterval(6 * 3600))
+        #expect(fixture.desk.scan(fixture.badge("E002"), clock: fixture.clock(5 * 3600 + 60)).session?.id == session.id)
+        #expect(throws: SupervisionRefusal.self) {
+            try fixture.store.startAdHocSession(actorID: "E002", location: StoreFixture.location, minutes: 60, clock: fixture.clock(0))
+        }
+    }
+
+    @Test("linking a badge: it works at once, the event holds only its hash, a taken badge is refused")
+    func link() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let hash = fixture.desk.hasher.hash(try fixture.desk.normalizer.normalize("555555"))
+        #expect(fixture.desk.scan("555555", clock: fixture.clock(0)).code == "unknown_badge")
+        #expect(try fixture.store.linkBadge(hash, participantID: "E006", actorID: "F001", clock: fixture.clock(10)).id == "E006")
+        #expect(fixture.desk.scan("555555", clock: fixture.clock(20)).participant?.id == "E006")
+        let link = try #require(try fixture.store.events().first { $0.draft.kind == .badgeLink })
+        #expect(link.draft.details.badgeHash == hash.hex)
+        let raw = try fixture.store.read { try String.fetchAll($0, sql: "SELECT quote(badge_hash) || quote(note) FROM event") }
+        #expect(!raw.joined().contains("555555"))
+        #expect(throws: SupervisionRefusal.badgeTaken(try #require(try fixture.store.participant(id: "E006")))) {
+            try fixture.store.linkBadge(hash, participantID: "E005", actorID: "F001", clock: fixture.clock(30))
+        }
+    }
+}

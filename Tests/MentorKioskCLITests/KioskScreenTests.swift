@@ -120,6 +120,31 @@ struct KioskScreenTests {
         #expect(events.map(\.draft.actorID) == ["F001", "F001"])
     }
 
+    @Test("facilitator links an unknown badge; it checks its new owner in at once")
+    func linkBadge() throws {
+        let (kiosk, cli) = try demo()
+        defer { cli.remove() }
+        try kiosk.scan("555555")
+        try kiosk.waitFor("✗ Unknown badge — please see the facilitator")
+        try kiosk.scan("700001")
+        try kiosk.waitFor("? Fatima Okafor")
+        try kiosk.press(3)
+        try kiosk.waitFor("[1] facilitator menu")
+        try kiosk.press(1, 1, 2, 3, 4)
+        try kiosk.waitFor("FACILITATOR · Fatima Okafor")
+        try kiosk.press(2, 2, 2, 3)
+        try kiosk.waitFor("FACILITATOR · Whose badge is it?")
+        try kiosk.waitFor("▶ Aisha Bello")
+        try kiosk.press(3)
+        try kiosk.waitFor("✓ Aisha Bello now has this badge")
+        try kiosk.press(4)
+        try kiosk.waitFor("▶ Tally of open sessions")
+        try kiosk.press(4)
+        try kiosk.waitFor("Next: CV Workshop")
+        try kiosk.scan("555555")
+        try kiosk.waitFor("? Aisha Bello, several sessions are open")
+    }
+
     @Test("five wrong PINs lock facilitator mode, even for the right PIN")
     func lockout() throws {
         let (kiosk, cli) = try demo()
