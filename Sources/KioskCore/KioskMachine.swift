@@ -253,6 +253,11 @@ public enum KioskMachine {
         }
     }
 
+    /// Moves a list selection up or down, wrapping around.
+    static func step(_ selected: Int, _ button: KioskButton, count: Int) -> Int {
+        (selected + (button == .up ? -1 : 1) + count) % count
+    }
+
     private static func press(_ button: KioskButton, state: KioskState, now: Date) -> (KioskState, [KioskEffect]) {
         let idle = state.showing(.idle, at: now)
         let show = { (screen: KioskScreen) in state.showing(screen, at: now) }
@@ -274,7 +279,7 @@ public enum KioskMachine {
             let count = FacilitatorAction.allCases.count
             switch button {
             case .up, .down:
-                return (show(.menu(facilitator: facilitator, selected: (selected + (button == .up ? -1 : 1) + count) % count)), [])
+                return (show(.menu(facilitator: facilitator, selected: step(selected, button, count: count))), [])
             case .back:
                 return (idle, [])
             case .select:
@@ -299,7 +304,7 @@ public enum KioskMachine {
             switch button {
             case .up, .down:
                 guard !tallies.isEmpty else { return (state, []) }
-                let next = (index + (button == .up ? -1 : 1) + tallies.count) % tallies.count
+                let next = step(index, button, count: tallies.count)
                 return (show(.tally(facilitator: facilitator, tallies: tallies, index: next)), [])
             case .select: return (state, [.loadTallies])
             case .back: return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.tally.rawValue)), [])
@@ -313,7 +318,7 @@ public enum KioskMachine {
             switch button {
             case .up, .down:
                 guard !choices.isEmpty else { return (state, []) }
-                return (show(rebuild((selected + (button == .up ? -1 : 1) + choices.count) % choices.count)), [])
+                return (show(rebuild(step(selected, button, count: choices.count))), [])
             case .select:
                 guard choices.indices.contains(selected) else { return (state, []) }
                 let choice = choices[selected]
@@ -328,7 +333,7 @@ public enum KioskMachine {
             switch button {
             case .up, .down:
                 guard !choices.isEmpty else { return (state, []) }
-                let next = (selected + (button == .up ? -1 : 1) + choices.count) % choices.count
+                let next = step(selected, button, count: choices.count)
                 return (show(.pickParticipant(facilitator: facilitator, badge: badge, choices: choices, selected: next)), [])
             case .select:
                 guard choices.indices.contains(selected) else { return (state, []) }
@@ -342,7 +347,7 @@ public enum KioskMachine {
             switch button {
             case .up, .down:
                 guard !sessions.isEmpty else { return (state, []) }
-                let next = (selected + (button == .up ? -1 : 1) + sessions.count) % sessions.count
+                let next = step(selected, button, count: sessions.count)
                 return (show(.pickSession(facilitator: facilitator, sessions: sessions, selected: next)), [])
             case .select:
                 guard sessions.indices.contains(selected) else { return (state, []) }
@@ -357,8 +362,7 @@ public enum KioskMachine {
         case .chooseSession(let badge, let participant, let choices, let selected):
             switch button {
             case .up, .down:
-                let step = button == .up ? -1 : 1
-                let next = (selected + step + choices.count) % choices.count
+                let next = step(selected, button, count: choices.count)
                 return (KioskState(
                     screen: .chooseSession(badge: badge, participant: participant, choices: choices, selected: next),
                     shownAt: now), [])
