@@ -93,7 +93,7 @@ struct DatabaseFileTests {
         #expect(try fixture.store.counts() == before)
         #expect(try fixture.store.participant(id: "M001")?.name == "Maria García")
 
-        let update = "id,name,role,badges,active\nM001,Maria G.,mentor,100009,false\n"
+        let update = "id,name,role,badges,active\nM001,Maria G.,mentor,100099,false\n"
         let summary = try fixture.store.importParticipants(try fixture.reader.participants(Data(update.utf8), file: "p.csv"))
         #expect(summary == ImportSummary(inserted: 0, updated: 1))
         #expect(try fixture.store.participant(id: "M001") == Participant(id: "M001", name: "Maria G.", role: .mentor, isActive: false))
