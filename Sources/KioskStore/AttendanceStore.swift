@@ -9,15 +9,25 @@ extension KioskStore {
         _ badge: BadgeHash, location: String, clock: ClockReading, rules: CheckInRules,
         chosenSessionID: String? = nil
     ) throws -> ScanOutcome {
+        try scanCounting(badge, location: location, clock: clock, rules: rules, chosenSessionID: chosenSessionID).outcome
+    }
+
+    /// `scan`, also returning, for a check-in, how many sessions the participant has now
+    /// attended (counted in the same transaction, for the milestone line).
+    public func scanCounting(
+        _ badge: BadgeHash, location: String, clock: ClockReading, rules: CheckInRules,
+        chosenSessionID: String? = nil
+    ) throws -> (outcome: ScanOutcome, attended: Int?) {
         try record { db in
             let context = try scanContext(db, badge: badge, location: location, now: clock.wall)
             let outcome = CheckInPolicy.decide(context, at: clock.wall, rules: rules, chosenSessionID: chosenSessionID)
-            if case .checkIn(let participant, let session, let status) = outcome {
-                try appendCheckIn(
-                    db, kind: .checkIn, participantID: participant.id, sessionID: session.id, actorID: participant.id,
-                    status: status, clock: clock)
-            }
-            return outcome
+            guard case .checkIn(let participant, let session, let status) = outcome else { return (outcome, nil) }
+            try appendCheckIn(
+                db, kind: .checkIn, participantID: participant.id, sessionID: session.id, actorID: participant.id,
+                status: status, clock: clock)
+            let attended = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM attendance WHERE participant_id = ?"), arguments: [participant.id])
+            return (outcome, attended)
         }
     }
 

@@ -28,11 +28,10 @@ public struct CheckInDesk: Sendable {
     /// A scan as raw reader bytes (invalid UTF-8 is refused like any other non-badge).
     public func scan(bytes: some Collection<UInt8>, clock: ClockReading, chosenSessionID: String? = nil) -> OutcomeReport {
         hashing({ () throws(BadgeRejection) in try normalizer.normalize(bytes: bytes) }) { hash in
-            let outcome = try store.scan(hash, location: location, clock: clock, rules: rules, chosenSessionID: chosenSessionID)
+            let (outcome, attended) = try store.scanCounting(
+                hash, location: location, clock: clock, rules: rules, chosenSessionID: chosenSessionID)
             var report = wording.report(outcome)
-            if case .checkIn(let participant, _, _) = outcome {
-                report.milestone = wording.milestone(sessionsAttended: try store.attendanceCount(participantID: participant.id))
-            }
+            report.milestone = attended.flatMap { wording.milestone(sessionsAttended: $0) }
             return report
         }
     }

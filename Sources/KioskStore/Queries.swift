@@ -102,13 +102,6 @@ extension KioskStore {
         }
     }
 
-    /// How many sessions a participant has attended (on this kiosk's records).
-    public func attendanceCount(participantID: String) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM attendance WHERE participant_id = ?"), arguments: [participantID]) ?? 0
-        }
-    }
-
     /// The newest event's sequence number (0 when none): how many events this kiosk has made.
     public func lastSequence() throws -> Int64 {
         try pool.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM event") ?? 0 }
