@@ -53,7 +53,7 @@ let package = Package(
         // Floor 3: the appliance's main loop.
         .target(
             name: "KioskApp",
-            dependencies: ["KioskCore", "KioskStore", "KioskTUI", "CKioskSystem"],
+            dependencies: ["KioskCore", "KioskStore", "KioskTUI", "KioskSystem", "CKioskSystem"],
             swiftSettings: strictSwift),
         // Floor 4: executables, argument parsing and wiring only.
         .executableTarget(
@@ -95,7 +95,9 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "MentorKioskCLITests",
-            dependencies: ["mentor-kiosk", "KioskStore", "ProgramFiles", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "mentor-kiosk", "KioskStore", "KioskSystem", "ProgramFiles", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSwift),
     ],
     swiftLanguageModes: [.v6]

@@ -4,6 +4,11 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -41,4 +46,25 @@ int ckiosk_open_pseudo_terminal(unsigned short rows, unsigned short columns, cha
     struct winsize size = {.ws_row = rows, .ws_col = columns};
     ioctl(master, TIOCSWINSZ, &size);
     return master;
+}
+
+int ckiosk_sd_notify(const char *socket_path, const char *message) {
+    struct sockaddr_un address;
+    size_t length = strlen(socket_path);
+    if (length == 0 || length >= sizeof address.sun_path) { errno = EINVAL; return -1; }
+    memset(&address, 0, sizeof address);
+    address.sun_family = AF_UNIX;
+    memcpy(address.sun_path, socket_path, length);
+    if (socket_path[0] == '@') address.sun_path[0] = 0;
+    socklen_t size = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + length + (socket_path[0] == '@' ? 0 : 1));
+    int descriptor = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (descriptor < 0) return -1;
+    ssize_t sent;
+    do {
+        sent = sendto(descriptor, message, strlen(message), MSG_NOSIGNAL, (struct sockaddr *)&address, size);
+    } while (sent < 0 && errno == EINTR);
+    int saved = errno;
+    close(descriptor);
+    errno = saved;
+    return sent < 0 ? -1 : 0;
 }

@@ -2,6 +2,7 @@ import CKioskSystem
 import Foundation
 import KioskCore
 import KioskStore
+import KioskSystem
 import KioskTUI
 
 /// The appliance's main loop: keys and badge scans in, the state machine in the middle, the
@@ -28,6 +29,7 @@ public final class KioskApp {
     private let options: Options
     private let screens: KioskScreens
     private let terminal: CursesTerminal
+    private let notifier: SystemdNotifier
     private var painted: ScreenGrid?
     private var state: KioskState
     private var decoder: KeyDecoder
@@ -36,8 +38,12 @@ public final class KioskApp {
     private var sweptAt = -Double.infinity
     private var nextDemoBadge = 0
 
-    public init(desk: CheckInDesk, clock: any KioskClock, options: Options, terminal: CursesTerminal = CursesTerminal()) {
+    public init(
+        desk: CheckInDesk, clock: any KioskClock, options: Options, terminal: CursesTerminal = CursesTerminal(),
+        notifier: SystemdNotifier = SystemdNotifier()
+    ) {
         self.terminal = terminal
+        self.notifier = notifier
         self.desk = desk
         self.clock = clock
         self.options = options
@@ -53,9 +59,21 @@ public final class KioskApp {
     public func run() -> Int32 {
         ckiosk_install_termination_flag()
         terminal.start()
-        defer { terminal.stop() }
+        defer {
+            notifier.notify("STOPPING=1")
+            terminal.stop()
+        }
+        step(keys: [], at: Self.monotonicSeconds())
+        notifier.notify("READY=1\nSTATUS=Waiting for badges at \(desk.location)")
+        var fedAt = Self.monotonicSeconds()
+        // Wake at least twice per watchdog interval, so a healthy loop is never reported hung.
+        let longestWait = Int32(min(1000, (notifier.watchdogInterval ?? 1) * 1000))
         while ckiosk_termination_requested() == 0 {
-            let wait: Int32 = decoder.isCollecting ? 20 : (state.screen == .idle ? 1000 : 250)
+            if let interval = notifier.watchdogInterval, Self.monotonicSeconds() - fedAt >= interval {
+                notifier.notify("WATCHDOG=1")
+                fedAt = Self.monotonicSeconds()
+            }
+            let wait: Int32 = decoder.isCollecting ? 20 : min(longestWait, state.screen == .idle ? 1000 : 250)
             let before = Self.monotonicSeconds()
             let key = terminal.read(timeoutMilliseconds: wait)
             let seconds = Self.monotonicSeconds()

@@ -9,10 +9,13 @@ final class TmuxKiosk {
 
     /// Starts `mentor-kiosk ARGUMENTS` in a `columns`×`rows` terminal; when it exits the pane
     /// shows `EXITED:<status>` under whatever the program left on the screen.
-    init(_ arguments: [String], directory: String, rows: Int = 24, columns: Int = 80, term: String = "xterm-256color") throws {
+    init(
+        _ arguments: [String], directory: String, rows: Int = 24, columns: Int = 80, term: String = "xterm-256color",
+        environment: [String] = []
+    ) throws {
         name = "kiosk-\(UUID().uuidString.prefix(8))"
         self.directory = directory
-        let command = (["env", "LANG=C.UTF-8", "TERM=\(term)", CLIHarness.binary] + arguments)
+        let command = (["env", "LANG=C.UTF-8", "TERM=\(term)"] + environment + [CLIHarness.binary] + arguments)
             .map { "'\($0)'" }.joined(separator: " ") + "; echo EXITED:$?; sleep 20"
         try Self.tmux(["new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-s", name, "-c", directory, command], capture: false)
     }

@@ -24,4 +24,9 @@ int ckiosk_termination_requested(void);
 /// sets its size, and writes the slave's path into `path`. Returns the master descriptor or -1.
 int ckiosk_open_pseudo_terminal(unsigned short rows, unsigned short columns, char *path, unsigned long length);
 
+/// Sends one sd_notify(3) datagram (e.g. "READY=1") to `socket_path` as found in
+/// $NOTIFY_SOCKET: a filesystem path, or an abstract socket written "@name".
+/// Returns 0 on success, -1 with errno set on failure. No libsystemd needed.
+int ckiosk_sd_notify(const char *socket_path, const char *message);
+
 #endif
