@@ -12,7 +12,7 @@ struct MentorKiosk: ParsableCommand {
             7 not a badge, 8 refused, 9 cannot record.
             """,
         subcommands: [
-            Demo.self, Run.self, Init.self, Import.self, CheckIn.self, CheckOut.self, Rate.self, ManualCheckIn.self,
+            Demo.self, Run.self, Init.self, ConfigCommand.self, Import.self, CheckIn.self, CheckOut.self, Rate.self, ManualCheckIn.self,
             Undo.self, SetPIN.self, Sessions.self, Tally.self, Export.self, Backup.self, Doctor.self,
         ])
 }

@@ -112,6 +112,23 @@ struct CheckInCommandTests {
         #expect(!FileManager.default.fileExists(atPath: cli.database))
     }
 
+    @Test("config check prints the values in effect, or names the bad key")
+    func configCheck() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        let config = cli.directory + "/kiosk.toml"
+        try Data("[kiosk]\nlocation = \"Room 101\"\n[check_in]\nopens_before_minutes = 30\n".utf8).write(to: URL(fileURLWithPath: config))
+        let good = try cli.run(["config", "check", "--config", config])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("kiosk.location = Room 101\n"))
+        #expect(good.stdout.contains("check_in.opens_before_minutes = 30\n"))
+        #expect(good.stdout.contains("database = \(cli.database)\n"))
+        try Data("[backup]\nkeep = 0\n".utf8).write(to: URL(fileURLWithPath: config))
+        let bad = try cli.run(["config", "check", "--config", config])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("\(config): backup.keep: expected an integer from 1 to 365, found 0"))
+    }
+
     @Test("commands other than init refuse to create a database by accident")
     func noDatabase() throws {
         let cli = try CLIHarness()

@@ -27,6 +27,7 @@ struct HelpTextTests {
                                       (config file, real database).
               init                    Create the kiosk database and the badge secret (safe
                                       to run again).
+              config                  Work with the configuration file.
               import                  Import the roster, groups or schedule from CSV (all
                                       or nothing).
               checkin                 Check a badge in, exactly as a tap on the kiosk would.

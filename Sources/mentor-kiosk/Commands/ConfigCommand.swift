@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import KioskSystem
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Work with the configuration file.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate the configuration and print the values in effect (exit 1 naming the bad key).")
+
+        @OptionGroup var options: KioskOptions
+
+        func run() throws {
+            let context = try options.context()
+            let config = context.config
+            let rules = config.checkInRules
+            let badge = config.badgeRules
+            print("""
+                kiosk.id = \(config.kioskID)
+                kiosk.location = \(config.location)
+                kiosk.time_zone = \(config.timeZone.identifier)
+                kiosk.state_directory = \(config.stateDirectory)
+                badges.letter_case = \(badge.letterCase.rawValue)
+                badges.leading_zeros = \(badge.leadingZeros.rawValue)
+                badges.allowed_pattern = \(badge.allowedPattern)
+                badges.min_length = \(badge.minimumLength)
+                badges.max_length = \(badge.maximumLength)
+                badges.secret_file = \(context.secretPath)
+                check_in.opens_before_minutes = \(Int(rules.opensBefore / 60))
+                check_in.on_time_grace_minutes = \(Int(rules.onTimeGrace / 60))
+                check_in.duplicate_window_seconds = \(Int(rules.duplicateWindow))
+                check_in.rating_window_minutes = \(Int(rules.ratingWindow / 60))
+                check_in.anonymous_ratings = \(config.anonymousRatings)
+                backup.directory = \(config.backupPath(database: context.databasePath))
+                backup.keep = \(config.backupsKept)
+                database = \(context.databasePath)
+                """)
+        }
+    }
+}
