@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "KioskStore", targets: ["KioskStore"]),
         .library(name: "KioskSystem", targets: ["KioskSystem"]),
         .library(name: "KioskTUI", targets: ["KioskTUI"]),
+        .library(name: "KioskHardware", targets: ["KioskHardware"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -45,6 +46,10 @@ let package = Package(
         .target(
             name: "KioskTUI",
             dependencies: ["KioskCore", "CNCurses"],
+            swiftSettings: strictSwift),
+        .target(
+            name: "KioskHardware",
+            dependencies: ["KioskCore"],
             swiftSettings: strictSwift),
         .target(
             name: "KioskSystem",
@@ -88,6 +93,10 @@ let package = Package(
             name: "KioskTUITests",
             dependencies: ["KioskTUI", "KioskCore"],
             exclude: ["Snapshots"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "KioskHardwareTests",
+            dependencies: ["KioskHardware", "KioskCore"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "KioskSystemTests",
