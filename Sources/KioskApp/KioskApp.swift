@@ -36,6 +36,7 @@ public final class KioskApp {
     private var surroundings: KioskSurroundings
     private var surroundingsReadAt = -Double.infinity
     private var sweptAt = -Double.infinity
+    private var statusReadAt = -Double.infinity
     private var nextDemoBadge = 0
 
     public init(
@@ -50,7 +51,7 @@ public final class KioskApp {
         self.screens = KioskScreens(wording: desk.wording)
         let now = clock.read().wall
         self.state = KioskState(shownAt: now)
-        self.surroundings = KioskSurroundings(location: desk.location, now: now)
+        self.surroundings = KioskSurroundings(location: desk.location, now: now, hint: options.hint)
         self.decoder = KeyDecoder(special: terminal.special, demo: options.demo)
     }
 
@@ -190,20 +191,33 @@ public final class KioskApp {
         }
     }
 
-    /// Re-reads sessions and counts every few seconds (and after each outcome); closes ended
-    /// sessions every minute.
+    /// Keeps what the screens show besides the machine's state up to date. The database is
+    /// read only for the screens that show it (idle: sessions and counts, every 5 s and after
+    /// each outcome; status: storage and events), never between a scan and its result.
     private func refreshSurroundings(at seconds: Double) {
         let reading = clock.read()
         surroundings.now = reading.wall
         surroundings.clockTrusted = reading.isTrusted
-        if seconds - sweptAt >= 60 {
-            sweptAt = seconds
-            _ = try? desk.store.closeEndedSessions(clock: reading)
+        switch state.screen {
+        case .idle:
+            if seconds - sweptAt >= 60 {
+                sweptAt = seconds
+                _ = try? desk.store.closeEndedSessions(clock: reading)
+            }
+            guard seconds - surroundingsReadAt >= 5 else { return }
+            surroundingsReadAt = seconds
+            readSessions(at: reading.wall)
+        case .status:
+            guard surroundings.statusDetails.isEmpty || seconds - statusReadAt >= 5 else { return }
+            statusReadAt = seconds
+            surroundings.statusDetails = statusDetails(trusted: reading.isTrusted)
+        default:
+            surroundings.statusDetails = []
         }
-        guard seconds - surroundingsReadAt >= 5 else { return }
-        surroundingsReadAt = seconds
+    }
+
+    private func readSessions(at now: Date) {
         let rules = desk.rules
-        let now = reading.wall
         guard let summaries = try? desk.store.sessions(
             from: now.addingTimeInterval(-12 * 3600), to: now.addingTimeInterval(24 * 3600), location: desk.location)
         else {
@@ -223,26 +237,19 @@ public final class KioskApp {
         surroundings.nextSession = summaries.first {
             if case .notYetOpen = $0.session.phase(at: now, rules: rules) { true } else { false }
         }.map(line)
-        let stored = (try? desk.store.lastSequence()) ?? 0
-        surroundings.status = "\(stored) events stored · hub: not configured (works offline)"
-        surroundings.hint = options.hint
-        surroundings.statusDetails = statusDetails(events: stored, trusted: reading.isTrusted)
+        surroundings.status = "\((try? desk.store.lastSequence()) ?? 0) events stored │ no hub yet: working offline"
     }
 
-    private func statusDetails(events: Int64, trusted: Bool) -> [String] {
-        let path = desk.store.path
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
-            + ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.int64Value ?? 0)
-        var disk = statvfs()
-        let free = statvfs((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, &disk) == 0
-            ? "\(UInt64(disk.f_bavail) * UInt64(disk.f_frsize) >> 20) MiB free" : "unknown"
+    private func statusDetails(trusted: Bool) -> [String] {
+        let usage = desk.store.storageUsage()
+        let events = (try? desk.store.lastSequence()) ?? 0
         return [
             "Kiosk          \(desk.store.kioskID) at \(desk.location)",
-            "Events stored  \(events) (waiting for the hub: \(events); sync is not set up yet)",
+            "Events stored  \(events), all kept here: sync to a hub is not set up yet",
             "Last sync      never — this kiosk works offline",
             "Clock          \(trusted ? "✓ synchronised" : "✗ NOT synchronised: times are marked untrusted")",
-            "Database       \(path), \(size >> 10) KiB",
-            "Disk           \(free)",
+            "Database       \(desk.store.path), \(usage.databaseBytes >> 10) KiB",
+            "Disk           \(usage.freeBytes.map { "\($0 >> 20) MiB free" } ?? "unknown")",
         ]
     }
 

@@ -132,3 +132,18 @@ struct DatabaseFileTests {
         #expect(circle[0].checkOutKind == nil) // the report reads; closing sessions is the caller's step
     }
 }
+
+@Suite("Storage figures")
+struct StorageUsageTests {
+    @Test("database size includes the WAL; free space is real bytes, not zero")
+    func usage() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let usage = fixture.store.storageUsage()
+        var info = stat()
+        stat(fixture.store.path, &info)
+        #expect(usage.databaseBytes >= Int64(info.st_size))
+        #expect((usage.freeBytes ?? 0) > 1 << 20, "a test machine has more than 1 MiB free")
+        #expect(KioskStore.freeBytes(near: fixture.directory + "/not-yet-created.sqlite") != nil)
+    }
+}

@@ -11,6 +11,7 @@ struct Doctor: ParsableCommand {
 
     func run() throws {
         var failures = 0
+        /// true ✓ passed, false ✗ failed, nil ! a warning.
         func report(_ ok: Bool?, _ text: String) {
             print("\(ok == true ? "✓" : ok == false ? "✗" : "!") \(text)")
             if ok == false { failures += 1 }
@@ -25,8 +26,9 @@ struct Doctor: ParsableCommand {
         }
         let path = context.databasePath
         do {
-            let store = try context.openStore(verify: true)
-            report(true, "database \(path) opens; quick_check ok")
+            // integrity_check below is the thorough form of the quick_check an open would run.
+            let store = try context.openStore(verify: false)
+            report(true, "database \(path) opens")
             let integrity = try store.integrityCheck()
             report(integrity == ["ok"], "integrity_check: \(integrity.prefix(3).joined(separator: "; "))")
             let mismatches = try store.projectionMismatches()
@@ -34,7 +36,7 @@ struct Doctor: ParsableCommand {
             report(mismatches.isEmpty, mismatches.isEmpty
                 ? "attendance matches the event log (\(counts["event"] ?? 0) events, \(counts["attendance"] ?? 0) attendances)"
                 : "attendance differs from the event log: \(mismatches.prefix(3).joined(separator: "; "))")
-            report(nil, "roster: \(counts["participant"] ?? 0) participants, \(counts["badge"] ?? 0) badges, \(counts["mentoring_group"] ?? 0) groups, \(counts["session"] ?? 0) sessions")
+            print("• roster: \(counts["participant"] ?? 0) participants, \(counts["badge"] ?? 0) badges, \(counts["mentoring_group"] ?? 0) groups, \(counts["session"] ?? 0) sessions")
         } catch {
             report(false, "database: \(error.localizedDescription)")
         }
@@ -45,10 +47,11 @@ struct Doctor: ParsableCommand {
         } catch {
             report(false, "\(error.localizedDescription)")
         }
-        report(SystemClock.isSynchronised() ? true : nil, SystemClock.isSynchronised()
+        let synchronised = SystemClock.isSynchronised()
+        report(synchronised ? true : nil, synchronised
             ? "system clock synchronised"
             : "system clock not synchronised: new events are marked clock_trusted=false")
-        if let free = Self.freeBytes(path) {
+        if let free = KioskStore.freeBytes(near: path) {
             report(free > 100 << 20 ? true : false, "free disk space: \(free >> 20) MiB")
         }
         if failures > 0 { throw ExitCode.failure }
@@ -57,12 +60,5 @@ struct Doctor: ParsableCommand {
     static func isPrivate(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & 0o077 == 0
-    }
-
-    static func freeBytes(_ path: String) -> UInt64? {
-        var info = statvfs()
-        let directory = (path as NSString).deletingLastPathComponent
-        guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return nil }
-        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
     }
 }
