@@ -6,7 +6,11 @@ import KioskCore
 public struct SessionSummary: Sendable, Equatable {
     public var session: Session
     public var present: Int
-    public var expected: Int
+    /// The group's member count; nil for a session without a group (open to all, nobody expected).
+    public var expected: Int?
+
+    /// "3/4 here" for a group's session, "3 here" for one open to all.
+    public var presence: String { expected.map { "\(present)/\($0)" } ?? "\(present)" }
 }
 
 extension KioskStore {
@@ -25,7 +29,7 @@ extension KioskStore {
                 let session = try SessionRecord(row: row).session
                 let present: Int = row["present"]
                 let expected: Int = row["expected"]
-                return SessionSummary(session: session, present: present, expected: session.groupID == nil ? present : expected)
+                return SessionSummary(session: session, present: present, expected: session.groupID == nil ? nil : expected)
             }
         }
     }

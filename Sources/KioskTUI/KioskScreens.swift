@@ -7,9 +7,10 @@ public struct SessionLine: Sendable, Equatable {
     public var startsAt: Date
     public var endsAt: Date
     public var present: Int
-    public var expected: Int
+    /// nil for a session without a group.
+    public var expected: Int?
 
-    public init(title: String, startsAt: Date, endsAt: Date, present: Int, expected: Int) {
+    public init(title: String, startsAt: Date, endsAt: Date, present: Int, expected: Int?) {
         self.title = title
         self.startsAt = startsAt
         self.endsAt = endsAt
@@ -217,7 +218,7 @@ public struct KioskScreens: Sendable {
             row += 1
         }
         for session in surroundings.openSessions.prefix(3) {
-            let count = "\(session.present)/\(session.expected) here"
+            let count = (session.expected.map { "\(session.present)/\($0)" } ?? "\(session.present)") + " here"
             grid.center("● Now: \(session.title)  \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))  \(count)", row: row)
             row += 1
         }

@@ -26,6 +26,7 @@ struct KioskScreenTests {
         let screen = kiosk.screen
         #expect(screen.contains("Mentor Kiosk · Main Lobby"))
         #expect(screen.contains("● Now: Peer Circle A  14:58–15:58  0/4 here"))
+        #expect(screen.contains("● Now: Networking Hour  14:50–15:50  0 here"), "open to all: nobody is expected")
         #expect(screen.contains("█████  ███  ████        ████   ███  ████   ████ █████"))
     }
 

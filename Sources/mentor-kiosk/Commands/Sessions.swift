@@ -33,7 +33,7 @@ struct Sessions: ParsableCommand {
             case .late: "open, late"
             case .closed: session.status == .scheduled ? "ended" : session.status.rawValue
             }
-            print("  \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))  \(session.id.padding(toLength: 12, withPad: " ", startingAt: 0)) \(session.title) [\(session.kind.rawValue)]  \(window), \(summary.present)/\(summary.expected) present")
+            print("  \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))  \(session.id.padding(toLength: 12, withPad: " ", startingAt: 0)) \(session.title) [\(session.kind.rawValue)]  \(window), \(summary.presence) present")
         }
     }
 }
