@@ -125,9 +125,9 @@ public final class KioskApp {
                 case .scan(let badge, let chosen):
                     pending.append(.outcome(desk.scan(bytes: badge, clock: clock.read(), chosenSessionID: chosen), badge: badge))
                 case .checkOut(let badge):
-                    pending.append(.outcome(desk.checkOut(String(decoding: badge, as: UTF8.self), clock: clock.read()), badge: badge))
+                    pending.append(.outcome(desk.checkOut(bytes: badge, clock: clock.read()), badge: badge))
                 case .rate(let badge, let value):
-                    pending.append(.outcome(desk.rate(String(decoding: badge, as: UTF8.self), value: value, clock: clock.read()), badge: badge))
+                    pending.append(.outcome(desk.rate(bytes: badge, value: value, clock: clock.read()), badge: badge))
                 case .signal:
                     break // LEDs and buzzer arrive with the GPIO work; a terminal stays quiet
                 case .checkPIN(let facilitator, let pin):
@@ -148,11 +148,8 @@ public final class KioskApp {
                     pending.append(.roster((try? desk.store.activeParticipants()) ?? []))
                 case .linkBadge(let badge, let participantID, let actorID):
                     pending.append(.outcome(supervise("badge_linked") {
-                        guard let normalized = try? desk.normalizer.normalize(bytes: badge) else {
-                            throw SupervisionRefusal.participantUnknown(participantID)
-                        }
                         let person = try desk.store.linkBadge(
-                            desk.hasher.hash(normalized), participantID: participantID, actorID: actorID, clock: clock.read())
+                            try desk.badgeHash(badge), participantID: participantID, actorID: actorID, clock: clock.read())
                         return (person, nil, "\(person.name) now has this badge")
                     }, badge: []))
                 case .startAdHocSession(let actorID):
@@ -185,7 +182,9 @@ public final class KioskApp {
             let (person, session, message) = try action()
             return OutcomeReport(code: code, verdict: .done, message: "✓ " + message, participant: person, session: session)
         } catch let refusal as SupervisionRefusal {
-            return OutcomeReport(code: refusal.code, verdict: .refused, message: "✗ \(refusal)")
+            return desk.wording.report(refusal)
+        } catch let rejection as BadgeRejection {
+            return desk.wording.report(rejection)
         } catch {
             return desk.wording.cannotRecord()
         }

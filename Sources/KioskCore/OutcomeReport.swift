@@ -174,6 +174,10 @@ public struct KioskWording: Sendable {
         }
     }
 
+    public func report(_ refusal: SupervisionRefusal) -> OutcomeReport {
+        OutcomeReport(code: refusal.code, verdict: .refused, message: "✗ \(refusal)")
+    }
+
     public func report(_ rejection: BadgeRejection) -> OutcomeReport {
         OutcomeReport(code: "badge_rejected", verdict: .badgeRejected, message: "✗ Not a badge: \(rejection)")
     }

@@ -25,9 +25,15 @@ public struct CheckInDesk: Sendable {
         self.wording = wording
     }
 
-    /// A scan as raw reader bytes (invalid UTF-8 is refused like any other non-badge).
+    /// The stored form of a badge as a reader sent it: normalised and hashed, or why it is
+    /// not a badge (invalid UTF-8 included). Every badge path goes through here.
+    public func badgeHash(_ bytes: some Collection<UInt8>) throws(BadgeRejection) -> BadgeHash {
+        hasher.hash(try normalizer.normalize(bytes: bytes))
+    }
+
+    /// A scan as raw reader bytes.
     public func scan(bytes: some Collection<UInt8>, clock: ClockReading, chosenSessionID: String? = nil) -> OutcomeReport {
-        hashing({ () throws(BadgeRejection) in try normalizer.normalize(bytes: bytes) }) { hash in
+        recording(bytes) { hash in
             let (outcome, attended) = try store.scanCounting(
                 hash, location: location, clock: clock, rules: rules, chosenSessionID: chosenSessionID)
             var report = wording.report(outcome)
@@ -40,31 +46,35 @@ public struct CheckInDesk: Sendable {
         scan(bytes: Array(raw.utf8), clock: clock, chosenSessionID: chosenSessionID)
     }
 
-    public func checkOut(_ raw: String, clock: ClockReading) -> OutcomeReport {
-        hashing({ () throws(BadgeRejection) in try normalizer.normalize(raw) }) { hash in
-            wording.report(try store.checkOut(hash, clock: clock, rules: rules))
-        }
+    public func checkOut(bytes: some Collection<UInt8>, clock: ClockReading) -> OutcomeReport {
+        recording(bytes) { hash in wording.report(try store.checkOut(hash, clock: clock, rules: rules)) }
     }
 
-    public func rate(_ raw: String, value: Int, clock: ClockReading) -> OutcomeReport {
-        hashing({ () throws(BadgeRejection) in try normalizer.normalize(raw) }) { hash in
+    public func checkOut(_ raw: String, clock: ClockReading) -> OutcomeReport {
+        checkOut(bytes: Array(raw.utf8), clock: clock)
+    }
+
+    public func rate(bytes: some Collection<UInt8>, value: Int, clock: ClockReading) -> OutcomeReport {
+        recording(bytes) { hash in
             let (participant, outcome) = try store.rate(hash, value: value, clock: clock, rules: rules, anonymous: anonymousRatings)
             return wording.report(outcome, participant: participant)
         }
     }
 
+    public func rate(_ raw: String, value: Int, clock: ClockReading) -> OutcomeReport {
+        rate(bytes: Array(raw.utf8), value: value, clock: clock)
+    }
+
     /// Refuses non-badges, and reports a failed commit as "cannot record" — never as success.
-    private func hashing(
-        _ normalize: () throws(BadgeRejection) -> NormalizedBadge, _ action: (BadgeHash) throws -> OutcomeReport
-    ) -> OutcomeReport {
-        let badge: NormalizedBadge
+    private func recording(_ bytes: some Collection<UInt8>, _ action: (BadgeHash) throws -> OutcomeReport) -> OutcomeReport {
+        let hash: BadgeHash
         do {
-            badge = try normalize()
+            hash = try badgeHash(bytes)
         } catch {
             return wording.report(error)
         }
         do {
-            return try action(hasher.hash(badge))
+            return try action(hash)
         } catch {
             var report = wording.cannotRecord()
             report.message += " (\(error))"

@@ -24,7 +24,7 @@ struct SupervisionOptions: ParsableArguments {
                 code: code, verdict: .done, message: "✓ \(person.name) \(verb) \(session.title) by \(by)",
                 participant: person, session: session))
         } catch let refusal as SupervisionRefusal {
-            let report = OutcomeReport(code: refusal.code, verdict: .refused, message: "✗ \(refusal)")
+            let report = context.wording.report(refusal)
             printer.print(report)
             try OutcomePrinter.finish(report)
         }
