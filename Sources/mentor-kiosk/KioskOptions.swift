@@ -68,8 +68,15 @@ struct KioskContext {
 
     func normalizer() -> BadgeNormalizer { BadgeNormalizer(rules: config.badgeRules) }
 
-    func programReader() throws -> ProgramFileReader {
-        ProgramFileReader(normalizer: normalizer(), hasher: try hasher(), timeZone: config.timeZone)
+    func programReader(hasher: BadgeHasher? = nil) throws -> ProgramFileReader {
+        ProgramFileReader(normalizer: normalizer(), hasher: try hasher ?? self.hasher(), timeZone: config.timeZone)
+    }
+
+    /// The check-in desk on `store` (default: the configured database, which must exist).
+    func desk(store: KioskStore? = nil) throws -> CheckInDesk {
+        CheckInDesk(
+            store: try store ?? openStore(), normalizer: normalizer(), hasher: try hasher(), rules: config.checkInRules,
+            location: config.location, anonymousRatings: config.anonymousRatings, wording: wording)
     }
 }
 

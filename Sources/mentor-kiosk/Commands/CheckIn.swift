@@ -48,11 +48,3 @@ struct CheckIn: ParsableCommand {
         }
     }
 }
-
-extension KioskContext {
-    func desk() throws -> CheckInDesk {
-        CheckInDesk(
-            store: try openStore(), normalizer: normalizer(), hasher: try hasher(), rules: config.checkInRules,
-            location: config.location, anonymousRatings: config.anonymousRatings, wording: wording)
-    }
-}

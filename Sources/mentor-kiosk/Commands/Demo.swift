@@ -31,9 +31,10 @@ struct Demo: ParsableCommand {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try SecretFile.create(context.secretPath)
         let store = try KioskStore(path: context.databasePath, kioskID: context.config.kioskID)
+        let desk = try context.desk(store: store)
         let start = context.clock.read()
         let sample = SampleProgram(around: start.wall, location: context.config.location)
-        let reader = try context.programReader()
+        let reader = try context.programReader(hasher: desk.hasher)
         for (name, text) in [("participants.csv", sample.participantsCSV), ("groups.csv", sample.groupsCSV), ("sessions.csv", sample.sessionsCSV)] {
             let path = (directory as NSString).appendingPathComponent(name)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -43,11 +44,8 @@ struct Demo: ParsableCommand {
             try store.importGroups(try reader.groups(Data(sample.groupsCSV.utf8), file: "groups.csv")),
             try store.importSessions(try reader.sessions(Data(sample.sessionsCSV.utf8), file: "sessions.csv")),
         ]
-        try store.setPIN(participantID: "F001", hash: try context.hasher().pinHash(participantID: "F001", pin: ButtonPIN("1234")!))
-        let wording = context.wording
-        let desk = CheckInDesk(
-            store: store, normalizer: context.normalizer(), hasher: try context.hasher(), rules: context.config.checkInRules,
-            location: context.config.location, anonymousRatings: context.config.anonymousRatings, wording: wording)
+        try store.setPIN(participantID: "F001", hash: desk.hasher.pinHash(participantID: "F001", pin: ButtonPIN("1234")!))
+        let wording = desk.wording
         guard script else {
             guard isatty(0) == 1, isatty(1) == 1 else {
                 throw ValidationError("the kiosk screen needs a terminal; use `demo --script` for the printed version")
