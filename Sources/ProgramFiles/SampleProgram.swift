@@ -1,111 +1,114 @@
 import Foundation
+import KioskCore
 
-/// A realistic mentoring program (41 people, 13 pairs, 2 circles) in the import formats, with sessions placed around
-/// a given moment so that some are open: the demo's data, and a fixture for tests.
+/// A realistic mentoring program (41 people, 13 pairs, 2 circles) in the import formats, with
+/// sessions placed around a given moment so that some are open: the demo's data, and a fixture
+/// for tests. The roster and groups are tables here; the CSV texts and the badge list are made
+/// from them.
 public struct SampleProgram: Sendable {
     public var participantsCSV: String
     public var groupsCSV: String
     public var sessionsCSV: String
 
-    /// Badge codes of the sample people, by participant id, for demos and tests.
-    public static let badges: [String: String] = [
-        "F001": "700001", "A001": "700002", "M001": "100001", "M002": "100002", "M003": "100003", "M004": "100004",
-        "E001": "200001", "E002": "200002", "E003": "200003", "E004": "200004", "E005": "200005", "E006": "200006", "E007": "200007",
-        "M005": "100005", "M006": "100006", "M007": "100007", "M008": "100008", "M009": "100009", "M010": "100010", "M011": "100011", "M012": "100012", "M013": "100013", "M014": "100014", "E008": "200008", "E009": "200009", "E010": "200010", "E011": "200011", "E012": "200012", "E013": "200013", "E014": "200014", "E015": "200015", "E016": "200016", "E017": "200017", "E018": "200018", "E019": "200019", "E020": "200020", "E021": "200021", "E022": "200022", "E023": "200023", "E024": "200024", "E025": "200025",
+    struct Person {
+        var id: String
+        var name: String
+        var role: Role
+        var badges: [String]
+        var active = true
+
+        init(_ id: String, _ name: String, _ role: Role, badges: [String], active: Bool = true) {
+            self.id = id
+            self.name = name
+            self.role = role
+            self.badges = badges
+            self.active = active
+        }
+    }
+
+    static let people: [Person] = [
+        Person("F001", "Fatima Okafor", .facilitator, badges: ["700001"]),
+        Person("A001", "Alex Lindqvist", .admin, badges: ["700002"]),
+        Person("M001", "Maria García", .mentor, badges: ["100001", "0100001"]),
+        Person("M002", "Daniel Kim", .mentor, badges: ["100002"]),
+        Person("M003", "Priya Shah", .mentor, badges: ["100003"]),
+        Person("M004", "Tomás Silva", .mentor, badges: ["100004"]),
+        Person("E001", "Jonas Weber", .mentee, badges: ["200001"]),
+        Person("E002", "Aisha Bello", .mentee, badges: ["200002"]),
+        Person("E003", "Chen Wei", .mentee, badges: ["200003"]),
+        Person("E004", "Lena Novak", .mentee, badges: ["200004"]),
+        Person("E005", "Omar Haddad", .mentee, badges: ["200005"]),
+        Person("E006", "Sofia Rossi", .mentee, badges: ["200006"]),
+        Person("E007", "Noah Fischer", .mentee, badges: ["200007"], active: false),
+        Person("M005", "Bruno Costa", .mentor, badges: ["100005"]),
+        Person("M006", "Camille Martin", .mentor, badges: ["100006"]),
+        Person("M007", "Dmitri Volkov", .mentor, badges: ["100007"]),
+        Person("M008", "Elena Petrova", .mentor, badges: ["100008"]),
+        Person("M009", "Farid Rahimi", .mentor, badges: ["100009"]),
+        Person("M010", "Grace Mensah", .mentor, badges: ["100010"]),
+        Person("M011", "Hiro Tanaka", .mentor, badges: ["100011"]),
+        Person("M012", "Ingrid Berg", .mentor, badges: ["100012"]),
+        Person("M013", "Jamal Carter", .mentor, badges: ["100013"]),
+        Person("M014", "Keiko Sato", .mentor, badges: ["100014"]),
+        Person("E008", "Liam O'Brien", .mentee, badges: ["200008"]),
+        Person("E009", "Mei Lin", .mentee, badges: ["200009"]),
+        Person("E010", "Nadia Hassan", .mentee, badges: ["200010"]),
+        Person("E011", "Oscar Lindgren", .mentee, badges: ["200011"]),
+        Person("E012", "Paula Mendes", .mentee, badges: ["200012"]),
+        Person("E013", "Quentin Roux", .mentee, badges: ["200013"]),
+        Person("E014", "Rosa Jiménez", .mentee, badges: ["200014"]),
+        Person("E015", "Samir Khan", .mentee, badges: ["200015"]),
+        Person("E016", "Tara Singh", .mentee, badges: ["200016"]),
+        Person("E017", "Ugo Bianchi", .mentee, badges: ["200017"]),
+        Person("E018", "Vera Kovacs", .mentee, badges: ["200018"]),
+        Person("E019", "Wen Zhao", .mentee, badges: ["200019"]),
+        Person("E020", "Ximena Ruiz", .mentee, badges: ["200020"]),
+        Person("E021", "Yusuf Demir", .mentee, badges: ["200021"]),
+        Person("E022", "Zara Ahmed", .mentee, badges: ["200022"]),
+        Person("E023", "Emil Novak", .mentee, badges: ["200023"]),
+        Person("E024", "Hana Ito", .mentee, badges: ["200024"]),
+        Person("E025", "Luca Moretti", .mentee, badges: ["200025"]),
     ]
+
+    static let pairs: [(id: String, name: String, mentor: String, mentee: String)] = [
+        ("P1", "Maria & Jonas", mentor: "M001", mentee: "E001"),
+        ("P2", "Daniel & Aisha", mentor: "M002", mentee: "E002"),
+        ("P3", "Priya & Chen", mentor: "M003", mentee: "E003"),
+        ("P4", "Bruno & Liam", mentor: "M005", mentee: "E008"),
+        ("P5", "Camille & Mei", mentor: "M006", mentee: "E009"),
+        ("P6", "Dmitri & Nadia", mentor: "M007", mentee: "E010"),
+        ("P7", "Elena & Oscar", mentor: "M008", mentee: "E011"),
+        ("P8", "Farid & Paula", mentor: "M009", mentee: "E012"),
+        ("P9", "Grace & Quentin", mentor: "M010", mentee: "E013"),
+        ("P10", "Hiro & Rosa", mentor: "M011", mentee: "E014"),
+        ("P11", "Ingrid & Samir", mentor: "M012", mentee: "E015"),
+        ("P12", "Jamal & Tara", mentor: "M013", mentee: "E016"),
+        ("P13", "Keiko & Ugo", mentor: "M014", mentee: "E017"),
+    ]
+
+    static let circles: [(id: String, name: String, members: [(String, MemberRole)])] = [
+        ("C1", "Peer Circle A", members: [("M004", .mentor), ("E004", .mentee), ("E005", .mentee), ("E006", .mentee)]),
+        ("C2", "Peer Circle B", members: [("E018", .mentee), ("E019", .mentee), ("E020", .mentee), ("E021", .mentee), ("E022", .mentee), ("E023", .mentee), ("E024", .mentee), ("E025", .mentee), ("M014", .mentor)]),
+    ]
+
+    /// Each sample person's first badge code, by participant id, for demos and tests.
+    public static let badges: [String: String] = Dictionary(
+        uniqueKeysWithValues: people.compactMap { person in person.badges.first.map { (person.id, $0) } })
 
     /// - Parameters:
     ///   - now: the moment the sessions are arranged around (rounded down to the minute).
     ///   - location: where the kiosk stands.
     public init(around now: Date, location: String) {
-        participantsCSV = """
-            id,name,role,badges,active
-            F001,Fatima Okafor,facilitator,700001,true
-            A001,Alex Lindqvist,admin,700002,true
-            M001,Maria García,mentor,100001;0100001,true
-            M002,Daniel Kim,mentor,100002,true
-            M003,Priya Shah,mentor,100003,true
-            M004,Tomás Silva,mentor,100004,true
-            E001,Jonas Weber,mentee,200001,true
-            E002,Aisha Bello,mentee,200002,true
-            E003,Chen Wei,mentee,200003,true
-            E004,Lena Novak,mentee,200004,true
-            E005,Omar Haddad,mentee,200005,true
-            E006,Sofia Rossi,mentee,200006,true
-            E007,Noah Fischer,mentee,200007,false
-            M005,Bruno Costa,mentor,100005,true
-            M006,Camille Martin,mentor,100006,true
-            M007,Dmitri Volkov,mentor,100007,true
-            M008,Elena Petrova,mentor,100008,true
-            M009,Farid Rahimi,mentor,100009,true
-            M010,Grace Mensah,mentor,100010,true
-            M011,Hiro Tanaka,mentor,100011,true
-            M012,Ingrid Berg,mentor,100012,true
-            M013,Jamal Carter,mentor,100013,true
-            M014,Keiko Sato,mentor,100014,true
-            E008,Liam O'Brien,mentee,200008,true
-            E009,Mei Lin,mentee,200009,true
-            E010,Nadia Hassan,mentee,200010,true
-            E011,Oscar Lindgren,mentee,200011,true
-            E012,Paula Mendes,mentee,200012,true
-            E013,Quentin Roux,mentee,200013,true
-            E014,Rosa Jiménez,mentee,200014,true
-            E015,Samir Khan,mentee,200015,true
-            E016,Tara Singh,mentee,200016,true
-            E017,Ugo Bianchi,mentee,200017,true
-            E018,Vera Kovacs,mentee,200018,true
-            E019,Wen Zhao,mentee,200019,true
-            E020,Ximena Ruiz,mentee,200020,true
-            E021,Yusuf Demir,mentee,200021,true
-            E022,Zara Ahmed,mentee,200022,true
-            E023,Emil Novak,mentee,200023,true
-            E024,Hana Ito,mentee,200024,true
-            E025,Luca Moretti,mentee,200025,true
-
-            """
-        groupsCSV = """
-            group_id,name,kind,participant_id,member_role
-            P1,Maria & Jonas,pair,M001,mentor
-            P1,Maria & Jonas,pair,E001,mentee
-            P2,Daniel & Aisha,pair,M002,mentor
-            P2,Daniel & Aisha,pair,E002,mentee
-            P3,Priya & Chen,pair,M003,mentor
-            P3,Priya & Chen,pair,E003,mentee
-            C1,Peer Circle A,circle,M004,mentor
-            C1,Peer Circle A,circle,E004,mentee
-            C1,Peer Circle A,circle,E005,mentee
-            C1,Peer Circle A,circle,E006,mentee
-            P4,Bruno & Liam,pair,M005,mentor
-            P4,Bruno & Liam,pair,E008,mentee
-            P5,Camille & Mei,pair,M006,mentor
-            P5,Camille & Mei,pair,E009,mentee
-            P6,Dmitri & Nadia,pair,M007,mentor
-            P6,Dmitri & Nadia,pair,E010,mentee
-            P7,Elena & Oscar,pair,M008,mentor
-            P7,Elena & Oscar,pair,E011,mentee
-            P8,Farid & Paula,pair,M009,mentor
-            P8,Farid & Paula,pair,E012,mentee
-            P9,Grace & Quentin,pair,M010,mentor
-            P9,Grace & Quentin,pair,E013,mentee
-            P10,Hiro & Rosa,pair,M011,mentor
-            P10,Hiro & Rosa,pair,E014,mentee
-            P11,Ingrid & Samir,pair,M012,mentor
-            P11,Ingrid & Samir,pair,E015,mentee
-            P12,Jamal & Tara,pair,M013,mentor
-            P12,Jamal & Tara,pair,E016,mentee
-            P13,Keiko & Ugo,pair,M014,mentor
-            P13,Keiko & Ugo,pair,E017,mentee
-            C2,Peer Circle B,circle,E018,mentee
-            C2,Peer Circle B,circle,E019,mentee
-            C2,Peer Circle B,circle,E020,mentee
-            C2,Peer Circle B,circle,E021,mentee
-            C2,Peer Circle B,circle,E022,mentee
-            C2,Peer Circle B,circle,E023,mentee
-            C2,Peer Circle B,circle,E024,mentee
-            C2,Peer Circle B,circle,E025,mentee
-            C2,Peer Circle B,circle,M014,mentor
-
-            """
+        participantsCSV = "id,name,role,badges,active\n" + Self.people.map { person in
+            "\(person.id),\(person.name),\(person.role.rawValue),\(person.badges.joined(separator: ";")),\(person.active)\n"
+        }.joined()
+        groupsCSV = "group_id,name,kind,participant_id,member_role\n"
+            + Self.pairs.map { pair in
+                "\(pair.id),\(pair.name),pair,\(pair.mentor),mentor\n\(pair.id),\(pair.name),pair,\(pair.mentee),mentee\n"
+            }.joined()
+            + Self.circles.flatMap { circle in
+                circle.members.map { "\(circle.id),\(circle.name),circle,\($0.0),\($0.1.rawValue)\n" }
+            }.joined()
         let minute = (now.timeIntervalSince1970 / 60).rounded(.down) * 60
         let base = Date(timeIntervalSince1970: minute)
         func at(_ minutes: Double) -> String { ProgramTime.format(base.addingTimeInterval(minutes * 60)) }
