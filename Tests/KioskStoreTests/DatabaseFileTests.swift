@@ -147,3 +147,16 @@ struct StorageUsageTests {
         #expect(KioskStore.freeBytes(near: fixture.directory + "/not-yet-created.sqlite") != nil)
     }
 }
+
+@Suite("Time text")
+struct DatabaseTimeTests {
+    @Test("the check-in path's time text is exactly GRDB's, so both read back as the same Date")
+    func sameAsGRDB() {
+        var generator = SystemRandomNumberGenerator()
+        var dates = [0, 1_772_463_600, 1_772_463_600.9996, 1_772_463_600.0004, 951_782_400.5, 4_102_444_799.999].map(Date.init(timeIntervalSince1970:))
+        for _ in 0..<500 { dates.append(Date(timeIntervalSince1970: Double.random(in: 0..<4_102_444_800, using: &generator))) }
+        for date in dates {
+            #expect(DatabaseTime.text(date) == String.fromDatabaseValue(date.databaseValue), "\(date.timeIntervalSince1970)")
+        }
+    }
+}
