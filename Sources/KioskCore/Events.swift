@@ -16,7 +16,7 @@ public enum KioskEventKind: String, Sendable, Codable, CaseIterable {
     case sessionClose = "session_close"
 }
 
-/// The kind-specific part of an event, stored as JSON beside the common columns.
+/// The kind-specific part of an event; the store keeps each field in a column of its own.
 public struct EventDetails: Sendable, Equatable, Codable {
     public var status: AttendanceStatus?
     public var durationSeconds: Double?
