@@ -34,13 +34,6 @@ extension KioskStore {
             return check
         }
     }
-
-    /// The tallies of the sessions at `location` whose check-in window is open at `now`.
-    public func openTallies(location: String, at now: Date, rules: CheckInRules) throws -> [SessionTally] {
-        let open = try sessions(from: now.addingTimeInterval(-24 * 3600), to: now.addingTimeInterval(24 * 3600), location: location)
-            .filter { $0.session.phase(at: now, rules: rules).acceptsCheckIns }
-        return try open.compactMap { try tally(sessionID: $0.session.id) }
-    }
 }
 
 extension KioskStore {

@@ -49,24 +49,40 @@ extension KioskStore {
     /// The facilitator's tally of one session.
     public func tally(sessionID: String) throws -> SessionTally? {
         try pool.read { db in
-            guard let session = try SessionRecord.fetchOne(db, key: sessionID)?.session else { return nil }
-            let expected = try ParticipantRecord.fetchAll(db, sql: """
-                SELECT participant.* FROM group_member JOIN participant ON participant.id = group_member.participant_id
-                WHERE group_member.group_id = ?
-                """, arguments: [session.groupID]).map(\.participant)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT participant.*, attendance.* FROM attendance
-                JOIN participant ON participant.id = attendance.participant_id
-                WHERE attendance.session_id = ?
-                """, arguments: [sessionID], adapter: ScopeAdapter([
-                    "participant": RangeRowAdapter(0..<4), "attendance": SuffixRowAdapter(fromIndex: 4),
-                ]))
-            let attendances = try rows.map { row in
-                (try ParticipantRecord(row: row.scopes["participant"]!).participant,
-                 try AttendanceRecord(row: row.scopes["attendance"]!).attendance)
-            }
-            return SessionTally(session: session, expected: expected, attendances: attendances)
+            try SessionRecord.fetchOne(db, key: sessionID).map { try tally(db, session: $0.session) }
         }
+    }
+
+    /// The tallies of the sessions at `location` whose check-in window is open at `now`, in one read.
+    public func openTallies(location: String, at now: Date, rules: CheckInRules) throws -> [SessionTally] {
+        try pool.read { db in
+            try SessionRecord.fetchAll(db, sql: """
+                SELECT * FROM session INDEXED BY session_location_end WHERE location = ? AND ends_at > ? AND starts_at < ?
+                ORDER BY starts_at, id
+                """, arguments: [location, now, now.addingTimeInterval(rules.opensBefore)])
+                .map(\.session)
+                .filter { $0.phase(at: now, rules: rules).acceptsCheckIns }
+                .map { try tally(db, session: $0) }
+        }
+    }
+
+    private func tally(_ db: Database, session: Session) throws -> SessionTally {
+        let expected = try ParticipantRecord.fetchAll(db, sql: """
+            SELECT participant.* FROM group_member JOIN participant ON participant.id = group_member.participant_id
+            WHERE group_member.group_id = ?
+            """, arguments: [session.groupID]).map(\.participant)
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT participant.*, attendance.* FROM attendance
+            JOIN participant ON participant.id = attendance.participant_id
+            WHERE attendance.session_id = ?
+            """, arguments: [session.id], adapter: ScopeAdapter([
+                "participant": RangeRowAdapter(0..<4), "attendance": SuffixRowAdapter(fromIndex: 4),
+            ]))
+        let attendances = try rows.map { row in
+            (try ParticipantRecord(row: row.scopes["participant"]!).participant,
+             try AttendanceRecord(row: row.scopes["attendance"]!).attendance)
+        }
+        return SessionTally(session: session, expected: expected, attendances: attendances)
     }
 
     /// The attendance export for sessions starting in `[from, to)`.
