@@ -253,7 +253,7 @@ public struct KioskScreens: Sendable {
         case "inactive": ("INACTIVE", "✗", .red)
         case "session_not_open": ("NOT OPEN", "✗", .red)
         case "cannot_record": ("ERROR", "✗", .red)
-        default: ("SORRY", "✗", .red)
+        default: report.verdict == .done ? ("DONE", "✓", .green) : ("SORRY", "✗", .red)
         }
     }
 

@@ -48,5 +48,7 @@ enum ScreenFixtures {
         "tally": state(.tally(facilitator: fatima, tallies: [tally], index: 0)),
         "pick_missing": state(.pickMissing(facilitator: fatima, choices: [RosterChoice(participant: omar, session: circle)], selected: 0)),
         "status": state(.status(facilitator: fatima)),
+        "facilitator_done": state(.facilitatorResult(facilitator: fatima, report: OutcomeReport(
+            code: "manual_check_in", verdict: .done, message: "✓ Omar Haddad checked in to Peer Circle A"))),
     ]
 }

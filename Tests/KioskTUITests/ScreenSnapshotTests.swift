@@ -31,6 +31,10 @@ struct ScreenSnapshotTests {
         let welcome = ScreenFixtures.screens.render(ScreenFixtures.states["welcome"]!, ScreenFixtures.surroundings, rows: 24, columns: 80)
         let unknown = ScreenFixtures.screens.render(ScreenFixtures.states["unknown"]!, ScreenFixtures.surroundings, rows: 24, columns: 80)
         #expect(welcome[2, 19].style.foreground == .green)
+        // A facilitator's action that worked is not a failure, whatever its code.
+        let done = KioskScreens.headline(OutcomeReport(code: "session_opened", verdict: .done, message: "✓ open"))
+        #expect(done.word == "DONE" && done.symbol == "✓" && done.color == .green)
+        #expect(KioskScreens.headline(OutcomeReport(code: "badge_taken", verdict: .refused, message: "")).word == "SORRY")
         #expect(unknown.text.contains("✗ Unknown badge"))
     }
 
