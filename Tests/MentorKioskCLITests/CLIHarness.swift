@@ -41,30 +41,13 @@ struct CLIHarness {
     }
 
     static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["COLUMNS"] = "80"
         environment["MENTOR_KIOSK_CONFIG"] = nil
         environment["MENTOR_KIOSK_DATABASE"] = nil
         environment["MENTOR_KIOSK_NOW"] = nil
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+        let result = try ChildProcess.run([binary] + arguments, environment: environment, stdin: stdin ?? "")
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     /// `init` plus the sample program, imported through the CLI.

@@ -37,19 +37,14 @@ struct CrashSafetyTests {
             let input = cli.directory + "/badges-\(round).txt"
             let output = cli.directory + "/acks-\(round).jsonl"
             try Data(remaining.map { Self.badge($0) + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: input))
-            _ = FileManager.default.createFile(atPath: output, contents: nil)
 
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
-            process.arguments = ["checkin", "--stdin", "--json", "--database", cli.database, "--now", CLIHarness.nowText]
-            process.standardInput = FileHandle(forReadingAtPath: input)
-            process.standardOutput = FileHandle(forWritingAtPath: output)
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(
+                [CLIHarness.binary, "checkin", "--stdin", "--json", "--database", cli.database, "--now", CLIHarness.nowText],
+                stdin: input, stdout: output)
             usleep(UInt32.random(in: 40_000...500_000, using: &generator))
             if process.isRunning { killedMidRun += 1 }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
+            process.wait()
 
             // Only complete lines left the process: those check-ins were acknowledged.
             let text = String(decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self)

@@ -17,14 +17,14 @@ final class TmuxKiosk {
         self.directory = directory
         let command = (["env", "LANG=C.UTF-8", "TERM=\(term)"] + environment + [CLIHarness.binary] + arguments)
             .map { "'\($0)'" }.joined(separator: " ") + "; echo EXITED:$?; sleep 20"
-        try Self.tmux(["new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-s", name, "-c", directory, command], capture: false)
+        try Self.tmux(["new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-s", name, "-c", directory, command])
     }
 
-    deinit { _ = try? Self.tmux(["kill-session", "-t", name], capture: false) }
+    deinit { _ = try? Self.tmux(["kill-session", "-t", name]) }
 
     var screen: String { (try? Self.tmux(["capture-pane", "-p", "-t", name])) ?? "" }
 
-    func send(_ keys: String...) throws { try Self.tmux(["send-keys", "-t", name] + keys, capture: false) }
+    func send(_ keys: String...) throws { try Self.tmux(["send-keys", "-t", name] + keys) }
 
     /// Presses buttons one at a time, as a person does (a fast burst would read as a badge).
     func press(_ buttons: Int...) throws {
@@ -40,30 +40,17 @@ final class TmuxKiosk {
     /// The kiosk process: the child of the pane's shell.
     func kioskPID() throws -> String {
         let shell = try Self.tmux(["list-panes", "-t", name, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let finder = Process()
-        finder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        finder.arguments = ["pgrep", "-P", shell]
-        let output = Pipe()
-        finder.standardOutput = output
-        try finder.run()
-        let child = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .split(separator: "\n").first.map(String.init) ?? ""
-        finder.waitUntilExit()
-        return child
+        let children = try ChildProcess.run(["pgrep", "-P", shell]).stdout
+        return children.split(separator: "\n").first.map(String.init) ?? ""
     }
 
     /// Sends a signal to the kiosk process itself (the pane's shell stays to print EXITED).
     func signal(_ name: String) throws {
-        let child = try kioskPID()
-        let killer = Process()
-        killer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        killer.arguments = ["kill", "-\(name)", child]
-        try killer.run()
-        killer.waitUntilExit()
+        _ = try ChildProcess.run(["kill", "-\(name)", try kioskPID()])
     }
 
     func resize(rows: Int, columns: Int) throws {
-        try Self.tmux(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"], capture: false)
+        try Self.tmux(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"])
     }
 
     /// Polls the screen until `text` appears; returns the screen (or throws with the last one).
@@ -85,20 +72,10 @@ final class TmuxKiosk {
         var description: String { "\"\(text)\" did not appear; the screen was:\n\(screen)" }
     }
 
-    /// Runs a tmux client. Only read its output when asked: a client that starts the server
-    /// hands the server its stdout, which would then never reach end-of-file.
+    /// Runs a tmux client. A client that starts the server hands the server its standard
+    /// streams; they are files here, so nothing waits for them to close.
     @discardableResult
-    static func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", socket] + arguments
-        let output = Pipe()
-        process.standardOutput = capture ? output : FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    static func tmux(_ arguments: [String]) throws -> String {
+        try ChildProcess.run(["tmux", "-L", socket] + arguments).stdout
     }
 }
