@@ -29,6 +29,7 @@ let package = Package(
         // Floor 0: C shims for what Swift cannot import.
         .target(name: "CKioskSystem"),
         .target(name: "CNCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "CGPIO", linkerSettings: [.linkedLibrary("gpiod")]),
         // Floor 1: pure domain rules.
         .target(
             name: "KioskCore",
@@ -49,7 +50,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .target(
             name: "KioskHardware",
-            dependencies: ["KioskCore"],
+            dependencies: ["KioskCore", "CGPIO", "CKioskSystem"],
             swiftSettings: strictSwift),
         .target(
             name: "KioskSystem",
@@ -58,13 +59,13 @@ let package = Package(
         // Floor 3: the appliance's main loop.
         .target(
             name: "KioskApp",
-            dependencies: ["KioskCore", "KioskStore", "KioskTUI", "KioskSystem", "CKioskSystem"],
+            dependencies: ["KioskCore", "KioskStore", "KioskTUI", "KioskSystem", "KioskHardware", "CKioskSystem"],
             swiftSettings: strictSwift),
         // Floor 4: executables, argument parsing and wiring only.
         .executableTarget(
             name: "mentor-kiosk",
             dependencies: [
-                "KioskCore", "ProgramFiles", "KioskStore", "KioskSystem", "KioskApp",
+                "KioskCore", "ProgramFiles", "KioskStore", "KioskSystem", "KioskHardware", "KioskApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),

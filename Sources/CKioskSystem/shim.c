@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE
 #include "CKioskSystem.h"
 #include <fcntl.h>
+#include <linux/input.h>
+#include <time.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -67,4 +69,39 @@ int ckiosk_sd_notify(const char *socket_path, const char *message) {
     close(descriptor);
     errno = saved;
     return sent < 0 ? -1 : 0;
+}
+
+int ckiosk_evdev_open(const char *path, int grab) {
+    int descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (descriptor < 0) return -1;
+    int clock = CLOCK_MONOTONIC;
+    if (ioctl(descriptor, EVIOCSCLOCKID, &clock) != 0 || (grab && ioctl(descriptor, EVIOCGRAB, 1) != 0)) {
+        int saved = errno;
+        close(descriptor);
+        errno = saved;
+        return -1;
+    }
+    return descriptor;
+}
+
+int ckiosk_evdev_read_keys(int descriptor, ckiosk_key_event *events, int max) {
+    struct input_event raw[64];
+    int written = 0;
+    while (written < max) {
+        ssize_t bytes = read(descriptor, raw, sizeof raw);
+        if (bytes < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            return -1;
+        }
+        if (bytes == 0) break;
+        for (size_t i = 0; i < (size_t)bytes / sizeof raw[0] && written < max; i++) {
+            if (raw[i].type != EV_KEY) continue;
+            events[written].code = raw[i].code;
+            events[written].state = raw[i].value;
+            events[written].nanoseconds = (uint64_t)raw[i].input_event_sec * 1000000000u + (uint64_t)raw[i].input_event_usec * 1000u;
+            written++;
+        }
+    }
+    return written;
 }

@@ -1,13 +1,15 @@
 import CKioskSystem
 import Foundation
 import KioskCore
+import KioskHardware
 import KioskStore
 import KioskSystem
 import KioskTUI
 
 /// The appliance's main loop: keys and badge scans in, the state machine in the middle, the
-/// check-in desk and the screen out. One thread does everything (ncurses is not thread-safe);
-/// it sleeps in the terminal's key wait, so an idle kiosk costs no measurable CPU.
+/// check-in desk, the screen, LEDs and buzzer out. One thread does everything (ncurses is not
+/// thread-safe); it sleeps in poll(2) on the terminal, the GPIO buttons and the badge reader, so
+/// an idle kiosk costs no measurable CPU.
 public final class KioskApp {
     public struct Options: Sendable {
         /// Badges the demo's `s` key scans in turn; empty outside the demo.
@@ -30,6 +32,7 @@ public final class KioskApp {
     private let screens: KioskScreens
     private let terminal: CursesTerminal
     private let notifier: SystemdNotifier
+    private let devices: KioskDevices?
     private var painted: ScreenGrid?
     private var state: KioskState
     private var decoder: KeyDecoder
@@ -41,9 +44,10 @@ public final class KioskApp {
 
     public init(
         desk: CheckInDesk, clock: any KioskClock, options: Options, terminal: CursesTerminal = CursesTerminal(),
-        notifier: SystemdNotifier = SystemdNotifier()
+        notifier: SystemdNotifier = SystemdNotifier(), devices: KioskDevices? = nil
     ) {
         self.terminal = terminal
+        self.devices = devices
         self.notifier = notifier
         self.desk = desk
         self.clock = clock
@@ -74,16 +78,20 @@ public final class KioskApp {
                 notifier.notify("WATCHDOG=1")
                 fedAt = Self.monotonicSeconds()
             }
-            let wait: Int32 = decoder.isCollecting ? 20 : min(longestWait, state.screen == .idle ? 1000 : 250)
+            var wait: Int32 = decoder.isCollecting ? 20 : min(longestWait, state.screen == .idle ? 1000 : 250)
+            if let devices, let due = devices.wait(now: KioskDevices.monotonicNanoseconds()) {
+                wait = min(wait, Int32(clamping: (due + 999_999) / 1_000_000))
+            }
             let before = Self.monotonicSeconds()
-            let key = terminal.read(timeoutMilliseconds: wait)
+            let keys = readKeys(waitingAtMost: wait)
             let seconds = Self.monotonicSeconds()
-            if key == nil, seconds - before < Double(wait) / 2000, terminal.isGone { return 1 }
-            if key == terminal.resizeKey {
+            if keys.isEmpty, seconds - before < Double(wait) / 2000, terminal.isGone { return 1 }
+            if keys.contains(terminal.resizeKey) {
                 terminal.invalidate()
                 painted = nil
             }
-            if !step(keys: key.map { $0 == terminal.resizeKey ? [] : [$0] } ?? [], at: seconds) { return 0 }
+            let hardware = devices?.inputs(now: KioskDevices.monotonicNanoseconds()) ?? []
+            if !step(keys: keys.filter { $0 != terminal.resizeKey }, hardware: hardware, at: seconds) { return 0 }
         }
         return 0
     }
@@ -91,7 +99,8 @@ public final class KioskApp {
     /// One turn of the loop: decode keys, run the machine and its effects, repaint what changed.
     /// The terminal must be started. - Returns: false when the demo's quit key was pressed.
     @discardableResult
-    public func step(keys: [Int32], at seconds: Double) -> Bool {
+    public func step(keys: [Int32], hardware: [KioskInput] = [], at seconds: Double) -> Bool {
+        hardware.forEach(apply)
         var decoded: [DecodedKey] = []
         for key in keys { decoded += decoder.feed(key, at: seconds) }
         decoded += decoder.flush(at: seconds)
@@ -113,6 +122,19 @@ public final class KioskApp {
         return true
     }
 
+    /// Waits until the terminal, a button or the reader has something, or `milliseconds` pass;
+    /// returns the keys typed (ncurses may hold several after one wake-up: all are taken).
+    private func readKeys(waitingAtMost milliseconds: Int32) -> [Int32] {
+        guard let devices, !devices.descriptors.isEmpty else {
+            return terminal.read(timeoutMilliseconds: milliseconds).map { [$0] } ?? []
+        }
+        var watched = ([terminal.inputDescriptor] + devices.descriptors).map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        _ = poll(&watched, nfds_t(watched.count), milliseconds)
+        var keys: [Int32] = []
+        while keys.count < 64, let key = terminal.read(timeoutMilliseconds: 0) { keys.append(key) }
+        return keys
+    }
+
     /// Feeds an input through the machine, running its effects and feeding their outcomes back.
     private func apply(_ input: KioskInput) {
         var pending = [input]
@@ -128,8 +150,8 @@ public final class KioskApp {
                     pending.append(.outcome(desk.checkOut(bytes: badge, clock: clock.read()), badge: badge))
                 case .rate(let badge, let value):
                     pending.append(.outcome(desk.rate(bytes: badge, value: value, clock: clock.read()), badge: badge))
-                case .signal:
-                    break // LEDs and buzzer arrive with the GPIO work; a terminal stays quiet
+                case .signal(let signal):
+                    devices?.signal(signal, now: KioskDevices.monotonicNanoseconds())
                 case .checkPIN(let facilitator, let pin):
                     let hash = desk.hasher.pinHash(participantID: facilitator.id, pin: pin)
                     let check = (try? desk.store.checkPIN(participantID: facilitator.id, enteredHash: hash, at: clock.read().wall))
@@ -249,7 +271,7 @@ public final class KioskApp {
             "Clock          \(trusted ? "✓ synchronised" : "✗ NOT synchronised: times are marked untrusted")",
             "Database       \(desk.store.path), \(usage.databaseBytes >> 10) KiB",
             "Disk           \(usage.freeBytes.map { "\($0 >> 20) MiB free" } ?? "unknown")",
-        ]
+        ] + (devices?.statusLines ?? [])
     }
 
     private func nextSimulatedBadge() -> [UInt8] {

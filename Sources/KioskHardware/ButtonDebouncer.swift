@@ -40,6 +40,15 @@ public struct ButtonDebouncer: Sendable {
         return presses
     }
 
+    /// Lines whose last edge has not settled yet.
+    public var unsettledLines: [UInt32] { pending.keys.sorted() }
+
+    /// Replaces the pending level of unsettled lines with the level read from the line itself:
+    /// with bouncing contacts an edge's reported direction can be stale by the time it is read.
+    public mutating func confirm(_ levels: [UInt32: Bool]) {
+        for (line, level) in levels where pending[line] != nil { pending[line] = level }
+    }
+
     /// Call when no edge arrived for a while (`now` on the same clock as the edges).
     public mutating func settle(before now: UInt64) -> [KioskButton] {
         var presses: [KioskButton] = []

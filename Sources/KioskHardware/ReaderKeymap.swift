@@ -33,6 +33,9 @@ public struct ReaderScanAssembler: Sendable {
         return finished
     }
 
+    /// When a started scan ends by silence, if no further key arrives (same clock as the keys).
+    public var silenceDeadline: UInt64? { buffer.isEmpty ? nil : lastKeyAt + silenceNanoseconds }
+
     /// Ends a scan after silence (for readers that send no Enter).
     public mutating func flush(at nanoseconds: UInt64) -> [UInt8]? {
         guard !buffer.isEmpty, nanoseconds >= lastKeyAt, nanoseconds - lastKeyAt >= silenceNanoseconds else { return nil }

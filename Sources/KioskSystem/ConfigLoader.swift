@@ -69,6 +69,28 @@ public enum ConfigLoader {
             config.backupDirectory = try section.string("directory", default: "", allowEmpty: true)
             config.backupsKept = try section.integer("keep", default: 7, in: 1...365)
         }
+        try reader.section("gpio", keys: ["chip", "buttons", "green_led", "red_led", "buzzer", "debounce_ms"]) { section throws(ConfigError) in
+            var hardware = config.hardware
+            hardware.chip = try section.string("chip", default: hardware.chip)
+            hardware.buttons = try section.lineOffsets("buttons", default: hardware.buttons, count: KioskButton.allCases.count)
+            hardware.greenLED = try section.lineOffset("green_led", default: hardware.greenLED)
+            hardware.redLED = try section.lineOffset("red_led", default: hardware.redLED)
+            hardware.buzzer = try section.lineOffset("buzzer", default: hardware.buzzer)
+            hardware.debounceMilliseconds = try section.integer("debounce_ms", default: hardware.debounceMilliseconds, in: 1...200)
+            let lines = hardware.buttons + [hardware.greenLED, hardware.redLED, hardware.buzzer]
+            if let repeated = lines.first(where: { line in lines.filter { $0 == line }.count > 1 }) {
+                throw section.error("buttons", "line \(repeated) is wired twice; buttons, LEDs and buzzer need a line each")
+            }
+            config.hardware = hardware
+        }
+        try reader.section("reader", keys: ["device", "silence_ms"]) { section throws(ConfigError) in
+            config.hardware.readerDevice = try section.string("device", default: "", allowEmpty: true)
+            if !config.hardware.readerDevice.isEmpty, !config.hardware.readerDevice.hasPrefix("/") {
+                throw section.error("device", "expected an absolute path such as /dev/input/by-id/usb-…-event-kbd, found \"\(config.hardware.readerDevice)\"")
+            }
+            config.hardware.readerSilenceMilliseconds = try section.integer(
+                "silence_ms", default: config.hardware.readerSilenceMilliseconds, in: 20...2000)
+        }
         try reader.rejectUnknownSections()
         return config
     }
@@ -134,6 +156,23 @@ public enum ConfigLoader {
                 throw error(key, "expected an integer from \(range.lowerBound) to \(range.upperBound), found \(number)")
             }
             return number
+        }
+
+        /// A GPIO line offset: 0–1023.
+        func lineOffset(_ key: String, default fallback: UInt32) throws(ConfigError) -> UInt32 {
+            UInt32(try integer(key, default: Int(fallback), in: 0...1023))
+        }
+
+        func lineOffsets(_ key: String, default fallback: [UInt32], count: Int) throws(ConfigError) -> [UInt32] {
+            guard let value = table[key] else { return fallback }
+            let form = "a list of \(count) line offsets (0–1023), one per button, such as [5, 6, 13, 19]"
+            guard let list = value.array, list.count == count else { throw error(key, "expected \(form)") }
+            var offsets: [UInt32] = []
+            for element in list {
+                guard let number = element.int, (0...1023).contains(number) else { throw error(key, "expected \(form)") }
+                offsets.append(UInt32(number))
+            }
+            return offsets
         }
 
         func boolean(_ key: String, default fallback: Bool) throws(ConfigError) -> Bool {

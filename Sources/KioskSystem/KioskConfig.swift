@@ -16,6 +16,7 @@ public struct KioskConfig: Sendable, Equatable {
     /// Empty means `<state_directory>/backups`.
     public var backupDirectory = ""
     public var backupsKept = 7
+    public var hardware = HardwareSettings()
 
     public init() {}
 

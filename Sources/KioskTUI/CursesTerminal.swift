@@ -63,6 +63,9 @@ public final class CursesTerminal {
 
     /// Whether the terminal has gone away (hung up or closed): then every read fails at once,
     /// and a loop around `read` would spin.
+    /// The descriptor keys arrive on, to wait on it together with other devices.
+    public var inputDescriptor: Int32 { deviceFile.map { fileno($0) } ?? STDIN_FILENO }
+
     public var isGone: Bool {
         var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptor, 1, 0) >= 0 else { return true }

@@ -30,6 +30,65 @@ struct ButtonDebouncerTests {
         presses += debouncer.settle(before: 1000 * ms)
         #expect(presses == [.up, .up])
     }
+
+    @Test("a stale edge direction is corrected by the level read from the line")
+    func confirmedLevel() {
+        var debouncer = ButtonDebouncer(buttons: [5: .up], stableMilliseconds: 20)
+        // The last edge of a bounce was reported as a release, but the line reads pressed.
+        #expect(debouncer.feed(.init(line: 5, pressed: false, nanoseconds: 0)).isEmpty)
+        #expect(debouncer.unsettledLines == [5])
+        debouncer.confirm([5: true, 6: true])
+        #expect(debouncer.settle(before: 10 * ms).isEmpty, "not yet stable")
+        #expect(debouncer.settle(before: 30 * ms) == [.up])
+        #expect(debouncer.unsettledLines.isEmpty)
+    }
+}
+
+@Suite("Devices that are not there")
+struct MissingDevicesTests {
+    @Test("GPIO off: keys are the buttons, nothing to wait on")
+    func gpioOff() {
+        var settings = HardwareSettings()
+        settings.chip = "none"
+        let devices = KioskDevices(settings: settings, now: 0)
+        #expect(devices.buttons == nil && devices.signals == nil && devices.gpioProblem == nil)
+        #expect(devices.descriptors.isEmpty)
+        #expect(devices.wait(now: 0) == nil)
+        #expect(devices.statusLines == [
+            "GPIO           off (chip = \"none\"): keys 1–4 are the buttons",
+            "Badge reader   the console (a keyboard-wedge reader types here)",
+        ])
+    }
+
+    @Test("a missing chip is named, and the kiosk goes on with keys")
+    func missingChip() {
+        var settings = HardwareSettings()
+        settings.chip = "/dev/no-such-gpiochip"
+        let devices = KioskDevices(settings: settings, now: 0)
+        #expect(devices.buttons == nil)
+        #expect(devices.gpioProblem == "GPIO chip \"/dev/no-such-gpiochip\": no such chip")
+        #expect(devices.statusLines[0].hasPrefix("GPIO           ✗ GPIO chip \"/dev/no-such-gpiochip\""))
+        settings.chip = "no-such-label"
+        #expect(KioskDevices(settings: settings, now: 0).gpioProblem == "GPIO chip \"no-such-label\": no such chip")
+    }
+
+    @Test("an unplugged reader is retried every second; a non-input file is refused with its reason")
+    func unpluggedReader() throws {
+        var settings = HardwareSettings()
+        settings.chip = "none"
+        settings.readerDevice = "/dev/input/by-id/usb-No-Such-Reader-event-kbd"
+        let devices = KioskDevices(settings: settings, now: 5_000_000_000)
+        #expect(devices.reader?.state == .waiting(reason: "not plugged in"))
+        #expect(devices.descriptors.isEmpty)
+        #expect(devices.wait(now: 5_000_000_000) == 1_000_000_000)
+        #expect(devices.inputs(now: 6_000_000_000).isEmpty)
+        #expect(devices.wait(now: 6_000_000_000) == 1_000_000_000, "retried at 6 s, next at 7 s")
+        #expect(devices.statusLines[1] == "Badge reader   ✗ /dev/input/by-id/usb-No-Such-Reader-event-kbd: not plugged in")
+
+        settings.readerDevice = "/dev/null"
+        let notAnInput = KioskDevices(settings: settings, now: 0)
+        #expect(notAnInput.reader?.state == .waiting(reason: "Inappropriate ioctl for device"))
+    }
 }
 
 @Suite("LED and buzzer patterns")
@@ -78,8 +137,10 @@ struct ReaderScanAssemblerTests {
         var reader = ReaderScanAssembler(silenceMilliseconds: 100)
         let keys: [(UInt16, ReaderScanAssembler.KeyState)] = [(42, .pressed), (30, .pressed), (42, .released), (48, .pressed), (79, .pressed), (82, .pressed)]
         #expect(type(keys, into: &reader).isEmpty)
+        #expect(reader.silenceDeadline == 105 * ms, "100 ms after the last key")
         #expect(reader.flush(at: 50 * ms) == nil)
         #expect(reader.flush(at: 200 * ms).map { String(decoding: $0, as: UTF8.self) } == "Ab10")
         #expect(reader.flush(at: 400 * ms) == nil)
+        #expect(reader.silenceDeadline == nil)
     }
 }

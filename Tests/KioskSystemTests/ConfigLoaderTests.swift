@@ -28,6 +28,14 @@ struct ConfigLoaderTests {
             anonymous_ratings = true
             [backup]
             keep = 3
+            [gpio]
+            chip = "pinctrl-rp1"
+            buttons = [1, 2, 3, 4]
+            green_led = 10
+            debounce_ms = 5
+            [reader]
+            device = "/dev/input/by-id/usb-Reader-event-kbd"
+            silence_ms = 250
             """, file: "k.toml")
         #expect(config.kioskID == "lobby-2")
         #expect(config.location == "Room 101")
@@ -38,6 +46,13 @@ struct ConfigLoaderTests {
         #expect(config.anonymousRatings)
         #expect(config.backupsKept == 3)
         #expect(config.secretPath(database: "/srv/k/kiosk.sqlite") == "/srv/k/badge.key")
+        #expect(config.hardware.chip == "pinctrl-rp1")
+        #expect(config.hardware.buttons == [1, 2, 3, 4])
+        #expect(config.hardware.greenLED == 10)
+        #expect(config.hardware.redLED == HardwareSettings().redLED)
+        #expect(config.hardware.debounceMilliseconds == 5)
+        #expect(config.hardware.readerDevice == "/dev/input/by-id/usb-Reader-event-kbd")
+        #expect(config.hardware.readerSilenceMilliseconds == 250)
     }
 
     static let bad: [(String, String)] = [
@@ -50,7 +65,13 @@ struct ConfigLoaderTests {
         ("[check_in]\nopens_before_minutes = 500\n", "k.toml: check_in.opens_before_minutes: expected an integer from 0 to 240, found 500"),
         ("[check_in]\nanonymous_ratings = \"yes\"\n", "k.toml: check_in.anonymous_ratings: expected true or false, found string"),
         ("[check_in]\ngrace = 5\n", "k.toml: check_in.grace: unknown key; [check_in] has opens_before_minutes, on_time_grace_minutes, duplicate_window_seconds, rating_window_minutes, anonymous_ratings"),
-        ("[gpio]\nchip = \"x\"\n", "k.toml: gpio: unknown section; the sections are kiosk, badges, check_in, backup"),
+        ("[gpo]\nchip = \"x\"\n", "k.toml: gpo: unknown section; the sections are kiosk, badges, check_in, backup, gpio, reader"),
+        ("[gpio]\nbuttons = [5, 6, 13]\n", "k.toml: gpio.buttons: expected a list of 4 line offsets (0–1023), one per button, such as [5, 6, 13, 19]"),
+        ("[gpio]\nbuttons = [5, 6, 13, \"x\"]\n", "k.toml: gpio.buttons: expected a list of 4 line offsets"),
+        ("[gpio]\nbuttons = [5, 6, 13, 23]\n", "k.toml: gpio.buttons: line 23 is wired twice; buttons, LEDs and buzzer need a line each"),
+        ("[gpio]\nbuzzer = -1\n", "k.toml: gpio.buzzer: expected an integer from 0 to 1023, found -1"),
+        ("[gpio]\nchip = 0\n", "k.toml: gpio.chip: expected a string, found int"),
+        ("[reader]\ndevice = \"event3\"\n", "k.toml: reader.device: expected an absolute path such as /dev/input/by-id/usb-…-event-kbd, found \"event3\""),
         ("kiosk = 3\n", "k.toml: kiosk: expected a [kiosk] table"),
         ("[kiosk\n", "k.toml: line 1, column"),
     ]

@@ -123,6 +123,7 @@ struct CheckInCommandTests {
         #expect(good.stdout.contains("kiosk.location = Room 101\n"))
         #expect(good.stdout.contains("check_in.opens_before_minutes = 30\n"))
         #expect(good.stdout.contains("database = \(cli.database)\n"))
+        #expect(good.stdout.contains("gpio.chip = auto\ngpio.buttons = 5, 6, 13, 19\n"))
         try Data("[backup]\nkeep = 0\n".utf8).write(to: URL(fileURLWithPath: config))
         let bad = try cli.run(["config", "check", "--config", config])
         #expect(bad.status == 1)

@@ -48,6 +48,8 @@ struct HelpTextTests {
                                       the newest few.
               doctor                  Check the kiosk: config, database integrity, file
                                       modes, secret, event log, clock, disk.
+              hardware                Check the buttons, LEDs, buzzer and badge reader as
+                                      configured.
 
               See 'mentor-kiosk help <subcommand>' for detailed help.
 

@@ -2,6 +2,7 @@
 #ifndef CKIOSKSYSTEM_H
 #define CKIOSKSYSTEM_H
 
+#include <stdint.h>
 #include <sys/timex.h>
 
 /// adjtimex(2) read-only: 1 when the kernel considers the wall clock synchronised,
@@ -28,5 +29,22 @@ int ckiosk_open_pseudo_terminal(unsigned short rows, unsigned short columns, cha
 /// $NOTIFY_SOCKET: a filesystem path, or an abstract socket written "@name".
 /// Returns 0 on success, -1 with errno set on failure. No libsystemd needed.
 int ckiosk_sd_notify(const char *socket_path, const char *message);
+
+/// One key event from an evdev input device; `state` is 0 release, 1 press, 2 autorepeat;
+/// `nanoseconds` on CLOCK_MONOTONIC.
+typedef struct {
+    unsigned short code;
+    int state;
+    uint64_t nanoseconds;
+} ckiosk_key_event;
+
+/// Opens an evdev device (e.g. /dev/input/by-id/usb-…-event-kbd) non-blocking, switches its
+/// timestamps to CLOCK_MONOTONIC and, when `grab` is set, grabs it exclusively (EVIOCGRAB) so
+/// its keystrokes reach nobody else, the console included. Returns the descriptor or -1 with errno.
+int ckiosk_evdev_open(const char *path, int grab);
+
+/// Reads the pending key events (other event types are skipped). Returns how many were written
+/// (0 when none are pending) or -1 with errno (ENODEV: the device was unplugged).
+int ckiosk_evdev_read_keys(int descriptor, ckiosk_key_event *events, int max);
 
 #endif

@@ -17,6 +17,7 @@ struct ConfigCommand: ParsableCommand {
             let config = context.config
             let rules = config.checkInRules
             let badge = config.badgeRules
+            let hardware = config.hardware
             print("""
                 kiosk.id = \(config.kioskID)
                 kiosk.location = \(config.location)
@@ -35,6 +36,14 @@ struct ConfigCommand: ParsableCommand {
                 check_in.anonymous_ratings = \(config.anonymousRatings)
                 backup.directory = \(config.backupPath(database: context.databasePath))
                 backup.keep = \(config.backupsKept)
+                gpio.chip = \(hardware.chip)
+                gpio.buttons = \(hardware.buttons.map(String.init).joined(separator: ", "))
+                gpio.green_led = \(hardware.greenLED)
+                gpio.red_led = \(hardware.redLED)
+                gpio.buzzer = \(hardware.buzzer)
+                gpio.debounce_ms = \(hardware.debounceMilliseconds)
+                reader.device = \(hardware.readerDevice)
+                reader.silence_ms = \(hardware.readerSilenceMilliseconds)
                 database = \(context.databasePath)
                 """)
         }

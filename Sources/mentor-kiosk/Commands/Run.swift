@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskApp
+import KioskHardware
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,9 @@ struct Run: ParsableCommand {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the kiosk screen needs a terminal (tty1 on the appliance)")
         }
-        let app = KioskApp(desk: try context.desk(), clock: context.clock, options: KioskApp.Options())
+        let devices = KioskDevices(settings: context.config.hardware)
+        for line in devices.statusLines { FileHandle.standardError.write(Data("mentor-kiosk: \(line)\n".utf8)) }
+        let app = KioskApp(desk: try context.desk(), clock: context.clock, options: KioskApp.Options(), devices: devices)
         throw ExitCode(app.run())
     }
 }
