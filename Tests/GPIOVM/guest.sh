@@ -164,5 +164,43 @@ else
     fail "reader exited $status, printed: $(cat /tmp/scans)"
 fi
 
+echo "== the kiosk on tty1: a scan from the reader checks in and lights green; a GPIO button goes back"
+screen() { tr -c ' -~' ' ' < /dev/vcs1; }   # the console's text, rows run together
+wait_screen() {
+    tries=0
+    until screen | grep -q "$1"; do
+        tries=$((tries + 1)); [ $tries -gt 600 ] && { fail "\"$1\" never appeared; the screen: $(screen | tr -s ' ')"; return 1; }
+        sleep 0.1
+    done
+}
+now=2026-03-02T15:00:00Z
+cat "$config" /tmp/reader.toml > /tmp/appliance.toml
+printf 'id,name,role,badges,active\nP1,Lena Novak,mentee,200004,true\n' > /tmp/participants.csv
+printf 'session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id\nS1,Open Hour,networking,Main Lobby,2026-03-02T14:50:00Z,2026-03-02T18:00:00Z,,\n' > /tmp/sessions.csv
+$kiosk init --config /tmp/appliance.toml > /dev/null \
+    && $kiosk import participants /tmp/participants.csv --config /tmp/appliance.toml > /dev/null \
+    && $kiosk import sessions /tmp/sessions.csv --config /tmp/appliance.toml > /dev/null \
+    || fail "could not set up the database"
+plug
+TERMINFO=/payload/terminfo TERM=linux LANG=C.UTF-8 $kiosk run --config /tmp/appliance.toml --now $now < /dev/tty1 > /dev/tty1 2> /tmp/run.log &
+appliance=$!
+if wait_screen "Open Hour"; then
+    pass "idle screen on tty1 ($(grep GPIO /tmp/run.log | head -1 | cut -c1-60)…)"
+    echo "type 200004" >&4
+    if wait_screen "Welcome, Lena Novak"; then
+        [ "$(value 4)" = 1 ] && [ "$(value 5)" = 0 ] && pass "welcome on screen, green LED on" \
+            || fail "welcome on screen, but green/red are $(value 4)/$(value 5)"
+        echo pull-down > "$sim/sim_gpio3/pull"; sleep 0.3; echo pull-up > "$sim/sim_gpio3/pull"
+        wait_screen "1 here" && pass "button 4 went back to the idle screen: Open Hour, 1 here"
+    fi
+fi
+$kiosk tally S1 --config /tmp/appliance.toml --now $now > /tmp/tally 2>&1
+grep -q "Present 1" /tmp/tally && grep -q "Lena Novak" /tmp/tally && pass "the check-in is in the database" \
+    || fail "tally: $(cat /tmp/tally)"
+kill -TERM $appliance; wait $appliance
+status=$?
+[ $status = 0 ] && pass "SIGTERM: exit 0" || fail "the kiosk exited $status on SIGTERM; log: $(cat /tmp/run.log)"
+echo "quit" >&4; exec 4>&-
+
 echo "== $failures failure(s)"
 [ $failures = 0 ]
