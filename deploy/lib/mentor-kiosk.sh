@@ -1,0 +1,383 @@
+# shellcheck shell=sh
+# The installation logic of mentor-kiosk, shared by deploy/install.sh, deploy/uninstall.sh and
+# the Debian package's maintainer scripts (deploy/build-deb copies this file into postinst,
+# prerm and postrm: postrm runs after the package's files are gone, so it cannot source a file
+# the package ships). POSIX sh; every mk_ensure_* step is idempotent: it changes nothing when
+# the system is already as wanted, and counts what it changed in MK_CHANGES.
+#
+# Works without a running systemd (chroot, image build): `systemctl enable/disable` work
+# offline; daemon-reload, start, stop and udev reloads are skipped with a note.
+
+MK_USER=mentor-kiosk
+MK_BIN=/usr/bin/mentor-kiosk
+MK_CONF_DIR=/etc/mentor-kiosk
+MK_CONF=$MK_CONF_DIR/kiosk.toml
+MK_STATE=/var/lib/mentor-kiosk
+MK_UNIT=mentor-kiosk.service
+MK_GETTY=getty@tty1.service
+MK_UDEV_RULE=/etc/udev/rules.d/60-mentor-kiosk.rules
+MK_UDEV_MARK="# Added by mentor-kiosk"
+MK_CHANGES=0
+MK_FILE_CHANGED=0
+
+mk_say() { printf 'mentor-kiosk: %s\n' "$*"; }
+mk_warn() { printf 'mentor-kiosk: warning: %s\n' "$*" >&2; }
+mk_die() { printf 'mentor-kiosk: error: %s\n' "$*" >&2; exit 1; }
+mk_changed() { MK_CHANGES=$((MK_CHANGES + 1)); mk_say "$*"; }
+
+# --- the distribution --------------------------------------------------------------------
+
+# bookworm, trixie, … from /etc/os-release (Raspberry Pi OS sets the Debian codename).
+mk_codename() {
+    (
+        # shellcheck disable=SC1091
+        . /etc/os-release 2>/dev/null || true
+        if [ -n "${VERSION_CODENAME:-}" ]; then
+            echo "$VERSION_CODENAME"
+        else
+            case "${VERSION_ID:-}" in 12) echo bookworm ;; 13) echo trixie ;; *) echo unknown ;; esac
+        fi
+    )
+}
+
+# The Debian packages the kiosk needs at run time on CODENAME (systemd for the unit, passwd for
+# useradd, tzdata for time zones, libgpiod for the buttons).
+mk_runtime_packages() {
+    case "$1" in
+        bookworm) echo "libsqlite3-0 libncursesw6 libgpiod2 tzdata systemd passwd" ;;
+        trixie) echo "libsqlite3-0 libncursesw6 libgpiod3 tzdata systemd passwd" ;;
+        *) return 1 ;;
+    esac
+}
+
+mk_package_installed() {
+    [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
+}
+
+# Installs the packages that are missing (apt-get update first); nothing when all are there.
+mk_ensure_packages() {
+    mk_missing=""
+    for mk_p in "$@"; do
+        mk_package_installed "$mk_p" || mk_missing="$mk_missing $mk_p"
+    done
+    [ -n "$mk_missing" ] || return 0
+    mk_say "installing:$mk_missing"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q || mk_die "apt-get update failed"
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $mk_missing || mk_die "apt-get install$mk_missing failed"
+    mk_changed "installed packages:$mk_missing"
+}
+
+# --- systemd and udev --------------------------------------------------------------------
+
+mk_in_chroot() {
+    if command -v systemd-detect-virt >/dev/null 2>&1; then
+        systemd-detect-virt --quiet --chroot
+        return
+    fi
+    [ -e /proc/1/root ] && [ "$(stat -Lc '%d:%i' / 2>/dev/null)" != "$(stat -Lc '%d:%i' /proc/1/root/. 2>/dev/null)" ]
+}
+
+# Whether a systemd manager runs this system (not in a chroot, not in an image build).
+mk_systemd_running() {
+    [ -d /run/systemd/system ] && ! mk_in_chroot
+}
+
+# enabled, disabled, masked, static, … or nothing for a unit systemctl does not know.
+mk_unit_state() {
+    command -v systemctl >/dev/null 2>&1 || return 0
+    systemctl is-enabled "$1" 2>/dev/null || true
+}
+
+mk_kiosk_masked() {
+    case "$(mk_unit_state "$MK_UNIT")" in masked*) return 0 ;; *) return 1 ;; esac
+}
+
+# Enables the kiosk's unit (works offline) unless an administrator masked it: masking is how
+# to keep the kiosk off across re-installs and upgrades.
+mk_enable_kiosk() {
+    command -v systemctl >/dev/null 2>&1 || mk_die "systemctl is missing (install systemd)"
+    case "$(mk_unit_state "$MK_UNIT")" in
+        enabled) ;;
+        masked*) mk_warn "$MK_UNIT is masked: not enabling it, and leaving $MK_GETTY as it is" ;;
+        *) systemctl enable --quiet "$MK_UNIT"
+           mk_changed "enabled $MK_UNIT (multi-user.target)" ;;
+    esac
+}
+
+# The kiosk Conflicts= with getty@tty1. Both enabled would put a start job for each into the
+# boot transaction, and systemd would drop one of the two conflicting jobs (which one is not
+# something to rely on). So the getty is disabled: it stays installed, OnFailure= still starts
+# it when the kiosk fails for good, and logind starts it on tty1 when the kiosk is stopped.
+mk_disable_getty() {
+    mk_kiosk_masked && return 0
+    [ "$(mk_unit_state "$MK_GETTY")" = enabled ] || return 0
+    systemctl disable --quiet "$MK_GETTY"
+    mk_changed "disabled $MK_GETTY (the kiosk takes tty1; it hands tty1 back on failure)"
+}
+
+# Gives tty1 back to the getty: enabled again (Debian's default) and, when systemd runs,
+# started once the kiosk has stopped.
+mk_enable_getty() {
+    case "$(mk_unit_state "$MK_GETTY")" in
+        enabled) ;;
+        masked*) mk_warn "$MK_GETTY is masked: leaving it so" ;;
+        "") mk_warn "no $MK_GETTY unit here: nothing to give tty1 back to" ;;
+        *) systemctl enable --quiet "$MK_GETTY"
+           mk_changed "enabled $MK_GETTY again" ;;
+    esac
+    if mk_systemd_running && [ "$(mk_unit_state "$MK_GETTY")" = enabled ] && ! systemctl is-active --quiet "$MK_GETTY"; then
+        systemctl start --no-block "$MK_GETTY" || mk_warn "could not start $MK_GETTY"
+    fi
+}
+
+# Whether policy-rc.d (image builders install one that says 101) allows ACTION on the kiosk.
+mk_policy_allows() {
+    command -v policy-rc.d >/dev/null 2>&1 || return 0
+    mk_rc=0
+    policy-rc.d "$MK_UNIT" "$1" >/dev/null 2>&1 || mk_rc=$?
+    [ "$mk_rc" != 101 ]
+}
+
+# daemon-reload when RELOAD is 1; starts the kiosk, or restarts it when RESTART is 1 and it
+# runs. Without a running systemd: a note, and the kiosk starts at the next boot.
+mk_activate() {
+    if ! mk_systemd_running; then
+        mk_say "systemd is not running here (chroot or image): no daemon-reload or start; the kiosk starts at boot"
+        return 0
+    fi
+    [ "$1" != 1 ] || systemctl daemon-reload
+    mk_kiosk_masked && return 0
+    if ! mk_policy_allows start; then
+        mk_say "policy-rc.d forbids starting services: the kiosk starts at boot"
+        return 0
+    fi
+    if systemctl is-active --quiet "$MK_UNIT"; then
+        [ "$2" = 1 ] || return 0
+        if systemctl restart "$MK_UNIT"; then
+            mk_say "restarted $MK_UNIT"
+        else
+            mk_warn "$MK_UNIT did not restart: see journalctl -u $MK_UNIT"
+        fi
+    elif systemctl start "$MK_UNIT"; then
+        mk_say "started $MK_UNIT on tty1"
+    else
+        mk_warn "$MK_UNIT did not start: see journalctl -u $MK_UNIT"
+    fi
+}
+
+# Stops the kiosk (if systemd runs it) and disables it; a dangling enablement link goes too.
+mk_stop_disable_kiosk() {
+    if mk_systemd_running && systemctl is-active --quiet "$MK_UNIT"; then
+        systemctl stop "$MK_UNIT" || mk_warn "could not stop $MK_UNIT"
+        mk_changed "stopped $MK_UNIT"
+    fi
+    case "$(mk_unit_state "$MK_UNIT")" in
+        enabled*) systemctl disable --quiet "$MK_UNIT"
+                  mk_changed "disabled $MK_UNIT" ;;
+    esac
+    if [ -L "/etc/systemd/system/multi-user.target.wants/$MK_UNIT" ]; then
+        rm -f "/etc/systemd/system/multi-user.target.wants/$MK_UNIT"
+        mk_changed "removed the dangling multi-user.target.wants/$MK_UNIT"
+    fi
+}
+
+mk_daemon_reload() {
+    if mk_systemd_running; then systemctl daemon-reload; fi
+}
+
+mk_udev_running() {
+    [ -S /run/udev/control ] && command -v udevadm >/dev/null 2>&1 && ! mk_in_chroot
+}
+
+# Whether a rule of the OS (not ours) gives KIND's devices to the group KIND: gpio for
+# /dev/gpiochip* (Raspberry Pi OS: 99-com.rules), input for /dev/input/event* (udev's own
+# 50-udev-default.rules).
+mk_os_has_udev_rule() {
+    case "$1" in
+        gpio) mk_pattern='^[^#]*(SUBSYSTEMS?=="gpio[*]?"|KERNEL=="gpiochip)[^#]*GROUP:?="gpio"' ;;
+        input) mk_pattern='^[^#]*SUBSYSTEMS?=="input"[^#]*GROUP:?="input"' ;;
+        *) return 1 ;;
+    esac
+    for mk_dir in /etc/udev/rules.d /run/udev/rules.d /usr/lib/udev/rules.d /lib/udev/rules.d /usr/local/lib/udev/rules.d; do
+        for mk_file in "$mk_dir"/*.rules; do
+            [ -f "$mk_file" ] || continue
+            [ "$mk_file" != "$MK_UDEV_RULE" ] || continue
+            grep -Eq "$mk_pattern" "$mk_file" && return 0
+        done
+    done
+    return 1
+}
+
+mk_udev_rule_text() {
+    echo "$MK_UDEV_MARK (deploy/install.sh or the mentor-kiosk package), because no rule"
+    echo "# of the OS gives these devices to the group; removed again when mentor-kiosk is removed."
+    for mk_kind in "$@"; do
+        case "$mk_kind" in
+            gpio) echo 'SUBSYSTEM=="gpio", KERNEL=="gpiochip*", GROUP="gpio", MODE="0660"' ;;
+            input) echo 'SUBSYSTEM=="input", KERNEL=="event*", GROUP="input", MODE="0660"' ;;
+        esac
+    done
+}
+
+mk_udev_reload() {
+    if mk_udev_running; then
+        udevadm control --reload || true
+        udevadm trigger --action=change --subsystem-match=gpio --subsystem-match=input || true
+    fi
+}
+
+# Our rule, only for the kinds no rule of the OS covers; removed when the OS covers both.
+mk_ensure_udev_rule() {
+    mk_kinds=""
+    mk_os_has_udev_rule gpio || mk_kinds="$mk_kinds gpio"
+    mk_os_has_udev_rule input || mk_kinds="$mk_kinds input"
+    if [ -z "$mk_kinds" ]; then
+        mk_remove_udev_rule
+        return 0
+    fi
+    mk_tmp=$(mktemp)
+    # shellcheck disable=SC2086
+    mk_udev_rule_text $mk_kinds >"$mk_tmp"
+    mk_install_file "$mk_tmp" "$MK_UDEV_RULE" 0644
+    rm -f "$mk_tmp"
+    [ "$MK_FILE_CHANGED" = 0 ] || mk_udev_reload
+}
+
+# Removes the rule only if it is ours (carries the mark).
+mk_remove_udev_rule() {
+    [ -f "$MK_UDEV_RULE" ] || return 0
+    if head -n 1 "$MK_UDEV_RULE" | grep -qF "$MK_UDEV_MARK"; then
+        rm -f "$MK_UDEV_RULE"
+        mk_changed "removed $MK_UDEV_RULE"
+        mk_udev_reload
+    else
+        mk_warn "$MK_UDEV_RULE was edited (no longer ours): left in place"
+    fi
+}
+
+# --- files, user, state ------------------------------------------------------------------
+
+# Copies SRC to DEST (root-owned, MODE) unless DEST already has that content, mode and owner.
+# Atomic (a new file renamed over the old one: a running binary is not disturbed). Sets
+# MK_FILE_CHANGED to 1 when it wrote.
+mk_install_file() {
+    MK_FILE_CHANGED=0
+    if [ -f "$2" ] && [ ! -L "$2" ] && cmp -s "$1" "$2" \
+        && [ "$(stat -c '%a %u %g' "$2")" = "${3#0} 0 0" ]; then
+        return 0
+    fi
+    install -D -m "$3" -o root -g root "$1" "$2.mk-new"
+    mv -f "$2.mk-new" "$2"
+    MK_FILE_CHANGED=1
+    mk_changed "installed $2"
+}
+
+# A directory with MODE, OWNER and GROUP (its contents untouched).
+mk_ensure_dir() {
+    if [ -d "$1" ] && [ "$(stat -c '%a %U %G' "$1")" = "${2#0} $3 $4" ]; then
+        return 0
+    fi
+    install -d "$1"
+    chown "$3:$4" "$1"
+    chmod "$2" "$1"
+    mk_changed "directory $1 ($2 $3:$4)"
+}
+
+mk_ensure_group() {
+    getent group "$1" >/dev/null && return 0
+    groupadd --system "$1"
+    mk_changed "created group $1"
+}
+
+# The system user: own group, member of gpio and input, home = state directory, no login.
+mk_ensure_user() {
+    if ! getent passwd "$MK_USER" >/dev/null; then
+        mk_shell=/usr/sbin/nologin
+        [ -x "$mk_shell" ] || mk_shell=/bin/false
+        if getent group "$MK_USER" >/dev/null; then mk_gopt="--gid $MK_USER"; else mk_gopt="--user-group"; fi
+        # shellcheck disable=SC2086
+        useradd --system $mk_gopt --groups gpio,input --home-dir "$MK_STATE" --no-create-home \
+            --shell "$mk_shell" --comment "Mentor Kiosk" "$MK_USER"
+        mk_changed "created system user $MK_USER (groups gpio, input)"
+    fi
+    for mk_g in gpio input; do
+        if ! id -nG "$MK_USER" | tr ' ' '\n' | grep -qx "$mk_g"; then
+            usermod -a -G "$mk_g" "$MK_USER"
+            mk_changed "added $MK_USER to group $mk_g"
+        fi
+    done
+}
+
+# The config from the example, only if there is none (an edited config is never touched).
+mk_ensure_config() {
+    mk_ensure_dir "$MK_CONF_DIR" 0755 root root
+    [ -e "$MK_CONF" ] && return 0
+    mk_install_file "$1" "$MK_CONF" 0644
+}
+
+# 0700, owned by the service user, as the unit's StateDirectory= would make it.
+mk_ensure_state_dir() {
+    mk_ensure_dir "$MK_STATE" 0700 "$MK_USER" "$MK_USER"
+}
+
+# Runs a command as the service user, with a clean environment.
+mk_as_user() {
+    (cd / && umask 077 && setpriv --reuid="$MK_USER" --regid="$MK_USER" --init-groups \
+        env -i HOME="$MK_STATE" LANG=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@")
+}
+
+# Sets MK_DB and MK_SECRET from `mentor-kiosk config check` (the paths the kiosk itself uses).
+mk_config_paths() {
+    mk_out=$(env -i LANG=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin "$MK_BIN" config check --config "$MK_CONF" 2>&1) || {
+        mk_warn "$MK_CONF is not valid: $mk_out"
+        return 1
+    }
+    MK_DB=$(printf '%s\n' "$mk_out" | sed -n 's/^database = //p')
+    MK_SECRET=$(printf '%s\n' "$mk_out" | sed -n 's/^badges\.secret_file = //p')
+    [ -n "$MK_DB" ] && [ -n "$MK_SECRET" ]
+}
+
+# `mentor-kiosk run` refuses to start without a database and badge secret, so they are made
+# here by `mentor-kiosk init` as the service user, but only when both are missing: with one
+# of them missing, init would make a new secret (every stored badge hash would stop matching)
+# or an empty database beside the old secret. That needs a person and a backup, not a script.
+mk_ensure_database() {
+    if ! mk_config_paths; then
+        mk_warn "no database created: fix the config, then run: mentor-kiosk init --config $MK_CONF (as $MK_USER)"
+        return 0
+    fi
+    if [ -e "$MK_DB" ] && [ -e "$MK_SECRET" ]; then
+        return 0
+    fi
+    if [ -e "$MK_DB" ] || [ -e "$MK_SECRET" ]; then
+        [ -e "$MK_DB" ] && mk_missing_file=$MK_SECRET || mk_missing_file=$MK_DB
+        mk_warn "$mk_missing_file is missing but its partner exists: not running init (restore it from a backup; a new badge secret would make every stored badge unknown)"
+        return 0
+    fi
+    case "$MK_DB" in
+        "$MK_STATE"/*) ;;
+        *) mk_warn "the database $MK_DB is outside $MK_STATE: the unit lets the kiosk write only there" ;;
+    esac
+    mk_as_user "$MK_BIN" init --config "$MK_CONF" >/dev/null || mk_die "mentor-kiosk init failed (as $MK_USER)"
+    mk_changed "created $MK_DB and $MK_SECRET (mentor-kiosk init as $MK_USER)"
+}
+
+# Purge: config, state (the attendance data!) and the service user with its group. The shared
+# groups gpio and input stay: other software uses them.
+mk_purge() {
+    for mk_path in "$MK_CONF_DIR" "$MK_STATE"; do
+        if [ -e "$mk_path" ]; then
+            rm -rf "$mk_path"
+            mk_changed "removed $mk_path"
+        fi
+    done
+    if getent passwd "$MK_USER" >/dev/null; then
+        userdel "$MK_USER" || mk_warn "could not remove the user $MK_USER"
+        mk_changed "removed user $MK_USER"
+    fi
+    if getent group "$MK_USER" >/dev/null; then
+        groupdel "$MK_USER" || mk_warn "could not remove the group $MK_USER"
+        mk_changed "removed group $MK_USER"
+    fi
+}
