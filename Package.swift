@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "mentor-kiosk", targets: ["mentor-kiosk"]),
         .executable(name: "mentor-bench", targets: ["mentor-bench"]),
+        .executable(name: "mentor-hub", targets: ["mentor-hub"]),
         .library(name: "KioskCore", targets: ["KioskCore"]),
         .library(name: "ProgramFiles", targets: ["ProgramFiles"]),
         .library(name: "KioskStore", targets: ["KioskStore"]),
@@ -24,6 +25,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Floor 0: C shims for what Swift cannot import.
@@ -56,7 +62,34 @@ let package = Package(
             name: "KioskSystem",
             dependencies: ["KioskCore", "CKioskSystem", "TOMLKit"],
             swiftSettings: strictSwift),
-        // Floor 3: the appliance's main loop.
+        .target(
+            name: "HubProtocol",
+            dependencies: ["KioskCore"],
+            swiftSettings: strictSwift),
+        // Floor 3: the appliance's main loop, the hub's storage and server, the hub client.
+        .target(
+            name: "HubStore",
+            dependencies: [
+                "HubProtocol", "KioskCore", "KioskStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift),
+        .target(
+            name: "HubServer",
+            dependencies: [
+                "HubProtocol", "HubStore", "KioskCore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift),
+        .target(
+            name: "KioskSync",
+            dependencies: [
+                "HubProtocol", "KioskCore", "KioskStore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift),
         .target(
             name: "KioskApp",
             dependencies: ["KioskCore", "KioskStore", "KioskTUI", "KioskSystem", "KioskHardware", "CKioskSystem"],
@@ -65,7 +98,15 @@ let package = Package(
         .executableTarget(
             name: "mentor-kiosk",
             dependencies: [
-                "KioskCore", "ProgramFiles", "KioskStore", "KioskSystem", "KioskHardware", "KioskApp",
+                "KioskCore", "ProgramFiles", "KioskStore", "KioskSystem", "KioskHardware", "KioskApp", "KioskSync", "HubProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift),
+        .executableTarget(
+            name: "mentor-hub",
+            dependencies: [
+                "HubServer", "HubStore", "HubProtocol", "KioskCore", "KioskStore", "KioskSystem", "ProgramFiles",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),

@@ -6,72 +6,116 @@ extension KioskStore {
     /// Imports participants all-or-nothing: existing ids are updated in place, and each
     /// listed participant's badges are replaced by the file's.
     public func importParticipants(_ entries: [ParticipantEntry]) throws -> ImportSummary {
-        try importing { db in
-            var summary = ImportSummary()
-            for entry in entries {
-                let record = ParticipantRecord(entry.participant)
-                if try record.exists(db) { summary.updated += 1 } else { summary.inserted += 1 }
-                try record.upsert(db)
-                try db.execute(sql: "DELETE FROM badge WHERE participant_id = ?", arguments: [record.id])
-            }
-            for entry in entries {
-                for hash in entry.badges {
-                    if let owner = try String.fetchOne(
-                        db, sql: "SELECT participant_id FROM badge WHERE hash = ?", arguments: [hash.hex]) {
-                        throw ImportError(
-                            entry.position.column("badges"),
-                            "a badge of \(entry.participant.id) already belongs to participant \(owner)")
-                    }
-                    try BadgeRecord(hash: hash.hex, participantId: entry.participant.id).insert(db)
-                }
-            }
-            return summary
+        try importing { db in try Self.importParticipants(entries, db) }
+    }
+
+    static func importParticipants(_ entries: [ParticipantEntry], _ db: Database) throws -> ImportSummary {
+        var summary = ImportSummary()
+        for entry in entries {
+            let record = ParticipantRecord(entry.participant)
+            if try record.exists(db) { summary.updated += 1 } else { summary.inserted += 1 }
+            try record.upsert(db)
+            try db.execute(sql: "DELETE FROM badge WHERE participant_id = ?", arguments: [record.id])
         }
+        for entry in entries {
+            for hash in entry.badges {
+                if let owner = try String.fetchOne(
+                    db, sql: "SELECT participant_id FROM badge WHERE hash = ?", arguments: [hash.hex]) {
+                    throw ImportError(
+                        entry.position.column("badges"),
+                        "a badge of \(entry.participant.id) already belongs to participant \(owner)")
+                }
+                try BadgeRecord(hash: hash.hex, participantId: entry.participant.id).insert(db)
+            }
+        }
+        return summary
     }
 
     /// Imports groups all-or-nothing: each listed group's member list is replaced by the file's.
     public func importGroups(_ entries: [GroupEntry]) throws -> ImportSummary {
-        try importing { db in
-            var summary = ImportSummary()
-            for entry in entries {
-                let group = entry.group
-                let record = GroupRecord(id: group.id, name: group.name, kind: group.kind)
-                if try record.exists(db) { summary.updated += 1 } else { summary.inserted += 1 }
-                try record.upsert(db)
-                try db.execute(sql: "DELETE FROM group_member WHERE group_id = ?", arguments: [group.id])
-                for (member, position) in zip(group.members, entry.memberPositions) {
-                    guard try ParticipantRecord.exists(db, key: member.participantID) else {
-                        throw ImportError(
-                            position.column("participant_id"), "no participant has the id \(member.participantID)")
-                    }
-                    try GroupMemberRecord(groupId: group.id, participantId: member.participantID, role: member.role).insert(db)
+        try importing { db in try Self.importGroups(entries, db) }
+    }
+
+    static func importGroups(_ entries: [GroupEntry], _ db: Database) throws -> ImportSummary {
+        var summary = ImportSummary()
+        for entry in entries {
+            let group = entry.group
+            let record = GroupRecord(id: group.id, name: group.name, kind: group.kind)
+            if try record.exists(db) { summary.updated += 1 } else { summary.inserted += 1 }
+            try record.upsert(db)
+            try db.execute(sql: "DELETE FROM group_member WHERE group_id = ?", arguments: [group.id])
+            for (member, position) in zip(group.members, entry.memberPositions) {
+                guard try ParticipantRecord.exists(db, key: member.participantID) else {
+                    throw ImportError(
+                        position.column("participant_id"), "no participant has the id \(member.participantID)")
                 }
+                try GroupMemberRecord(groupId: group.id, participantId: member.participantID, role: member.role).insert(db)
             }
-            return summary
         }
+        return summary
     }
 
     /// Imports sessions all-or-nothing; existing ids are updated in place, keeping their status.
     public func importSessions(_ entries: [SessionEntry]) throws -> ImportSummary {
-        try importing { db in
-            var summary = ImportSummary()
-            for entry in entries {
-                var record = SessionRecord(entry.session)
-                if let groupID = record.groupId, try !GroupRecord.exists(db, key: groupID) {
-                    throw ImportError(entry.position.column("group_id"), "no group has the id \(groupID)")
-                }
-                if let facilitatorID = record.facilitatorId, try !ParticipantRecord.exists(db, key: facilitatorID) {
-                    throw ImportError(entry.position.column("facilitator_id"), "no participant has the id \(facilitatorID)")
-                }
-                if let existing = try SessionRecord.fetchOne(db, key: record.id) {
-                    record.status = existing.status
-                    summary.updated += 1
-                } else {
-                    summary.inserted += 1
-                }
-                try record.upsert(db)
+        try importing { db in try Self.importSessions(entries, db) }
+    }
+
+    static func importSessions(_ entries: [SessionEntry], _ db: Database) throws -> ImportSummary {
+        var summary = ImportSummary()
+        for entry in entries {
+            var record = SessionRecord(entry.session)
+            if let groupID = record.groupId, try !GroupRecord.exists(db, key: groupID) {
+                throw ImportError(entry.position.column("group_id"), "no group has the id \(groupID)")
             }
-            return summary
+            if let facilitatorID = record.facilitatorId, try !ParticipantRecord.exists(db, key: facilitatorID) {
+                throw ImportError(entry.position.column("facilitator_id"), "no participant has the id \(facilitatorID)")
+            }
+            if let existing = try SessionRecord.fetchOne(db, key: record.id) {
+                record.status = existing.status
+                summary.updated += 1
+            } else {
+                summary.inserted += 1
+            }
+            try record.upsert(db)
+        }
+        return summary
+    }
+
+    /// Replaces this kiosk's directory with the hub's in one transaction: participants, their
+    /// badges, groups and sessions are upserted (sessions keep their local status);
+    /// participants the hub no longer lists are made inactive (their history stays).
+    public func applyDirectory(participants: [ParticipantEntry], groups: [GroupEntry], sessions: [SessionEntry]) throws {
+        _ = try importing { db in
+            let listed = participants.map(\.participant.id)
+            try db.execute(
+                sql: "UPDATE participant SET active = 0 WHERE id NOT IN (SELECT value FROM json_each(?))",
+                arguments: [String(decoding: try JSONEncoder().encode(listed), as: UTF8.self)])
+            try db.execute(sql: "DELETE FROM badge")
+            _ = try Self.importParticipants(participants, db)
+            _ = try Self.importGroups(groups, db)
+            return try Self.importSessions(sessions, db)
+        }
+    }
+
+    /// What a hub serves a kiosk at `location`: every participant with badge hashes, every
+    /// group, and the location's sessions between `from` and `to`.
+    public func directorySnapshot(location: String, from: Date, to: Date) throws -> (
+        participants: [(Participant, [String])], groups: [MentoringGroup], sessions: [Session]
+    ) {
+        try read { db in
+            let hashes = Dictionary(grouping: try BadgeRecord.fetchAll(db), by: \.participantId).mapValues { $0.map(\.hash).sorted() }
+            let participants = try ParticipantRecord.fetchAll(db, sql: "SELECT * FROM participant ORDER BY id")
+                .map { ($0.participant, hashes[$0.id] ?? []) }
+            let members = Dictionary(grouping: try GroupMemberRecord.fetchAll(db, sql: "SELECT * FROM group_member ORDER BY participant_id"), by: \.groupId)
+            let groups = try GroupRecord.fetchAll(db, sql: "SELECT * FROM mentoring_group ORDER BY id").map { group in
+                MentoringGroup(
+                    id: group.id, name: group.name, kind: group.kind,
+                    members: (members[group.id] ?? []).map { GroupMember(participantID: $0.participantId, role: $0.role) })
+            }
+            let sessions = try SessionRecord.fetchAll(db, sql: """
+                SELECT * FROM session WHERE location = ? AND ends_at >= ? AND starts_at <= ? ORDER BY starts_at, id
+                """, arguments: [location, from, to]).map(\.session)
+            return (participants, groups, sessions)
         }
     }
 

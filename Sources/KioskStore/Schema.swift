@@ -101,6 +101,24 @@ enum KioskSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-hub-sync") { db in
+            try db.execute(sql: """
+                CREATE TABLE sync_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    acknowledged_through INTEGER NOT NULL DEFAULT 0,
+                    directory_version TEXT,
+                    last_attempt_at TEXT,
+                    last_success_at TEXT,
+                    last_error TEXT
+                );
+                INSERT INTO sync_state (id) VALUES (1);
+                CREATE TABLE sync_rejection (
+                    seq INTEGER PRIMARY KEY,
+                    reason TEXT NOT NULL,
+                    rejected_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct MentorKiosk: ParsableCommand {
+struct MentorKiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mentor-kiosk",
         abstract: "The check-in kiosk for peer mentoring programs.",
@@ -9,10 +9,10 @@ struct MentorKiosk: ParsableCommand {
             Every command takes --config, --database and --now (or MENTOR_KIOSK_CONFIG, \
             MENTOR_KIOSK_DATABASE, MENTOR_KIOSK_NOW). Check-in commands exit 0 when done, \
             3 unknown badge, 4 no session now, 5 already checked in/out, 6 choose a session, \
-            7 not a badge, 8 refused, 9 cannot record.
+            7 not a badge, 8 refused, 9 cannot record; sync exits 10 when the hub cannot be reached or refuses.
             """,
         subcommands: [
             Demo.self, Run.self, Init.self, ConfigCommand.self, Import.self, CheckIn.self, CheckOut.self, Rate.self, ManualCheckIn.self,
-            Undo.self, SetPIN.self, Sessions.self, Tally.self, Export.self, Backup.self, Doctor.self, HardwareCommand.self,
+            Undo.self, SetPIN.self, Sessions.self, Tally.self, Export.self, Backup.self, Doctor.self, HardwareCommand.self, Enroll.self, Sync.self,
         ])
 }

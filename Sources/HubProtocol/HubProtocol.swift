@@ -1,0 +1,266 @@
+import Foundation
+import KioskCore
+
+/// The wire types of the kiosk ⇄ hub API (`/v1`), shared by both sides so they cannot drift;
+/// `api/openapi.yaml` documents the same shapes. JSON keys are snake_case (see `HubJSON`).
+public enum HubAPI {
+    public static let version = "v1"
+    /// Pushes larger than this are refused with 413 (a batch is at most `maximumBatch` events).
+    public static let maximumBodyBytes = 8 << 20
+    public static let maximumBatch = 2000
+}
+
+/// `POST /v1/enroll`: a kiosk exchanges its one-time enrollment code for a device token.
+public struct EnrollRequest: Codable, Sendable, Equatable {
+    public var code: String
+
+    public init(code: String) { self.code = code }
+}
+
+/// What an enrolled kiosk keeps: who it is, where it stands, its token, and the program's
+/// badge secret (so the badges it hashes match the directory's hashes).
+public struct EnrollResponse: Codable, Sendable, Equatable {
+    public var kioskID: String
+    public var location: String
+    public var token: String
+    /// Base64 of the 32-byte HMAC secret the hub hashed the badges with.
+    public var badgeSecret: String
+
+    public init(kioskID: String, location: String, token: String, badgeSecret: String) {
+        self.kioskID = kioskID
+        self.location = location
+        self.token = token
+        self.badgeSecret = badgeSecret
+    }
+}
+
+/// One kiosk event on the wire: exactly the kiosk's event row.
+public struct WireEvent: Codable, Sendable, Equatable {
+    public var seq: Int64
+    public var id: String
+    public var kind: String
+    public var participantID: String?
+    public var sessionID: String?
+    public var actorID: String?
+    public var wallTime: Date
+    public var monotonicNs: Int64
+    public var clockTrusted: Bool
+    public var status: String?
+    public var durationSeconds: Double?
+    public var rating: Int?
+    public var undoesSeq: Int64?
+    public var viaBadge: Bool?
+    public var effectiveAt: Date?
+    public var badgeHash: String?
+    public var note: String?
+
+    public init(
+        seq: Int64, id: String, kind: String, participantID: String?, sessionID: String?, actorID: String?, wallTime: Date,
+        monotonicNs: Int64, clockTrusted: Bool, status: String?, durationSeconds: Double?, rating: Int?, undoesSeq: Int64?,
+        viaBadge: Bool?, effectiveAt: Date?, badgeHash: String?, note: String?
+    ) {
+        self.seq = seq
+        self.id = id
+        self.kind = kind
+        self.participantID = participantID
+        self.sessionID = sessionID
+        self.actorID = actorID
+        self.wallTime = wallTime
+        self.monotonicNs = monotonicNs
+        self.clockTrusted = clockTrusted
+        self.status = status
+        self.durationSeconds = durationSeconds
+        self.rating = rating
+        self.undoesSeq = undoesSeq
+        self.viaBadge = viaBadge
+        self.effectiveAt = effectiveAt
+        self.badgeHash = badgeHash
+        self.note = note
+    }
+
+    public init(_ event: RecordedEvent) {
+        let draft = event.draft
+        let details = draft.details
+        seq = event.sequence
+        id = draft.id.uuidString.lowercased()
+        kind = draft.kind.rawValue
+        participantID = draft.participantID
+        sessionID = draft.sessionID
+        actorID = draft.actorID
+        wallTime = draft.clock.wall
+        monotonicNs = Int64(clamping: draft.clock.monotonicNanoseconds)
+        clockTrusted = draft.clock.isTrusted
+        status = details.status?.rawValue
+        durationSeconds = details.durationSeconds
+        rating = details.rating
+        undoesSeq = details.undoesSequence
+        viaBadge = details.viaBadge
+        effectiveAt = details.effectiveAt
+        badgeHash = details.badgeHash
+        note = details.note
+    }
+
+    /// Why the hub cannot take this event as it is (nil: it can).
+    public var problem: String? {
+        if seq < 1 { return "seq must be 1 or more" }
+        if UUID(uuidString: id) == nil { return "id is not a UUID" }
+        if KioskEventKind(rawValue: kind) == nil { return "unknown kind \"\(kind)\"" }
+        if let status, AttendanceStatus(rawValue: status) == nil { return "unknown status \"\(status)\"" }
+        if let rating, !(1...4).contains(rating) { return "rating must be 1–4" }
+        if let durationSeconds, durationSeconds < 0 || !durationSeconds.isFinite { return "duration_seconds must be 0 or more" }
+        return nil
+    }
+}
+
+/// `POST /v1/events`: events after the kiosk's last acknowledged sequence number, in order.
+public struct EventBatch: Codable, Sendable, Equatable {
+    public var events: [WireEvent]
+
+    public init(events: [WireEvent]) { self.events = events }
+}
+
+/// The hub's answer to a push. The kiosk advances its cursor to `acknowledgedThrough`: every
+/// event up to it is stored (now or by an earlier push) or kept as rejected.
+public struct PushReceipt: Codable, Sendable, Equatable {
+    public var acknowledgedThrough: Int64
+    public var stored: Int
+    public var duplicates: Int
+    public var rejected: [RejectedEvent]
+
+    public init(acknowledgedThrough: Int64, stored: Int, duplicates: Int, rejected: [RejectedEvent]) {
+        self.acknowledgedThrough = acknowledgedThrough
+        self.stored = stored
+        self.duplicates = duplicates
+        self.rejected = rejected
+    }
+}
+
+/// An event the hub could not take; the hub keeps it in its quarantine and the kiosk shows it.
+public struct RejectedEvent: Codable, Sendable, Equatable {
+    public var seq: Int64
+    public var reason: String
+
+    public init(seq: Int64, reason: String) {
+        self.seq = seq
+        self.reason = reason
+    }
+}
+
+/// `GET /v1/directory`: what a kiosk needs to work offline at its location.
+public struct Directory: Codable, Sendable, Equatable {
+    /// Changes whenever anything in the directory changes; sent back as `If-None-Match`.
+    public var version: String
+    public var location: String
+    public var participants: [DirectoryParticipant]
+    public var groups: [MentoringGroup]
+    public var sessions: [Session]
+
+    public init(version: String, location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session]) {
+        self.version = version
+        self.location = location
+        self.participants = participants
+        self.groups = groups
+        self.sessions = sessions
+    }
+}
+
+public struct DirectoryParticipant: Codable, Sendable, Equatable {
+    public var participant: Participant
+    /// HMAC-SHA256 hashes (hex) of the participant's badges; never a badge code.
+    public var badgeHashes: [String]
+
+    public init(participant: Participant, badgeHashes: [String]) {
+        self.participant = participant
+        self.badgeHashes = badgeHashes
+    }
+}
+
+/// `POST /v1/status`: how a kiosk is doing, for the admin's kiosk list.
+public struct KioskStatusReport: Codable, Sendable, Equatable {
+    public var lastSequence: Int64
+    public var queueLength: Int
+    public var rejected: Int
+    public var clockTrusted: Bool
+    public var softwareVersion: String
+
+    public init(lastSequence: Int64, queueLength: Int, rejected: Int, clockTrusted: Bool, softwareVersion: String) {
+        self.lastSequence = lastSequence
+        self.queueLength = queueLength
+        self.rejected = rejected
+        self.clockTrusted = clockTrusted
+        self.softwareVersion = softwareVersion
+    }
+}
+
+/// Every error answer: a machine code and a sentence for the person reading the log.
+public struct APIErrorBody: Codable, Sendable, Equatable {
+    public var error: String
+    public var message: String
+    /// With `sequence_gap`: the hub has this kiosk's events up to here.
+    public var acknowledgedThrough: Int64?
+
+    public init(error: String, message: String, acknowledgedThrough: Int64? = nil) {
+        self.error = error
+        self.message = message
+        self.acknowledgedThrough = acknowledgedThrough
+    }
+}
+
+/// The one JSON dialect of the API: snake_case keys, ISO 8601 times with milliseconds.
+/// Swift names spell identifiers `ID` (`participantID`); Foundation's own snake_case decoding
+/// would look for `participantId`, so keys are decoded by `camelCase(_:)`, which gives `ID`.
+public enum HubJSON {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(timeFormat))
+        }
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .custom { path in SnakeCaseKey(camelCase(path.last!.stringValue)) }
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? timeFormat.parse(text) { return date }
+            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an ISO 8601 time, found \"\(text)\"")
+        }
+        return decoder
+    }
+
+    static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    /// "participant_id" → "participantID", "monotonic_ns" → "monotonicNs", "id" → "id".
+    public static func camelCase(_ key: String) -> String {
+        let parts = key.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return key }
+        return String(parts[0]) + parts.dropFirst().map { $0 == "id" ? "ID" : $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    struct SnakeCaseKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// The hub's event export: one JSON object per line, the event's fields plus `kiosk_id`.
+public struct HubJSONLines {
+    private let encoder = HubJSON.encoder()
+
+    public init() {}
+
+    public func line(kioskID: String, event: WireEvent) throws -> String {
+        let fields = try JSONSerialization.jsonObject(with: encoder.encode(event)) as? [String: Any] ?? [:]
+        let line = try JSONSerialization.data(withJSONObject: fields.merging(["kiosk_id": kioskID]) { $1 }, options: [.sortedKeys])
+        return String(decoding: line, as: UTF8.self)
+    }
+}

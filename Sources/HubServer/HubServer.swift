@@ -1,0 +1,254 @@
+import CompressNIO
+import Foundation
+import HTTPTypes
+import HubProtocol
+import HubStore
+import Hummingbird
+import KioskCore
+import NIOCore
+
+/// The hub's HTTP API (`api/openapi.yaml`): enrollment, idempotent event ingest, each
+/// kiosk's directory, kiosk status, and the admin endpoints. Every refusal is a JSON
+/// `APIErrorBody` with the right status, and stores nothing.
+public struct HubServer: Sendable {
+    public let store: HubStore
+    /// Hash of the admin token (the token itself is only in the admin's hands).
+    let adminTokenHash: String
+    let badgeSecret: Data
+    let clock: @Sendable () -> Date
+
+    public init(store: HubStore, adminToken: String, badgeSecret: Data, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.adminTokenHash = Secrets.hash(adminToken)
+        self.badgeSecret = badgeSecret
+        self.clock = clock
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(APIErrorMiddleware())
+        let api = router.group("v1")
+        api.get("health") { _, _ in try json(["status": "ok"]) }
+        api.post("enroll") { request, context in try await enroll(request, context) }
+        api.post("events") { request, context in try await push(request, context) }
+        api.get("directory") { request, context in try await directory(request, context) }
+        api.post("status") { request, context in try await status(request, context) }
+        let admin = api.group("admin")
+        admin.get("kiosks") { request, _ in
+            try authorizeAdmin(request)
+            return try json(["kiosks": try await store.kiosks()])
+        }
+        admin.post("kiosks") { request, context in try await addKiosk(request, context) }
+        admin.post("kiosks/:kiosk/rotate") { request, context in
+            try authorizeAdmin(request)
+            let id = try context.parameters.require("kiosk")
+            let code = try await failing(on: HubStore.KioskFailure.self) { try await store.rotateEnrollment(kioskID: id) }
+            return try json(["kiosk_id": id, "enrollment_code": code])
+        }
+        admin.post("kiosks/:kiosk/revoke") { request, context in
+            try authorizeAdmin(request)
+            let id = try context.parameters.require("kiosk")
+            try await failing(on: HubStore.KioskFailure.self) { try await store.revoke(kioskID: id) }
+            return Response(status: .noContent)
+        }
+        admin.get("events") { request, _ in try await exportEvents(request) }
+        return router
+    }
+
+    // MARK: Kiosk endpoints
+
+    func enroll(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let body = try await decode(EnrollRequest.self, request)
+        guard let (kiosk, token) = try await store.enroll(code: body.code, at: clock()) else {
+            throw APIError(.forbidden, "enrollment_refused", "this enrollment code is unknown, used or revoked; ask the hub's admin for a new one (mentor-hub kiosk rotate)")
+        }
+        let answer = EnrollResponse(kioskID: kiosk.id, location: kiosk.location, token: token, badgeSecret: badgeSecret.base64EncodedString())
+        return try json(answer, status: .created)
+    }
+
+    func push(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let kiosk = try await authorizeKiosk(request)
+        let batch = try await decode(EventBatch.self, request)
+        guard batch.events.count <= HubAPI.maximumBatch else {
+            throw APIError(.contentTooLarge, "too_large", "a push carries at most \(HubAPI.maximumBatch) events; this one has \(batch.events.count)")
+        }
+        for (previous, next) in zip(batch.events, batch.events.dropFirst()) where next.seq != previous.seq + 1 {
+            throw APIError(.badRequest, "bad_request", "events must have consecutive sequence numbers in ascending order; \(next.seq) follows \(previous.seq)")
+        }
+        switch try await store.ingest(kioskID: kiosk.id, events: batch.events, at: clock()) {
+        case .accepted(let receipt):
+            return try json(receipt)
+        case .gap(let through):
+            var error = APIError(.conflict, "sequence_gap", "the hub has this kiosk's events up to \(through); send from \(through + 1)")
+            error.body.acknowledgedThrough = through
+            throw error
+        }
+    }
+
+    func directory(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let kiosk = try await authorizeKiosk(request)
+        let directory = try store.directory(location: kiosk.location, at: clock())
+        let tag = "\"\(directory.version)\""
+        if request.headers[.ifNoneMatch] == tag {
+            return Response(status: .notModified, headers: [.eTag: tag])
+        }
+        var response = try json(directory)
+        response.headers[.eTag] = tag
+        return response
+    }
+
+    func status(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let kiosk = try await authorizeKiosk(request)
+        let report = try await decode(KioskStatusReport.self, request)
+        try await store.recordStatus(kioskID: kiosk.id, report: report, at: clock())
+        return Response(status: .noContent)
+    }
+
+    // MARK: Admin endpoints
+
+    struct NewKiosk: Decodable {
+        var kioskID: String
+        var location: String
+    }
+
+    func addKiosk(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try authorizeAdmin(request)
+        let body = try await decode(NewKiosk.self, request)
+        guard body.kioskID.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else {
+            throw APIError(.badRequest, "bad_request", "kiosk_id must be 1–64 letters, digits, '.', '_' or '-'")
+        }
+        guard !body.location.isEmpty else { throw APIError(.badRequest, "bad_request", "location must not be empty") }
+        let code = try await failing(on: HubStore.KioskFailure.self) {
+            try await store.addKiosk(id: body.kioskID, location: body.location, at: clock())
+        }
+        return try json(["kiosk_id": body.kioskID, "enrollment_code": code], status: .created)
+    }
+
+    func exportEvents(_ request: Request) async throws -> Response {
+        try authorizeAdmin(request)
+        let kiosk = request.uri.queryParameters["kiosk_id"].map(String.init)
+        guard let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0") else {
+            throw APIError(.badRequest, "bad_request", "after must be a sequence number")
+        }
+        let encoder = HubJSONLines()
+        var lines = ""
+        for (kioskID, event) in try await store.events(kioskID: kiosk, after: after, limit: .max) {
+            lines += try encoder.line(kioskID: kioskID, event: event) + "\n"
+        }
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: ByteBuffer(string: lines)))
+    }
+
+    // MARK: Plumbing
+
+    func authorizeAdmin(_ request: Request) throws {
+        guard let token = bearer(request), Secrets.hash(token) == adminTokenHash else {
+            throw APIError(.unauthorized, "unauthorized", "this endpoint needs the admin token (Authorization: Bearer …)")
+        }
+    }
+
+    func authorizeKiosk(_ request: Request) async throws -> HubStore.AuthenticatedKiosk {
+        guard let token = bearer(request) else {
+            throw APIError(.unauthorized, "unauthorized", "a kiosk's device token is needed (Authorization: Bearer …); enroll with mentor-kiosk enroll")
+        }
+        guard let kiosk = try await store.kiosk(token: token) else {
+            throw APIError(.unauthorized, "unauthorized", "this device token is unknown or revoked; enroll the kiosk again")
+        }
+        return kiosk
+    }
+
+    func bearer(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization], value.hasPrefix("Bearer ") else { return nil }
+        let token = value.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    /// Reads a JSON body (gzip or not), at most `HubAPI.maximumBodyBytes` after decompression.
+    func decode<Body: Decodable>(_ type: Body.Type, _ request: Request) async throws -> Body {
+        var buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: HubAPI.maximumBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "too_large", "the body is over \(HubAPI.maximumBodyBytes >> 20) MiB")
+        }
+        switch request.headers[.contentEncoding]?.lowercased() {
+        case nil, "identity": break
+        case "gzip":
+            do {
+                buffer = try buffer.decompress(with: .gzip(), maxSize: HubAPI.maximumBodyBytes)
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                throw APIError(.contentTooLarge, "too_large", "the body is over \(HubAPI.maximumBodyBytes >> 20) MiB once unpacked")
+            } catch {
+                throw APIError(.badRequest, "bad_request", "the body is not valid gzip")
+            }
+        case let other?:
+            throw APIError(.unsupportedMediaType, "unsupported_encoding", "Content-Encoding \(other) is not supported; use gzip or none")
+        }
+        do {
+            return try HubJSON.decoder().decode(type, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw APIError(.badRequest, "bad_request", "the body is not a valid \(type): \(Self.explain(error))")
+        } catch {
+            throw APIError(.badRequest, "bad_request", "the body is not JSON")
+        }
+    }
+
+    static func explain(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "" : " at \(keys.hasPrefix(".") ? String(keys.dropFirst()) : keys)"
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing \(key.stringValue)\(path(context))"
+        case .typeMismatch(let type, let context): return "expected \(type)\(path(context))"
+        case .valueNotFound(let type, let context): return "expected \(type)\(path(context)), found null"
+        case .dataCorrupted(let context): return context.debugDescription + path(context)
+        @unknown default: return "\(error)"
+        }
+    }
+
+    func failing<T>(on _: HubStore.KioskFailure.Type, _ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let failure as HubStore.KioskFailure {
+            switch failure {
+            case .exists: throw APIError(.conflict, "conflict", failure.description)
+            case .notFound: throw APIError(.notFound, "not_found", failure.description)
+            }
+        }
+    }
+}
+
+func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    Response(
+        status: status, headers: [.contentType: "application/json"],
+        body: .init(byteBuffer: ByteBuffer(data: try HubJSON.encoder().encode(value))))
+}
+
+/// A refusal with its HTTP status, machine code and message.
+struct APIError: Error {
+    var status: HTTPResponse.Status
+    var body: APIErrorBody
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        body = APIErrorBody(error: code, message: message)
+    }
+}
+
+/// Turns every error into a JSON `APIErrorBody`: refusals with their status, Hummingbird's own
+/// (unknown route, bad method) with theirs, anything else as a 500 that names no internals.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try json(error.body, status: error.status)
+        } catch let error as HTTPError {
+            let code = error.status == .notFound ? "not_found" : "bad_request"
+            return try json(APIErrorBody(error: code, message: error.body ?? error.status.reasonPhrase), status: error.status)
+        } catch {
+            context.logger.error("request failed: \(error)")
+            return try json(APIErrorBody(error: "internal", message: "the hub could not complete the request; it is logged"), status: .internalServerError)
+        }
+    }
+}

@@ -1,0 +1,312 @@
+import Crypto
+import Foundation
+import GRDB
+import HubProtocol
+import KioskCore
+import KioskStore
+
+/// The hub's state: enrolled kiosks and their token hashes, every event each kiosk pushed
+/// (exactly once per kiosk and sequence number), events it could not take, and the program's
+/// directory. Embedded SQLite: `hub.sqlite` for kiosks and events, and `program.sqlite` — the
+/// kiosk's own schema, filled by the same CSV imports — for participants, groups and sessions.
+public final class HubStore: Sendable {
+    public let folder: String
+    public let program: KioskStore
+    private let pool: DatabasePool
+
+    /// Opens (or creates) the hub's databases in `folder`.
+    public init(folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        self.folder = folder
+        let programPath = folder + "/program.sqlite"
+        program = try KioskStore(path: programPath, kioskID: "hub")
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: folder + "/hub.sqlite", configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE kiosk (
+                    id TEXT PRIMARY KEY,
+                    location TEXT NOT NULL,
+                    token_hash TEXT UNIQUE,
+                    enrollment_code_hash TEXT UNIQUE,
+                    revoked INTEGER NOT NULL DEFAULT 0,
+                    acknowledged_through INTEGER NOT NULL DEFAULT 0,
+                    created_at TEXT NOT NULL,
+                    last_seen_at TEXT,
+                    last_status TEXT
+                );
+                CREATE TABLE hub_event (
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    seq INTEGER NOT NULL,
+                    id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    participant_id TEXT,
+                    session_id TEXT,
+                    actor_id TEXT,
+                    wall_time TEXT NOT NULL,
+                    monotonic_ns INTEGER NOT NULL,
+                    clock_trusted INTEGER NOT NULL,
+                    status TEXT,
+                    duration_seconds REAL,
+                    rating INTEGER,
+                    undoes_seq INTEGER,
+                    via_badge INTEGER,
+                    effective_at TEXT,
+                    badge_hash TEXT,
+                    note TEXT,
+                    received_at TEXT NOT NULL,
+                    PRIMARY KEY (kiosk_id, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE rejected_event (
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    seq INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    PRIMARY KEY (kiosk_id, seq)
+                );
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Kiosks
+
+    /// A kiosk as the admin sees it.
+    public struct KioskSummary: Codable, Sendable, Equatable {
+        public var kioskID: String
+        public var location: String
+        public var enrolled: Bool
+        public var revoked: Bool
+        public var acknowledgedThrough: Int64
+        public var lastSeenAt: Date?
+        public var eventsStored: Int
+        public var eventsRejected: Int
+    }
+
+    /// An enrolled, unrevoked kiosk, found by its token.
+    public struct AuthenticatedKiosk: Sendable, Equatable {
+        public var id: String
+        public var location: String
+    }
+
+    public enum KioskFailure: Error, Equatable, CustomStringConvertible {
+        case exists(String)
+        case notFound(String)
+
+        public var description: String {
+            switch self {
+            case .exists(let id): "a kiosk with the id \(id) exists already"
+            case .notFound(let id): "no kiosk has the id \(id)"
+            }
+        }
+    }
+
+    /// Adds a kiosk; returns its one-time enrollment code (only its hash is stored).
+    public func addKiosk(id: String, location: String, at now: Date) async throws -> String {
+        let code = Secrets.enrollmentCode()
+        try await pool.write { db in
+            guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM kiosk WHERE id = ?)", arguments: [id])! else {
+                throw KioskFailure.exists(id)
+            }
+            try db.execute(
+                sql: "INSERT INTO kiosk (id, location, enrollment_code_hash, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [id, location, Secrets.hash(Secrets.normalizedCode(code)), now])
+        }
+        return code
+    }
+
+    /// A new enrollment code for a kiosk (a replaced box, a lost token); the current token
+    /// works until the code is used. Un-revokes nothing: revoked stays revoked until re-enrolled.
+    public func rotateEnrollment(kioskID: String) async throws -> String {
+        let code = Secrets.enrollmentCode()
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE kiosk SET enrollment_code_hash = ? WHERE id = ?", arguments: [Secrets.hash(Secrets.normalizedCode(code)), kioskID])
+            guard db.changesCount == 1 else { throw KioskFailure.notFound(kioskID) }
+        }
+        return code
+    }
+
+    /// Revokes a kiosk's token and any unused enrollment code.
+    public func revoke(kioskID: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE kiosk SET revoked = 1, token_hash = NULL, enrollment_code_hash = NULL WHERE id = ?", arguments: [kioskID])
+            guard db.changesCount == 1 else { throw KioskFailure.notFound(kioskID) }
+        }
+    }
+
+    /// Exchanges an enrollment code for a new device token; nil when the code is unknown or used.
+    public func enroll(code: String, at now: Date) async throws -> (kiosk: AuthenticatedKiosk, token: String)? {
+        let token = Secrets.token()
+        let kiosk: AuthenticatedKiosk? = try await pool.write { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT id, location FROM kiosk WHERE enrollment_code_hash = ?", arguments: [Secrets.hash(Secrets.normalizedCode(code))])
+            else { return nil }
+            try db.execute(
+                sql: "UPDATE kiosk SET token_hash = ?, enrollment_code_hash = NULL, revoked = 0, last_seen_at = ? WHERE id = ?",
+                arguments: [Secrets.hash(token), now, row["id"] as String])
+            return AuthenticatedKiosk(id: row["id"], location: row["location"])
+        }
+        return kiosk.map { ($0, token) }
+    }
+
+    public func kiosk(token: String) async throws -> AuthenticatedKiosk? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, location FROM kiosk WHERE token_hash = ? AND revoked = 0", arguments: [Secrets.hash(token)])
+                .map { AuthenticatedKiosk(id: $0["id"], location: $0["location"]) }
+        }
+    }
+
+    public func kiosks() async throws -> [KioskSummary] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT k.*, (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = k.id) AS stored,
+                       (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id) AS rejected
+                FROM kiosk k ORDER BY k.id
+                """).map { row in
+                KioskSummary(
+                    kioskID: row["id"], location: row["location"], enrolled: (row["token_hash"] as String?) != nil,
+                    revoked: row["revoked"], acknowledgedThrough: row["acknowledged_through"], lastSeenAt: row["last_seen_at"],
+                    eventsStored: row["stored"], eventsRejected: row["rejected"])
+            }
+        }
+    }
+
+    public func recordStatus(kioskID: String, report: KioskStatusReport, at now: Date) async throws {
+        let text = String(decoding: try HubJSON.encoder().encode(report), as: UTF8.self)
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE kiosk SET last_status = ?, last_seen_at = ? WHERE id = ?", arguments: [text, now, kioskID])
+        }
+    }
+
+    // MARK: Events
+
+    /// What a push did, or why it could not be taken as a whole.
+    public enum IngestResult: Sendable, Equatable {
+        case accepted(PushReceipt)
+        /// The batch starts after a gap: the hub has everything up to `acknowledgedThrough`.
+        case gap(acknowledgedThrough: Int64)
+    }
+
+    /// Stores a batch (ascending, contiguous sequence numbers) in one transaction: each
+    /// (kiosk, seq) once; a sequence number seen before with a different event id, or an event
+    /// that breaks the rules, is kept as rejected with its reason.
+    public func ingest(kioskID: String, events: [WireEvent], at now: Date) async throws -> IngestResult {
+        let encoder = HubJSON.encoder()
+        return try await pool.write { db in
+            let cursor = try Int64.fetchOne(db, sql: "SELECT acknowledged_through FROM kiosk WHERE id = ?", arguments: [kioskID]) ?? 0
+            guard let first = events.first, let last = events.last else {
+                return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
+            }
+            if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
+            let known = try Dictionary(
+                Row.fetchAll(db, sql: "SELECT seq, id FROM hub_event WHERE kiosk_id = ? AND seq BETWEEN ? AND ?", arguments: [kioskID, first.seq, last.seq])
+                    .map { ($0["seq"] as Int64, $0["id"] as String) },
+                uniquingKeysWith: { first, _ in first })
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO hub_event (kiosk_id, seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
+                    clock_trusted, status, duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            var receipt = PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: [])
+            for event in events {
+                var problem = event.problem
+                if let id = known[event.seq] {
+                    if id == event.id.lowercased() {
+                        receipt.duplicates += 1
+                        continue
+                    }
+                    problem = "seq \(event.seq) was already used by another event (\(id)): was the kiosk's database replaced?"
+                }
+                if let problem {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO rejected_event (kiosk_id, seq, reason, body, received_at) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [kioskID, event.seq, problem, String(decoding: try encoder.encode(event), as: UTF8.self), now])
+                    receipt.rejected.append(RejectedEvent(seq: event.seq, reason: problem))
+                    continue
+                }
+                try insert.execute(arguments: [
+                    kioskID, event.seq, event.id.lowercased(), event.kind, event.participantID, event.sessionID, event.actorID,
+                    event.wallTime, event.monotonicNs, event.clockTrusted, event.status, event.durationSeconds, event.rating,
+                    event.undoesSeq, event.viaBadge, event.effectiveAt, event.badgeHash, event.note, now,
+                ])
+                if db.changesCount == 1 { receipt.stored += 1 } else { receipt.duplicates += 1 }
+            }
+            receipt.acknowledgedThrough = max(cursor, last.seq)
+            try db.execute(
+                sql: "UPDATE kiosk SET acknowledged_through = ?, last_seen_at = ? WHERE id = ?",
+                arguments: [receipt.acknowledgedThrough, now, kioskID])
+            return .accepted(receipt)
+        }
+    }
+
+    /// Stored events in (kiosk, seq) order, for exports and checks.
+    public func events(kioskID: String? = nil, after: Int64 = 0, limit: Int = 10_000) async throws -> [(kioskID: String, event: WireEvent)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM hub_event WHERE (?1 IS NULL OR kiosk_id = ?1) AND seq > ?2 ORDER BY kiosk_id, seq LIMIT ?3
+                """, arguments: [kioskID, after, limit]).map { row in
+                (row["kiosk_id"], WireEvent(
+                    seq: row["seq"], id: row["id"], kind: row["kind"], participantID: row["participant_id"], sessionID: row["session_id"],
+                    actorID: row["actor_id"], wallTime: row["wall_time"], monotonicNs: row["monotonic_ns"], clockTrusted: row["clock_trusted"],
+                    status: row["status"], durationSeconds: row["duration_seconds"], rating: row["rating"], undoesSeq: row["undoes_seq"],
+                    viaBadge: row["via_badge"], effectiveAt: row["effective_at"], badgeHash: row["badge_hash"], note: row["note"]))
+            }
+        }
+    }
+
+    // MARK: Directory
+
+    /// The directory of `location`: everyone, every group, the location's sessions from a day
+    /// ago to `days` ahead; its version is a hash of its content.
+    public func directory(location: String, at now: Date, days: Int = 14) throws -> Directory {
+        let snapshot = try program.directorySnapshot(
+            location: location, from: now.addingTimeInterval(-86_400), to: now.addingTimeInterval(Double(days) * 86_400))
+        var directory = Directory(
+            version: "", location: location,
+            participants: snapshot.participants.map { DirectoryParticipant(participant: $0.0, badgeHashes: $0.1) },
+            groups: snapshot.groups, sessions: snapshot.sessions)
+        let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
+        directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return directory
+    }
+}
+
+/// Tokens, enrollment codes and their hashes. Tokens are 256 random bits, so a plain SHA-256
+/// is enough to store them (no password stretching needed); codes are 60 bits, typed by a
+/// person, single-use and revocable.
+public enum Secrets {
+    public static func token() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "mkt_" + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Twelve characters from an alphabet without look-alikes, in groups of four: ABCD-EFGH-JKMN.
+    public static func enrollmentCode() -> String {
+        let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        let characters = (0..<12).map { _ in alphabet.randomElement(using: &generator)! }
+        return stride(from: 0, to: 12, by: 4).map { String(characters[$0..<$0 + 4]) }.joined(separator: "-")
+    }
+
+    /// Codes are compared without dashes, spaces or case.
+    public static func normalizedCode(_ code: String) -> String {
+        code.uppercased().filter { $0.isLetter || $0.isNumber }
+    }
+
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

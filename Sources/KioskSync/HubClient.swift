@@ -1,0 +1,136 @@
+import AsyncHTTPClient
+import CompressNIO
+import Foundation
+import HubProtocol
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+
+/// Talks to the hub's `/v1` API for one kiosk. Every answer is sorted into what the sync loop
+/// must do next; nothing here retries or sleeps (that is `SyncBackoff`'s job).
+public final class HubClient: Sendable {
+    /// How an exchange ended, for the sync loop.
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The hub could not be reached or did not answer in time: try again later.
+        case unreachable(String)
+        /// 5xx or 429: try again later, not before `retryAfter` seconds if the hub said so.
+        case unavailable(status: Int, retryAfter: Double?, message: String)
+        /// 409 on a push: the hub has this kiosk's events only up to `acknowledgedThrough`.
+        case gap(acknowledgedThrough: Int64)
+        /// 401: the token is unknown or revoked; retrying does not help until re-enrolled.
+        case unauthorized(String)
+        /// Another 4xx: this request will never be accepted as it is.
+        case refused(status: Int, code: String, message: String)
+
+        public var description: String {
+            switch self {
+            case .unreachable(let message): "hub unreachable: \(message)"
+            case .unavailable(let status, _, let message): "hub busy (\(status)): \(message)"
+            case .gap(let through): "the hub has events only up to \(through): sending again from there"
+            case .unauthorized(let message): "hub refused this kiosk's token: \(message)"
+            case .refused(let status, _, let message): "hub refused the request (\(status)): \(message)"
+            }
+        }
+    }
+
+    public let baseURL: String
+    private let token: String?
+    private let client: HTTPClient
+    private let ownsClient: Bool
+    private let timeout: TimeAmount
+
+    /// - Parameter trustedCA: a PEM file of a private CA to trust for an https hub.
+    public init(baseURL: String, token: String?, trustedCA: String? = nil, timeoutSeconds: Int64 = 30) throws {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        timeout = .seconds(timeoutSeconds)
+        if let trustedCA {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(trustedCA)
+            client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+            ownsClient = true
+        } else {
+            client = HTTPClient.shared
+            ownsClient = false
+        }
+    }
+
+    deinit {
+        if ownsClient { try? client.syncShutdown() }
+    }
+
+    public func enroll(code: String) async throws(Failure) -> EnrollResponse {
+        try await exchange(.POST, "/v1/enroll", body: EnrollRequest(code: code), expecting: EnrollResponse.self).value!
+    }
+
+    /// Pushes a batch (gzip); a 409 answer says where the hub's cursor is.
+    public func push(_ events: [WireEvent]) async throws(Failure) -> PushReceipt {
+        try await exchange(.POST, "/v1/events", body: EventBatch(events: events), gzip: true, expecting: PushReceipt.self).value!
+    }
+
+    /// The directory, or nil when it is still `version` (304).
+    public func directory(ifNoneMatch version: String?) async throws(Failure) -> Directory? {
+        try await exchange(.GET, "/v1/directory", ifNoneMatch: version.map { "\"\($0)\"" }, expecting: Directory.self).value
+    }
+
+    public func report(_ status: KioskStatusReport) async throws(Failure) {
+        _ = try await exchange(.POST, "/v1/status", body: status, expecting: Empty.self)
+    }
+
+    struct Empty: Codable {}
+
+    struct Answer<Value> {
+        var value: Value?
+    }
+
+    private func exchange<Value: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: (any Encodable)? = nil, gzip: Bool = false,
+        ifNoneMatch: String? = nil, expecting: Value.Type
+    ) async throws(Failure) -> Answer<Value> {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let ifNoneMatch { request.headers.add(name: "If-None-Match", value: ifNoneMatch) }
+        do {
+            if let body {
+                var buffer = ByteBuffer(bytes: try HubJSON.encoder().encode(body))
+                if gzip {
+                    buffer = try buffer.compress(with: .gzip())
+                    request.headers.add(name: "Content-Encoding", value: "gzip")
+                }
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(buffer)
+            }
+        } catch {
+            throw .refused(status: 0, code: "encoding", message: "cannot encode the request: \(error)")
+        }
+        let response: HTTPClientResponse
+        let data: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: timeout)
+            data = try await response.body.collect(upTo: 64 << 20)
+        } catch {
+            throw .unreachable("\(error)")
+        }
+        let status = Int(response.status.code)
+        if status == 304 { return Answer(value: nil) }
+        if (200..<300).contains(status) {
+            if status == 204 || Value.self == Empty.self { return Answer(value: nil) }
+            do {
+                return Answer(value: try HubJSON.decoder().decode(Value.self, from: Data(buffer: data)))
+            } catch {
+                throw .unavailable(status: status, retryAfter: nil, message: "the hub's answer could not be read: \(error)")
+            }
+        }
+        let problem = try? HubJSON.decoder().decode(APIErrorBody.self, from: Data(buffer: data))
+        let message = problem?.message ?? "HTTP \(status)"
+        switch status {
+        case 401: throw .unauthorized(message)
+        case 409 where problem?.acknowledgedThrough != nil: throw .gap(acknowledgedThrough: problem!.acknowledgedThrough!)
+        case 429, 500...599:
+            throw .unavailable(status: status, retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init), message: message)
+        default: throw .refused(status: status, code: problem?.error ?? "http_\(status)", message: message)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import HubProtocol
+import HubServer
+import HubStore
+import Hummingbird
+import KioskCore
+import KioskStore
+import KioskSystem
+import ProgramFiles
+
+/// The central server's command line: `serve` plus the admin's commands, which work on the
+/// hub's state folder directly (run them on the hub's machine, as the hub's user).
+@main
+struct MentorHub: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mentor-hub",
+        abstract: "The hub the kiosks export to: ingest, directory, kiosk enrollment.",
+        discussion: "Every command takes --state (or MENTOR_HUB_STATE): the folder with hub.sqlite, program.sqlite, badge.key and admin.token.",
+        subcommands: [Init.self, Serve.self, KioskCommand.self, Import.self, Export.self, Status.self])
+}
+
+struct HubOptions: ParsableArguments {
+    @Option(help: "The hub's state folder (default: $MENTOR_HUB_STATE, else /var/lib/mentor-hub).")
+    var state: String = ProcessInfo.processInfo.environment["MENTOR_HUB_STATE"] ?? "/var/lib/mentor-hub"
+
+    var secretPath: String { state + "/badge.key" }
+    var adminTokenPath: String { state + "/admin.token" }
+
+    func openStore() throws -> HubStore {
+        guard FileManager.default.fileExists(atPath: state + "/hub.sqlite") else {
+            throw ValidationError("no hub at \(state); run `mentor-hub init --state \(state)` first")
+        }
+        return try HubStore(folder: state)
+    }
+}
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create the hub's state: databases, badge secret, admin token (printed once).")
+    @OptionGroup var options: HubOptions
+
+    func run() async throws {
+        _ = try HubStore(folder: options.state)
+        _ = try SecretFile.create(options.secretPath)
+        if !FileManager.default.fileExists(atPath: options.adminTokenPath) {
+            let token = Secrets.token()
+            guard FileManager.default.createFile(atPath: options.adminTokenPath, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot write \(options.adminTokenPath)")
+            }
+            print("admin token (also in \(options.adminTokenPath)): \(token)")
+        }
+        print("hub state in \(options.state)")
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the API (plain HTTP: put it behind a TLS reverse proxy, see README).")
+    @OptionGroup var options: HubOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port; the chosen one is printed).") var port = 8080
+
+    func run() async throws {
+        let store = try options.openStore()
+        guard let token = FileManager.default.contents(atPath: options.adminTokenPath).map({ String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }),
+              !token.isEmpty
+        else { throw ValidationError("cannot read the admin token \(options.adminTokenPath); run `mentor-hub init`") }
+        guard let secret = FileManager.default.contents(atPath: options.secretPath) else {
+            throw ValidationError("cannot read the badge secret \(options.secretPath); run `mentor-hub init`")
+        }
+        let server = HubServer(store: store, adminToken: token, badgeSecret: secret)
+        let app = Application(
+            router: server.router(), configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { channel in
+                print("mentor-hub listening on \(channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)")")
+                fflush(nil)
+            })
+        try await app.runService()
+    }
+}
+
+struct KioskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk", abstract: "Add, list, rotate and revoke kiosks.", subcommands: [Add.self, List.self, Rotate.self, Revoke.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a kiosk and print its one-time enrollment code.")
+        @OptionGroup var options: HubOptions
+        @Argument(help: "The kiosk's id (as in its kiosk.toml).") var id: String
+        @Option(help: "Where it stands: it is served this location's sessions.") var location: String
+
+        func run() async throws {
+            guard id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else { throw ValidationError("a kiosk id is 1–64 letters, digits, '.', '_' or '-'") }
+            let code = try await options.openStore().addKiosk(id: id, location: location, at: Date())
+            print("enrollment code for \(id): \(code)\non the kiosk: mentor-kiosk enroll <hub URL> \(code)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the kiosks with their sync state.")
+        @OptionGroup var options: HubOptions
+
+        func run() async throws {
+            for kiosk in try await options.openStore().kiosks() {
+                let state = kiosk.revoked ? "revoked" : kiosk.enrolled ? "enrolled" : "waiting for enrollment"
+                print("\(kiosk.kioskID)  \(kiosk.location)  \(state)  events through \(kiosk.acknowledgedThrough), \(kiosk.eventsStored) stored, \(kiosk.eventsRejected) rejected, last seen \(kiosk.lastSeenAt.map { "\($0)" } ?? "never")")
+            }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a new enrollment code (the current token works until it is used).")
+        @OptionGroup var options: HubOptions
+        @Argument var id: String
+
+        func run() async throws {
+            print("enrollment code for \(id): \(try await options.openStore().rotateEnrollment(kioskID: id))")
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a kiosk's token and unused code.")
+        @OptionGroup var options: HubOptions
+        @Argument var id: String
+
+        func run() async throws {
+            try await options.openStore().revoke(kioskID: id)
+            print("\(id) revoked")
+        }
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import the program's roster, groups or schedule (the kiosk's CSV formats; all or nothing).")
+    @OptionGroup var options: HubOptions
+    @Argument(help: "participants, groups or sessions") var kind: String
+    @Argument(help: "The CSV file.") var file: String
+    @Option(help: "Time zone for times written without an offset.") var timeZone = "UTC"
+
+    func run() async throws {
+        let store = try options.openStore()
+        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        let reader = ProgramFileReader(normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try SecretFile.load(options.secretPath), timeZone: zone)
+        let summary: ImportSummary
+        switch kind {
+        case "participants": summary = try store.program.importParticipants(try reader.participants(data, file: file))
+        case "groups": summary = try store.program.importGroups(try reader.groups(data, file: file))
+        case "sessions": summary = try store.program.importSessions(try reader.sessions(data, file: file))
+        default: throw ValidationError("import participants, groups or sessions, not \(kind)")
+        }
+        print("\(file): \(summary)")
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the stored events as JSON Lines.")
+    @OptionGroup var options: HubOptions
+    @Option(help: "Only this kiosk's events.") var kiosk: String?
+
+    func run() async throws {
+        let encoder = HubJSONLines()
+        for (kioskID, event) in try await options.openStore().events(kioskID: kiosk, limit: .max) {
+            print(try encoder.line(kioskID: kioskID, event: event))
+        }
+    }
+}
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Kiosks and events at a glance.")
+    @OptionGroup var options: HubOptions
+
+    func run() async throws {
+        let kiosks = try await options.openStore().kiosks()
+        print("\(kiosks.count) kiosks, \(kiosks.filter(\.enrolled).count) enrolled; \(kiosks.map(\.eventsStored).reduce(0, +)) events stored, \(kiosks.map(\.eventsRejected).reduce(0, +)) rejected")
+    }
+}

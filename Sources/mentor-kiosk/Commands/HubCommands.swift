@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import HubProtocol
+import KioskStore
+import KioskSync
+import KioskSystem
+
+/// `enroll`: exchanges the hub's one-time code for this kiosk's device token, takes the
+/// program's badge secret, and fetches the directory once.
+struct Enroll: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Enroll this kiosk at a hub with the one-time code from `mentor-hub kiosk add`.")
+
+    @OptionGroup var options: KioskOptions
+    @Argument(help: "The hub's address, e.g. https://hub.example.org") var url: String
+    @Argument(help: "The enrollment code, e.g. ABCD-EFGH-JKMN") var code: String
+    @Option(help: "A PEM file with a private CA to trust for an https hub.") var caFile: String?
+
+    func run() async throws {
+        let context = try options.context()
+        let store = try context.openStore()
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("the hub's address starts with https:// (or http://)") }
+        let answer = try await HubClient(baseURL: url, token: nil, trustedCA: caFile).enroll(code: code)
+        guard let secret = Data(base64Encoded: answer.badgeSecret), secret.count >= 16 else {
+            throw ValidationError("the hub sent no usable badge secret")
+        }
+        try PrivateFile.write(secret, to: context.secretPath)
+        let enrollment = HubEnrollment(url: url, kioskID: answer.kioskID, token: answer.token, trustedCA: caFile)
+        try enrollment.save(HubEnrollment.path(database: context.databasePath))
+        print("enrolled as \(answer.kioskID) at \(answer.location) (\(url))")
+        if answer.kioskID != context.config.kioskID {
+            print("note: kiosk.toml says id = \"\(context.config.kioskID)\"; the hub knows this kiosk as \(answer.kioskID)")
+        }
+        let syncer = KioskSyncer(store: store, client: try HubClient(baseURL: url, token: answer.token, trustedCA: caFile))
+        try await syncer.pullDirectory()
+        print("directory fetched: \(try store.activeParticipants().count) active participants")
+    }
+}
+
+/// `sync`: sends the events the hub does not have yet and refreshes the directory; with
+/// `--loop`, keeps doing so (the kiosk's sync service), backing off while the hub is away.
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export events to the hub and fetch the directory (once, or --loop).")
+
+    @OptionGroup var options: KioskOptions
+    @Flag(help: "Keep syncing: every --interval seconds, backing off while the hub is away.") var loop = false
+    @Option(help: "Seconds between rounds with --loop.") var interval: Double = 15
+
+    func run() async throws {
+        let context = try options.context()
+        let store = try context.openStore()
+        guard let enrollment = try HubEnrollment.load(HubEnrollment.path(database: context.databasePath)) else {
+            throw ValidationError("this kiosk is not enrolled at a hub: run `mentor-kiosk enroll URL CODE`")
+        }
+        let syncer = KioskSyncer(
+            store: store, client: try HubClient(baseURL: enrollment.url, token: enrollment.token, trustedCA: enrollment.trustedCA))
+        let backoff = SyncBackoff()
+        var failures = 0
+        while true {
+            do {
+                let summary = try await syncer.syncOnce(clockTrusted: context.clock.read().isTrusted, softwareVersion: "mentor-kiosk")
+                failures = 0
+                print("sync: \(summary.stored) stored, \(summary.duplicates) already there, \(summary.rejected) rejected; hub has events through \(summary.acknowledgedThrough)")
+                fflush(nil)
+                guard loop else { return }
+                try await Task.sleep(for: .seconds(interval))
+            } catch let failure as HubClient.Failure {
+                failures += 1
+                FileHandle.standardError.write(Data("sync: \(failure)\n".utf8))
+                guard loop else { throw ExitCode(10) }
+                var retryAfter: Double?
+                if case .unavailable(_, let seconds, _) = failure { retryAfter = seconds }
+                try await Task.sleep(for: .seconds(backoff.delay(afterFailures: failures, retryAfter: retryAfter, random: Double.random(in: 0..<1))))
+            }
+        }
+    }
+}
