@@ -145,9 +145,15 @@ let package = Package(
             dependencies: ["KioskSystem", "KioskCore"],
             swiftSettings: strictSwift),
         .testTarget(
+            name: "HubTests",
+            dependencies: ["HubProtocol", "KioskSync", "KioskCore"],
+            swiftSettings: strictSwift),
+        .testTarget(
             name: "MentorKioskCLITests",
             dependencies: [
-                "mentor-kiosk", "KioskStore", "KioskSystem", "ProgramFiles", .product(name: "GRDB", package: "GRDB.swift"),
+                "mentor-kiosk", "mentor-hub", "KioskStore", "KioskSystem", "KioskSync", "HubProtocol", "ProgramFiles",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSwift),
     ],

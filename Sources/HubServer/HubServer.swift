@@ -72,6 +72,9 @@ public struct HubServer: Sendable {
         guard batch.events.count <= HubAPI.maximumBatch else {
             throw APIError(.contentTooLarge, "too_large", "a push carries at most \(HubAPI.maximumBatch) events; this one has \(batch.events.count)")
         }
+        if let first = batch.events.first, first.seq < 1 {
+            throw APIError(.badRequest, "bad_request", "sequence numbers start at 1; this batch starts at \(first.seq)")
+        }
         for (previous, next) in zip(batch.events, batch.events.dropFirst()) where next.seq != previous.seq + 1 {
             throw APIError(.badRequest, "bad_request", "events must have consecutive sequence numbers in ascending order; \(next.seq) follows \(previous.seq)")
         }
@@ -183,9 +186,10 @@ public struct HubServer: Sendable {
         case let other?:
             throw APIError(.unsupportedMediaType, "unsupported_encoding", "Content-Encoding \(other) is not supported; use gzip or none")
         }
+        let data = Data(buffer: buffer)
         do {
-            return try HubJSON.decoder().decode(type, from: Data(buffer: buffer))
-        } catch let error as DecodingError {
+            return try HubJSON.decoder().decode(type, from: data)
+        } catch let error as DecodingError where (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil {
             throw APIError(.badRequest, "bad_request", "the body is not a valid \(type): \(Self.explain(error))")
         } catch {
             throw APIError(.badRequest, "bad_request", "the body is not JSON")

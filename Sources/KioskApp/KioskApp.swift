@@ -258,20 +258,30 @@ public final class KioskApp {
         surroundings.nextSession = summaries.first {
             if case .notYetOpen = $0.session.phase(at: now, rules: rules) { true } else { false }
         }.map(line)
-        surroundings.status = "\((try? desk.store.lastSequence()) ?? 0) events stored │ no hub yet: working offline"
+        surroundings.status = "\((try? desk.store.lastSequence()) ?? 0) events stored │ " + syncSummary(short: true)
+    }
+
+    /// The export's state in a few words: queue, rejections, or that there is no hub.
+    private func syncSummary(short: Bool) -> String {
+        guard let state = try? desk.store.syncState(), state.lastAttemptAt != nil else {
+            return short ? "no hub: working offline" : "no hub has received any (mentor-kiosk enroll)"
+        }
+        let rejected = state.rejections.isEmpty ? "" : ", ✗ \(state.rejections.count) refused by the hub"
+        return state.queueLength == 0 ? "all at the hub\(rejected)" : "\(state.queueLength) waiting for the hub\(rejected)"
     }
 
     private func statusDetails(trusted: Bool) -> [String] {
+        let sync = try? desk.store.syncState()
         let usage = desk.store.storageUsage()
         let events = (try? desk.store.lastSequence()) ?? 0
         return [
             "Kiosk          \(desk.store.kioskID) at \(desk.location)",
-            "Events stored  \(events), all kept here: sync to a hub is not set up yet",
-            "Last sync      never — this kiosk works offline",
+            "Events stored  \(events), all kept here; \(syncSummary(short: false))",
+            "Last sync      \(sync.map { state in state.lastSuccessAt.map { desk.wording.clock($0) } ?? "never" } ?? "never")\(sync?.lastError.map { " — last try failed: \($0)" } ?? "")",
             "Clock          \(trusted ? "✓ synchronised" : "✗ NOT synchronised: times are marked untrusted")",
             "Database       \(desk.store.path), \(usage.databaseBytes >> 10) KiB",
             "Disk           \(usage.freeBytes.map { "\($0 >> 20) MiB free" } ?? "unknown")",
-        ] + (devices?.statusLines ?? [])
+        ] + (sync?.rejections.prefix(3).map { "Refused by hub event \($0.seq): \($0.reason)" } ?? []) + (devices?.statusLines ?? [])
     }
 
     private func nextSimulatedBadge() -> [UInt8] {

@@ -13,7 +13,8 @@ struct HelpTextTests {
             Every command takes --config, --database and --now (or MENTOR_KIOSK_CONFIG,
             MENTOR_KIOSK_DATABASE, MENTOR_KIOSK_NOW). Check-in commands exit 0 when done, 3
             unknown badge, 4 no session now, 5 already checked in/out, 6 choose a session,
-            7 not a badge, 8 refused, 9 cannot record.
+            7 not a badge, 8 refused, 9 cannot record; sync exits 10 when the hub cannot be
+            reached or refuses.
 
             USAGE: mentor-kiosk <subcommand>
 
@@ -50,6 +51,10 @@ struct HelpTextTests {
                                       modes, secret, event log, clock, disk.
               hardware                Check the buttons, LEDs, buzzer and badge reader as
                                       configured.
+              enroll                  Enroll this kiosk at a hub with the one-time code
+                                      from `mentor-hub kiosk add`.
+              sync                    Export events to the hub and fetch the directory
+                                      (once, or --loop).
 
               See 'mentor-kiosk help <subcommand>' for detailed help.
 

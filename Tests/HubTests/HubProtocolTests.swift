@@ -1,0 +1,65 @@
+import Foundation
+import KioskCore
+import Testing
+@testable import HubProtocol
+@testable import KioskSync
+
+@Suite("Hub wire format")
+struct HubProtocolTests {
+    @Test("snake_case keys come back as the Swift names, ID included")
+    func keys() {
+        #expect(HubJSON.camelCase("participant_id") == "participantID")
+        #expect(HubJSON.camelCase("monotonic_ns") == "monotonicNs")
+        #expect(HubJSON.camelCase("acknowledged_through") == "acknowledgedThrough")
+        #expect(HubJSON.camelCase("id") == "id")
+    }
+
+    @Test("a directory with groups, facilitators and times survives the round trip")
+    func directoryRoundTrip() throws {
+        let start = Date(timeIntervalSince1970: 1_772_463_600.125)
+        let directory = Directory(
+            version: "v1", location: "Main Lobby",
+            participants: [DirectoryParticipant(participant: Participant(id: "E004", name: "Lena Novak", role: .mentee), badgeHashes: ["ab"])],
+            groups: [MentoringGroup(id: "G1", name: "Pair", kind: .pair, members: [GroupMember(participantID: "E004", role: .mentee)])],
+            sessions: [Session(
+                id: "S1", title: "Circle", kind: .group, location: "Main Lobby", startsAt: start, endsAt: start.addingTimeInterval(3600),
+                groupID: "G1", facilitatorID: "F001")])
+        let data = try HubJSON.encoder().encode(directory)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"participant_id\":\"E004\"") && text.contains("\"facilitator_id\":\"F001\""))
+        #expect(text.contains("\"starts_at\":\"2026-03-02T15:00:00.125Z\""))
+        #expect(try HubJSON.decoder().decode(Directory.self, from: data) == directory)
+    }
+
+    @Test("events the hub cannot take say why")
+    func problems() {
+        let good = WireEvent(
+            seq: 1, id: UUID().uuidString, kind: "check_in", participantID: "E004", sessionID: "S1", actorID: "E004",
+            wallTime: Date(), monotonicNs: 5, clockTrusted: true, status: "on_time", durationSeconds: nil, rating: nil,
+            undoesSeq: nil, viaBadge: true, effectiveAt: nil, badgeHash: nil, note: nil)
+        #expect(good.problem == nil)
+        var bad = good
+        bad.kind = "teleport"
+        #expect(bad.problem == "unknown kind \"teleport\"")
+        bad = good
+        bad.rating = 9
+        #expect(bad.problem == "rating must be 1–4")
+        bad = good
+        bad.id = "not-a-uuid"
+        #expect(bad.problem == "id is not a UUID")
+        bad = good
+        bad.seq = 0
+        #expect(bad.problem == "seq must be 1 or more")
+    }
+
+    @Test("back-off doubles with full jitter, up to the limit, never before Retry-After")
+    func backoff() {
+        let backoff = SyncBackoff(base: 1, maximum: 300)
+        #expect(backoff.delay(afterFailures: 1, retryAfter: nil, random: 0.999) < 1)
+        #expect(backoff.delay(afterFailures: 4, retryAfter: nil, random: 0.5) == 4)
+        #expect(backoff.delay(afterFailures: 40, retryAfter: nil, random: 0.999) < 300)
+        #expect(backoff.delay(afterFailures: 40, retryAfter: nil, random: 0.999) > 299)
+        #expect(backoff.delay(afterFailures: 1, retryAfter: 30, random: 0.1) == 30)
+        #expect(backoff.delay(afterFailures: 1, retryAfter: 9999, random: 0.1) == 300)
+    }
+}

@@ -1,0 +1,188 @@
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import HubProtocol
+import KioskStore
+import KioskSync
+import KioskSystem
+import NIOCore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real hub on loopback and real kiosk databases, driven through the real binaries.
+@Suite("Hub and sync (real processes)", .serialized)
+struct HubSyncTests {
+    /// A kiosk database with the sample program, enrolled at `hub`.
+    func enrolledKiosk(_ hub: HubProcess, id: String = "kiosk-1") throws -> (CLIHarness, HubEnrollment) {
+        let cli = try CLIHarness()
+        try cli.run(["init"])
+        let code = try hub.addKiosk(id)
+        let enrolled = try cli.run(["enroll", hub.url, code])
+        guard enrolled.status == 0 else { throw CLIHarness.HarnessError(message: enrolled.stderr) }
+        let enrollment = try #require(try HubEnrollment.load(cli.directory + "/hub.json"))
+        return (cli, enrollment)
+    }
+
+    @Test("enroll, check in offline, sync: everything arrives once; a used code is refused")
+    func enrollAndSync() throws {
+        let directory = try CLIHarness().directory
+        let hub = try HubProcess(directory: directory)
+        let (cli, enrollment) = try enrolledKiosk(hub)
+        defer { cli.remove() }
+        #expect(enrollment.kioskID == "kiosk-1")
+        #expect(try cli.run(["checkin", "200004", "--now", HubProcess.nowText]).status == 0)
+        #expect(try cli.run(["checkin", "200001", "--now", HubProcess.nowText]).status == 0)
+        let first = try cli.run(["sync"])
+        #expect(first.stdout.contains("sync: 2 stored, 0 already there, 0 rejected; hub has events through 2"), "\(first.stdout)\(first.stderr)")
+        let again = try cli.run(["sync"])
+        #expect(again.stdout.contains("sync: 0 stored"), "nothing new to send")
+        let exported = try hub.admin(["export"]).stdout.split(separator: "\n")
+        #expect(exported.count == 2)
+        #expect(exported.first?.contains("\"participant_id\":\"E004\"") == true)
+
+        // The code was used: a second kiosk with it is refused, nothing changes.
+        let other = try CLIHarness()
+        defer { other.remove() }
+        try other.run(["init"])
+        let code = try hub.addKiosk("kiosk-2")
+        #expect(try other.run(["enroll", hub.url, code]).status == 0)
+        let replay = try other.run(["enroll", hub.url, code])
+        #expect(replay.status != 0)
+        #expect(replay.stderr.contains("this enrollment code is unknown, used or revoked"))
+    }
+
+    @Test("a retried push stores nothing twice; a gap or a replaced database is caught")
+    func idempotentPush() async throws {
+        let directory = try CLIHarness().directory
+        let hub = try HubProcess(directory: directory)
+        let (cli, enrollment) = try enrolledKiosk(hub)
+        defer { cli.remove() }
+        for badge in ["200004", "200001"] { try cli.run(["checkin", badge, "--now", HubProcess.nowText]) }
+        let events = try KioskStoreReader(cli.database).wireEvents()
+        #expect(events.count == 2)
+        let client = try HubClient(baseURL: enrollment.url, token: enrollment.token)
+        let first = try await client.push(events)
+        #expect(first.stored == events.count && first.duplicates == 0 && first.acknowledgedThrough == events.last!.seq)
+        // The answer was lost; the kiosk sends the same batch again.
+        let retry = try await client.push(events)
+        #expect(retry.stored == 0 && retry.duplicates == events.count && retry.acknowledgedThrough == events.last!.seq)
+        // A batch that starts after a gap is refused with the hub's cursor.
+        var ahead = events.last!
+        ahead.seq += 5
+        await #expect(throws: HubClient.Failure.gap(acknowledgedThrough: events.last!.seq)) { try await client.push([ahead]) }
+        // The same sequence number with another event id: a replaced kiosk database. Kept, not stored.
+        var impostor = events[0]
+        impostor.id = UUID().uuidString.lowercased()
+        let replaced = try await client.push([impostor])
+        #expect(replaced.stored == 0 && replaced.rejected.count == 1)
+        #expect(replaced.rejected.first?.reason.contains("was already used by another event") == true)
+        let listed = try hub.admin(["kiosk", "list"]).stdout
+        #expect(listed.contains("events through \(events.last!.seq), \(events.count) stored, 1 rejected"), "\(listed)")
+    }
+
+    @Test("bad requests get the right 4xx with a message and store nothing")
+    func badInput() async throws {
+        let directory = try CLIHarness().directory
+        let hub = try HubProcess(directory: directory)
+        let (cli, enrollment) = try enrolledKiosk(hub)
+        defer { cli.remove() }
+        func send(_ path: String, body: [UInt8], token: String? = enrollment.token, headers: [(String, String)] = []) async throws -> (Int, String) {
+            var request = HTTPClientRequest(url: hub.url + path)
+            request.method = .POST
+            if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let text = try await response.body.collect(upTo: 1 << 20)
+            return (Int(response.status.code), String(buffer: text))
+        }
+        let cases: [(String, [UInt8], String?, [(String, String)], Int, String)] = [
+            ("/v1/events", Array("{\"events\": [".utf8), enrollment.token, [], 400, "the body is not JSON"),
+            ("/v1/events", Array("{\"events\": [{\"seq\": \"one\"}]}".utf8), enrollment.token, [], 400, "expected Int64 at events[0].seq"),
+            ("/v1/events", Array("{\"events\": []}".utf8), nil, [], 401, "device token is needed"),
+            ("/v1/events", Array("{\"events\": []}".utf8), "mkt_forged", [], 401, "unknown or revoked"),
+            ("/v1/events", Array(repeating: 0x20, count: 9 << 20), enrollment.token, [], 413, "over 8 MiB"),
+            ("/v1/events", Array("not gzip".utf8), enrollment.token, [("Content-Encoding", "gzip")], 400, "not valid gzip"),
+            ("/v1/events", Array("{}".utf8), enrollment.token, [("Content-Encoding", "br")], 415, "Content-Encoding br is not supported"),
+            ("/v1/enroll", Array("{\"code\": 7}".utf8), nil, [], 400, "expected String at code"),
+            ("/v1/admin/kiosks", Array("{\"kiosk_id\": \"x\", \"location\": \"y\"}".utf8), enrollment.token, [], 401, "admin token"),
+        ]
+        for (path, body, token, headers, status, message) in cases {
+            let (got, text) = try await send(path, body: body, token: token, headers: headers)
+            #expect(got == status, "\(path) \(String(decoding: body.prefix(40), as: UTF8.self)): \(text)")
+            #expect(text.contains(message), "\(text)")
+            #expect(text.contains("\"error\":"), "every refusal is a JSON error body")
+        }
+        #expect(try hub.admin(["status"]).stdout.contains("0 events stored, 0 rejected"))
+        // The hub still serves, and a revoked kiosk is shut out.
+        try hub.admin(["kiosk", "revoke", "kiosk-1"])
+        try cli.run(["checkin", "200004", "--now", HubProcess.nowText])
+        let refused = try cli.run(["sync"])
+        #expect(refused.status == 10)
+        #expect(refused.stderr.contains("hub refused this kiosk's token"))
+    }
+
+    @Test("the directory comes with an ETag; unchanged, it is not sent again")
+    func directoryETag() async throws {
+        let directory = try CLIHarness().directory
+        let hub = try HubProcess(directory: directory)
+        let (cli, enrollment) = try enrolledKiosk(hub)
+        defer { cli.remove() }
+        let client = try HubClient(baseURL: enrollment.url, token: enrollment.token)
+        let fetched = try #require(try await client.directory(ifNoneMatch: nil))
+        #expect(fetched.location == "Main Lobby")
+        #expect(fetched.participants.count == 41)
+        #expect(fetched.groups.contains { !$0.members.isEmpty })
+        #expect(try await client.directory(ifNoneMatch: fetched.version) == nil)
+    }
+
+    @Test("a sync killed mid-drain and restarted loses and duplicates nothing")
+    func killedMidDrain() throws {
+        let directory = try CLIHarness().directory
+        let hub = try HubProcess(directory: directory)
+        let (cli, _) = try enrolledKiosk(hub)
+        defer { cli.remove() }
+        // 3000 people check in to a session open to all: 3000 events waiting for the hub.
+        let people = 3000
+        var csv = "id,name,role,badges,active\n"
+        for index in 0..<people { csv += "Q\(index),Person \(index),mentee,8\(String(format: "%06d", index)),true\n" }
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: cli.directory + "/many.csv"))
+        try Data("session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id\nS-ALL,Open House,networking,Main Lobby,\(HubProcess.now.addingTimeInterval(-600).formatted(.iso8601)),\(HubProcess.now.addingTimeInterval(7200).formatted(.iso8601)),,\n".utf8)
+            .write(to: URL(fileURLWithPath: cli.directory + "/open.csv"))
+        #expect(try cli.run(["import", "participants", cli.directory + "/many.csv"]).status == 0)
+        #expect(try cli.run(["import", "sessions", cli.directory + "/open.csv"]).status == 0)
+        let input = (0..<people).map { "8" + String(format: "%06d", $0) + "\n" }.joined()
+        _ = try cli.run(["checkin", "--stdin", "--session", "S-ALL", "--now", HubProcess.nowText], stdin: input)
+        let total = try KioskStoreReader(cli.database).wireEvents().count
+        #expect(total >= people)
+        var kills = 0
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            let sync = try ChildProcess([CLIHarness.binary, "sync", "--database", cli.database])
+            usleep(UInt32.random(in: 20_000...200_000, using: &generator))
+            if sync.isRunning { kills += 1 }
+            sync.signal(SIGKILL)
+            sync.wait()
+        }
+        #expect(try cli.run(["sync"]).status == 0)
+        let exported = try hub.admin(["export"]).stdout.split(separator: "\n")
+        #expect(exported.count == total)
+        let sequences = exported.compactMap { $0.firstMatch(of: /"seq":(\d+)/).map { Int($0.1)! } }
+        #expect(sequences == Array(1...total))
+        print("hub sync: \(total) events, \(kills) syncs killed mid-run, each event stored once")
+    }
+}
+
+/// Reads a kiosk database's events as the wire sends them.
+struct KioskStoreReader {
+    let path: String
+
+    init(_ path: String) { self.path = path }
+
+    func wireEvents() throws -> [WireEvent] {
+        try KioskStore(path: path, kioskID: "kiosk-1").events().map(WireEvent.init)
+    }
+}
