@@ -45,8 +45,20 @@ final class ChildProcess {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        // The test runner blocks some signals (SIGTERM among them) and children inherit the
+        // mask: without this, a child could never be stopped with SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let error = posix_spawnp(&child, arguments[0], &actions, nil, &argv, &envp)
+        let error = posix_spawnp(&child, arguments[0], &actions, &attributes, &argv, &envp)
         guard error == 0 else { throw Failure(description: "cannot start \(arguments[0]): \(String(cString: strerror(error)))") }
         pid = child
     }

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GRDB
 import HubProtocol
-import KioskStore
+@_spi(Benchmarks) import KioskStore
 import KioskSync
 import KioskSystem
 import NIOCore
@@ -176,11 +176,71 @@ struct HubSyncTests {
     }
 }
 
+extension HubSyncTests {
+    @Test("through a proxy that drops, fails, delays and cuts after commit, 100,000 events arrive exactly once")
+    func faultInjection() throws {
+        let count = Int(ProcessInfo.processInfo.environment["MENTOR_KIOSK_FAULT_EVENTS"] ?? "") ?? 100_000
+        let directory = try CLIHarness().directory
+        let hub = try HubProcess(directory: directory)
+        let (cli, enrollment) = try enrolledKiosk(hub)
+        defer { cli.remove() }
+        try KioskStoreReader(cli.database).seed(events: count)
+
+        let proxyScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fault_proxy.py").path
+        let proxyLog = cli.directory + "/proxy.log"
+        let hubPort = enrollment.url.split(separator: ":").last.map(String.init)!
+        let proxy = try ChildProcess(["python3", proxyScript, hubPort, "20261124"], stdout: proxyLog)
+        defer {
+            proxy.signal(SIGTERM)
+            proxy.wait()
+        }
+        var proxyPort: String?
+        for _ in 0..<100 where proxyPort == nil {
+            usleep(50_000)
+            proxyPort = String(decoding: FileManager.default.contents(atPath: proxyLog) ?? Data(), as: UTF8.self)
+                .firstMatch(of: /listening on (\d+)/).map { String($0.1) }
+        }
+        var routed = enrollment
+        routed.url = "http://127.0.0.1:\(try #require(proxyPort))"
+        try routed.save(cli.directory + "/hub.json")
+
+        var rounds = 0
+        while rounds < 3000 {
+            rounds += 1
+            if try cli.run(["sync"]).status == 0, try KioskStore(path: cli.database, kioskID: "kiosk-1").syncState().queueLength == 0 { break }
+        }
+        let faults = String(decoding: FileManager.default.contents(atPath: proxyLog) ?? Data(), as: UTF8.self)
+        for fault in ["drop", "503", "500", "delay", "cut_after_commit"] {
+            #expect(faults.contains("fault \(fault)\n"), "the proxy never injected \(fault)")
+        }
+        let listed = try hub.admin(["kiosk", "list"]).stdout
+        #expect(listed.contains("events through \(count), \(count) stored, 0 rejected"), "\(listed)")
+        let exported = try hub.admin(["export"]).stdout.split(separator: "\n")
+        #expect(exported.count == count)
+        #expect(Set(exported.compactMap { $0.firstMatch(of: /"seq":(\d+)/).map { Int($0.1)! } }) == Set(1...count))
+        print("hub sync under faults: \(count) events in \(rounds) sync runs, each stored once; faults: \(faults.split(separator: "\n").filter { $0.hasPrefix("fault") && !$0.hasSuffix("pass") }.count)")
+    }
+}
+
 /// Reads a kiosk database's events as the wire sends them.
 struct KioskStoreReader {
     let path: String
 
     init(_ path: String) { self.path = path }
+
+    /// Appends `count` check-in events in one statement (the kiosk's own path takes a
+    /// transaction each; the hub only sees the rows).
+    func seed(events count: Int) throws {
+        try KioskStore(path: path, kioskID: "kiosk-1").benchmarkWrite { db in
+            try db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+                INSERT INTO event (id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
+                                   clock_trusted, status, via_badge)
+                SELECT printf('%08x-0000-7000-8000-%012x', i, i), 'kiosk-1', 'check_in', 'E004', 'S-CIRCLE', 'E004',
+                       '2026-03-02 15:00:00.000', i, 1, 'on_time', 1 FROM n
+                """, arguments: [count])
+        }
+    }
 
     func wireEvents() throws -> [WireEvent] {
         try KioskStore(path: path, kioskID: "kiosk-1").events().map(WireEvent.init)
