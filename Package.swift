@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Floor 0: C shims for what Swift cannot import.
@@ -113,7 +115,9 @@ let package = Package(
         .executableTarget(
             name: "mentor-bench",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskSystem", "KioskTUI", "KioskApp", "CKioskSystem",
+                "KioskCore", "KioskStore", "KioskSystem", "KioskTUI", "KioskApp", "CKioskSystem", "HubProtocol", "HubStore",
+                "HubServer", "KioskSync", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -155,6 +159,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ],
+            exclude: ["fault_proxy.py"],
             swiftSettings: strictSwift),
     ],
     swiftLanguageModes: [.v6]

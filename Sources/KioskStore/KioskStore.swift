@@ -148,6 +148,21 @@ public final class KioskStore: Sendable {
         try pool.write(work)
     }
 
+    /// Appends `count` check-in events in one statement, for tests and benchmarks that need a
+    /// large export queue (the kiosk's own path takes a transaction per check-in).
+    @_spi(Benchmarks)
+    public func seedCheckInEvents(count: Int, participantID: String = "E004", sessionID: String = "S-CIRCLE") throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+                INSERT INTO event (id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
+                                   clock_trusted, status, via_badge)
+                SELECT printf('%08x-0000-7000-8000-%012x', i, i), ?, 'check_in', ?, ?, ?, '2026-03-02 15:00:00.000', i, 1, 'on_time', 1
+                FROM n
+                """, arguments: [count, kioskID, participantID, sessionID, participantID])
+        }
+    }
+
     /// Runs a read with raw SQL access, for reports and tests.
     public func read<T>(_ work: (Database) throws -> T) throws -> T {
         try pool.read(work)

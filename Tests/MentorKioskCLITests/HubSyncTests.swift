@@ -228,18 +228,8 @@ struct KioskStoreReader {
 
     init(_ path: String) { self.path = path }
 
-    /// Appends `count` check-in events in one statement (the kiosk's own path takes a
-    /// transaction each; the hub only sees the rows).
     func seed(events count: Int) throws {
-        try KioskStore(path: path, kioskID: "kiosk-1").benchmarkWrite { db in
-            try db.execute(sql: """
-                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-                INSERT INTO event (id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
-                                   clock_trusted, status, via_badge)
-                SELECT printf('%08x-0000-7000-8000-%012x', i, i), 'kiosk-1', 'check_in', 'E004', 'S-CIRCLE', 'E004',
-                       '2026-03-02 15:00:00.000', i, 1, 'on_time', 1 FROM n
-                """, arguments: [count])
-        }
+        try KioskStore(path: path, kioskID: "kiosk-1").seedCheckInEvents(count: count)
     }
 
     func wireEvents() throws -> [WireEvent] {
