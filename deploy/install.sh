@@ -10,11 +10,12 @@
 # bookworm / libgpiod3 on trixie, tzdata, systemd), the groups gpio and input if missing, the
 # system user mentor-kiosk (in both), a udev rule for /dev/gpiochip* (group gpio) and
 # /dev/input/event* (group input) only where no rule of the OS does that, /usr/bin/mentor-kiosk,
-# /etc/systemd/system/mentor-kiosk.service, /etc/mentor-kiosk/kiosk.toml (from
+# /etc/systemd/system/mentor-kiosk{,-sync}.service, /etc/mentor-kiosk/kiosk.toml (from
 # deploy/kiosk.example.toml, only if there is none), /var/lib/mentor-kiosk (0700) with the
 # database and badge secret (`mentor-kiosk init` as the service user, only if neither exists),
-# enables the unit, disables getty@tty1 (the kiosk takes tty1) and, when systemd is running,
-# starts the kiosk. In a chroot or image build everything but the start is done.
+# enables both units, disables getty@tty1 (the kiosk takes tty1) and, when systemd is running,
+# starts the kiosk (the export to the hub waits for `mentor-kiosk enroll`). In a chroot or
+# image build everything but the start is done.
 # deploy/uninstall.sh (also installed as /usr/lib/mentor-kiosk/uninstall.sh) undoes it.
 set -eu
 
@@ -24,7 +25,7 @@ repo=$(cd "$here/.." && pwd)
 . "$here/lib/mentor-kiosk.sh"
 
 usage() {
-    sed -n '2,18s/^# \{0,1\}//p' "$0"
+    sed -n '2,19s/^# \{0,1\}//p' "$0"
     exit "${1:-0}"
 }
 
@@ -54,11 +55,13 @@ case "$source_path" in
         mk_say "0 changes"
         exit 0
     fi
-    # An earlier install.sh installation: its unit in /etc would shadow the package's.
+    # An earlier install.sh installation: its units in /etc would shadow the package's.
     if [ -f "/etc/systemd/system/$MK_UNIT" ] && ! dpkg -S "/etc/systemd/system/$MK_UNIT" >/dev/null 2>&1; then
-        rm -f "/etc/systemd/system/$MK_UNIT"
+        for unit in $MK_UNITS; do
+            rm -f "/etc/systemd/system/$unit"
+        done
         rm -rf /usr/lib/mentor-kiosk
-        mk_say "removed the unit and helpers of an install.sh installation (the package brings its own)"
+        mk_say "removed the units and helpers of an install.sh installation (the package brings its own)"
     fi
     DEBIAN_FRONTEND=noninteractive apt-get update -q
     # confold: a kiosk.toml that exists already (edited) is kept.
@@ -69,10 +72,9 @@ case "$source_path" in
 esac
 
 # --- a binary ------------------------------------------------------------------------------
-unit_file=$repo/systemd/mentor-kiosk.service
 example=$here/kiosk.example.toml
 readme=$repo/README.md
-for f in "$unit_file" "$example" "$readme" "$here/uninstall.sh"; do
+for f in $(for unit in $MK_UNITS; do echo "$repo/systemd/$unit"; done) "$example" "$readme" "$here/uninstall.sh"; do
     [ -f "$f" ] || mk_die "$f is missing (run install.sh from a checkout of the repository)"
 done
 if dpkg-query -W -f='${db:Status-Abbrev}' mentor-kiosk 2>/dev/null | grep -q '^i'; then
@@ -100,8 +102,11 @@ mk_ensure_udev_rule
 
 mk_install_file "$source_path" "$MK_BIN" 0755
 binary_changed=$MK_FILE_CHANGED
-mk_install_file "$unit_file" "/etc/systemd/system/$MK_UNIT" 0644
-unit_changed=$MK_FILE_CHANGED
+unit_changed=0
+for unit in $MK_UNITS; do
+    mk_install_file "$repo/systemd/$unit" "/etc/systemd/system/$unit" 0644
+    [ "$MK_FILE_CHANGED" = 0 ] || unit_changed=1
+done
 mk_install_file "$readme" /usr/share/doc/mentor-kiosk/README.md 0644
 # So the appliance can be uninstalled without the repository.
 mk_install_file "$here/lib/mentor-kiosk.sh" /usr/lib/mentor-kiosk/lib/mentor-kiosk.sh 0644

@@ -1,7 +1,7 @@
 #!/bin/sh
-# Removes what deploy/install.sh installed: stops and disables the kiosk, removes the unit, the
-# binary, the docs, these helpers and the udev rule it added, and gives tty1 back to getty
-# (getty@tty1 enabled again, and started when systemd runs).
+# Removes what deploy/install.sh installed: stops and disables the kiosk and its export to the
+# hub, removes both units, the binary, the docs, these helpers and the udev rule it added, and
+# gives tty1 back to getty (getty@tty1 enabled again, and started when systemd runs).
 #
 #   deploy/uninstall.sh           keeps /var/lib/mentor-kiosk (the attendance data), the config
 #                                 /etc/mentor-kiosk and the user mentor-kiosk
@@ -35,7 +35,8 @@ esac
 
 mk_stop_disable_kiosk
 mk_enable_getty
-for path in "$MK_BIN" "/etc/systemd/system/$MK_UNIT" /usr/share/doc/mentor-kiosk /usr/lib/mentor-kiosk; do
+for path in "$MK_BIN" $(for unit in $MK_UNITS; do echo "/etc/systemd/system/$unit"; done) \
+    /usr/share/doc/mentor-kiosk /usr/lib/mentor-kiosk; do
     if [ -e "$path" ]; then
         rm -rf "$path"
         mk_changed "removed $path"

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import Synchronization
 
 /// The wire types of the kiosk ⇄ hub API (`/v1`), shared by both sides so they cannot drift;
 /// `api/openapi.yaml` documents the same shapes. JSON keys are snake_case (see `HubJSON`).
@@ -223,7 +224,7 @@ public enum HubJSON {
 
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { path in SnakeCaseKey(camelCase(path.last!.stringValue)) }
+        decoder.keyDecodingStrategy = .custom { path in SnakeCaseKey(cachedCamelCase(path.last!.stringValue)) }
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
@@ -235,6 +236,18 @@ public enum HubJSON {
     }
 
     static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    /// The API has a few dozen keys and a push repeats them for every event: convert each once.
+    private static let camelCases = Mutex<[String: String]>([:])
+
+    static func cachedCamelCase(_ key: String) -> String {
+        camelCases.withLock { cache in
+            if let known = cache[key] { return known }
+            let converted = camelCase(key)
+            if cache.count < 1024 { cache[key] = converted }
+            return converted
+        }
+    }
 
     /// "participant_id" → "participantID", "monotonic_ns" → "monotonicNs", "id" → "id".
     public static func camelCase(_ key: String) -> String {

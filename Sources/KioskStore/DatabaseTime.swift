@@ -10,8 +10,8 @@ import Glibc
 /// of a check-in's SQL; the check-in path binds times through this formatter instead. The text
 /// is identical (milliseconds rounded to nearest, as GRDB does; a test compares the two), so
 /// both paths write the same text for the same `Date`.
-enum DatabaseTime {
-    static func text(_ date: Date) -> String {
+public enum DatabaseTime {
+    public static func text(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
         let fraction = Int(milliseconds - Int64(seconds) * 1000)

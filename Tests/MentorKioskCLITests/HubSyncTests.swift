@@ -16,22 +16,25 @@ import Glibc
 @Suite("Hub and sync (real processes)", .serialized)
 struct HubSyncTests {
     /// A kiosk database with the sample program, enrolled at `hub`.
-    func enrolledKiosk(_ hub: HubProcess, id: String = "kiosk-1") throws -> (CLIHarness, HubEnrollment) {
-        let cli = try CLIHarness()
+    func enrolledKiosk(_ hub: HubProcess, id: String = "kiosk-1", in cli: CLIHarness) throws -> HubEnrollment {
         try cli.run(["init"])
         let code = try hub.addKiosk(id)
         let enrolled = try cli.run(["enroll", hub.url, code])
         guard enrolled.status == 0 else { throw CLIHarness.HarnessError(message: enrolled.stderr) }
-        let enrollment = try #require(try HubEnrollment.load(cli.directory + "/hub.json"))
-        return (cli, enrollment)
+        return try #require(try HubEnrollment.load(cli.directory + "/hub.json"))
+    }
+
+    /// A hub (its state inside the kiosk's folder, removed with it) and a kiosk enrolled there.
+    func hubAndKiosk() throws -> (HubProcess, CLIHarness, HubEnrollment) {
+        let cli = try CLIHarness()
+        let hub = try HubProcess(directory: cli.directory)
+        return (hub, cli, try enrolledKiosk(hub, in: cli))
     }
 
     @Test("enroll, check in offline, sync: everything arrives once; a used code is refused")
     func enrollAndSync() throws {
-        let directory = try CLIHarness().directory
-        let hub = try HubProcess(directory: directory)
-        let (cli, enrollment) = try enrolledKiosk(hub)
-        defer { cli.remove() }
+        let (hub, cli, enrollment) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
         #expect(enrollment.kioskID == "kiosk-1")
         #expect(try cli.run(["checkin", "200004", "--now", HubProcess.nowText]).status == 0)
         #expect(try cli.run(["checkin", "200001", "--now", HubProcess.nowText]).status == 0)
@@ -56,10 +59,8 @@ struct HubSyncTests {
 
     @Test("a retried push stores nothing twice; a gap or a replaced database is caught")
     func idempotentPush() async throws {
-        let directory = try CLIHarness().directory
-        let hub = try HubProcess(directory: directory)
-        let (cli, enrollment) = try enrolledKiosk(hub)
-        defer { cli.remove() }
+        let (hub, cli, enrollment) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
         for badge in ["200004", "200001"] { try cli.run(["checkin", badge, "--now", HubProcess.nowText]) }
         let events = try KioskStoreReader(cli.database).wireEvents()
         #expect(events.count == 2)
@@ -85,10 +86,8 @@ struct HubSyncTests {
 
     @Test("bad requests get the right 4xx with a message and store nothing")
     func badInput() async throws {
-        let directory = try CLIHarness().directory
-        let hub = try HubProcess(directory: directory)
-        let (cli, enrollment) = try enrolledKiosk(hub)
-        defer { cli.remove() }
+        let (hub, cli, enrollment) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
         func send(_ path: String, body: [UInt8], token: String? = enrollment.token, headers: [(String, String)] = []) async throws -> (Int, String) {
             var request = HTTPClientRequest(url: hub.url + path)
             request.method = .POST
@@ -127,10 +126,8 @@ struct HubSyncTests {
 
     @Test("the directory comes with an ETag; unchanged, it is not sent again")
     func directoryETag() async throws {
-        let directory = try CLIHarness().directory
-        let hub = try HubProcess(directory: directory)
-        let (cli, enrollment) = try enrolledKiosk(hub)
-        defer { cli.remove() }
+        let (hub, cli, enrollment) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
         let client = try HubClient(baseURL: enrollment.url, token: enrollment.token)
         let fetched = try #require(try await client.directory(ifNoneMatch: nil))
         #expect(fetched.location == "Main Lobby")
@@ -141,10 +138,8 @@ struct HubSyncTests {
 
     @Test("a sync killed mid-drain and restarted loses and duplicates nothing")
     func killedMidDrain() throws {
-        let directory = try CLIHarness().directory
-        let hub = try HubProcess(directory: directory)
-        let (cli, _) = try enrolledKiosk(hub)
-        defer { cli.remove() }
+        let (hub, cli, _) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
         // 3000 people check in to a session open to all: 3000 events waiting for the hub.
         let people = 3000
         var csv = "id,name,role,badges,active\n"
@@ -180,10 +175,8 @@ extension HubSyncTests {
     @Test("through a proxy that drops, fails, delays and cuts after commit, 100,000 events arrive exactly once")
     func faultInjection() throws {
         let count = Int(ProcessInfo.processInfo.environment["MENTOR_KIOSK_FAULT_EVENTS"] ?? "") ?? 100_000
-        let directory = try CLIHarness().directory
-        let hub = try HubProcess(directory: directory)
-        let (cli, enrollment) = try enrolledKiosk(hub)
-        defer { cli.remove() }
+        let (hub, cli, enrollment) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
         try KioskStoreReader(cli.database).seed(events: count)
 
         let proxyScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fault_proxy.py").path

@@ -7,6 +7,12 @@
 #
 # Works without a running systemd (chroot, image build): `systemctl enable/disable` work
 # offline; daemon-reload, start, stop and udev reloads are skipped with a note.
+#
+# Two units, installed, enabled and removed alike (MK_UNITS): the kiosk screen (MK_UNIT, the one
+# that takes tty1 and is started at install) and the export to the hub (MK_SYNC_UNIT,
+# `mentor-kiosk sync --loop`). The export is never started here: its
+# ConditionPathExists=$MK_STATE/hub.json keeps it inert until `mentor-kiosk enroll` has run,
+# and a person starts it then; an upgrade restarts it only if it runs.
 
 MK_USER=mentor-kiosk
 MK_BIN=/usr/bin/mentor-kiosk
@@ -14,6 +20,8 @@ MK_CONF_DIR=/etc/mentor-kiosk
 MK_CONF=$MK_CONF_DIR/kiosk.toml
 MK_STATE=/var/lib/mentor-kiosk
 MK_UNIT=mentor-kiosk.service
+MK_SYNC_UNIT=mentor-kiosk-sync.service
+MK_UNITS="$MK_UNIT $MK_SYNC_UNIT"
 MK_GETTY=getty@tty1.service
 MK_UDEV_RULE=/etc/udev/rules.d/60-mentor-kiosk.rules
 MK_UDEV_MARK="# Added by mentor-kiosk"
@@ -89,20 +97,30 @@ mk_unit_state() {
     systemctl is-enabled "$1" 2>/dev/null || true
 }
 
-mk_kiosk_masked() {
-    case "$(mk_unit_state "$MK_UNIT")" in masked*) return 0 ;; *) return 1 ;; esac
+mk_unit_masked() {
+    case "$(mk_unit_state "$1")" in masked*) return 0 ;; *) return 1 ;; esac
 }
 
-# Enables the kiosk's unit (works offline) unless an administrator masked it: masking is how
-# to keep the kiosk off across re-installs and upgrades.
+mk_kiosk_masked() {
+    mk_unit_masked "$MK_UNIT"
+}
+
+# Enables the units (works offline) unless an administrator masked them: masking is how to
+# keep the kiosk (or its export) off across re-installs and upgrades.
 mk_enable_kiosk() {
     command -v systemctl >/dev/null 2>&1 || mk_die "systemctl is missing (install systemd)"
-    case "$(mk_unit_state "$MK_UNIT")" in
-        enabled) ;;
-        masked*) mk_warn "$MK_UNIT is masked: not enabling it, and leaving $MK_GETTY as it is" ;;
-        *) systemctl enable --quiet "$MK_UNIT"
-           mk_changed "enabled $MK_UNIT (multi-user.target)" ;;
-    esac
+    for mk_u in $MK_UNITS; do
+        case "$(mk_unit_state "$mk_u")" in
+            enabled) ;;
+            masked*) if [ "$mk_u" = "$MK_UNIT" ]; then
+                         mk_warn "$mk_u is masked: not enabling it, and leaving $MK_GETTY as it is"
+                     else
+                         mk_warn "$mk_u is masked: not enabling it"
+                     fi ;;
+            *) systemctl enable --quiet "$mk_u"
+               mk_changed "enabled $mk_u (multi-user.target)" ;;
+        esac
+    done
 }
 
 # The kiosk Conflicts= with getty@tty1. Both enabled would put a start job for each into the
@@ -131,55 +149,62 @@ mk_enable_getty() {
     fi
 }
 
-# Whether policy-rc.d (image builders install one that says 101) allows ACTION on the kiosk.
+# Whether policy-rc.d (image builders install one that says 101) allows ACTION on UNIT.
 mk_policy_allows() {
     command -v policy-rc.d >/dev/null 2>&1 || return 0
     mk_rc=0
-    policy-rc.d "$MK_UNIT" "$1" >/dev/null 2>&1 || mk_rc=$?
+    policy-rc.d "$1" "$2" >/dev/null 2>&1 || mk_rc=$?
     [ "$mk_rc" != 101 ]
 }
 
 # daemon-reload when RELOAD is 1; starts the kiosk, or restarts it when RESTART is 1 and it
-# runs. Without a running systemd: a note, and the kiosk starts at the next boot.
+# runs; restarts the export when RESTART is 1 and it runs (it is never started here: see
+# the top). Without a running systemd: a note, and the kiosk starts at the next boot.
 mk_activate() {
     if ! mk_systemd_running; then
         mk_say "systemd is not running here (chroot or image): no daemon-reload or start; the kiosk starts at boot"
         return 0
     fi
     [ "$1" != 1 ] || systemctl daemon-reload
-    mk_kiosk_masked && return 0
-    if ! mk_policy_allows start; then
-        mk_say "policy-rc.d forbids starting services: the kiosk starts at boot"
-        return 0
-    fi
-    if systemctl is-active --quiet "$MK_UNIT"; then
-        [ "$2" = 1 ] || return 0
-        if systemctl restart "$MK_UNIT"; then
-            mk_say "restarted $MK_UNIT"
-        else
-            mk_warn "$MK_UNIT did not restart: see journalctl -u $MK_UNIT"
+    for mk_u in $MK_UNITS; do
+        mk_unit_masked "$mk_u" && continue
+        if ! mk_policy_allows "$mk_u" start; then
+            [ "$mk_u" != "$MK_UNIT" ] || mk_say "policy-rc.d forbids starting services: the kiosk starts at boot"
+            continue
         fi
-    elif systemctl start "$MK_UNIT"; then
-        mk_say "started $MK_UNIT on tty1"
-    else
-        mk_warn "$MK_UNIT did not start: see journalctl -u $MK_UNIT"
-    fi
+        if systemctl is-active --quiet "$mk_u"; then
+            [ "$2" = 1 ] || continue
+            if systemctl restart "$mk_u"; then
+                mk_say "restarted $mk_u"
+            else
+                mk_warn "$mk_u did not restart: see journalctl -u $mk_u"
+            fi
+        elif [ "$mk_u" != "$MK_UNIT" ]; then
+            :  # the export: started by a person after `mentor-kiosk enroll`, or at boot once enrolled
+        elif systemctl start "$mk_u"; then
+            mk_say "started $mk_u on tty1"
+        else
+            mk_warn "$mk_u did not start: see journalctl -u $mk_u"
+        fi
+    done
 }
 
-# Stops the kiosk (if systemd runs it) and disables it; a dangling enablement link goes too.
+# Stops the units (if systemd runs them) and disables them; dangling enablement links go too.
 mk_stop_disable_kiosk() {
-    if mk_systemd_running && systemctl is-active --quiet "$MK_UNIT"; then
-        systemctl stop "$MK_UNIT" || mk_warn "could not stop $MK_UNIT"
-        mk_changed "stopped $MK_UNIT"
-    fi
-    case "$(mk_unit_state "$MK_UNIT")" in
-        enabled*) systemctl disable --quiet "$MK_UNIT"
-                  mk_changed "disabled $MK_UNIT" ;;
-    esac
-    if [ -L "/etc/systemd/system/multi-user.target.wants/$MK_UNIT" ]; then
-        rm -f "/etc/systemd/system/multi-user.target.wants/$MK_UNIT"
-        mk_changed "removed the dangling multi-user.target.wants/$MK_UNIT"
-    fi
+    for mk_u in $MK_UNITS; do
+        if mk_systemd_running && systemctl is-active --quiet "$mk_u"; then
+            systemctl stop "$mk_u" || mk_warn "could not stop $mk_u"
+            mk_changed "stopped $mk_u"
+        fi
+        case "$(mk_unit_state "$mk_u")" in
+            enabled*) systemctl disable --quiet "$mk_u"
+                      mk_changed "disabled $mk_u" ;;
+        esac
+        if [ -L "/etc/systemd/system/multi-user.target.wants/$mk_u" ]; then
+            rm -f "/etc/systemd/system/multi-user.target.wants/$mk_u"
+            mk_changed "removed the dangling multi-user.target.wants/$mk_u"
+        fi
+    done
 }
 
 mk_daemon_reload() {
