@@ -108,7 +108,9 @@ let package = Package(
             name: "mentor-hub",
             dependencies: [
                 "HubServer", "HubStore", "HubProtocol", "KioskCore", "KioskStore", "KioskSystem", "ProgramFiles",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),

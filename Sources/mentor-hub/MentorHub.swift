@@ -4,6 +4,9 @@ import HubProtocol
 import HubServer
 import HubStore
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import KioskCore
 import KioskStore
 import KioskSystem
@@ -55,10 +58,30 @@ struct Init: AsyncParsableCommand {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the API (plain HTTP: put it behind a TLS reverse proxy, see README).")
+        abstract: "Serve the API: HTTPS with --tls-certificate and --tls-key, else plain HTTP (for loopback behind a TLS proxy).")
     @OptionGroup var options: HubOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port; the chosen one is printed).") var port = 8080
+    @Option(help: "PEM certificate chain to serve HTTPS with.") var tlsCertificate: String?
+    @Option(help: "PEM private key of that certificate.") var tlsKey: String?
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("HTTPS needs both --tls-certificate and --tls-key")
+        }
+    }
+
+    /// HTTP/1.1, over TLS when a certificate is given.
+    func serverBuilder() throws -> HTTPServerBuilder {
+        guard let tlsCertificate, let tlsKey else { return .http1() }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
+            return try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        } catch {
+            throw ValidationError("cannot use the TLS certificate \(tlsCertificate) and key \(tlsKey): \(error)")
+        }
+    }
 
     func run() async throws {
         let store = try options.openStore()
@@ -70,7 +93,7 @@ struct Serve: AsyncParsableCommand {
         }
         let server = HubServer(store: store, adminToken: token, badgeSecret: secret)
         let app = Application(
-            router: server.router(), configuration: .init(address: .hostname(host, port: port)),
+            router: server.router(), server: try serverBuilder(), configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in
                 print("mentor-hub listening on \(channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)")")
                 fflush(nil)

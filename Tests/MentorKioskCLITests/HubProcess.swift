@@ -16,7 +16,8 @@ final class HubProcess {
 
     static var binary: String { (CLIHarness.binary as NSString).deletingLastPathComponent + "/mentor-hub" }
 
-    init(directory: String, kiosks: [String: String] = ["kiosk-1": "Main Lobby"]) throws {
+    /// - Parameter tls: a PEM certificate and key: the hub then serves HTTPS itself.
+    init(directory: String, tls: (certificate: String, key: String)? = nil) throws {
         state = directory + "/hub"
         try Self.run(["init", "--state", state])
         adminToken = String(decoding: FileManager.default.contents(atPath: state + "/admin.token") ?? Data(), as: UTF8.self)
@@ -27,7 +28,8 @@ final class HubProcess {
             try Self.run(["import", kind, path, "--state", state])
         }
         let log = directory + "/hub.log"
-        server = try ChildProcess([Self.binary, "serve", "--state", state, "--port", "0"], stdout: log, stderr: directory + "/hub.err")
+        let https = tls.map { ["--tls-certificate", $0.certificate, "--tls-key", $0.key] } ?? []
+        server = try ChildProcess([Self.binary, "serve", "--state", state, "--port", "0"] + https, stdout: log, stderr: directory + "/hub.err")
         var port: String?
         for _ in 0..<200 where port == nil {
             usleep(50_000)
@@ -35,7 +37,7 @@ final class HubProcess {
             port = text.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).map { String($0.1) }
         }
         guard let port else { throw CLIHarness.HarnessError(message: "mentor-hub did not start") }
-        url = "http://127.0.0.1:\(port)"
+        url = (tls == nil ? "http" : "https") + "://127.0.0.1:\(port)"
     }
 
     deinit {

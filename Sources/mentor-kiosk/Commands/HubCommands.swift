@@ -20,7 +20,7 @@ struct Enroll: AsyncParsableCommand {
         let context = try options.context()
         let store = try context.openStore()
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("the hub's address starts with https:// (or http://)") }
-        let answer = try await HubClient(baseURL: url, token: nil, trustedCA: caFile).enroll(code: code)
+        let answer = try await HubClient(baseURL: url, token: nil, trustedCA: caFile, timeoutSeconds: 15).enroll(code: code)
         guard let secret = Data(base64Encoded: answer.badgeSecret), secret.count >= 16 else {
             throw ValidationError("the hub sent no usable badge secret")
         }
