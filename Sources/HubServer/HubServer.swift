@@ -11,13 +11,13 @@ import NIOCore
 /// kiosk's directory, kiosk status, and the admin endpoints. Every refusal is a JSON
 /// `APIErrorBody` with the right status, and stores nothing.
 public struct HubServer: Sendable {
-    public let store: HubStore
+    public let store: any HubStorage
     /// Hash of the admin token (the token itself is only in the admin's hands).
     let adminTokenHash: String
     let badgeSecret: Data
     let clock: @Sendable () -> Date
 
-    public init(store: HubStore, adminToken: String, badgeSecret: Data, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: any HubStorage, adminToken: String, badgeSecret: Data, clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.adminTokenHash = Secrets.hash(adminToken)
         self.badgeSecret = badgeSecret
@@ -42,13 +42,13 @@ public struct HubServer: Sendable {
         admin.post("kiosks/:kiosk/rotate") { request, context in
             try authorizeAdmin(request)
             let id = try context.parameters.require("kiosk")
-            let code = try await failing(on: HubStore.KioskFailure.self) { try await store.rotateEnrollment(kioskID: id) }
+            let code = try await failing(on: KioskFailure.self) { try await store.rotateEnrollment(kioskID: id) }
             return try json(["kiosk_id": id, "enrollment_code": code])
         }
         admin.post("kiosks/:kiosk/revoke") { request, context in
             try authorizeAdmin(request)
             let id = try context.parameters.require("kiosk")
-            try await failing(on: HubStore.KioskFailure.self) { try await store.revoke(kioskID: id) }
+            try await failing(on: KioskFailure.self) { try await store.revoke(kioskID: id) }
             return Response(status: .noContent)
         }
         admin.get("events") { request, _ in try await exportEvents(request) }
@@ -90,7 +90,7 @@ public struct HubServer: Sendable {
 
     func directory(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let kiosk = try await authorizeKiosk(request)
-        let directory = try store.directory(location: kiosk.location, at: clock())
+        let directory = try await store.directory(location: kiosk.location, at: clock())
         let tag = "\"\(directory.version)\""
         if request.headers[.ifNoneMatch] == tag {
             return Response(status: .notModified, headers: [.eTag: tag])
@@ -121,7 +121,7 @@ public struct HubServer: Sendable {
             throw APIError(.badRequest, "bad_request", "kiosk_id must be 1–64 letters, digits, '.', '_' or '-'")
         }
         guard !body.location.isEmpty else { throw APIError(.badRequest, "bad_request", "location must not be empty") }
-        let code = try await failing(on: HubStore.KioskFailure.self) {
+        let code = try await failing(on: KioskFailure.self) {
             try await store.addKiosk(id: body.kioskID, location: body.location, at: clock())
         }
         return try json(["kiosk_id": body.kioskID, "enrollment_code": code], status: .created)
@@ -149,7 +149,7 @@ public struct HubServer: Sendable {
         }
     }
 
-    func authorizeKiosk(_ request: Request) async throws -> HubStore.AuthenticatedKiosk {
+    func authorizeKiosk(_ request: Request) async throws -> AuthenticatedKiosk {
         guard let token = bearer(request) else {
             throw APIError(.unauthorized, "unauthorized", "a kiosk's device token is needed (Authorization: Bearer …); enroll with mentor-kiosk enroll")
         }
@@ -210,10 +210,10 @@ public struct HubServer: Sendable {
         }
     }
 
-    func failing<T>(on _: HubStore.KioskFailure.Type, _ work: () async throws -> T) async throws -> T {
+    func failing<T>(on _: KioskFailure.Type, _ work: () async throws -> T) async throws -> T {
         do {
             return try await work()
-        } catch let failure as HubStore.KioskFailure {
+        } catch let failure as KioskFailure {
             switch failure {
             case .exists: throw APIError(.conflict, "conflict", failure.description)
             case .notFound: throw APIError(.notFound, "not_found", failure.description)

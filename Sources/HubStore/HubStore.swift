@@ -9,7 +9,7 @@ import KioskStore
 /// (exactly once per kiosk and sequence number), events it could not take, and the program's
 /// directory. Embedded SQLite: `hub.sqlite` for kiosks and events, and `program.sqlite` — the
 /// kiosk's own schema, filled by the same CSV imports — for participants, groups and sessions.
-public final class HubStore: Sendable {
+public final class HubStore: HubStorage {
     public let folder: String
     public let program: KioskStore
     private let pool: DatabasePool
@@ -81,36 +81,6 @@ public final class HubStore: Sendable {
     }
 
     // MARK: Kiosks
-
-    /// A kiosk as the admin sees it.
-    public struct KioskSummary: Codable, Sendable, Equatable {
-        public var kioskID: String
-        public var location: String
-        public var enrolled: Bool
-        public var revoked: Bool
-        public var acknowledgedThrough: Int64
-        public var lastSeenAt: Date?
-        public var eventsStored: Int
-        public var eventsRejected: Int
-    }
-
-    /// An enrolled, unrevoked kiosk, found by its token.
-    public struct AuthenticatedKiosk: Sendable, Equatable {
-        public var id: String
-        public var location: String
-    }
-
-    public enum KioskFailure: Error, Equatable, CustomStringConvertible {
-        case exists(String)
-        case notFound(String)
-
-        public var description: String {
-            switch self {
-            case .exists(let id): "a kiosk with the id \(id) exists already"
-            case .notFound(let id): "no kiosk has the id \(id)"
-            }
-        }
-    }
 
     /// Adds a kiosk; returns its one-time enrollment code (only its hash is stored).
     public func addKiosk(id: String, location: String, at now: Date) async throws -> String {
@@ -191,13 +161,6 @@ public final class HubStore: Sendable {
 
     // MARK: Events
 
-    /// What a push did, or why it could not be taken as a whole.
-    public enum IngestResult: Sendable, Equatable {
-        case accepted(PushReceipt)
-        /// The batch starts after a gap: the hub has everything up to `acknowledgedThrough`.
-        case gap(acknowledgedThrough: Int64)
-    }
-
     /// Stores a batch (ascending, contiguous sequence numbers) in one transaction: each
     /// (kiosk, seq) once; a sequence number seen before with a different event id, or an event
     /// that breaks the rules, is kept as rejected with its reason.
@@ -273,7 +236,11 @@ public final class HubStore: Sendable {
 
     /// The directory of `location`: everyone, every group, the location's sessions from a day
     /// ago to `days` ahead; its version is a hash of its content.
-    public func directory(location: String, at now: Date, days: Int = 14) throws -> Directory {
+    public func directory(location: String, at now: Date) async throws -> Directory {
+        try directory(location: location, at: now, days: 14)
+    }
+
+    public func directory(location: String, at now: Date, days: Int) throws -> Directory {
         let snapshot = try program.directorySnapshot(
             location: location, from: now.addingTimeInterval(-86_400), to: now.addingTimeInterval(Double(days) * 86_400))
         var directory = Directory(
