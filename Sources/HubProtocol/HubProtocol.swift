@@ -101,6 +101,9 @@ public struct WireEvent: Codable, Sendable, Equatable {
         note = details.note
     }
 
+    /// Times a kiosk can have written (a clock that is wrong by decades is a broken event).
+    static let plausibleTimes = Date(timeIntervalSince1970: 946_684_800)...Date(timeIntervalSince1970: 4_102_444_800)
+
     /// Why the hub cannot take this event as it is (nil: it can).
     public var problem: String? {
         if seq < 1 { return "seq must be 1 or more" }
@@ -109,6 +112,8 @@ public struct WireEvent: Codable, Sendable, Equatable {
         if let status, AttendanceStatus(rawValue: status) == nil { return "unknown status \"\(status)\"" }
         if let rating, !(1...4).contains(rating) { return "rating must be 1–4" }
         if let durationSeconds, durationSeconds < 0 || !durationSeconds.isFinite { return "duration_seconds must be 0 or more" }
+        if !Self.plausibleTimes.contains(wallTime) { return "wall_time is outside 2000–2100" }
+        if let effectiveAt, !Self.plausibleTimes.contains(effectiveAt) { return "effective_at is outside 2000–2100" }
         return nil
     }
 }

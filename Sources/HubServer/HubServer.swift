@@ -75,7 +75,7 @@ public struct HubServer: Sendable {
         if let first = batch.events.first, first.seq < 1 {
             throw APIError(.badRequest, "bad_request", "sequence numbers start at 1; this batch starts at \(first.seq)")
         }
-        for (previous, next) in zip(batch.events, batch.events.dropFirst()) where next.seq != previous.seq + 1 {
+        for (previous, next) in zip(batch.events, batch.events.dropFirst()) where previous.seq == .max || next.seq != previous.seq + 1 {
             throw APIError(.badRequest, "bad_request", "events must have consecutive sequence numbers in ascending order; \(next.seq) follows \(previous.seq)")
         }
         switch try await store.ingest(kioskID: kiosk.id, events: batch.events, at: clock()) {
@@ -130,8 +130,8 @@ public struct HubServer: Sendable {
     func exportEvents(_ request: Request) async throws -> Response {
         try authorizeAdmin(request)
         let kiosk = request.uri.queryParameters["kiosk_id"].map(String.init)
-        guard let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0") else {
-            throw APIError(.badRequest, "bad_request", "after must be a sequence number")
+        guard let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0"), after >= 0 else {
+            throw APIError(.badRequest, "bad_request", "after must be a sequence number, 0 or more")
         }
         let encoder = HubJSONLines()
         var lines = ""

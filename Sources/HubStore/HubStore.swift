@@ -209,10 +209,13 @@ public final class HubStore: HubStorage {
                 ])
                 if db.changesCount == 1 { receipt.stored += 1 } else { receipt.duplicates += 1 }
             }
-            receipt.acknowledgedThrough = max(cursor, last.seq)
             try db.execute(
                 sql: "UPDATE kiosk SET acknowledged_through = ?, last_seen_at = ? WHERE id = ?",
-                arguments: [receipt.acknowledgedThrough, now, kioskID])
+                arguments: [max(cursor, last.seq), now, kioskID])
+            // The kiosk moves its cursor to this: never past what it sent. (A replaced kiosk
+            // database restarts at 1 below the hub's cursor: its events are quarantined one by
+            // one as "seq reused", never skipped.)
+            receipt.acknowledgedThrough = last.seq
             return .accepted(receipt)
         }
     }

@@ -61,12 +61,12 @@ public final class HubClient: Sendable {
     }
 
     public func enroll(code: String) async throws(Failure) -> EnrollResponse {
-        try await exchange(.POST, "/v1/enroll", body: EnrollRequest(code: code), expecting: EnrollResponse.self).value!
+        try await exchange(.POST, "/v1/enroll", body: EnrollRequest(code: code), expecting: EnrollResponse.self).required()
     }
 
     /// Pushes a batch (gzip); a 409 answer says where the hub's cursor is.
     public func push(_ events: [WireEvent]) async throws(Failure) -> PushReceipt {
-        try await exchange(.POST, "/v1/events", body: EventBatch(events: events), gzip: true, expecting: PushReceipt.self).value!
+        try await exchange(.POST, "/v1/events", body: EventBatch(events: events), gzip: true, expecting: PushReceipt.self).required()
     }
 
     /// The directory, or nil when it is still `version` (304).
@@ -82,6 +82,12 @@ public final class HubClient: Sendable {
 
     struct Answer<Value> {
         var value: Value?
+
+        /// The body an answer must have had (a 204 or 304 there is not the hub speaking).
+        func required() throws(Failure) -> Value {
+            guard let value else { throw .unavailable(status: 0, retryAfter: nil, message: "the answer had no body; is this the hub's address?") }
+            return value
+        }
     }
 
     private func exchange<Value: Decodable>(

@@ -51,15 +51,18 @@ public final class KioskSyncer: Sendable {
     /// Sends every event after the cursor, batch by batch, until none is left.
     public func pushAll() async throws -> PushSummary {
         var summary = PushSummary()
+        var size = batchSize
         while true {
             let cursor = try store.syncState().acknowledgedThrough
             summary.acknowledgedThrough = cursor
-            let events = try store.events(after: cursor, limit: batchSize)
-            guard !events.isEmpty else { return summary }
+            let events = try store.events(after: cursor, limit: size)
+            guard let last = events.last else { return summary }
             do {
                 let receipt = try await client.push(events.map(WireEvent.init))
+                // Never past what was sent, whatever the answer says.
                 try store.recordPush(
-                    acknowledgedThrough: receipt.acknowledgedThrough, rejections: receipt.rejected.map { ($0.seq, $0.reason) }, at: clock())
+                    acknowledgedThrough: min(receipt.acknowledgedThrough, last.sequence),
+                    rejections: receipt.rejected.map { ($0.seq, $0.reason) }, at: clock())
                 summary.batches += 1
                 summary.stored += receipt.stored
                 summary.duplicates += receipt.duplicates
@@ -69,6 +72,8 @@ public final class KioskSyncer: Sendable {
                 }
             } catch HubClient.Failure.gap(let through) where through < cursor {
                 try store.resetCursor(to: through)
+            } catch HubClient.Failure.refused(413, _, _) where size > 1 {
+                size = max(1, size / 2)  // too large for the hub: smaller batches
             }
         }
     }
@@ -106,14 +111,20 @@ public final class KioskSyncer: Sendable {
     /// One round: push everything, refresh the directory, report; failures are recorded in the
     /// database (the status screen shows them) and rethrown for the back-off.
     public func syncOnce(clockTrusted: Bool, softwareVersion: String) async throws -> PushSummary {
+        // A push that fails must not keep the directory and the status report from the hub.
+        var summary = PushSummary()
+        var failure: (any Error)?
+        do { summary = try await pushAll() } catch { failure = error }
         do {
-            let summary = try await pushAll()
             try await pullDirectory()
             try await reportStatus(clockTrusted: clockTrusted, softwareVersion: softwareVersion)
-            return summary
         } catch {
-            try? store.recordSyncFailure("\(error)", at: clock())
-            throw error
+            failure = failure ?? error
         }
+        if let failure {
+            try? store.recordSyncFailure("\(failure)", at: clock())
+            throw failure
+        }
+        return summary
     }
 }

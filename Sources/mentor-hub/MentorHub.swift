@@ -47,9 +47,7 @@ struct Init: AsyncParsableCommand {
         _ = try SecretFile.create(options.secretPath)
         if !FileManager.default.fileExists(atPath: options.adminTokenPath) {
             let token = Secrets.token()
-            guard FileManager.default.createFile(atPath: options.adminTokenPath, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ValidationError("cannot write \(options.adminTokenPath)")
-            }
+            try PrivateFile.write(Data(token.utf8), to: options.adminTokenPath)
             print("admin token (also in \(options.adminTokenPath)): \(token)")
         }
         print("hub state in \(options.state)")

@@ -79,6 +79,7 @@ struct HubSyncTests {
         impostor.id = UUID().uuidString.lowercased()
         let replaced = try await client.push([impostor])
         #expect(replaced.stored == 0 && replaced.rejected.count == 1)
+        #expect(replaced.acknowledgedThrough == impostor.seq, "a replaced kiosk's cursor never jumps past what it sent")
         #expect(replaced.rejected.first?.reason.contains("was already used by another event") == true)
         let listed = try hub.admin(["kiosk", "list"]).stdout
         #expect(listed.contains("events through \(events.last!.seq), \(events.count) stored, 1 rejected"), "\(listed)")
@@ -98,6 +99,8 @@ struct HubSyncTests {
             let text = try await response.body.collect(upTo: 1 << 20)
             return (Int(response.status.code), String(buffer: text))
         }
+        let event = #"{"id":"01a20d3c-1223-7fe6-b356-6052951e171a","kind":"check_in","wall_time":"2026-03-02T15:00:00.000Z","monotonic_ns":1,"clock_trusted":true,"seq":"#
+        let overflow = #"{"events":["# + event + "9223372036854775807}," + event + "1}]}"
         let cases: [(String, [UInt8], String?, [(String, String)], Int, String)] = [
             ("/v1/events", Array("{\"events\": [".utf8), enrollment.token, [], 400, "the body is not JSON"),
             ("/v1/events", Array("{\"events\": [{\"seq\": \"one\"}]}".utf8), enrollment.token, [], 400, "expected Int64 at events[0].seq"),
@@ -107,6 +110,7 @@ struct HubSyncTests {
             ("/v1/events", Array("not gzip".utf8), enrollment.token, [("Content-Encoding", "gzip")], 400, "not valid gzip"),
             ("/v1/events", Array("{}".utf8), enrollment.token, [("Content-Encoding", "br")], 415, "Content-Encoding br is not supported"),
             ("/v1/enroll", Array("{\"code\": 7}".utf8), nil, [], 400, "expected String at code"),
+            ("/v1/events", Array(overflow.utf8), enrollment.token, [], 400, "consecutive sequence numbers"),
             ("/v1/admin/kiosks", Array("{\"kiosk_id\": \"x\", \"location\": \"y\"}".utf8), enrollment.token, [], 401, "admin token"),
         ]
         for (path, body, token, headers, status, message) in cases {
