@@ -34,6 +34,7 @@ struct Enroll: AsyncParsableCommand {
         let syncer = KioskSyncer(store: store, client: try HubClient(baseURL: url, token: answer.token, trustedCA: caFile))
         try await syncer.pullDirectory()
         print("directory fetched: \(try store.activeParticipants().count) active participants")
+        print("the badge secret is now the hub's: restart a running kiosk screen (systemctl restart mentor-kiosk), then start the export (systemctl start mentor-kiosk-sync)")
     }
 }
 
