@@ -258,12 +258,12 @@ public final class KioskApp {
         surroundings.nextSession = summaries.first {
             if case .notYetOpen = $0.session.phase(at: now, rules: rules) { true } else { false }
         }.map(line)
-        surroundings.status = "\((try? desk.store.lastSequence()) ?? 0) events stored │ " + syncSummary(short: true)
+        surroundings.status = "\((try? desk.store.lastSequence()) ?? 0) events stored │ " + syncSummary(try? desk.store.syncState(), short: true)
     }
 
     /// The export's state in a few words: queue, rejections, or that there is no hub.
-    private func syncSummary(short: Bool) -> String {
-        guard let state = try? desk.store.syncState(), state.lastAttemptAt != nil else {
+    private func syncSummary(_ state: SyncState?, short: Bool) -> String {
+        guard let state, state.lastAttemptAt != nil else {
             return short ? "no hub: working offline" : "no hub has received any (mentor-kiosk enroll)"
         }
         let rejected = state.rejections.isEmpty ? "" : ", ✗ \(state.rejections.count) refused by the hub"
@@ -276,7 +276,7 @@ public final class KioskApp {
         let events = (try? desk.store.lastSequence()) ?? 0
         return [
             "Kiosk          \(desk.store.kioskID) at \(desk.location)",
-            "Events stored  \(events), all kept here; \(syncSummary(short: false))",
+            "Events stored  \(events), all kept here; \(syncSummary(sync, short: false))",
             "Last sync      \(sync.map { state in state.lastSuccessAt.map { desk.wording.clock($0) } ?? "never" } ?? "never")\(sync?.lastError.map { " — last try failed: \($0)" } ?? "")",
             "Clock          \(trusted ? "✓ synchronised" : "✗ NOT synchronised: times are marked untrusted")",
             "Database       \(desk.store.path), \(usage.databaseBytes >> 10) KiB",

@@ -25,6 +25,15 @@ public struct SyncState: Sendable, Equatable {
 }
 
 extension KioskStore {
+    /// Only where the export stands (no counting): what each push and pull needs.
+    public func syncCursor() throws -> (acknowledgedThrough: Int64, directoryVersion: String?) {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT acknowledged_through, directory_version FROM sync_state WHERE id = 1")!
+            return (row["acknowledged_through"], row["directory_version"])
+        }
+    }
+
+    /// The whole picture for the status screen and the hub's status report.
     public func syncState() throws -> SyncState {
         try read { db in
             let row = try Row.fetchOne(db, sql: "SELECT * FROM sync_state WHERE id = 1")!

@@ -53,7 +53,7 @@ public final class KioskSyncer: Sendable {
         var summary = PushSummary()
         var size = batchSize
         while true {
-            let cursor = try store.syncState().acknowledgedThrough
+            let cursor = try store.syncCursor().acknowledgedThrough
             summary.acknowledgedThrough = cursor
             let events = try store.events(after: cursor, limit: size)
             guard let last = events.last else { return summary }
@@ -81,7 +81,7 @@ public final class KioskSyncer: Sendable {
     /// Fetches the directory if it changed and applies it in one transaction; returns whether it did.
     @discardableResult
     public func pullDirectory() async throws -> Bool {
-        let known = try store.syncState().directoryVersion
+        let known = try store.syncCursor().directoryVersion
         guard let directory = try await client.directory(ifNoneMatch: known) else { return false }
         let origin = "hub directory \(directory.version)"
         try store.applyDirectory(
