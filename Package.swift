@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Floor 0: C shims for what Swift cannot import.
@@ -77,6 +78,13 @@ let package = Package(
             ],
             swiftSettings: strictSwift),
         .target(
+            name: "HubPostgres",
+            dependencies: [
+                "HubProtocol", "HubStore", "KioskCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSwift),
+        .target(
             name: "HubServer",
             dependencies: [
                 "HubProtocol", "HubStore", "KioskCore", .product(name: "Hummingbird", package: "hummingbird"),
@@ -107,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "mentor-hub",
             dependencies: [
-                "HubServer", "HubStore", "HubProtocol", "KioskCore", "KioskStore", "KioskSystem", "ProgramFiles",
+                "HubServer", "HubStore", "HubPostgres", "HubProtocol", "KioskCore", "KioskStore", "KioskSystem", "ProgramFiles",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -118,7 +126,7 @@ let package = Package(
             name: "mentor-bench",
             dependencies: [
                 "KioskCore", "KioskStore", "KioskSystem", "KioskTUI", "KioskApp", "CKioskSystem", "HubProtocol", "HubStore",
-                "HubServer", "KioskSync", .product(name: "Hummingbird", package: "hummingbird"),
+                "HubPostgres", "HubServer", "KioskSync", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -152,7 +160,10 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "HubTests",
-            dependencies: ["HubProtocol", "KioskSync", "KioskCore"],
+            dependencies: [
+                "HubProtocol", "HubStore", "HubPostgres", "KioskSync", "KioskCore", "ProgramFiles",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "MentorKioskCLITests",

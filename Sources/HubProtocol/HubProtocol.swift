@@ -221,7 +221,7 @@ public enum HubJSON {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(timeFormat))
+            try container.encode(text(date))
         }
         encoder.outputFormatting = [.sortedKeys]
         return encoder
@@ -241,6 +241,13 @@ public enum HubJSON {
     }
 
     static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    /// A time to the nearest millisecond. The format style truncates, and a millisecond time
+    /// read back from a database is often a hair below its value as a Double (.123 as
+    /// .12299999): truncated, it would lose a millisecond on every trip.
+    public static func text(_ date: Date) -> String {
+        date.addingTimeInterval(0.0005).formatted(timeFormat)
+    }
 
     /// The API has a few dozen keys and a push repeats them for every event: convert each once.
     private static let camelCases = Mutex<[String: String]>([:])

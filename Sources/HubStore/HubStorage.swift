@@ -1,9 +1,12 @@
+import Crypto
 import Foundation
 import HubProtocol
+import KioskCore
 
 /// What the hub needs from its storage: kiosks and their credentials, idempotent ingest, the
-/// stored events, and each location's directory. `HubStore` is the embedded SQLite back-end;
-/// a PostgreSQL back-end (several hub processes, one database) implements the same protocol.
+/// stored events, the program (roster, groups, schedule) and each location's directory.
+/// `HubStore` is the embedded SQLite back-end; `PostgresHubStore` (module HubPostgres) lets
+/// several hub processes share one PostgreSQL database. Both pass the same contract tests.
 public protocol HubStorage: Sendable {
     /// Adds a kiosk; returns its one-time enrollment code (only its hash is stored).
     func addKiosk(id: String, location: String, at now: Date) async throws -> String
@@ -22,6 +25,36 @@ public protocol HubStorage: Sendable {
     func events(kioskID: String?, after: Int64, limit: Int) async throws -> [(kioskID: String, event: WireEvent)]
     /// The directory of `location` at `now`; its version is a hash of its content.
     func directory(location: String, at now: Date) async throws -> Directory
+    /// Imports participants all-or-nothing (the kiosk's rules): existing ids are updated, each
+    /// listed participant's badges replaced; a badge owned by someone else refuses the file.
+    func importParticipants(_ entries: [ParticipantEntry]) async throws -> ImportSummary
+    /// Imports groups all-or-nothing: each listed group's members are replaced; unknown
+    /// participants refuse the file.
+    func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary
+    /// Imports sessions all-or-nothing, keeping the status of sessions already known.
+    func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary
+}
+
+extension Directory {
+    /// How far ahead a kiosk is served its location's sessions (and a day back, for late
+    /// check-outs and the facilitator's tally).
+    public static let servedDays = 14
+
+    /// The window of session times a directory built at `now` covers.
+    public static func servedWindow(at now: Date) -> ClosedRange<Date> {
+        now.addingTimeInterval(-86_400)...now.addingTimeInterval(Double(servedDays) * 86_400)
+    }
+
+    /// A directory whose version is a hash of its content, so every back-end and every hub
+    /// process names the same content with the same version (the kiosk's ETag).
+    public static func versioned(
+        location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session]
+    ) throws -> Directory {
+        var directory = Directory(version: "", location: location, participants: participants, groups: groups, sessions: sessions)
+        let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
+        directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return directory
+    }
 }
 
 /// A kiosk as the admin sees it.
@@ -34,12 +67,31 @@ public struct KioskSummary: Codable, Sendable, Equatable {
     public var lastSeenAt: Date?
     public var eventsStored: Int
     public var eventsRejected: Int
+
+    public init(
+        kioskID: String, location: String, enrolled: Bool, revoked: Bool, acknowledgedThrough: Int64, lastSeenAt: Date?,
+        eventsStored: Int, eventsRejected: Int
+    ) {
+        self.kioskID = kioskID
+        self.location = location
+        self.enrolled = enrolled
+        self.revoked = revoked
+        self.acknowledgedThrough = acknowledgedThrough
+        self.lastSeenAt = lastSeenAt
+        self.eventsStored = eventsStored
+        self.eventsRejected = eventsRejected
+    }
 }
 
 /// An enrolled, unrevoked kiosk, found by its token.
 public struct AuthenticatedKiosk: Sendable, Equatable {
     public var id: String
     public var location: String
+
+    public init(id: String, location: String) {
+        self.id = id
+        self.location = location
+    }
 }
 
 /// Why an admin action on a kiosk cannot be done.

@@ -238,21 +238,27 @@ public final class HubStore: HubStorage {
     // MARK: Directory
 
     /// The directory of `location`: everyone, every group, the location's sessions from a day
-    /// ago to `days` ahead; its version is a hash of its content.
+    /// ago to `Directory.servedDays` ahead.
     public func directory(location: String, at now: Date) async throws -> Directory {
-        try directory(location: location, at: now, days: 14)
+        let window = Directory.servedWindow(at: now)
+        let snapshot = try program.directorySnapshot(location: location, from: window.lowerBound, to: window.upperBound)
+        return try Directory.versioned(
+            location: location, participants: snapshot.participants.map { DirectoryParticipant(participant: $0.0, badgeHashes: $0.1) },
+            groups: snapshot.groups, sessions: snapshot.sessions)
     }
 
-    public func directory(location: String, at now: Date, days: Int) throws -> Directory {
-        let snapshot = try program.directorySnapshot(
-            location: location, from: now.addingTimeInterval(-86_400), to: now.addingTimeInterval(Double(days) * 86_400))
-        var directory = Directory(
-            version: "", location: location,
-            participants: snapshot.participants.map { DirectoryParticipant(participant: $0.0, badgeHashes: $0.1) },
-            groups: snapshot.groups, sessions: snapshot.sessions)
-        let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
-        directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
-        return directory
+    // MARK: Program
+
+    public func importParticipants(_ entries: [ParticipantEntry]) async throws -> ImportSummary {
+        try program.importParticipants(entries)
+    }
+
+    public func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary {
+        try program.importGroups(entries)
+    }
+
+    public func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary {
+        try program.importSessions(entries)
     }
 }
 

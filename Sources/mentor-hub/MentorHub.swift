@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HubPostgres
 import HubProtocol
 import HubServer
 import HubStore
@@ -19,7 +20,11 @@ struct MentorHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mentor-hub",
         abstract: "The hub the kiosks export to: ingest, directory, kiosk enrollment.",
-        discussion: "Every command takes --state (or MENTOR_HUB_STATE): the folder with hub.sqlite, program.sqlite, badge.key and admin.token.",
+        discussion: """
+            Every command takes --state (or MENTOR_HUB_STATE): the folder with badge.key and admin.token, and the databases \
+            hub.sqlite and program.sqlite unless --database (or MENTOR_HUB_DATABASE) names a PostgreSQL database \
+            (postgres://user:password@host/database), which several hub processes can share.
+            """,
         subcommands: [Init.self, Serve.self, KioskCommand.self, Import.self, Export.self, Status.self])
 }
 
@@ -30,11 +35,27 @@ struct HubOptions: ParsableArguments {
     var secretPath: String { state + "/badge.key" }
     var adminTokenPath: String { state + "/admin.token" }
 
-    func openStore() throws -> HubStore {
-        guard FileManager.default.fileExists(atPath: state + "/hub.sqlite") else {
+    @Option(name: .customLong("database"), help: "A PostgreSQL URL, postgres://user:password@host:5432/database (default: $MENTOR_HUB_DATABASE, else SQLite in --state).")
+    var databaseOption: String?
+
+    var database: String? {
+        databaseOption ?? ProcessInfo.processInfo.environment["MENTOR_HUB_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func validate() throws {
+        if let database { _ = try PostgresURL(database) }
+    }
+
+    /// Runs `body` with the hub's storage: PostgreSQL when --database names one, else the
+    /// SQLite files in the state folder (created by `init`).
+    func withStore<Result>(creating: Bool = false, _ body: (any HubStorage) async throws -> Result) async throws -> Result {
+        if let database {
+            return try await PostgresHubStore.withStore(url: database) { try await body($0) }
+        }
+        guard creating || FileManager.default.fileExists(atPath: state + "/hub.sqlite") else {
             throw ValidationError("no hub at \(state); run `mentor-hub init --state \(state)` first")
         }
-        return try HubStore(folder: state)
+        return try await body(try HubStore(folder: state))
     }
 }
 
@@ -43,14 +64,15 @@ struct Init: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
 
     func run() async throws {
-        _ = try HubStore(folder: options.state)
+        try FileManager.default.createDirectory(atPath: options.state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try await options.withStore(creating: true) { _ in }
         _ = try SecretFile.create(options.secretPath)
         if !FileManager.default.fileExists(atPath: options.adminTokenPath) {
             let token = Secrets.token()
             try PrivateFile.write(Data(token.utf8), to: options.adminTokenPath)
             print("admin token (also in \(options.adminTokenPath)): \(token)")
         }
-        print("hub state in \(options.state)")
+        print("hub state in \(options.state)" + (options.database.map { "; databases in \((try? PostgresURL($0).description) ?? "PostgreSQL")" } ?? ""))
     }
 }
 
@@ -82,21 +104,23 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try options.openStore()
         guard let token = FileManager.default.contents(atPath: options.adminTokenPath).map({ String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }),
               !token.isEmpty
         else { throw ValidationError("cannot read the admin token \(options.adminTokenPath); run `mentor-hub init`") }
         guard let secret = FileManager.default.contents(atPath: options.secretPath) else {
             throw ValidationError("cannot read the badge secret \(options.secretPath); run `mentor-hub init`")
         }
-        let server = HubServer(store: store, adminToken: token, badgeSecret: secret)
-        let app = Application(
-            router: server.router(), server: try serverBuilder(), configuration: .init(address: .hostname(host, port: port)),
-            onServerRunning: { channel in
-                print("mentor-hub listening on \(channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)")")
-                fflush(nil)
-            })
-        try await app.runService()
+        let serverBuilder = try serverBuilder()
+        try await options.withStore { store in
+            let server = HubServer(store: store, adminToken: token, badgeSecret: secret)
+            let app = Application(
+                router: server.router(), server: serverBuilder, configuration: .init(address: .hostname(host, port: port)),
+                onServerRunning: { channel in
+                    print("mentor-hub listening on \(channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)")")
+                    fflush(nil)
+                })
+            try await app.runService()
+        }
     }
 }
 
@@ -112,7 +136,7 @@ struct KioskCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else { throw ValidationError("a kiosk id is 1–64 letters, digits, '.', '_' or '-'") }
-            let code = try await options.openStore().addKiosk(id: id, location: location, at: Date())
+            let code = try await options.withStore { try await $0.addKiosk(id: id, location: location, at: Date()) }
             print("enrollment code for \(id): \(code)\non the kiosk: mentor-kiosk enroll <hub URL> \(code)")
         }
     }
@@ -122,7 +146,7 @@ struct KioskCommand: AsyncParsableCommand {
         @OptionGroup var options: HubOptions
 
         func run() async throws {
-            for kiosk in try await options.openStore().kiosks() {
+            for kiosk in try await options.withStore({ try await $0.kiosks() }) {
                 let state = kiosk.revoked ? "revoked" : kiosk.enrolled ? "enrolled" : "waiting for enrollment"
                 print("\(kiosk.kioskID)  \(kiosk.location)  \(state)  events through \(kiosk.acknowledgedThrough), \(kiosk.eventsStored) stored, \(kiosk.eventsRejected) rejected, last seen \(kiosk.lastSeenAt.map { "\($0)" } ?? "never")")
             }
@@ -135,7 +159,7 @@ struct KioskCommand: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            print("enrollment code for \(id): \(try await options.openStore().rotateEnrollment(kioskID: id))")
+            print("enrollment code for \(id): \(try await options.withStore { try await $0.rotateEnrollment(kioskID: id) })")
         }
     }
 
@@ -145,7 +169,7 @@ struct KioskCommand: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            try await options.openStore().revoke(kioskID: id)
+            try await options.withStore { try await $0.revoke(kioskID: id) }
             print("\(id) revoked")
         }
     }
@@ -160,16 +184,16 @@ struct Import: AsyncParsableCommand {
     @Option(help: "Time zone for times written without an offset.") var timeZone = "UTC"
 
     func run() async throws {
-        let store = try options.openStore()
         guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
         let reader = ProgramFileReader(normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try SecretFile.load(options.secretPath), timeZone: zone)
-        let summary: ImportSummary
-        switch kind {
-        case "participants": summary = try store.program.importParticipants(try reader.participants(data, file: file))
-        case "groups": summary = try store.program.importGroups(try reader.groups(data, file: file))
-        case "sessions": summary = try store.program.importSessions(try reader.sessions(data, file: file))
-        default: throw ValidationError("import participants, groups or sessions, not \(kind)")
+        let summary = try await options.withStore { store in
+            switch kind {
+            case "participants": try await store.importParticipants(try reader.participants(data, file: file))
+            case "groups": try await store.importGroups(try reader.groups(data, file: file))
+            case "sessions": try await store.importSessions(try reader.sessions(data, file: file))
+            default: throw ValidationError("import participants, groups or sessions, not \(kind)")
+            }
         }
         print("\(file): \(summary)")
     }
@@ -182,7 +206,7 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         let encoder = HubJSONLines()
-        for (kioskID, event) in try await options.openStore().events(kioskID: kiosk, limit: .max) {
+        for (kioskID, event) in try await options.withStore({ try await $0.events(kioskID: kiosk, after: 0, limit: .max) }) {
             print(try encoder.line(kioskID: kioskID, event: event))
         }
     }
@@ -193,7 +217,7 @@ struct Status: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
 
     func run() async throws {
-        let kiosks = try await options.openStore().kiosks()
+        let kiosks = try await options.withStore { try await $0.kiosks() }
         print("\(kiosks.count) kiosks, \(kiosks.filter(\.enrolled).count) enrolled; \(kiosks.map(\.eventsStored).reduce(0, +)) events stored, \(kiosks.map(\.eventsRejected).reduce(0, +)) rejected")
     }
 }

@@ -31,6 +31,16 @@ struct HubProtocolTests {
         #expect(try HubJSON.decoder().decode(Directory.self, from: data) == directory)
     }
 
+    @Test("times go to the nearest millisecond, so a time read back from a database keeps its millisecond")
+    func millisecondTimes() {
+        // As PostgreSQL's microseconds come back: a hair below .123 as a Double.
+        let readBack = Date(timeIntervalSince1970: 1_795_500_001.123)
+        #expect(readBack.timeIntervalSinceReferenceDate.truncatingRemainder(dividingBy: 1) < 0.123)
+        #expect(HubJSON.text(readBack) == "2026-11-24T06:00:01.123Z")
+        #expect(HubJSON.text(Date(timeIntervalSince1970: 1_795_500_001.1236)) == "2026-11-24T06:00:01.124Z")
+        #expect(HubJSON.text(Date(timeIntervalSince1970: 1_795_500_001.1234)) == "2026-11-24T06:00:01.123Z")
+    }
+
     @Test("events the hub cannot take say why")
     func problems() {
         let good = WireEvent(

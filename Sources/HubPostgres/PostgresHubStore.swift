@@ -1,0 +1,473 @@
+import Foundation
+import HubProtocol
+import HubStore
+import KioskCore
+import Logging
+import PostgresNIO
+
+/// The hub's storage in PostgreSQL, for a program that outgrows one machine: several hub
+/// processes share one database. The same contract as `HubStore` (embedded SQLite): each
+/// (kiosk, seq) stored once — one kiosk's pushes are serialised by a lock on its row, whichever
+/// hub process takes them — only hashes of tokens and codes, imports all-or-nothing, and the
+/// same directory (and so the same version) for the same program.
+public final class PostgresHubStore: HubStorage {
+    let client: PostgresClient
+    let logger = Logger(label: "mentor-hub.postgres")
+    let url: PostgresURL
+    /// The database, without its password, for messages.
+    public var name: String { url.description }
+
+    init(url: PostgresURL) {
+        client = PostgresClient(configuration: url.configuration)
+        self.url = url
+    }
+
+    /// Opens the database at `url`, brings its schema up to date (several hub processes
+    /// starting at once migrate once), runs `body`, and closes the connections.
+    public static func withStore<Result>(url: String, _ body: (PostgresHubStore) async throws -> Result) async throws -> Result {
+        let store = PostgresHubStore(url: try PostgresURL(url))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.client.run() }
+            defer { group.cancelAll() }
+            try await store.probe()
+            try await store.migrate()
+            return try await body(store)
+        }
+    }
+
+    // MARK: Schema
+
+    /// Serialises schema changes between hub processes (`pg_advisory_xact_lock`).
+    static let migrationLock: Int64 = 0x6d656e746f72
+
+    /// Named steps, each applied once, in order; never edited once released.
+    static let migrations: [(name: String, statements: [String])] = [
+        ("v1", [
+            """
+            CREATE TABLE kiosk (
+                id TEXT PRIMARY KEY,
+                location TEXT NOT NULL,
+                token_hash TEXT UNIQUE,
+                enrollment_code_hash TEXT UNIQUE,
+                revoked BOOLEAN NOT NULL DEFAULT FALSE,
+                acknowledged_through BIGINT NOT NULL DEFAULT 0,
+                created_at TIMESTAMPTZ NOT NULL,
+                last_seen_at TIMESTAMPTZ,
+                last_status TEXT)
+            """,
+            """
+            CREATE TABLE hub_event (
+                kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                seq BIGINT NOT NULL,
+                id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                participant_id TEXT,
+                session_id TEXT,
+                actor_id TEXT,
+                wall_time TIMESTAMPTZ NOT NULL,
+                monotonic_ns BIGINT NOT NULL,
+                clock_trusted BOOLEAN NOT NULL,
+                status TEXT,
+                duration_seconds DOUBLE PRECISION,
+                rating INTEGER,
+                undoes_seq BIGINT,
+                via_badge BOOLEAN,
+                effective_at TIMESTAMPTZ,
+                badge_hash TEXT,
+                note TEXT,
+                received_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (kiosk_id, seq))
+            """,
+            """
+            CREATE TABLE rejected_event (
+                kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                seq BIGINT NOT NULL,
+                reason TEXT NOT NULL,
+                body TEXT NOT NULL,
+                received_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (kiosk_id, seq))
+            """,
+            """
+            CREATE TABLE participant (
+                id TEXT PRIMARY KEY CHECK (id <> ''),
+                name TEXT NOT NULL CHECK (name <> ''),
+                role TEXT NOT NULL CHECK (role IN ('mentee', 'mentor', 'facilitator', 'admin')),
+                active BOOLEAN NOT NULL DEFAULT TRUE)
+            """,
+            """
+            CREATE TABLE badge (
+                hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
+                participant_id TEXT NOT NULL REFERENCES participant(id) ON DELETE CASCADE)
+            """,
+            "CREATE INDEX badge_participant ON badge(participant_id)",
+            """
+            CREATE TABLE mentoring_group (
+                id TEXT PRIMARY KEY CHECK (id <> ''),
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('pair', 'circle')))
+            """,
+            """
+            CREATE TABLE group_member (
+                group_id TEXT NOT NULL REFERENCES mentoring_group(id) ON DELETE CASCADE,
+                participant_id TEXT NOT NULL REFERENCES participant(id),
+                role TEXT NOT NULL CHECK (role IN ('mentor', 'mentee', 'facilitator')),
+                PRIMARY KEY (group_id, participant_id))
+            """,
+            """
+            CREATE TABLE session (
+                id TEXT PRIMARY KEY CHECK (id <> ''),
+                title TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                location TEXT NOT NULL,
+                starts_at TIMESTAMPTZ NOT NULL,
+                ends_at TIMESTAMPTZ NOT NULL CHECK (ends_at > starts_at),
+                group_id TEXT REFERENCES mentoring_group(id),
+                facilitator_id TEXT REFERENCES participant(id),
+                status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'closed', 'cancelled')))
+            """,
+            "CREATE INDEX session_location_end ON session(location, ends_at)",
+        ]),
+    ]
+
+    /// One connection of its own, to say why the database is out of reach (refused, wrong
+    /// password, no such database) rather than the pool's "gave up".
+    func probe() async throws {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw DatabaseUnavailable(database: name, reason: Self.describe(error))
+        }
+    }
+
+    func migrate() async throws {
+        do {
+            try await transaction { db in
+                try await db.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
+                try await db.query("CREATE TABLE IF NOT EXISTS hub_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: self.logger)
+                let applied = Set(try await db.query("SELECT name FROM hub_migration", logger: self.logger).collect().map { try $0.decode(String.self) })
+                for (name, statements) in Self.migrations where !applied.contains(name) {
+                    for statement in statements { try await db.query(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
+                    try await db.query("INSERT INTO hub_migration (name) VALUES (\(name))", logger: self.logger)
+                }
+            }
+        } catch {
+            throw DatabaseUnavailable(database: name, reason: Self.describe(error))
+        }
+    }
+
+    /// The hub's database cannot be opened or prepared.
+    public struct DatabaseUnavailable: Error, CustomStringConvertible {
+        public let database: String
+        public let reason: String
+        public var description: String { "cannot use the PostgreSQL database \(database): \(reason)" }
+    }
+
+    /// PostgresNIO hides details from `description` (they may hold data); the server's own
+    /// message is what an admin needs.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return "\(underlying)" }
+            return "\(error.code)"
+        }
+        if let error = error as? PostgresTransactionError {
+            return [error.beginError, error.closureError, error.commitError].compactMap { $0.map(describe) }.first ?? "\(error)"
+        }
+        return "\(error)"
+    }
+
+    /// Runs `work` in one transaction; the work's own errors come out as they were thrown.
+    func transaction<Value: Sendable>(_ work: (PostgresConnection) async throws -> Value) async throws -> Value {
+        do {
+            return try await client.withTransaction(logger: logger) { try await work($0) }
+        } catch let error as PostgresTransactionError {
+            if let thrown = error.closureError { throw thrown }
+            throw error
+        }
+    }
+
+    func rows(_ query: PostgresQuery, on db: PostgresConnection? = nil) async throws -> [PostgresRow] {
+        if let db { return try await db.query(query, logger: logger).collect() }
+        return try await client.query(query, logger: logger).collect()
+    }
+
+    // MARK: Kiosks
+
+    public func addKiosk(id: String, location: String, at now: Date) async throws -> String {
+        let code = Secrets.enrollmentCode()
+        let added = try await rows("""
+            INSERT INTO kiosk (id, location, enrollment_code_hash, created_at)
+            VALUES (\(id), \(location), \(Secrets.hash(Secrets.normalizedCode(code))), \(now)) ON CONFLICT (id) DO NOTHING RETURNING id
+            """)
+        guard !added.isEmpty else { throw KioskFailure.exists(id) }
+        return code
+    }
+
+    public func rotateEnrollment(kioskID: String) async throws -> String {
+        let code = Secrets.enrollmentCode()
+        let changed = try await rows("UPDATE kiosk SET enrollment_code_hash = \(Secrets.hash(Secrets.normalizedCode(code))) WHERE id = \(kioskID) RETURNING id")
+        guard !changed.isEmpty else { throw KioskFailure.notFound(kioskID) }
+        return code
+    }
+
+    public func revoke(kioskID: String) async throws {
+        let changed = try await rows("UPDATE kiosk SET revoked = TRUE, token_hash = NULL, enrollment_code_hash = NULL WHERE id = \(kioskID) RETURNING id")
+        guard !changed.isEmpty else { throw KioskFailure.notFound(kioskID) }
+    }
+
+    /// One statement: of two hub processes given the same code at once, one enrolls.
+    public func enroll(code: String, at now: Date) async throws -> (kiosk: AuthenticatedKiosk, token: String)? {
+        let token = Secrets.token()
+        let enrolled = try await rows("""
+            UPDATE kiosk SET token_hash = \(Secrets.hash(token)), enrollment_code_hash = NULL, revoked = FALSE, last_seen_at = \(now)
+            WHERE enrollment_code_hash = \(Secrets.hash(Secrets.normalizedCode(code))) RETURNING id, location
+            """)
+        guard let (id, location) = try enrolled.first?.decode((String, String).self) else { return nil }
+        return (AuthenticatedKiosk(id: id, location: location), token)
+    }
+
+    public func kiosk(token: String) async throws -> AuthenticatedKiosk? {
+        try await rows("SELECT id, location FROM kiosk WHERE token_hash = \(Secrets.hash(token)) AND NOT revoked").first
+            .map { row in
+                let (id, location) = try row.decode((String, String).self)
+                return AuthenticatedKiosk(id: id, location: location)
+            }
+    }
+
+    public func kiosks() async throws -> [KioskSummary] {
+        try await rows("""
+            SELECT k.id, k.location, k.token_hash IS NOT NULL, k.revoked, k.acknowledged_through, k.last_seen_at,
+                   (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = k.id),
+                   (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id)
+            FROM kiosk k ORDER BY k.id COLLATE "C"
+            """).map { row in
+            let (id, location, enrolled, revoked, through, lastSeen, stored, rejected) =
+                try row.decode((String, String, Bool, Bool, Int64, Date?, Int64, Int64).self)
+            return KioskSummary(
+                kioskID: id, location: location, enrolled: enrolled, revoked: revoked, acknowledgedThrough: through,
+                lastSeenAt: lastSeen, eventsStored: Int(stored), eventsRejected: Int(rejected))
+        }
+    }
+
+    public func recordStatus(kioskID: String, report: KioskStatusReport, at now: Date) async throws {
+        let text = String(decoding: try HubJSON.encoder().encode(report), as: UTF8.self)
+        try await client.query("UPDATE kiosk SET last_status = \(text), last_seen_at = \(now) WHERE id = \(kioskID)", logger: logger)
+    }
+
+    // MARK: Events
+
+    /// Stores a batch in one transaction, each (kiosk, seq) once, by the same rules as
+    /// `HubStore.ingest`. The kiosk's row is locked first, so a retry that reaches another
+    /// hub process while the first is still committing waits and then finds its events.
+    public func ingest(kioskID: String, events: [WireEvent], at now: Date) async throws -> IngestResult {
+        let encoder = HubJSON.encoder()
+        return try await transaction { db in
+            let cursor = try await rows("SELECT acknowledged_through FROM kiosk WHERE id = \(kioskID) FOR UPDATE", on: db).first?.decode(Int64.self) ?? 0
+            guard let first = events.first, let last = events.last else {
+                return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
+            }
+            if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
+            let known = Dictionary(
+                try await rows("SELECT seq, id FROM hub_event WHERE kiosk_id = \(kioskID) AND seq BETWEEN \(first.seq) AND \(last.seq)", on: db)
+                    .map { try $0.decode((Int64, String).self) },
+                uniquingKeysWith: { first, _ in first })
+            var receipt = PushReceipt(acknowledgedThrough: last.seq, stored: 0, duplicates: 0, rejected: [])
+            var fresh: [WireEvent] = []
+            for event in events {
+                var problem = event.problem
+                if let id = known[event.seq] {
+                    if id == event.id.lowercased() {
+                        receipt.duplicates += 1
+                        continue
+                    }
+                    problem = "seq \(event.seq) was already used by another event (\(id)): was the kiosk's database replaced?"
+                }
+                guard let problem else {
+                    fresh.append(event)
+                    continue
+                }
+                let body = String(decoding: try encoder.encode(event), as: UTF8.self)
+                try await db.query("""
+                    INSERT INTO rejected_event (kiosk_id, seq, reason, body, received_at) VALUES (\(kioskID), \(event.seq), \(problem), \(body), \(now))
+                    ON CONFLICT (kiosk_id, seq) DO UPDATE SET reason = EXCLUDED.reason, body = EXCLUDED.body, received_at = EXCLUDED.received_at
+                    """, logger: logger)
+                receipt.rejected.append(RejectedEvent(seq: event.seq, reason: problem))
+            }
+            if !fresh.isEmpty {
+                let stored = try await rows(Self.insertEvents(kioskID: kioskID, json: String(decoding: try encoder.encode(fresh), as: UTF8.self), at: now), on: db)
+                    .first?.decode(Int64.self) ?? 0
+                receipt.stored = Int(stored)
+                receipt.duplicates += fresh.count - Int(stored)
+            }
+            try await db.query(
+                "UPDATE kiosk SET acknowledged_through = GREATEST(acknowledged_through, \(last.seq)), last_seen_at = \(now) WHERE id = \(kioskID)",
+                logger: logger)
+            return .accepted(receipt)
+        }
+    }
+
+    /// The whole batch in one statement: the wire JSON (the same encoder the kiosk uses)
+    /// read back as rows by the server. Returns how many rows were new.
+    static func insertEvents(kioskID: String, json: String, at now: Date) -> PostgresQuery {
+        """
+        WITH inserted AS (
+            INSERT INTO hub_event (kiosk_id, seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, clock_trusted,
+                status, duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note, received_at)
+            SELECT \(kioskID), seq, lower(id), kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, clock_trusted,
+                status, duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note, \(now)
+            FROM jsonb_to_recordset(\(json)::jsonb) AS e(seq BIGINT, id TEXT, kind TEXT, participant_id TEXT, session_id TEXT, actor_id TEXT,
+                wall_time TIMESTAMPTZ, monotonic_ns BIGINT, clock_trusted BOOLEAN, status TEXT, duration_seconds DOUBLE PRECISION,
+                rating INTEGER, undoes_seq BIGINT, via_badge BOOLEAN, effective_at TIMESTAMPTZ, badge_hash TEXT, note TEXT)
+            ON CONFLICT DO NOTHING RETURNING 1)
+        SELECT count(*) FROM inserted
+        """
+    }
+
+    public func events(kioskID: String? = nil, after: Int64 = 0, limit: Int = 10_000) async throws -> [(kioskID: String, event: WireEvent)] {
+        try await rows("""
+            SELECT kiosk_id, seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, clock_trusted, status,
+                   duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note
+            FROM hub_event WHERE (\(kioskID)::TEXT IS NULL OR kiosk_id = \(kioskID)) AND seq > \(after)
+            ORDER BY kiosk_id COLLATE "C", seq LIMIT \(Int64(limit))
+            """).map { row in
+            let (kiosk, seq, id, kind, participant, session, actor, wallTime, monotonic, trusted, status, duration, rating, undoes, viaBadge, effectiveAt, badgeHash, note) =
+                try row.decode((String, Int64, String, String, String?, String?, String?, Date, Int64, Bool, String?, Double?, Int?, Int64?, Bool?, Date?, String?, String?).self)
+            return (kiosk, WireEvent(
+                seq: seq, id: id, kind: kind, participantID: participant, sessionID: session, actorID: actor, wallTime: Self.milliseconds(wallTime),
+                monotonicNs: monotonic, clockTrusted: trusted, status: status, durationSeconds: duration, rating: rating, undoesSeq: undoes,
+                viaBadge: viaBadge, effectiveAt: effectiveAt.map(Self.milliseconds), badgeHash: badgeHash, note: note))
+        }
+    }
+
+    /// Kiosks record milliseconds; PostgreSQL keeps microseconds, read back through a Double.
+    static func milliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
+    // MARK: Directory
+
+    public func directory(location: String, at now: Date) async throws -> Directory {
+        let window = Directory.servedWindow(at: now)
+        var badges: [String: [String]] = [:]
+        for row in try await rows("SELECT participant_id, hash FROM badge") {
+            let (owner, hash) = try row.decode((String, String).self)
+            badges[owner, default: []].append(hash)
+        }
+        let participants = try await rows("SELECT id, name, role, active FROM participant ORDER BY id COLLATE \"C\"").map { row in
+            let (id, name, role, active) = try row.decode((String, String, String, Bool).self)
+            return DirectoryParticipant(
+                participant: Participant(id: id, name: name, role: try Self.known(Role.self, role), isActive: active),
+                badgeHashes: (badges[id] ?? []).sorted())
+        }
+        var members: [String: [GroupMember]] = [:]
+        for row in try await rows("SELECT group_id, participant_id, role FROM group_member ORDER BY participant_id COLLATE \"C\"") {
+            let (group, participant, role) = try row.decode((String, String, String).self)
+            members[group, default: []].append(GroupMember(participantID: participant, role: try Self.known(MemberRole.self, role)))
+        }
+        let groups = try await rows("SELECT id, name, kind FROM mentoring_group ORDER BY id COLLATE \"C\"").map { row in
+            let (id, name, kind) = try row.decode((String, String, String).self)
+            return MentoringGroup(id: id, name: name, kind: try Self.known(GroupKind.self, kind), members: members[id] ?? [])
+        }
+        let sessions = try await rows("""
+            SELECT id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status FROM session
+            WHERE location = \(location) AND ends_at >= \(window.lowerBound) AND starts_at <= \(window.upperBound)
+            ORDER BY starts_at, id COLLATE "C"
+            """).map { row in
+            let (id, title, kind, location, startsAt, endsAt, group, facilitator, status) =
+                try row.decode((String, String, String, String, Date, Date, String?, String?, String).self)
+            return Session(
+                id: id, title: title, kind: try Self.known(SessionKind.self, kind), location: location, startsAt: Self.milliseconds(startsAt),
+                endsAt: Self.milliseconds(endsAt), groupID: group, facilitatorID: facilitator, status: try Self.known(SessionStatus.self, status))
+        }
+        return try Directory.versioned(location: location, participants: participants, groups: groups, sessions: sessions)
+    }
+
+    static func known<Value: RawRepresentable<String>>(_ type: Value.Type, _ text: String) throws -> Value {
+        guard let value = Value(rawValue: text) else { throw UnexpectedValue(text: text, type: "\(Value.self)") }
+        return value
+    }
+
+    /// A stored value the program does not know (the database was changed by hand).
+    struct UnexpectedValue: Error, CustomStringConvertible {
+        let text: String
+        let type: String
+        var description: String { "the database holds \(text), which is no \(type)" }
+    }
+
+    // MARK: Program
+
+    public func importParticipants(_ entries: [ParticipantEntry]) async throws -> ImportSummary {
+        try await transaction { db in
+            var summary = ImportSummary()
+            for entry in entries {
+                let person = entry.participant
+                let inserted = try await rows("""
+                    INSERT INTO participant (id, name, role, active) VALUES (\(person.id), \(person.name), \(person.role.rawValue), \(person.isActive))
+                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, active = EXCLUDED.active
+                    RETURNING xmax = 0
+                    """, on: db).first?.decode(Bool.self) ?? false
+                if inserted { summary.inserted += 1 } else { summary.updated += 1 }
+                try await db.query("DELETE FROM badge WHERE participant_id = \(person.id)", logger: logger)
+            }
+            for entry in entries {
+                for hash in entry.badges {
+                    if let owner = try await rows("SELECT participant_id FROM badge WHERE hash = \(hash.hex)", on: db).first?.decode(String.self) {
+                        throw ImportError(entry.position.column("badges"), "a badge of \(entry.participant.id) already belongs to participant \(owner)")
+                    }
+                    try await db.query("INSERT INTO badge (hash, participant_id) VALUES (\(hash.hex), \(entry.participant.id))", logger: logger)
+                }
+            }
+            return summary
+        }
+    }
+
+    public func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary {
+        try await transaction { db in
+            var summary = ImportSummary()
+            for entry in entries {
+                let group = entry.group
+                let inserted = try await rows("""
+                    INSERT INTO mentoring_group (id, name, kind) VALUES (\(group.id), \(group.name), \(group.kind.rawValue))
+                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind RETURNING xmax = 0
+                    """, on: db).first?.decode(Bool.self) ?? false
+                if inserted { summary.inserted += 1 } else { summary.updated += 1 }
+                try await db.query("DELETE FROM group_member WHERE group_id = \(group.id)", logger: logger)
+                for (member, position) in zip(group.members, entry.memberPositions) {
+                    guard try await !rows("SELECT 1 FROM participant WHERE id = \(member.participantID)", on: db).isEmpty else {
+                        throw ImportError(position.column("participant_id"), "no participant has the id \(member.participantID)")
+                    }
+                    try await db.query(
+                        "INSERT INTO group_member (group_id, participant_id, role) VALUES (\(group.id), \(member.participantID), \(member.role.rawValue))",
+                        logger: logger)
+                }
+            }
+            return summary
+        }
+    }
+
+    public func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary {
+        try await transaction { db in
+            var summary = ImportSummary()
+            for entry in entries {
+                let session = entry.session
+                if let groupID = session.groupID, try await rows("SELECT 1 FROM mentoring_group WHERE id = \(groupID)", on: db).isEmpty {
+                    throw ImportError(entry.position.column("group_id"), "no group has the id \(groupID)")
+                }
+                if let facilitatorID = session.facilitatorID, try await rows("SELECT 1 FROM participant WHERE id = \(facilitatorID)", on: db).isEmpty {
+                    throw ImportError(entry.position.column("facilitator_id"), "no participant has the id \(facilitatorID)")
+                }
+                let inserted = try await rows("""
+                    INSERT INTO session (id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status)
+                    VALUES (\(session.id), \(session.title), \(session.kind.rawValue), \(session.location), \(session.startsAt), \(session.endsAt),
+                            \(session.groupID), \(session.facilitatorID), \(session.status.rawValue))
+                    ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, kind = EXCLUDED.kind, location = EXCLUDED.location,
+                        starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, group_id = EXCLUDED.group_id, facilitator_id = EXCLUDED.facilitator_id
+                    RETURNING xmax = 0
+                    """, on: db).first?.decode(Bool.self) ?? false
+                if inserted { summary.inserted += 1 } else { summary.updated += 1 }
+            }
+            return summary
+        }
+    }
+}

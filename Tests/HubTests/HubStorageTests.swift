@@ -1,0 +1,163 @@
+import Foundation
+import HubPostgres
+import HubProtocol
+import HubStore
+import KioskCore
+import PostgresNIO
+import ProgramFiles
+import Testing
+
+/// The storage contract, run against each back-end: a real SQLite folder, and a fresh database
+/// on the PostgreSQL server named by `MENTOR_HUB_TEST_POSTGRES` (`scripts/with-postgres`
+/// starts one; `scripts/test` always does). Without it only SQLite runs, and says so.
+@Suite("Hub storage (SQLite and PostgreSQL)")
+struct HubStorageTests {
+    static let now = Date(timeIntervalSince1970: 1_795_500_000)
+
+    @Test("kiosks: codes are single-use, tokens found by hash, rotate and revoke", arguments: HubBackend.available)
+    func kiosks(_ backend: HubBackend) async throws {
+        try await backend.withStorage { store in
+            let code = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
+            await #expect(throws: KioskFailure.exists("kiosk-1")) { try await store.addKiosk(id: "kiosk-1", location: "Elsewhere", at: Self.now) }
+            let (kiosk, token) = try #require(try await store.enroll(code: code.lowercased(), at: Self.now), "codes compare without case")
+            #expect(kiosk == AuthenticatedKiosk(id: "kiosk-1", location: "Main Lobby"))
+            #expect(try await store.enroll(code: code, at: Self.now) == nil, "a used code is refused")
+            #expect(try await store.kiosk(token: token) == kiosk)
+            #expect(try await store.kiosk(token: token + "x") == nil)
+
+            let next = try await store.rotateEnrollment(kioskID: "kiosk-1")
+            #expect(try await store.kiosk(token: token) == kiosk, "the old token works until the new code is used")
+            let (_, newToken) = try #require(try await store.enroll(code: next, at: Self.now))
+            #expect(try await store.kiosk(token: token) == nil)
+            try await store.revoke(kioskID: "kiosk-1")
+            #expect(try await store.kiosk(token: newToken) == nil)
+            await #expect(throws: KioskFailure.notFound("nobody")) { try await store.revoke(kioskID: "nobody") }
+            await #expect(throws: KioskFailure.notFound("nobody")) { try await store.rotateEnrollment(kioskID: "nobody") }
+            let listed = try await store.kiosks()
+            #expect(listed.map(\.kioskID) == ["kiosk-1"] && listed[0].revoked && !listed[0].enrolled)
+        }
+    }
+
+    @Test("ingest: each (kiosk, seq) once; gaps refused; reused sequence numbers and bad events kept as rejected", arguments: HubBackend.available)
+    func ingest(_ backend: HubBackend) async throws {
+        try await backend.withStorage { store in
+            _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
+            _ = try await store.addKiosk(id: "kiosk-2", location: "Main Lobby", at: Self.now)
+            let events = (1...5).map { Self.event(seq: $0) }
+            #expect(try await store.ingest(kioskID: "kiosk-1", events: Array(events[0..<3]), at: Self.now)
+                == .accepted(PushReceipt(acknowledgedThrough: 3, stored: 3, duplicates: 0, rejected: [])))
+            #expect(try await store.ingest(kioskID: "kiosk-1", events: events, at: Self.now)
+                == .accepted(PushReceipt(acknowledgedThrough: 5, stored: 2, duplicates: 3, rejected: [])), "a retry stores only what is new")
+            #expect(try await store.ingest(kioskID: "kiosk-1", events: [Self.event(seq: 9)], at: Self.now) == .gap(acknowledgedThrough: 5))
+            #expect(try await store.ingest(kioskID: "kiosk-2", events: Array(events[0..<2]), at: Self.now)
+                == .accepted(PushReceipt(acknowledgedThrough: 2, stored: 2, duplicates: 0, rejected: [])), "sequence numbers are per kiosk")
+
+            var impostor = Self.event(seq: 2)
+            impostor.id = UUID().uuidString
+            var unrated = Self.event(seq: 6)
+            unrated.rating = 9
+            guard case .accepted(let receipt) = try await store.ingest(kioskID: "kiosk-1", events: [impostor], at: Self.now),
+                  case .accepted(let bad) = try await store.ingest(kioskID: "kiosk-1", events: [unrated, Self.event(seq: 7)], at: Self.now)
+            else { Issue.record("refused as a whole"); return }
+            #expect(receipt.stored == 0 && receipt.acknowledgedThrough == 2 && receipt.rejected.first?.reason.contains("already used by another event") == true)
+            #expect(bad.stored == 1 && bad.rejected == [RejectedEvent(seq: 6, reason: "rating must be 1–4")] && bad.acknowledgedThrough == 7)
+
+            let stored = try await store.events(kioskID: nil, after: 0, limit: 100)
+            #expect(stored.map { "\($0.kioskID)/\($0.event.seq)" } == ["kiosk-1/1", "kiosk-1/2", "kiosk-1/3", "kiosk-1/4", "kiosk-1/5", "kiosk-1/7", "kiosk-2/1", "kiosk-2/2"])
+            let wire = HubJSON.encoder()
+            let readBack = String(decoding: try wire.encode(stored[0].event), as: UTF8.self)
+            let sent = String(decoding: try wire.encode(events[0]), as: UTF8.self)
+            #expect(readBack == sent, "an event reads back as it was sent (times to the millisecond)")
+            #expect(try await store.events(kioskID: "kiosk-2", after: 1, limit: 100).map(\.event.seq) == [2])
+            let kiosk1 = try #require(try await store.kiosks().first)
+            #expect(kiosk1.acknowledgedThrough == 7 && kiosk1.eventsStored == 6 && kiosk1.eventsRejected == 2)
+        }
+    }
+
+    @Test("imports are all-or-nothing, and the same program gives the same directory on both back-ends")
+    func program() async throws {
+        var versions: [HubBackend: String] = [:]
+        for backend in HubBackend.available {
+            try await backend.withStorage { store in
+                let sample = SampleProgram(around: Self.now, location: "Main Lobby")
+                let reader = ProgramFileReader(
+                    normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try BadgeHasher(secret: Data(repeating: 7, count: 32)), timeZone: .gmt)
+                let participants = try reader.participants(Data(sample.participantsCSV.utf8), file: "p.csv")
+                #expect(try await store.importParticipants(participants) == ImportSummary(inserted: participants.count, updated: 0))
+                #expect(try await store.importParticipants(participants) == ImportSummary(inserted: 0, updated: participants.count))
+                _ = try await store.importGroups(try reader.groups(Data(sample.groupsCSV.utf8), file: "g.csv"))
+                _ = try await store.importSessions(try reader.sessions(Data(sample.sessionsCSV.utf8), file: "s.csv"))
+                let before = try await store.directory(location: "Main Lobby", at: Self.now)
+
+                // A file whose last row breaks a rule changes nothing, its earlier rows included.
+                let broken = try reader.groups(Data("group_id,name,kind,participant_id,member_role\nG-NEW,New,pair,E004,mentee\nG-NEW,New,pair,NOBODY,mentor\n".utf8), file: "bad.csv")
+                await #expect(throws: (any Error).self) { try await store.importGroups(broken) }
+                let stolen = try reader.participants(Data("id,name,role,badges,active\nX1,Thief,mentee,\(SampleProgram.badges.values.sorted()[0]),true\n".utf8), file: "steal.csv")
+                do {
+                    _ = try await store.importParticipants(stolen)
+                    Issue.record("a badge of someone else was taken")
+                } catch {
+                    #expect("\(error)".contains("steal.csv:2") && "\(error)".contains("already belongs to participant"), "\(error)")
+                }
+                let after = try await store.directory(location: "Main Lobby", at: Self.now)
+                #expect(after == before)
+                #expect(after.participants.count == participants.count && !after.groups.isEmpty && !after.sessions.isEmpty)
+                #expect(try await store.directory(location: "Nowhere", at: Self.now).sessions.isEmpty)
+                versions[backend] = after.version
+            }
+        }
+        #expect(Set(versions.values).count == 1, "both back-ends name the same directory alike: \(versions)")
+    }
+
+    static func event(seq: Int64) -> WireEvent {
+        WireEvent(
+            seq: seq, id: UUID().uuidString.lowercased(), kind: "check_in", participantID: "E004", sessionID: "S1", actorID: nil,
+            wallTime: now.addingTimeInterval(Double(seq) + 0.123), monotonicNs: seq * 1_000_000, clockTrusted: true, status: "on_time",
+            durationSeconds: nil, rating: nil, undoesSeq: nil, viaBadge: true, effectiveAt: nil, badgeHash: nil, note: nil)
+    }
+}
+
+/// A hub storage back-end the tests can open fresh.
+enum HubBackend: String, CaseIterable, CustomTestStringConvertible, Hashable {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    static var postgresServer: String? { ProcessInfo.processInfo.environment["MENTOR_HUB_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    static var available: [HubBackend] {
+        if postgresServer == nil {
+            print("note: MENTOR_HUB_TEST_POSTGRES is not set; the hub storage tests run on SQLite only (scripts/with-postgres starts a server)")
+            return [.sqlite]
+        }
+        return allCases
+    }
+
+    /// Runs `body` on an empty store: a new folder, or a new database on the test server.
+    func withStorage(_ body: (any HubStorage) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let folder = NSTemporaryDirectory() + "hub-storage-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            try await body(try HubStore(folder: folder))
+        case .postgres:
+            try await PostgresHubStore.withStore(url: try await TestPostgres.freshDatabase()) { try await body($0) }
+        }
+    }
+}
+
+/// Fresh databases on the test server, one per test, so tests neither see nor wait on each other.
+enum TestPostgres {
+    static func freshDatabase() async throws -> String {
+        let server = try #require(HubBackend.postgresServer)
+        let name = "hub_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let connection = try await PostgresConnection.connect(
+            configuration: try PostgresURL(server).connectionConfiguration, id: 1, logger: .init(label: "hub-tests"))
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: .init(label: "hub-tests"))
+        try await connection.close()
+        var url = try #require(URLComponents(string: server))
+        url.path = "/" + name
+        return try #require(url.string)
+    }
+}
