@@ -127,6 +127,7 @@ let package = Package(
             dependencies: [
                 "KioskCore", "KioskStore", "KioskSystem", "KioskTUI", "KioskApp", "CKioskSystem", "HubProtocol", "HubStore",
                 "HubPostgres", "HubServer", "KioskSync", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HubPostgres
 import HubProtocol
 import HubServer
 import HubStore
@@ -7,12 +8,14 @@ import Hummingbird
 @_spi(Benchmarks) import KioskStore
 import KioskSync
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 
 /// The export path against the raw database: a kiosk drains its backlog to a real hub on
 /// loopback (HTTP, JSON, gzip, validation, one transaction per batch), and 20 simulated
 /// kiosks push at once; the baseline is the same rows inserted straight into the same hub
-/// database with prepared statements, in transactions of the same size.
+/// database, in transactions of the same size: prepared statements on SQLite, one multi-row
+/// INSERT (arrays through `unnest`) per batch on PostgreSQL.
 struct SyncBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Drain a kiosk's backlog to a hub on loopback; ingest from concurrent kiosks; vs raw inserts.")
@@ -21,11 +24,35 @@ struct SyncBenchmark: AsyncParsableCommand {
     @Option(help: "Simulated kiosks pushing at once.") var kiosks = 20
     @Option(help: "Events per kiosk in the concurrent run.") var eventsPerKiosk = 5_000
     @Option(help: "Events per push.") var batch = 1_000
+    @Option(help: "A PostgreSQL database to run the hub on (it adds kiosks named bench-…), instead of SQLite.")
+    var postgres: String?
 
     func run() async throws {
         let folder = NSTemporaryDirectory() + "mentor-bench-sync-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let hubStore = try HubStore(folder: folder + "/hub")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if let postgres {
+            let raw = try await PostgresBaseline(url: postgres)
+            try await PostgresHubStore.withStore(url: postgres) { store in
+                try await measure(hubStore: store, named: "PostgreSQL", folder: folder) { events, kioskID in
+                    try await raw.insert(events, kioskID: kioskID, batch: batch)
+                }
+            }
+            try await raw.close()
+        } else {
+            let store = try HubStore(folder: folder + "/hub")
+            try await measure(hubStore: store, named: "SQLite", folder: folder) { events, kioskID in
+                try rawInsert(events, kioskID: kioskID, path: folder + "/hub/hub.sqlite", batch: batch)
+            }
+        }
+    }
+
+    func measure(
+        hubStore: any HubStorage, named backend: String, folder: String,
+        rawInsert: ([WireEvent], String) async throws -> Duration
+    ) async throws {
+        // Kiosk ids unique to this run: a PostgreSQL database may hold earlier runs.
+        let run = "bench-" + UUID().uuidString.prefix(8).lowercased()
         let server = HubServer(store: hubStore, adminToken: "bench", badgeSecret: Data(repeating: 7, count: 32))
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
@@ -39,7 +66,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         // 1. One kiosk drains its backlog.
         let kiosk = try KioskStore(path: folder + "/kiosk.sqlite", kioskID: "kiosk-1")
         try kiosk.seedCheckInEvents(count: events)
-        let token = try await enroll("kiosk-1", hubStore: hubStore, url: url)
+        let token = try await enroll("\(run)-kiosk", hubStore: hubStore, url: url)
         let syncer = KioskSyncer(store: kiosk, client: try HubClient(baseURL: url, token: token), batchSize: batch)
         let clock = ContinuousClock()
         let drainStart = clock.now
@@ -47,12 +74,12 @@ struct SyncBenchmark: AsyncParsableCommand {
         let drainTime = clock.now - drainStart
         guard drained.stored == events else { throw BenchError("drained \(drained.stored) of \(events)") }
         let wire = try kiosk.events().map(WireEvent.init)
-        let rawDrain = try rawInsert(wire, kioskID: "raw-drain", path: folder + "/hub/hub.sqlite", batch: batch)
+        let rawDrain = try await rawInsert(wire, "\(run)-raw-drain")
 
         // 2. Concurrent kiosks push at once.
         var fleet: [(String, [WireEvent])] = []
         for index in 0..<kiosks {
-            let id = "fleet-\(index)"
+            let id = "\(run)-fleet-\(index)"
             fleet.append((try await enroll(id, hubStore: hubStore, url: url), Array(wire.prefix(eventsPerKiosk))))
         }
         let ingestStart = clock.now
@@ -71,14 +98,14 @@ struct SyncBenchmark: AsyncParsableCommand {
         let total = kiosks * eventsPerKiosk
         var rawIngest = Duration.zero
         for index in 0..<kiosks {
-            rawIngest += try rawInsert(Array(wire.prefix(eventsPerKiosk)), kioskID: "raw-fleet-\(index)", path: folder + "/hub/hub.sqlite", batch: batch)
+            rawIngest += try await rawInsert(Array(wire.prefix(eventsPerKiosk)), "\(run)-raw-fleet-\(index)")
         }
         await services.triggerGracefulShutdown()
         _ = await serving.result
 
         func rate(_ count: Int, _ time: Duration) -> String { String(format: "%.0f events/s", Double(count) / time.seconds) }
         func ratio(_ real: Duration, _ base: Duration) -> String { String(format: "%.2f×", real.seconds / base.seconds) }
-        print("mentor-bench sync: SQLite hub on loopback, batches of \(batch)")
+        print("mentor-bench sync: \(backend) hub on loopback, batches of \(batch)")
         print(String(format: "  drain %d events, 1 kiosk: %.2f s (%@)   goal < 10 s: %@", events, drainTime.seconds, rate(events, drainTime), drainTime < .seconds(10) ? "met" : "NOT met"))
         print(String(format: "  baseline raw insert of the same rows: %.2f s (%@)   ratio %@", rawDrain.seconds, rate(events, rawDrain), ratio(drainTime, rawDrain)))
         print(String(format: "  ingest %d events from %d kiosks at once: %.2f s (%@)", total, kiosks, ingestTime.seconds, rate(total, ingestTime)))
@@ -86,7 +113,7 @@ struct SyncBenchmark: AsyncParsableCommand {
     }
 
     /// Adds a kiosk at the hub and enrolls it over HTTP; returns its token.
-    func enroll(_ id: String, hubStore: HubStore, url: String) async throws -> String {
+    func enroll(_ id: String, hubStore: any HubStorage, url: String) async throws -> String {
         let code = try await hubStore.addKiosk(id: id, location: "Main Lobby", at: Date())
         return try await HubClient(baseURL: url, token: nil).enroll(code: code).token
     }
@@ -113,6 +140,37 @@ struct SyncBenchmark: AsyncParsableCommand {
                 ])
             }
             try database.execute("COMMIT")
+        }
+        return clock.now - start
+    }
+}
+
+/// The PostgreSQL baseline: the same rows as the hub stores, one multi-row INSERT per batch
+/// (columns as arrays through `unnest`), each its own transaction, on one connection.
+struct PostgresBaseline {
+    let connection: PostgresConnection
+    let logger = Logger(label: "mentor-bench.postgres")
+
+    init(url: String) async throws {
+        connection = try await PostgresConnection.connect(configuration: try PostgresURL(url).connectionConfiguration, id: 1, logger: logger)
+    }
+
+    func close() async throws { try await connection.close() }
+
+    func insert(_ events: [WireEvent], kioskID: String, batch: Int) async throws -> Duration {
+        try await connection.query("INSERT INTO kiosk (id, location, created_at) VALUES (\(kioskID), 'bench', now())", logger: logger)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for first in stride(from: 0, to: events.count, by: batch) {
+            let rows = events[first..<min(events.count, first + batch)]
+            try await connection.query("""
+                INSERT INTO hub_event (kiosk_id, seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
+                    clock_trusted, status, via_badge, received_at)
+                SELECT \(kioskID), seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, TRUE, status, TRUE, wall_time
+                FROM unnest(\(rows.map(\.seq)), \(rows.map(\.id)), \(rows.map(\.kind)), \(rows.map { $0.participantID ?? "" }),
+                    \(rows.map { $0.sessionID ?? "" }), \(rows.map { $0.actorID ?? "" }), \(rows.map(\.wallTime)), \(rows.map(\.monotonicNs)),
+                    \(rows.map { $0.status ?? "" })) AS r(seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, status)
+                """, logger: logger)
         }
         return clock.now - start
     }

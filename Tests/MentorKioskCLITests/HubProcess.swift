@@ -1,12 +1,16 @@
 import Foundation
 import ProgramFiles
+import Testing
 
 /// A real `mentor-hub serve` on loopback with its own state folder, the sample program
-/// imported and one kiosk added; stopped (SIGTERM) when released.
+/// imported; stopped (SIGTERM) when released. Its databases are SQLite files in the state
+/// folder, or a fresh PostgreSQL database.
 final class HubProcess {
     let state: String
     let url: String
     let adminToken: String
+    /// `--database URL` for every command, or nothing (SQLite).
+    let databaseArguments: [String]
     private let server: ChildProcess
 
     /// The hub serves the sessions of the coming days by its own clock, so its sample program
@@ -16,28 +20,48 @@ final class HubProcess {
 
     static var binary: String { (CLIHarness.binary as NSString).deletingLastPathComponent + "/mentor-hub" }
 
-    /// - Parameter tls: a PEM certificate and key: the hub then serves HTTPS itself.
-    init(directory: String, tls: (certificate: String, key: String)? = nil) throws {
+    /// - Parameters:
+    ///   - tls: a PEM certificate and key: the hub then serves HTTPS itself.
+    ///   - database: where the hub keeps its data.
+    init(directory: String, tls: (certificate: String, key: String)? = nil, database: HubDatabase = .sqlite) throws {
         state = directory + "/hub"
-        try Self.run(["init", "--state", state])
+        databaseArguments = try database.arguments()
+        try Self.run(["init", "--state", state] + databaseArguments)
         adminToken = String(decoding: FileManager.default.contents(atPath: state + "/admin.token") ?? Data(), as: UTF8.self)
         let sample = SampleProgram(around: Self.now, location: "Main Lobby")
         for (kind, text) in [("participants", sample.participantsCSV), ("groups", sample.groupsCSV), ("sessions", sample.sessionsCSV)] {
             let path = directory + "/hub-\(kind).csv"
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            try Self.run(["import", kind, path, "--state", state])
+            try Self.run(["import", kind, path, "--state", state] + databaseArguments)
         }
-        let log = directory + "/hub.log"
+        (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments, log: directory + "/hub", tls: tls)
+    }
+
+    /// A second hub process on `other`'s state and (PostgreSQL) database, as behind a load balancer.
+    init(alongside other: HubProcess, log: String) throws {
+        state = other.state
+        adminToken = other.adminToken
+        databaseArguments = other.databaseArguments
+        (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments, log: log, tls: nil)
+    }
+
+    private static func serve(
+        state: String, databaseArguments: [String], log: String, tls: (certificate: String, key: String)?
+    ) throws -> (ChildProcess, String) {
         let https = tls.map { ["--tls-certificate", $0.certificate, "--tls-key", $0.key] } ?? []
-        server = try ChildProcess([Self.binary, "serve", "--state", state, "--port", "0"] + https, stdout: log, stderr: directory + "/hub.err")
+        let server = try ChildProcess(
+            [binary, "serve", "--state", state, "--port", "0"] + databaseArguments + https, stdout: log + ".log", stderr: log + ".err")
         var port: String?
         for _ in 0..<200 where port == nil {
             usleep(50_000)
-            let text = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
+            let text = String(decoding: FileManager.default.contents(atPath: log + ".log") ?? Data(), as: UTF8.self)
             port = text.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).map { String($0.1) }
         }
-        guard let port else { throw CLIHarness.HarnessError(message: "mentor-hub did not start") }
-        url = (tls == nil ? "http" : "https") + "://127.0.0.1:\(port)"
+        guard let port else {
+            let errors = String(decoding: FileManager.default.contents(atPath: log + ".err") ?? Data(), as: UTF8.self)
+            throw CLIHarness.HarnessError(message: "mentor-hub did not start: \(errors)")
+        }
+        return (server, (tls == nil ? "http" : "https") + "://127.0.0.1:\(port)")
     }
 
     deinit {
@@ -48,7 +72,7 @@ final class HubProcess {
     /// Runs a `mentor-hub` admin command on this hub's state.
     @discardableResult
     func admin(_ arguments: [String]) throws -> ChildProcess.Result {
-        try ChildProcess.run([Self.binary] + arguments + ["--state", state])
+        try ChildProcess.run([Self.binary] + arguments + ["--state", state] + databaseArguments)
     }
 
     /// Adds a kiosk; returns its enrollment code.
@@ -65,5 +89,32 @@ final class HubProcess {
         let result = try ChildProcess.run([binary] + arguments)
         guard result.status == 0 else { throw CLIHarness.HarnessError(message: "mentor-hub \(arguments): \(result.stderr)") }
         return result
+    }
+}
+
+/// Where a test hub keeps its data: SQLite files in its state folder, or a fresh database on
+/// the PostgreSQL server named by `MENTOR_HUB_TEST_POSTGRES` (`scripts/with-postgres`).
+enum HubDatabase: String, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    static var server: String? { ProcessInfo.processInfo.environment["MENTOR_HUB_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// SQLite, and PostgreSQL when a test server is given.
+    static var available: [HubDatabase] { server == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    /// `mentor-hub`'s arguments for this database; for PostgreSQL, a new database is created.
+    func arguments() throws -> [String] {
+        guard self == .postgres else { return [] }
+        guard let server = Self.server, var url = URLComponents(string: server) else {
+            throw CLIHarness.HarnessError(message: "MENTOR_HUB_TEST_POSTGRES is not set")
+        }
+        let name = "hub_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let created = try ChildProcess.run(["psql", "-q", server, "-c", "CREATE DATABASE \(name)"])
+        guard created.status == 0 else { throw CLIHarness.HarnessError(message: "psql: \(created.stderr)") }
+        url.path = "/" + name
+        return ["--database", url.string!]
     }
 }

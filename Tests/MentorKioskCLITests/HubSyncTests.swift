@@ -25,15 +25,15 @@ struct HubSyncTests {
     }
 
     /// A hub (its state inside the kiosk's folder, removed with it) and a kiosk enrolled there.
-    func hubAndKiosk() throws -> (HubProcess, CLIHarness, HubEnrollment) {
+    func hubAndKiosk(_ database: HubDatabase = .sqlite) throws -> (HubProcess, CLIHarness, HubEnrollment) {
         let cli = try CLIHarness()
-        let hub = try HubProcess(directory: cli.directory)
+        let hub = try HubProcess(directory: cli.directory, database: database)
         return (hub, cli, try enrolledKiosk(hub, in: cli))
     }
 
-    @Test("enroll, check in offline, sync: everything arrives once; a used code is refused")
-    func enrollAndSync() throws {
-        let (hub, cli, enrollment) = try hubAndKiosk()
+    @Test("enroll, check in offline, sync: everything arrives once; a used code is refused", arguments: HubDatabase.available)
+    func enrollAndSync(_ database: HubDatabase) throws {
+        let (hub, cli, enrollment) = try hubAndKiosk(database)
         defer { withExtendedLifetime(hub) { cli.remove() } }
         #expect(enrollment.kioskID == "kiosk-1")
         #expect(try cli.run(["checkin", "200004", "--now", HubProcess.nowText]).status == 0)
@@ -57,9 +57,9 @@ struct HubSyncTests {
         #expect(replay.stderr.contains("this enrollment code is unknown, used or revoked"))
     }
 
-    @Test("a retried push stores nothing twice; a gap or a replaced database is caught")
-    func idempotentPush() async throws {
-        let (hub, cli, enrollment) = try hubAndKiosk()
+    @Test("a retried push stores nothing twice; a gap or a replaced database is caught", arguments: HubDatabase.available)
+    func idempotentPush(_ database: HubDatabase) async throws {
+        let (hub, cli, enrollment) = try hubAndKiosk(database)
         defer { withExtendedLifetime(hub) { cli.remove() } }
         for badge in ["200004", "200001"] { try cli.run(["checkin", badge, "--now", HubProcess.nowText]) }
         let events = try KioskStoreReader(cli.database).wireEvents()
@@ -156,9 +156,9 @@ struct HubSyncTests {
         #expect(try cli.run(["sync"]).stdout.contains("sync: 1 stored"), "the saved enrollment keeps trusting the CA")
     }
 
-    @Test("the directory comes with an ETag; unchanged, it is not sent again")
-    func directoryETag() async throws {
-        let (hub, cli, enrollment) = try hubAndKiosk()
+    @Test("the directory comes with an ETag; unchanged, it is not sent again", arguments: HubDatabase.available)
+    func directoryETag(_ database: HubDatabase) async throws {
+        let (hub, cli, enrollment) = try hubAndKiosk(database)
         defer { withExtendedLifetime(hub) { cli.remove() } }
         let client = try HubClient(baseURL: enrollment.url, token: enrollment.token)
         let fetched = try #require(try await client.directory(ifNoneMatch: nil))
@@ -168,9 +168,9 @@ struct HubSyncTests {
         #expect(try await client.directory(ifNoneMatch: fetched.version) == nil)
     }
 
-    @Test("a sync killed mid-drain and restarted loses and duplicates nothing")
-    func killedMidDrain() throws {
-        let (hub, cli, _) = try hubAndKiosk()
+    @Test("a sync killed mid-drain and restarted loses and duplicates nothing", arguments: HubDatabase.available)
+    func killedMidDrain(_ database: HubDatabase) throws {
+        let (hub, cli, _) = try hubAndKiosk(database)
         defer { withExtendedLifetime(hub) { cli.remove() } }
         // 3000 people check in to a session open to all: 3000 events waiting for the hub.
         let people = 3000
@@ -204,10 +204,10 @@ struct HubSyncTests {
 }
 
 extension HubSyncTests {
-    @Test("through a proxy that drops, fails, delays and cuts after commit, 100,000 events arrive exactly once")
-    func faultInjection() throws {
+    @Test("through a proxy that drops, fails, delays and cuts after commit, 100,000 events arrive exactly once", arguments: HubDatabase.available)
+    func faultInjection(_ database: HubDatabase) throws {
         let count = Int(ProcessInfo.processInfo.environment["MENTOR_KIOSK_FAULT_EVENTS"] ?? "") ?? 100_000
-        let (hub, cli, enrollment) = try hubAndKiosk()
+        let (hub, cli, enrollment) = try hubAndKiosk(database)
         defer { withExtendedLifetime(hub) { cli.remove() } }
         try KioskStoreReader(cli.database).seed(events: count)
 
@@ -244,6 +244,38 @@ extension HubSyncTests {
         #expect(exported.count == count)
         #expect(Set(exported.compactMap { $0.firstMatch(of: /"seq":(\d+)/).map { Int($0.1)! } }) == Set(1...count))
         print("hub sync under faults: \(count) events in \(rounds) sync runs, each stored once; faults: \(faults.split(separator: "\n").filter { $0.hasPrefix("fault") && !$0.hasSuffix("pass") }.count)")
+    }
+}
+
+extension HubSyncTests {
+    @Test("two hub processes on one PostgreSQL database: the same batches pushed to both at once are stored once",
+          .enabled(if: HubDatabase.server != nil, "needs MENTOR_HUB_TEST_POSTGRES (scripts/with-postgres)"))
+    func twoHubsOneDatabase() async throws {
+        let (first, cli, enrollment) = try hubAndKiosk(.postgres)
+        let second = try HubProcess(alongside: first, log: cli.directory + "/hub-2")
+        defer { withExtendedLifetime((first, second)) { cli.remove() } }
+        try KioskStoreReader(cli.database).seed(events: 5_000)
+        let events = try KioskStoreReader(cli.database).wireEvents()
+        let clients = [try HubClient(baseURL: first.url, token: enrollment.token), try HubClient(baseURL: second.url, token: enrollment.token)]
+        for start in stride(from: 0, to: events.count, by: 250) {
+            let batch = Array(events[start..<min(events.count, start + 250)])
+            let receipts = try await withThrowingTaskGroup(of: PushReceipt.self) { group in
+                for client in clients { group.addTask { try await client.push(batch) } }
+                return try await group.reduce(into: [PushReceipt]()) { $0.append($1) }
+            }
+            #expect(receipts.map(\.stored).reduce(0, +) == batch.count, "each event of the batch stored by exactly one hub")
+            #expect(receipts.allSatisfy { $0.stored + $0.duplicates == batch.count && $0.acknowledgedThrough == batch.last!.seq })
+        }
+        let exported = try first.admin(["export"]).stdout.split(separator: "\n")
+        #expect(exported.compactMap { $0.firstMatch(of: /"seq":(\d+)/).map { Int($0.1)! } } == Array(1...events.count))
+
+        // The kiosk enrolled through the first hub syncs through the second.
+        var routed = enrollment
+        routed.url = second.url
+        try routed.save(cli.directory + "/hub.json")
+        #expect(try cli.run(["checkin", "200004", "--now", HubProcess.nowText]).status == 0)
+        let sync = try cli.run(["sync"])
+        #expect(sync.stdout.contains("sync: 1 stored"), "\(sync.stdout)\(sync.stderr)")
     }
 }
 
