@@ -127,6 +127,7 @@ public final class PostgresHubStore: HubStorage {
             """,
             "CREATE INDEX session_location_end ON session(location, ends_at)",
         ]),
+        ("v2-settings", ["CREATE TABLE program_settings (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL)"]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -380,7 +381,21 @@ public final class PostgresHubStore: HubStorage {
                 id: id, title: title, kind: try Self.known(SessionKind.self, kind), location: location, startsAt: Self.milliseconds(startsAt),
                 endsAt: Self.milliseconds(endsAt), groupID: group, facilitatorID: facilitator, status: try Self.known(SessionStatus.self, status))
         }
-        return try Directory.versioned(location: location, participants: participants, groups: groups, sessions: sessions)
+        return try Directory.versioned(
+            location: location, participants: participants, groups: groups, sessions: sessions, settings: try await settings())
+    }
+
+    public func settings() async throws -> ProgramSettings? {
+        try await rows("SELECT body FROM program_settings").first
+            .map { try HubJSON.decoder().decode(ProgramSettings.self, from: Data(try $0.decode(String.self).utf8)) }
+    }
+
+    public func setSettings(_ settings: ProgramSettings?) async throws {
+        let body = try settings.map { String(decoding: try HubJSON.encoder().encode($0), as: UTF8.self) }
+        try await transaction { db in
+            try await db.query("DELETE FROM program_settings", logger: logger)
+            if let body { try await db.query("INSERT INTO program_settings (id, body) VALUES (1, \(body))", logger: logger) }
+        }
     }
 
     static func known<Value: RawRepresentable<String>>(_ type: Value.Type, _ text: String) throws -> Value {

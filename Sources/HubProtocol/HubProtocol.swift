@@ -160,13 +160,20 @@ public struct Directory: Codable, Sendable, Equatable {
     public var participants: [DirectoryParticipant]
     public var groups: [MentoringGroup]
     public var sessions: [Session]
+    /// The program's check-in rules; absent when the hub's admin set none (each kiosk then
+    /// keeps its kiosk.toml's).
+    public var settings: ProgramSettings?
 
-    public init(version: String, location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session]) {
+    public init(
+        version: String, location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session],
+        settings: ProgramSettings? = nil
+    ) {
         self.version = version
         self.location = location
         self.participants = participants
         self.groups = groups
         self.sessions = sessions
+        self.settings = settings
     }
 }
 

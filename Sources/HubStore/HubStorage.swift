@@ -33,6 +33,10 @@ public protocol HubStorage: Sendable {
     func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary
     /// Imports sessions all-or-nothing, keeping the status of sessions already known.
     func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary
+    /// The program's check-in rules, sent to every kiosk in its directory; nil: none set.
+    func settings() async throws -> ProgramSettings?
+    /// Sets (or, with nil, clears) the program's check-in rules.
+    func setSettings(_ settings: ProgramSettings?) async throws
 }
 
 extension Directory {
@@ -48,9 +52,10 @@ extension Directory {
     /// A directory whose version is a hash of its content, so every back-end and every hub
     /// process names the same content with the same version (the kiosk's ETag).
     public static func versioned(
-        location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session]
+        location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session], settings: ProgramSettings?
     ) throws -> Directory {
-        var directory = Directory(version: "", location: location, participants: participants, groups: groups, sessions: sessions)
+        var directory = Directory(
+            version: "", location: location, participants: participants, groups: groups, sessions: sessions, settings: settings)
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
         directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
         return directory

@@ -77,6 +77,9 @@ public final class HubStore: HubStorage {
                 );
                 """)
         }
+        migrator.registerMigration("v2-settings") { db in
+            try db.execute(sql: "CREATE TABLE program_settings (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL)")
+        }
         return migrator
     }
 
@@ -244,7 +247,20 @@ public final class HubStore: HubStorage {
         let snapshot = try program.directorySnapshot(location: location, from: window.lowerBound, to: window.upperBound)
         return try Directory.versioned(
             location: location, participants: snapshot.participants.map { DirectoryParticipant(participant: $0.0, badgeHashes: $0.1) },
-            groups: snapshot.groups, sessions: snapshot.sessions)
+            groups: snapshot.groups, sessions: snapshot.sessions, settings: try await settings())
+    }
+
+    public func settings() async throws -> ProgramSettings? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT body FROM program_settings") }
+            .map { try HubJSON.decoder().decode(ProgramSettings.self, from: Data($0.utf8)) }
+    }
+
+    public func setSettings(_ settings: ProgramSettings?) async throws {
+        let body = try settings.map { String(decoding: try HubJSON.encoder().encode($0), as: UTF8.self) }
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM program_settings")
+            if let body { try db.execute(sql: "INSERT INTO program_settings (id, body) VALUES (1, ?)", arguments: [body]) }
+        }
     }
 
     // MARK: Program

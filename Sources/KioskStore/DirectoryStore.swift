@@ -83,9 +83,15 @@ extension KioskStore {
 
     /// Replaces this kiosk's directory with the hub's in one transaction: participants, their
     /// badges, groups and sessions are upserted (sessions keep their local status);
-    /// participants the hub no longer lists are made inactive (their history stays).
-    public func applyDirectory(participants: [ParticipantEntry], groups: [GroupEntry], sessions: [SessionEntry]) throws {
+    /// participants the hub no longer lists are made inactive (their history stays); the
+    /// directory's version and the program's settings (nil: none) are kept with it.
+    public func applyDirectory(
+        version: String, participants: [ParticipantEntry], groups: [GroupEntry], sessions: [SessionEntry], settings: ProgramSettings?
+    ) throws {
         _ = try importing { db in
+            try db.execute(
+                sql: "UPDATE sync_state SET directory_version = ?, hub_settings = ? WHERE id = 1",
+                arguments: [version, try settings.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }])
             let listed = participants.map(\.participant.id)
             try db.execute(
                 sql: "UPDATE participant SET active = 0 WHERE id NOT IN (SELECT value FROM json_each(?))",

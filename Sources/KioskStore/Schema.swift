@@ -119,6 +119,9 @@ enum KioskSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v4-hub-settings") { db in
+            try db.execute(sql: "ALTER TABLE sync_state ADD COLUMN hub_settings TEXT")
+        }
         return migrator
     }
 }

@@ -74,9 +74,9 @@ extension KioskStore {
         }
     }
 
-    public func recordDirectoryVersion(_ version: String) throws {
-        try record { db in
-            try db.execute(sql: "UPDATE sync_state SET directory_version = ? WHERE id = 1", arguments: [version])
-        }
+    /// The check-in rules the hub's directory carried, if any: they win over kiosk.toml's.
+    public func hubSettings() throws -> ProgramSettings? {
+        try read { db in try String.fetchOne(db, sql: "SELECT hub_settings FROM sync_state WHERE id = 1") }
+            .map { try JSONDecoder().decode(ProgramSettings.self, from: Data($0.utf8)) }
     }
 }

@@ -85,6 +85,7 @@ public final class KioskSyncer: Sendable {
         guard let directory = try await client.directory(ifNoneMatch: known) else { return false }
         let origin = "hub directory \(directory.version)"
         try store.applyDirectory(
+            version: directory.version,
             participants: directory.participants.enumerated().map { index, entry in
                 ParticipantEntry(
                     participant: entry.participant, badges: entry.badgeHashes.map(BadgeHash.init(hex:)),
@@ -95,8 +96,8 @@ public final class KioskSyncer: Sendable {
             },
             sessions: directory.sessions.enumerated().map { index, session in
                 SessionEntry(session: session, position: SourcePosition(file: origin, line: index + 1))
-            })
-        try store.recordDirectoryVersion(directory.version)
+            },
+            settings: directory.settings)
         return true
     }
 

@@ -58,10 +58,10 @@ public enum ConfigLoader {
         }
         try reader.section("check_in", keys: ["opens_before_minutes", "on_time_grace_minutes", "duplicate_window_seconds", "rating_window_minutes", "anonymous_ratings"]) { section throws(ConfigError) in
             var rules = config.checkInRules
-            rules.opensBefore = Double(try section.integer("opens_before_minutes", default: 15, in: 0...240)) * 60
-            rules.onTimeGrace = Double(try section.integer("on_time_grace_minutes", default: 5, in: 0...240)) * 60
-            rules.duplicateWindow = Double(try section.integer("duplicate_window_seconds", default: 5, in: 0...300))
-            rules.ratingWindow = Double(try section.integer("rating_window_minutes", default: 30, in: 1...1440)) * 60
+            rules.opensBefore = Double(try section.integer("opens_before_minutes", default: 15, in: ProgramSettings.opensBeforeLimits)) * 60
+            rules.onTimeGrace = Double(try section.integer("on_time_grace_minutes", default: 5, in: ProgramSettings.onTimeGraceLimits)) * 60
+            rules.duplicateWindow = Double(try section.integer("duplicate_window_seconds", default: 5, in: ProgramSettings.duplicateWindowLimits))
+            rules.ratingWindow = Double(try section.integer("rating_window_minutes", default: 30, in: ProgramSettings.ratingWindowLimits)) * 60
             config.checkInRules = rules
             config.anonymousRatings = try section.boolean("anonymous_ratings", default: false)
         }

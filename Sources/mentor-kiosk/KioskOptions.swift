@@ -72,11 +72,19 @@ struct KioskContext {
         ProgramFileReader(normalizer: normalizer(), hasher: try hasher ?? self.hasher(), timeZone: config.timeZone)
     }
 
+    /// The check-in rules in effect: the program's, from the hub's directory, else kiosk.toml's.
+    func settings(_ store: KioskStore) throws -> (settings: ProgramSettings, fromHub: Bool) {
+        if let hub = try store.hubSettings() { return (hub, true) }
+        return (ProgramSettings(rules: config.checkInRules, anonymousRatings: config.anonymousRatings), false)
+    }
+
     /// The check-in desk on `store` (default: the configured database, which must exist).
     func desk(store: KioskStore? = nil) throws -> CheckInDesk {
-        CheckInDesk(
-            store: try store ?? openStore(), normalizer: normalizer(), hasher: try hasher(), rules: config.checkInRules,
-            location: config.location, anonymousRatings: config.anonymousRatings, wording: wording)
+        let store = try store ?? openStore()
+        let settings = try settings(store).settings
+        return CheckInDesk(
+            store: store, normalizer: normalizer(), hasher: try hasher(), rules: settings.rules,
+            location: config.location, anonymousRatings: settings.anonymousRatings, wording: wording)
     }
 }
 

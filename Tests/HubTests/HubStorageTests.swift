@@ -109,6 +109,23 @@ struct HubStorageTests {
         #expect(Set(versions.values).count == 1, "both back-ends name the same directory alike: \(versions)")
     }
 
+    @Test("the program's settings go into every directory and change its version", arguments: HubBackend.available)
+    func settings(_ backend: HubBackend) async throws {
+        try await backend.withStorage { store in
+            #expect(try await store.settings() == nil)
+            let plain = try await store.directory(location: "Main Lobby", at: Self.now)
+            #expect(plain.settings == nil)
+            var settings = ProgramSettings(rules: CheckInRules(), anonymousRatings: true)
+            settings.opensBeforeMinutes = 3
+            try await store.setSettings(settings)
+            #expect(try await store.settings() == settings)
+            let withSettings = try await store.directory(location: "Main Lobby", at: Self.now)
+            #expect(withSettings.settings == settings && withSettings.version != plain.version)
+            try await store.setSettings(nil)
+            #expect(try await store.directory(location: "Main Lobby", at: Self.now).version == plain.version)
+        }
+    }
+
     static func event(seq: Int64) -> WireEvent {
         WireEvent(
             seq: seq, id: UUID().uuidString.lowercased(), kind: "check_in", participantID: "E004", sessionID: "S1", actorID: nil,

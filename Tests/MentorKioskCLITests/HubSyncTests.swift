@@ -156,6 +156,26 @@ struct HubSyncTests {
         #expect(try cli.run(["sync"]).stdout.contains("sync: 1 stored"), "the saved enrollment keeps trusting the CA")
     }
 
+    @Test("the program's check-in rules set at the hub reach the kiosk with its directory; cleared, the kiosk's own apply again")
+    func programSettings() throws {
+        let (hub, cli, _) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
+        let refused = try hub.admin(["settings", "--opens-before-minutes", "999"])
+        #expect(refused.status != 0 && refused.stderr.contains("opens_before_minutes must be 0–240, not 999"), "\(refused.stderr)")
+        #expect(try hub.admin(["settings"]).stdout.contains("no program settings"), "a refused value changes nothing")
+        let set = try hub.admin(["settings", "--opens-before-minutes", "3", "--anonymous-ratings", "true"])
+        #expect(set.stdout.contains("opens_before_minutes = 3\non_time_grace_minutes = 5"), "\(set.stdout)\(set.stderr)")
+        #expect(try cli.run(["sync"]).status == 0)
+        let configured = try cli.run(["config", "check"]).stdout
+        #expect(configured.contains("check_in.opens_before_minutes = 3   # from the hub"), "\(configured)")
+        #expect(configured.contains("check_in.anonymous_ratings = true   # from the hub"))
+
+        #expect(try hub.admin(["settings", "--clear"]).status == 0)
+        #expect(try cli.run(["sync"]).status == 0)
+        let own = try cli.run(["config", "check"]).stdout
+        #expect(own.contains("check_in.opens_before_minutes = 15\n") && !own.contains("from the hub"), "\(own)")
+    }
+
     @Test("the directory comes with an ETag; unchanged, it is not sent again", arguments: HubDatabase.available)
     func directoryETag(_ database: HubDatabase) async throws {
         let (hub, cli, enrollment) = try hubAndKiosk(database)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskCore
 import KioskSystem
 
 struct ConfigCommand: ParsableCommand {
@@ -15,7 +16,11 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             let context = try options.context()
             let config = context.config
-            let rules = config.checkInRules
+            // The program's rules from the hub win over the file's, once a directory brought them.
+            let store = FileManager.default.fileExists(atPath: context.databasePath) ? try? context.openStore(verify: false) : nil
+            let (settings, fromHub) = store.flatMap { try? context.settings($0) }
+                ?? (ProgramSettings(rules: config.checkInRules, anonymousRatings: config.anonymousRatings), false)
+            let origin = fromHub ? "   # from the hub" : ""
             let badge = config.badgeRules
             let hardware = config.hardware
             print("""
@@ -29,11 +34,11 @@ struct ConfigCommand: ParsableCommand {
                 badges.min_length = \(badge.minimumLength)
                 badges.max_length = \(badge.maximumLength)
                 badges.secret_file = \(context.secretPath)
-                check_in.opens_before_minutes = \(Int(rules.opensBefore / 60))
-                check_in.on_time_grace_minutes = \(Int(rules.onTimeGrace / 60))
-                check_in.duplicate_window_seconds = \(Int(rules.duplicateWindow))
-                check_in.rating_window_minutes = \(Int(rules.ratingWindow / 60))
-                check_in.anonymous_ratings = \(config.anonymousRatings)
+                check_in.opens_before_minutes = \(settings.opensBeforeMinutes)\(origin)
+                check_in.on_time_grace_minutes = \(settings.onTimeGraceMinutes)\(origin)
+                check_in.duplicate_window_seconds = \(settings.duplicateWindowSeconds)\(origin)
+                check_in.rating_window_minutes = \(settings.ratingWindowMinutes)\(origin)
+                check_in.anonymous_ratings = \(settings.anonymousRatings)\(origin)
                 backup.directory = \(config.backupPath(database: context.databasePath))
                 backup.keep = \(config.backupsKept)
                 gpio.chip = \(hardware.chip)

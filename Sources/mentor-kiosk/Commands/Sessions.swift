@@ -25,9 +25,10 @@ struct Sessions: ParsableCommand {
         print("Sessions at \(location ?? "all locations") from \(ProgramTime.format(today)) (\(context.config.timeZone.identifier))")
         if summaries.isEmpty { print("  none") }
         let wording = context.wording
+        let rules = try context.settings(store).settings.rules
         for summary in summaries {
             let session = summary.session
-            let window: String = switch session.phase(at: now, rules: context.config.checkInRules) {
+            let window: String = switch session.phase(at: now, rules: rules) {
             case .notYetOpen(let opensAt): "opens \(wording.clock(opensAt))"
             case .onTime: "open, on time"
             case .late: "open, late"

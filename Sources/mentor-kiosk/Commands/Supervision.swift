@@ -42,7 +42,7 @@ struct ManualCheckIn: ParsableCommand {
         try action.perform(options, code: "manual_check_in", verb: "checked in to") { store, context in
             try store.manualCheckIn(
                 participantID: action.participant, sessionID: action.session, actorID: action.by,
-                clock: context.clock.read(), rules: context.config.checkInRules)
+                clock: context.clock.read(), rules: try context.settings(store).settings.rules)
         }
     }
 }
