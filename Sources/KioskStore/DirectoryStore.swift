@@ -99,7 +99,16 @@ extension KioskStore {
             try db.execute(sql: "DELETE FROM badge")
             _ = try Self.importParticipants(participants, db)
             _ = try Self.importGroups(groups, db)
-            return try Self.importSessions(sessions, db)
+            let summary = try Self.importSessions(sessions, db)
+            // Badges a facilitator linked here stay linked until the hub's directory gives the
+            // badge to someone (the hub keeps the link event; it does not add it to its roster).
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO badge (hash, participant_id)
+                SELECT badge_hash, participant_id FROM event
+                WHERE kind = 'badge_link' AND badge_hash IS NOT NULL AND participant_id IN (SELECT id FROM participant)
+                ORDER BY seq
+                """)
+            return summary
         }
     }
 

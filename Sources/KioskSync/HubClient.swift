@@ -37,7 +37,6 @@ public final class HubClient: Sendable {
     public let baseURL: String
     private let token: String?
     private let client: HTTPClient
-    private let ownsClient: Bool
     private let timeout: TimeAmount
 
     /// - Parameter trustedCA: a PEM file of a private CA to trust for an https hub.
@@ -45,19 +44,19 @@ public final class HubClient: Sendable {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         timeout = .seconds(timeoutSeconds)
+        // Its own client: redirects are refused (one could carry the device token to another
+        // host), and a private CA is trusted when given.
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         if let trustedCA {
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.trustRoots = .file(trustedCA)
-            client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-            ownsClient = true
-        } else {
-            client = HTTPClient.shared
-            ownsClient = false
+            configuration.tlsConfiguration = tls
         }
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     deinit {
-        if ownsClient { try? client.syncShutdown() }
+        try? client.syncShutdown()
     }
 
     public func enroll(code: String) async throws(Failure) -> EnrollResponse {
@@ -133,6 +132,11 @@ public final class HubClient: Sendable {
         let message = problem?.message ?? "HTTP \(status)"
         switch status {
         case 401: throw .unauthorized(message)
+        case 300..<400:
+            let target = response.headers.first(name: "Location") ?? "elsewhere"
+            throw .refused(
+                status: status, code: "redirect",
+                message: "the hub sends this kiosk to \(target); redirects are not followed (they could carry the device token to another host): enroll with the hub's real address")
         case 409 where problem?.acknowledgedThrough != nil: throw .gap(acknowledgedThrough: problem!.acknowledgedThrough!)
         case 429, 500...599:
             throw .unavailable(status: status, retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init), message: message)

@@ -156,6 +156,46 @@ struct HubSyncTests {
         #expect(try cli.run(["sync"]).stdout.contains("sync: 1 stored"), "the saved enrollment keeps trusting the CA")
     }
 
+    @Test("a redirect is not followed: the device token never goes to another address")
+    func redirectsRefused() async throws {
+        let (hub, cli, enrollment) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
+        // A server that sends every request on to the real hub with 307 (which keeps the method and body).
+        let script = """
+            import http.server, sys
+            class Redirect(http.server.BaseHTTPRequestHandler):
+                def answer(self):
+                    self.send_response(307); self.send_header("Location", sys.argv[1] + self.path); self.send_header("Content-Length", "0"); self.end_headers()
+                do_GET = do_POST = answer
+                def log_message(self, *args): pass
+            server = http.server.HTTPServer(("127.0.0.1", 0), Redirect)
+            print("listening on", server.server_address[1], flush=True)
+            server.serve_forever()
+            """
+        try Data(script.utf8).write(to: URL(fileURLWithPath: cli.directory + "/redirect.py"))
+        let log = cli.directory + "/redirect.log"
+        let redirector = try ChildProcess(["python3", cli.directory + "/redirect.py", hub.url], stdout: log)
+        defer {
+            redirector.signal(SIGTERM)
+            redirector.wait()
+        }
+        var port: String?
+        for _ in 0..<100 where port == nil {
+            usleep(50_000)
+            port = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self).firstMatch(of: /listening on (\d+)/).map { String($0.1) }
+        }
+        try cli.run(["checkin", "200004", "--now", HubProcess.nowText])
+        let client = try HubClient(baseURL: "http://127.0.0.1:\(try #require(port))", token: enrollment.token)
+        do {
+            _ = try await client.push(try KioskStoreReader(cli.database).wireEvents())
+            Issue.record("the push followed the redirect")
+        } catch let failure as HubClient.Failure {
+            guard case .refused(307, "redirect", let message) = failure else { Issue.record("\(failure)"); return }
+            #expect(message.contains("redirects are not followed"))
+        }
+        #expect(try hub.admin(["kiosk", "list"]).stdout.contains("0 stored"), "nothing reached the hub")
+    }
+
     @Test("the program's check-in rules set at the hub reach the kiosk with its directory; cleared, the kiosk's own apply again")
     func programSettings() throws {
         let (hub, cli, _) = try hubAndKiosk()
