@@ -121,12 +121,7 @@ extension KioskStore {
             let hashes = Dictionary(grouping: try BadgeRecord.fetchAll(db), by: \.participantId).mapValues { $0.map(\.hash).sorted() }
             let participants = try ParticipantRecord.fetchAll(db, sql: "SELECT * FROM participant ORDER BY id")
                 .map { ($0.participant, hashes[$0.id] ?? []) }
-            let members = Dictionary(grouping: try GroupMemberRecord.fetchAll(db, sql: "SELECT * FROM group_member ORDER BY participant_id"), by: \.groupId)
-            let groups = try GroupRecord.fetchAll(db, sql: "SELECT * FROM mentoring_group ORDER BY id").map { group in
-                MentoringGroup(
-                    id: group.id, name: group.name, kind: group.kind,
-                    members: (members[group.id] ?? []).map { GroupMember(participantID: $0.participantId, role: $0.role) })
-            }
+            let groups = try Self.groups(db)
             let sessions = try SessionRecord.fetchAll(db, sql: """
                 SELECT * FROM session WHERE location = ? AND ends_at >= ? AND starts_at <= ? ORDER BY starts_at, id
                 """, arguments: [location, from, to]).map(\.session)

@@ -111,6 +111,20 @@ extension KioskStore {
         }
     }
 
+    /// Every group with its members (for pair meetings in reports).
+    public func groups() throws -> [MentoringGroup] {
+        try read { db in try Self.groups(db) }
+    }
+
+    static func groups(_ db: Database) throws -> [MentoringGroup] {
+        let members = Dictionary(grouping: try GroupMemberRecord.fetchAll(db, sql: "SELECT * FROM group_member ORDER BY participant_id"), by: \.groupId)
+        return try GroupRecord.fetchAll(db, sql: "SELECT * FROM mentoring_group ORDER BY id").map { group in
+            MentoringGroup(
+                id: group.id, name: group.name, kind: group.kind,
+                members: (members[group.id] ?? []).map { GroupMember(participantID: $0.participantId, role: $0.role) })
+        }
+    }
+
     /// Row counts for `doctor` and the status page.
     public func counts() throws -> [String: Int] {
         try pool.read { db in

@@ -16,6 +16,7 @@ public enum AttendanceExport {
     enum Value {
         case text(String)
         case integer(Int)
+        case decimal(Double)
         case boolean(Bool)
         case null
 
@@ -23,6 +24,7 @@ public enum AttendanceExport {
             switch self {
             case .text(let text): text
             case .integer(let number): String(number)
+            case .decimal(let number): String(format: "%.4f", number)
             case .boolean(let flag): flag ? "true" : "false"
             case .null: ""
             }
@@ -32,6 +34,7 @@ public enum AttendanceExport {
             switch self {
             case .text(let text): text
             case .integer(let number): number
+            case .decimal(let number): (number * 10_000).rounded() / 10_000
             case .boolean(let flag): flag
             case .null: NSNull()
             }
@@ -53,14 +56,19 @@ public enum AttendanceExport {
 
     /// Encodes `rows` completely; the caller writes the bytes where they belong.
     public static func encode(_ rows: [AttendanceReportRow], as format: ExportFormat) throws -> Data {
+        try encode(columns: AttendanceReportRow.columns, rows: rows.map(values), as: format)
+    }
+
+    /// Any export table: its columns, then one row of typed cells per record.
+    static func encode(columns: [String], rows: [[Value]], as format: ExportFormat) throws -> Data {
         switch format {
         case .csv:
             let stream = OutputStream(toMemory: ())
             stream.open()
             let writer = try CSVWriter(stream: stream, newline: .crlf)
-            try writer.write(row: AttendanceReportRow.columns)
+            try writer.write(row: columns)
             for row in rows {
-                try writer.write(row: values(row).map(\.csvText))
+                try writer.write(row: row.map(\.csvText))
             }
             stream.close()
             guard var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
@@ -71,11 +79,31 @@ public enum AttendanceExport {
         case .jsonl:
             var data = Data()
             for row in rows {
-                let object = Dictionary(uniqueKeysWithValues: zip(AttendanceReportRow.columns, values(row).map(\.json)))
+                let object = Dictionary(uniqueKeysWithValues: zip(columns, row.map(\.json)))
                 data.append(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
                 data.append(0x0A)
             }
             return data
         }
+    }
+}
+
+/// The participants' engagement summary export (docs/metrics.md): one row per participant with
+/// expected sessions or arrivals in the period, at-risk reason included.
+public enum EngagementExport {
+    public static let columns = [
+        "participant_id", "name", "expected", "present", "attendance_rate", "last_arrival", "at_risk_reason",
+    ]
+
+    public static func participants(_ report: EngagementReport, as format: ExportFormat) throws -> Data {
+        let reasons = Dictionary(report.atRisk.map { ($0.participantID, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        return try AttendanceExport.encode(columns: columns, rows: report.participants.map { person in
+            [
+                .text(person.participantID), .text(person.name), .integer(person.expected), .integer(person.present),
+                person.attendanceRate.map(AttendanceExport.Value.decimal) ?? .null,
+                person.lastArrival.map { .text(ProgramTime.format($0)) } ?? .null,
+                reasons[person.participantID].map(AttendanceExport.Value.text) ?? .null,
+            ]
+        }, as: format)
     }
 }

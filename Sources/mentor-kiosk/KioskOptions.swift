@@ -72,6 +72,13 @@ struct KioskContext {
         ProgramFileReader(normalizer: normalizer(), hasher: try hasher ?? self.hasher(), timeZone: config.timeZone)
     }
 
+    /// A period's bound: a day (its midnight) or a time, in the kiosk's time zone.
+    func dayOrTime(_ text: String) throws -> Date {
+        guard let date = ProgramTime.parse(text, timeZone: config.timeZone) ?? ProgramTime.parse(text + " 00:00", timeZone: config.timeZone)
+        else { throw ValidationError("\"\(text)\" is not a time; write 2026-03-02, 2026-03-02 15:00 or 2026-03-02T15:00:00+01:00") }
+        return date
+    }
+
     /// The check-in rules in effect: the program's, from the hub's directory, else kiosk.toml's.
     func settings(_ store: KioskStore) throws -> (settings: ProgramSettings, fromHub: Bool) {
         if let hub = try store.hubSettings() { return (hub, true) }

@@ -43,6 +43,9 @@ struct HelpTextTests {
                                       counts.
               tally                   Show a session's tally: present, expected, late,
                                       missing.
+              report                  Engagement figures for a period: attendance,
+                                      punctuality, retention, pairs, satisfaction, who is
+                                      at risk (docs/metrics.md).
               export                  Export attendance (expected and actual) as CSV or
                                       JSON Lines; see docs/exports.md.
               backup                  Write a consistent backup of the database and keep

@@ -22,8 +22,8 @@ struct Export: ParsableCommand {
         let store = try context.openStore()
         let clock = context.clock.read()
         try store.closeEndedSessions(clock: clock)
-        let start = try from.map { try time($0, context) } ?? Date(timeIntervalSince1970: 0)
-        let end = try to.map { try time($0, context) } ?? clock.wall.addingTimeInterval(1)
+        let start = try from.map(context.dayOrTime) ?? Date(timeIntervalSince1970: 0)
+        let end = try to.map(context.dayOrTime) ?? clock.wall.addingTimeInterval(1)
         let rows = try store.attendanceReport(from: start, to: end, location: location, now: clock.wall)
         let data = try AttendanceExport.encode(rows, as: format)
         if let output {
@@ -36,12 +36,6 @@ struct Export: ParsableCommand {
         }
     }
 
-    private func time(_ text: String, _ context: KioskContext) throws -> Date {
-        guard let date = ProgramTime.parse(text, timeZone: context.config.timeZone)
-            ?? ProgramTime.parse(text + " 00:00", timeZone: context.config.timeZone)
-        else { throw ValidationError("\"\(text)\" is not a time; write 2026-03-02, 2026-03-02 15:00 or 2026-03-02T15:00:00+01:00") }
-        return date
-    }
 }
 
 struct Backup: ParsableCommand {

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import KioskStore
+import ProgramFiles
+
+/// How `report` prints: the table for people, the machine formats for programs.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv, jsonl
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Engagement figures for a period: attendance, punctuality, retention, pairs, satisfaction, who is at risk (docs/metrics.md).")
+
+    @OptionGroup var options: KioskOptions
+    @Option(help: "table (default), json (the whole report), csv or jsonl (one row per participant).") var format: ReportFormat = .table
+    @Option(help: "Sessions starting at or after this day or time (default: 4 weeks before --to).") var from: String?
+    @Option(help: "Sessions starting before this day or time (default: now).") var to: String?
+    @Option(help: "Only sessions at this location (default: all).") var location: String?
+    @Option(help: "The attendance rate that counts as completing, in percent.") var completion = 75
+
+    func validate() throws {
+        guard (1...100).contains(completion) else { throw ValidationError("--completion is a percentage from 1 to 100") }
+    }
+
+    func run() throws {
+        let context = try options.context()
+        let store = try context.openStore()
+        let clock = context.clock.read()
+        try store.closeEndedSessions(clock: clock)
+        let end = try to.map(context.dayOrTime) ?? clock.wall.addingTimeInterval(1)
+        let start = try from.map(context.dayOrTime) ?? end.addingTimeInterval(-28 * 86_400)
+        guard start < end else { throw ValidationError("--from must be before --to") }
+        let report = EngagementMetrics.report(
+            rows: try store.attendanceReport(from: start, to: end, location: location, now: clock.wall), groups: try store.groups(),
+            from: start, to: end, now: clock.wall, timeZone: context.config.timeZone, completionThreshold: Double(completion) / 100)
+        switch format {
+        case .table:
+            print(EngagementText.render(report, scope: location ?? "all locations", timeZone: context.config.timeZone), terminator: "")
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .iso8601
+            FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+        case .csv, .jsonl:
+            FileHandle.standardOutput.write(try EngagementExport.participants(report, as: format == .csv ? .csv : .jsonl))
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import KioskCore
+
+/// Every figure against a count done by hand on a small program: three weeks from Monday
+/// 2026-03-02 (UTC), a mentor M1, mentees E1 and E2, a guest G; pairs P1 (M1+E1) and P2
+/// (M1+E2), a circle C1 (all three).
+///
+/// | session | when | group | M1 | E1 | E2 | G |
+/// |---|---|---|---|---|---|---|
+/// | S1 | w1 Mon 10:00 | P1 | on time, badge out 60 min, rated 4 | late, auto out 50 min | | |
+/// | S2 | w1 Wed 10:00 | P2 | on time | | absent | |
+/// | S3 | w2 Mon 10:00 | C1 | on time, badge out 30 min, rated 2 | absent | absent | on time, badge out 45 min |
+/// | S4 | w3 Mon 10:00 | P2 | manual | | absent | |
+/// | S5 | w3 Tue 10:00 | P1 | cancelled | | | |
+@Suite("Engagement metrics against hand counts")
+struct EngagementMetricsTests {
+    static let monday = Date(timeIntervalSince1970: 1_772_409_600) // 2026-03-02T00:00:00Z
+    static func day(_ days: Double, hour: Double = 10) -> Date { monday.addingTimeInterval(days * 86_400 + hour * 3600) }
+    static let from = monday
+    static let to = day(21, hour: 0)
+    static let now = day(20, hour: 12)
+    static let third: Double = 1.0 / 3
+    static let twoThirds: Double = 2.0 / 3
+
+    static let people = ["M1": Role.mentor, "E1": .mentee, "E2": .mentee, "G": .mentee]
+    static let groups = [
+        MentoringGroup(id: "P1", name: "P1", kind: .pair, members: [.init(participantID: "M1", role: .mentor), .init(participantID: "E1", role: .mentee)]),
+        MentoringGroup(id: "P2", name: "P2", kind: .pair, members: [.init(participantID: "M1", role: .mentor), .init(participantID: "E2", role: .mentee)]),
+        MentoringGroup(id: "C1", name: "C1", kind: .circle, members: ["M1", "E1", "E2"].map { .init(participantID: $0, role: $0 == "M1" ? .mentor : .mentee) }),
+    ]
+
+    static func session(_ id: String, _ start: Date, _ group: String, status: SessionStatus = .scheduled) -> Session {
+        Session(id: id, title: id, kind: .group, location: "Lobby", startsAt: start, endsAt: start.addingTimeInterval(3600), groupID: group, status: status)
+    }
+
+    static func came(
+        _ who: String, _ session: Session, _ status: AttendanceStatus, minutes: Double? = nil, out: CheckOutKind? = nil, rating: Int? = nil
+    ) -> Attendance {
+        Attendance(
+            participantID: who, sessionID: session.id, status: status, checkedInAt: session.startsAt,
+            checkedOutAt: minutes.map { session.startsAt.addingTimeInterval($0 * 60) }, checkOutKind: out, rating: rating,
+            hasRated: rating != nil, kioskID: "k1")
+    }
+
+    static func rows(now: Date = now) -> [AttendanceReportRow] {
+        let s1 = session("S1", day(0), "P1"), s2 = session("S2", day(2), "P2"), s3 = session("S3", day(7), "C1")
+        let s4 = session("S4", day(14), "P2"), s5 = session("S5", day(15), "P1", status: .cancelled)
+        let attendances = [
+            came("M1", s1, .onTime, minutes: 60, out: .badge, rating: 4), came("E1", s1, .late, minutes: 50, out: .auto),
+            came("M1", s2, .onTime),
+            came("M1", s3, .onTime, minutes: 30, out: .badge, rating: 2), came("G", s3, .onTime, minutes: 45, out: .badge),
+            came("M1", s4, .manual),
+        ]
+        return AttendanceReport.rows(
+            sessions: [s1, s2, s3, s4, s5], groups: Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) }),
+            participants: Dictionary(uniqueKeysWithValues: people.map { ($0.key, Participant(id: $0.key, name: "Person \($0.key)", role: $0.value)) }),
+            attendances: attendances, now: now)
+    }
+
+    static func report(rows: [AttendanceReportRow] = rows(), now: Date = now) -> EngagementReport {
+        EngagementMetrics.report(rows: rows, groups: groups, from: from, to: to, now: now, timeZone: TimeZone(identifier: "UTC")!)
+    }
+
+    @Test("attendance, punctuality and completion")
+    func attendance() {
+        let report = Self.report()
+        #expect(report.sessions == 4, "the cancelled session does not count")
+        #expect(report.expected == 9 && report.present == 5 && report.attendanceRate == Double(5) / Double(9))
+        #expect(report.attended == 6, "arrivals include the guest")
+        #expect(report.punctuality == Self.twoThirds, "late and manual arrivals are not on time")
+        #expect(report.participants.map(\.participantID) == ["E1", "E2", "G", "M1"])
+        #expect(report.participants.map(\.attendanceRate) == [0.5, 0, nil, 1])
+        #expect(report.completion == Self.third, "of M1, E1, E2 only M1 reached 75%")
+    }
+
+    @Test("weeks, active participants and the retention curve")
+    func weeks() {
+        let report = Self.report()
+        #expect(report.weeks.map(\.startsOn) == [Self.day(0, hour: 0), Self.day(7, hour: 0), Self.day(14, hour: 0)])
+        #expect(report.weeks.map(\.sessions) == [2, 1, 1])
+        #expect(report.weeks.map(\.attendanceRate) == [0.75, Self.third, 0.5])
+        #expect(report.weeks.map(\.activeParticipants) == [2, 2, 1])
+        #expect(report.retention == [Self.twoThirds, Self.twoThirds, Self.third], "cohort M1, E1, G from the first two weeks")
+    }
+
+    @Test("satisfaction and time in session, automatic check-outs apart")
+    func satisfaction() {
+        let report = Self.report()
+        #expect(report.satisfaction.mean == 3 && report.satisfaction.distribution == [0, 1, 0, 1])
+        #expect(report.satisfaction.responseRate == Self.twoThirds, "two ratings from three badge check-outs")
+        #expect(report.timeInSession.badgeCheckOuts == 3 && report.timeInSession.medianMinutes == 45)
+        #expect(report.timeInSession.automaticCheckOuts == 1 && report.timeInSession.automaticMedianMinutes == 50)
+    }
+
+    @Test("verified pair meetings, a pair where one side never comes, and who is at risk")
+    func pairsAndRisk() {
+        let report = Self.report()
+        #expect(report.pairs == [
+            .init(groupID: "P1", meetings: 1, lastMeeting: Self.day(0), quiet: false),
+            .init(groupID: "P2", meetings: 0, lastMeeting: nil, quiet: true),
+        ])
+        #expect(report.atRisk == [.init(participantID: "E2", name: "Person E2", reason: "missed the last 3 expected sessions")])
+        // Two days later P1's meeting is 22 days old, and E1 has had no attendance in 21 days.
+        let later = Self.day(22)
+        let laterReport = Self.report(rows: Self.rows(now: later), now: later)
+        #expect(laterReport.pairs.first?.quiet == true)
+        #expect(laterReport.atRisk == [
+            .init(participantID: "E1", name: "Person E1", reason: "no attendance in 21 days"),
+            .init(participantID: "E2", name: "Person E2", reason: "missed the last 3 expected sessions"),
+        ], "E1 was expected on day 7 and last came on day 0")
+    }
+
+    @Test("an empty period has no rates rather than zeros")
+    func emptyPeriod() {
+        let report = Self.report(rows: [])
+        #expect(report.sessions == 0 && report.attendanceRate == nil && report.punctuality == nil && report.completion == nil)
+        #expect(report.weeks.count == 3 && report.weeks.allSatisfy { $0.attendanceRate == nil && $0.activeParticipants == 0 })
+        #expect(report.retention.isEmpty && report.satisfaction.mean == nil && report.satisfaction.responseRate == nil)
+        #expect(report.pairs.allSatisfy { $0.quiet && $0.meetings == 0 } && report.atRisk.isEmpty)
+    }
+}
