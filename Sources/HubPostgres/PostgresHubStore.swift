@@ -355,34 +355,20 @@ public final class PostgresHubStore: HubStorage {
             let (owner, hash) = try row.decode((String, String).self)
             badges[owner, default: []].append(hash)
         }
-        let participants = try await rows("SELECT id, name, role, active FROM participant ORDER BY id COLLATE \"C\"").map { row in
-            let (id, name, role, active) = try row.decode((String, String, String, Bool).self)
-            return DirectoryParticipant(
-                participant: Participant(id: id, name: name, role: try Self.known(Role.self, role), isActive: active),
-                badgeHashes: (badges[id] ?? []).sorted())
-        }
-        var members: [String: [GroupMember]] = [:]
-        for row in try await rows("SELECT group_id, participant_id, role FROM group_member ORDER BY participant_id COLLATE \"C\"") {
-            let (group, participant, role) = try row.decode((String, String, String).self)
-            members[group, default: []].append(GroupMember(participantID: participant, role: try Self.known(MemberRole.self, role)))
-        }
-        let groups = try await rows("SELECT id, name, kind FROM mentoring_group ORDER BY id COLLATE \"C\"").map { row in
-            let (id, name, kind) = try row.decode((String, String, String).self)
-            return MentoringGroup(id: id, name: name, kind: try Self.known(GroupKind.self, kind), members: members[id] ?? [])
-        }
-        let sessions = try await rows("""
-            SELECT id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status FROM session
-            WHERE location = \(location) AND ends_at >= \(window.lowerBound) AND starts_at <= \(window.upperBound)
-            ORDER BY starts_at, id COLLATE "C"
-            """).map { row in
-            let (id, title, kind, location, startsAt, endsAt, group, facilitator, status) =
-                try row.decode((String, String, String, String, Date, Date, String?, String?, String).self)
-            return Session(
-                id: id, title: title, kind: try Self.known(SessionKind.self, kind), location: location, startsAt: Self.milliseconds(startsAt),
-                endsAt: Self.milliseconds(endsAt), groupID: group, facilitatorID: facilitator, status: try Self.known(SessionStatus.self, status))
-        }
+        let participants = try await participants().map { DirectoryParticipant(participant: $0, badgeHashes: (badges[$0.id] ?? []).sorted()) }
+        let sessions = try await sessions("""
+            WHERE location = \(location) AND ends_at >= \(window.lowerBound) AND starts_at <= \(window.upperBound) ORDER BY starts_at, id COLLATE "C"
+            """)
         return try Directory.versioned(
-            location: location, participants: participants, groups: groups, sessions: sessions, settings: try await settings())
+            location: location, participants: participants, groups: try await groups(), sessions: sessions, settings: try await settings())
+    }
+
+    public func programSnapshot(startingFrom from: Date, before to: Date, location: String?) async throws -> ProgramSnapshot {
+        ProgramSnapshot(
+            participants: try await participants(), groups: try await groups(),
+            sessions: try await sessions("""
+                WHERE starts_at >= \(from) AND starts_at < \(to) AND (\(location)::TEXT IS NULL OR location = \(location)) ORDER BY starts_at, id COLLATE "C"
+                """))
     }
 
     public func settings() async throws -> ProgramSettings? {
@@ -395,6 +381,39 @@ public final class PostgresHubStore: HubStorage {
         try await transaction { db in
             try await db.query("DELETE FROM program_settings", logger: logger)
             if let body { try await db.query("INSERT INTO program_settings (id, body) VALUES (1, \(body))", logger: logger) }
+        }
+    }
+
+    func participants() async throws -> [Participant] {
+        try await rows("SELECT id, name, role, active FROM participant ORDER BY id COLLATE \"C\"").map { row in
+            let (id, name, role, active) = try row.decode((String, String, String, Bool).self)
+            return Participant(id: id, name: name, role: try Self.known(Role.self, role), isActive: active)
+        }
+    }
+
+    func groups() async throws -> [MentoringGroup] {
+        var members: [String: [GroupMember]] = [:]
+        for row in try await rows("SELECT group_id, participant_id, role FROM group_member ORDER BY participant_id COLLATE \"C\"") {
+            let (group, participant, role) = try row.decode((String, String, String).self)
+            members[group, default: []].append(GroupMember(participantID: participant, role: try Self.known(MemberRole.self, role)))
+        }
+        return try await rows("SELECT id, name, kind FROM mentoring_group ORDER BY id COLLATE \"C\"").map { row in
+            let (id, name, kind) = try row.decode((String, String, String).self)
+            return MentoringGroup(id: id, name: name, kind: try Self.known(GroupKind.self, kind), members: members[id] ?? [])
+        }
+    }
+
+    /// Sessions selected by `filter` (a WHERE clause with its binds, and an ORDER BY).
+    func sessions(_ filter: PostgresQuery) async throws -> [Session] {
+        var query = PostgresQuery(unsafeSQL: "SELECT id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status FROM session ")
+        query.sql += filter.sql
+        query.binds = filter.binds
+        return try await rows(query).map { row in
+            let (id, title, kind, location, startsAt, endsAt, group, facilitator, status) =
+                try row.decode((String, String, String, String, Date, Date, String?, String?, String).self)
+            return Session(
+                id: id, title: title, kind: try Self.known(SessionKind.self, kind), location: location, startsAt: Self.milliseconds(startsAt),
+                endsAt: Self.milliseconds(endsAt), groupID: group, facilitatorID: facilitator, status: try Self.known(SessionStatus.self, status))
         }
     }
 

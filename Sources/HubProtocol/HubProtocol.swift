@@ -296,3 +296,22 @@ public struct HubJSONLines {
         return String(decoding: line, as: UTF8.self)
     }
 }
+
+extension RecordedEvent {
+    /// A stored wire event as the attendance projection reads it; nil for a kind this
+    /// version does not know (the hub stores only known kinds).
+    public init?(wire event: WireEvent, kioskID: String) {
+        guard let kind = KioskEventKind(rawValue: event.kind) else { return nil }
+        self.init(
+            sequence: event.seq,
+            draft: EventDraft(
+                id: UUID(uuidString: event.id), kind: kind, participantID: event.participantID, sessionID: event.sessionID,
+                actorID: event.actorID,
+                clock: ClockReading(wall: event.wallTime, monotonicNanoseconds: UInt64(clamping: event.monotonicNs), isTrusted: event.clockTrusted),
+                details: EventDetails(
+                    status: event.status.flatMap(AttendanceStatus.init(rawValue:)), durationSeconds: event.durationSeconds, rating: event.rating,
+                    undoesSequence: event.undoesSeq, viaBadge: event.viaBadge, effectiveAt: event.effectiveAt, badgeHash: event.badgeHash,
+                    note: event.note)),
+            kioskID: kioskID)
+    }
+}

@@ -33,6 +33,8 @@ public protocol HubStorage: Sendable {
     func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary
     /// Imports sessions all-or-nothing, keeping the status of sessions already known.
     func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary
+    /// Participants, groups, and the sessions starting in `from..<to` (at `location`, or all).
+    func programSnapshot(startingFrom from: Date, before to: Date, location: String?) async throws -> ProgramSnapshot
     /// The program's check-in rules, sent to every kiosk in its directory; nil: none set.
     func settings() async throws -> ProgramSettings?
     /// Sets (or, with nil, clears) the program's check-in rules.

@@ -269,6 +269,10 @@ public final class HubStore: HubStorage {
         try program.importParticipants(entries)
     }
 
+    public func programSnapshot(startingFrom from: Date, before to: Date, location: String?) async throws -> ProgramSnapshot {
+        try program.programSnapshot(startingFrom: from, before: to, location: location)
+    }
+
     public func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary {
         try program.importGroups(entries)
     }

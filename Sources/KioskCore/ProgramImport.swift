@@ -83,3 +83,16 @@ public struct ImportSummary: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(inserted) added, \(updated) updated" }
 }
+
+/// The program as a report sees it: participants, groups, and the sessions of a period.
+public struct ProgramSnapshot: Sendable, Equatable {
+    public var participants: [Participant]
+    public var groups: [MentoringGroup]
+    public var sessions: [Session]
+
+    public init(participants: [Participant], groups: [MentoringGroup], sessions: [Session]) {
+        self.participants = participants
+        self.groups = groups
+        self.sessions = sessions
+    }
+}

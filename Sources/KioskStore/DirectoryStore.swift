@@ -129,6 +129,19 @@ extension KioskStore {
         }
     }
 
+    /// What a report of sessions starting in `from..<to` needs: everyone, every group, and
+    /// those sessions (at `location`, or everywhere).
+    public func programSnapshot(startingFrom from: Date, before to: Date, location: String?) throws -> ProgramSnapshot {
+        try read { db in
+            ProgramSnapshot(
+                participants: try ParticipantRecord.fetchAll(db, sql: "SELECT * FROM participant ORDER BY id").map(\.participant),
+                groups: try Self.groups(db),
+                sessions: try SessionRecord.fetchAll(db, sql: """
+                    SELECT * FROM session WHERE starts_at >= ? AND starts_at < ? AND (? IS NULL OR location = ?) ORDER BY starts_at, id
+                    """, arguments: [from, to, location, location]).map(\.session))
+        }
+    }
+
     /// One write transaction for a whole file: any error rolls every row back.
     private func importing(_ work: (Database) throws -> ImportSummary) throws -> ImportSummary {
         do {

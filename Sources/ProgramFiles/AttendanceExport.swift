@@ -88,12 +88,40 @@ public enum AttendanceExport {
     }
 }
 
+/// How a report prints: the table for people, the machine formats for programs.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    /// The readable table with weekly sparklines.
+    case table
+    /// The whole report as one JSON object.
+    case json
+    /// The participants' summary, RFC 4180.
+    case csv
+    /// The participants' summary, one JSON object per line.
+    case jsonl
+}
+
 /// The participants' engagement summary export (docs/metrics.md): one row per participant with
 /// expected sessions or arrivals in the period, at-risk reason included.
 public enum EngagementExport {
     public static let columns = [
         "participant_id", "name", "expected", "present", "attendance_rate", "last_arrival", "at_risk_reason",
     ]
+
+    /// The report in `format`, as `mentor-kiosk report` and `mentor-hub report` print it.
+    public static func encode(_ report: EngagementReport, as format: ReportFormat, scope: String, timeZone: TimeZone) throws -> Data {
+        switch format {
+        case .table:
+            return Data(EngagementText.render(report, scope: scope, timeZone: timeZone).utf8)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .iso8601
+            return try encoder.encode(report) + Data("\n".utf8)
+        case .csv: return try participants(report, as: .csv)
+        case .jsonl: return try participants(report, as: .jsonl)
+        }
+    }
 
     public static func participants(_ report: EngagementReport, as format: ExportFormat) throws -> Data {
         let reasons = Dictionary(report.atRisk.map { ($0.participantID, $0.reason) }, uniquingKeysWith: { first, _ in first })

@@ -202,6 +202,16 @@ public enum ProgramTime {
         return nil
     }
 
+    /// A period's bound on the command line: a day (its midnight in `timeZone`) or a time.
+    public static func parseDayOrTime(_ text: String, timeZone: TimeZone) -> Date? {
+        parse(text, timeZone: timeZone) ?? parse(text + " 00:00", timeZone: timeZone)
+    }
+
+    /// What a bad period bound is told.
+    public static func notADayOrTime(_ text: String) -> String {
+        "\"\(text)\" is not a time; write 2026-03-02, 2026-03-02 15:00 or 2026-03-02T15:00:00+01:00"
+    }
+
     /// `2026-03-02T14:00:00Z`: UTC, second precision.
     public static func format(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()

@@ -74,8 +74,7 @@ struct KioskContext {
 
     /// A period's bound: a day (its midnight) or a time, in the kiosk's time zone.
     func dayOrTime(_ text: String) throws -> Date {
-        guard let date = ProgramTime.parse(text, timeZone: config.timeZone) ?? ProgramTime.parse(text + " 00:00", timeZone: config.timeZone)
-        else { throw ValidationError("\"\(text)\" is not a time; write 2026-03-02, 2026-03-02 15:00 or 2026-03-02T15:00:00+01:00") }
+        guard let date = ProgramTime.parseDayOrTime(text, timeZone: config.timeZone) else { throw ValidationError(ProgramTime.notADayOrTime(text)) }
         return date
     }
 

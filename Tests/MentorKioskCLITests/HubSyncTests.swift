@@ -156,6 +156,26 @@ struct HubSyncTests {
         #expect(try cli.run(["sync"]).stdout.contains("sync: 1 stored"), "the saved enrollment keeps trusting the CA")
     }
 
+    @Test("the kiosk's report and the hub's report agree on the same data", arguments: HubDatabase.available)
+    func reportsAgree(_ database: HubDatabase) throws {
+        let (hub, cli, _) = try hubAndKiosk(database)
+        defer { withExtendedLifetime(hub) { cli.remove() } }
+        let at = { (minutes: Double) in HubProcess.now.addingTimeInterval(minutes * 60).formatted(.iso8601) }
+        for badge in ["200004", "200001", "200005"] { #expect(try cli.run(["checkin", badge, "--now", at(0)]).status == 0) }
+        #expect(try cli.run(["checkout", "200004", "--rating", "3", "--now", at(30)]).status == 0)
+        // Two hours on, every session of the check-ins has ended: the kiosk's report checks the
+        // others out automatically, and those events go to the hub with the next sync.
+        let period = ["--from", at(-12 * 60), "--to", at(24 * 60), "--now", at(120), "--format", "json"]
+        let kiosk = try cli.run(["report"] + period)
+        #expect(kiosk.status == 0, "\(kiosk.stderr)")
+        #expect(try cli.run(["sync"]).status == 0)
+        let central = try hub.admin(["report"] + period)
+        #expect(central.status == 0, "\(central.stderr)")
+        #expect(central.stdout == kiosk.stdout)
+        let figures = try #require(try JSONSerialization.jsonObject(with: Data(kiosk.stdout.utf8)) as? [String: Any])
+        #expect(figures["attended"] as? Int == 3 && (figures["time_in_session"] as? [String: Any])?["automatic_check_outs"] as? Int == 2, "\(kiosk.stdout)")
+    }
+
     @Test("a redirect is not followed: the device token never goes to another address")
     func redirectsRefused() async throws {
         let (hub, cli, enrollment) = try hubAndKiosk()

@@ -4,10 +4,7 @@ import KioskCore
 import KioskStore
 import ProgramFiles
 
-/// How `report` prints: the table for people, the machine formats for programs.
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv, jsonl
-}
+extension ReportFormat: ExpressibleByArgument {}
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,17 +32,6 @@ struct Report: ParsableCommand {
         let report = EngagementMetrics.report(
             rows: try store.attendanceReport(from: start, to: end, location: location, now: clock.wall), groups: try store.groups(),
             from: start, to: end, now: clock.wall, timeZone: context.config.timeZone, completionThreshold: Double(completion) / 100)
-        switch format {
-        case .table:
-            print(EngagementText.render(report, scope: location ?? "all locations", timeZone: context.config.timeZone), terminator: "")
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.dateEncodingStrategy = .iso8601
-            FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
-        case .csv, .jsonl:
-            FileHandle.standardOutput.write(try EngagementExport.participants(report, as: format == .csv ? .csv : .jsonl))
-        }
+        FileHandle.standardOutput.write(try EngagementExport.encode(report, as: format, scope: location ?? "all locations", timeZone: context.config.timeZone))
     }
 }

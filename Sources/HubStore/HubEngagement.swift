@@ -1,0 +1,52 @@
+import Foundation
+import HubProtocol
+import KioskCore
+
+extension HubStorage {
+    /// The program's engagement figures from what the kiosks sent: their events replayed
+    /// through the kiosk's own attendance projection, over the hub's program, then the same
+    /// `EngagementMetrics` the kiosk's report uses — so a kiosk and its hub agree on the same
+    /// data. Works on every back-end through the storage contract.
+    public func engagementReport(
+        from: Date, to: Date, location: String?, now: Date, timeZone: TimeZone, completionThreshold: Double
+    ) async throws -> EngagementReport {
+        var program = try await programSnapshot(startingFrom: from, before: to, location: location)
+        let locations = Dictionary(try await kiosks().map { ($0.kioskID, $0.location) }, uniquingKeysWith: { first, _ in first })
+        let replay = HubAttendance.replay(try await events(kioskID: nil, after: 0, limit: .max), kioskLocations: locations)
+        let known = Set(program.sessions.map(\.id))
+        program.sessions += replay.adHocSessions.filter { session in
+            !known.contains(session.id) && session.startsAt >= from && session.startsAt < to && (location == nil || session.location == location)
+        }
+        let rows = AttendanceReport.rows(
+            sessions: program.sessions, groups: Dictionary(program.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+            participants: Dictionary(program.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+            attendances: replay.attendances, now: now)
+        return EngagementMetrics.report(
+            rows: rows, groups: program.groups, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold)
+    }
+}
+
+/// Attendance rebuilt at the hub from every kiosk's events.
+public enum HubAttendance {
+    /// Events are replayed in wall-clock order (each kiosk's own order kept for equal times), so
+    /// a check-in at one kiosk and its check-out at another pair up. Sessions a facilitator
+    /// opened at a kiosk (`session_open`) are not in the hub's schedule: they come back from
+    /// their events, at the kiosk's location.
+    public static func replay(
+        _ events: [(kioskID: String, event: WireEvent)], kioskLocations: [String: String]
+    ) -> (attendances: [Attendance], adHocSessions: [Session]) {
+        var projection = AttendanceProjection()
+        var adHoc: [Session] = []
+        let ordered = events.sorted { ($0.event.wallTime, $0.kioskID, $0.event.seq) < ($1.event.wallTime, $1.kioskID, $1.event.seq) }
+        for (kioskID, event) in ordered {
+            guard let recorded = RecordedEvent(wire: event, kioskID: kioskID) else { continue }
+            if recorded.draft.kind == .sessionOpen, let id = event.sessionID, let end = event.effectiveAt {
+                adHoc.append(Session(
+                    id: id, title: event.note ?? "Ad-hoc session", kind: .other, location: kioskLocations[kioskID] ?? "",
+                    startsAt: event.wallTime, endsAt: end, facilitatorID: event.actorID))
+            }
+            projection.apply(recorded)
+        }
+        return (projection.attendances.keys.sorted().compactMap { projection.attendances[$0] }, adHoc)
+    }
+}
