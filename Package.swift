@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "HubServer",
             dependencies: [
-                "HubProtocol", "HubStore", "KioskCore", .product(name: "Hummingbird", package: "hummingbird"),
+                "HubProtocol", "HubStore", "KioskCore", "ProgramFiles", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSwift),
@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "HubTests",
             dependencies: [
-                "HubProtocol", "HubStore", "HubPostgres", "KioskSync", "KioskCore", "ProgramFiles",
+                "HubProtocol", "HubStore", "HubPostgres", "HubServer", "KioskSync", "KioskCore", "ProgramFiles",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSwift),
@@ -172,6 +172,7 @@ let package = Package(
                 "mentor-kiosk", "mentor-hub", "KioskStore", "KioskSystem", "KioskSync", "HubProtocol", "ProgramFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             exclude: ["fault_proxy.py"],
             swiftSettings: strictSwift),

@@ -16,11 +16,16 @@ public struct HubServer: Sendable {
     let adminTokenHash: String
     let badgeSecret: Data
     let clock: @Sendable () -> Date
+    /// The program's time zone: the dashboard's days and weeks.
+    let timeZone: TimeZone
 
-    public init(store: any HubStorage, adminToken: String, badgeSecret: Data, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: any HubStorage, adminToken: String, badgeSecret: Data, timeZone: TimeZone = .gmt, clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         self.adminTokenHash = Secrets.hash(adminToken)
         self.badgeSecret = badgeSecret
+        self.timeZone = timeZone
         self.clock = clock
     }
 
@@ -52,6 +57,7 @@ public struct HubServer: Sendable {
             return Response(status: .noContent)
         }
         admin.get("events") { request, _ in try await exportEvents(request) }
+        addDashboard(to: router)
         return router
     }
 

@@ -66,6 +66,8 @@ public struct EngagementReport: Codable, Sendable, Equatable {
     public struct Pair: Codable, Sendable, Equatable {
         public var groupID: String
         public var meetings: Int
+        /// Meetings in each of the report's weeks (the heat map's row).
+        public var meetingsPerWeek: [Int]
         public var lastMeeting: Date?
         /// No verified meeting in the `quietDays` before now.
         public var quiet: Bool
@@ -142,7 +144,7 @@ public enum EngagementMetrics {
             timeInSession: .init(
                 badgeCheckOuts: badgeOuts.count, medianMinutes: median(badgeOuts.compactMap(\.durationSeconds)),
                 automaticCheckOuts: automaticOuts.count, automaticMedianMinutes: median(automaticOuts.compactMap(\.durationSeconds))),
-            pairs: pairs(rows: rows, groups: groups, now: now),
+            pairs: pairs(rows: rows, groups: groups, weekStarts: weekStarts, now: now),
             atRisk: atRisk(rows: decided, participants: participants, now: now),
             participants: participants)
     }
@@ -171,7 +173,7 @@ public enum EngagementMetrics {
         }.sorted { $0.participantID < $1.participantID }
     }
 
-    static func pairs(rows: [AttendanceReportRow], groups: [MentoringGroup], now: Date) -> [EngagementReport.Pair] {
+    static func pairs(rows: [AttendanceReportRow], groups: [MentoringGroup], weekStarts: [Date], now: Date) -> [EngagementReport.Pair] {
         let bySession = Dictionary(grouping: rows.filter(\.isPresent), by: \.sessionID)
         return groups.filter { $0.kind == .pair }.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending }.map { group in
             let members = Set(group.members.map(\.participantID))
@@ -180,7 +182,12 @@ public enum EngagementMetrics {
             }.map { $0[0].startsAt }
             let last = meetings.max()
             return EngagementReport.Pair(
-                groupID: group.id, meetings: meetings.count, lastMeeting: last,
+                groupID: group.id, meetings: meetings.count,
+                meetingsPerWeek: weekStarts.indices.map { index in
+                    let end = index + 1 < weekStarts.count ? weekStarts[index + 1] : .distantFuture
+                    return meetings.filter { $0 >= weekStarts[index] && $0 < end }.count
+                },
+                lastMeeting: last,
                 quiet: last.map { now.timeIntervalSince($0) > Double(quietDays) * 86_400 } ?? true)
         }
     }

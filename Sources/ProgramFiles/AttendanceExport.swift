@@ -123,6 +123,35 @@ public enum EngagementExport {
         }
     }
 
+    /// Any small table of text cells (nil: empty) in an export format: the dashboard's downloads.
+    public static func table(columns: [String], rows: [[String?]], as format: ExportFormat) throws -> Data {
+        try AttendanceExport.encode(columns: columns, rows: rows.map { $0.map { $0.map(AttendanceExport.Value.text) ?? .null } }, as: format)
+    }
+
+    /// The report's weeks: attendance and active participants per week.
+    public static func weeks(_ report: EngagementReport, as format: ExportFormat) throws -> Data {
+        try AttendanceExport.encode(
+            columns: ["week_starts", "sessions", "expected", "present", "attendance_rate", "active_participants", "retention"],
+            rows: report.weeks.enumerated().map { index, week in
+                [
+                    .text(ProgramTime.format(week.startsOn)), .integer(week.sessions), .integer(week.expected), .integer(week.present),
+                    week.attendanceRate.map(AttendanceExport.Value.decimal) ?? .null, .integer(week.activeParticipants),
+                    index < report.retention.count ? .decimal(report.retention[index]) : .null,
+                ]
+            }, as: format)
+    }
+
+    /// The pairs' verified meetings, one column per week.
+    public static func pairs(_ report: EngagementReport, as format: ExportFormat) throws -> Data {
+        try AttendanceExport.encode(
+            columns: ["group_id", "meetings", "last_meeting", "quiet"] + report.weeks.map { "week_" + ProgramTime.format($0.startsOn).prefix(10) },
+            rows: report.pairs.map { pair in
+                [
+                    .text(pair.groupID), .integer(pair.meetings), pair.lastMeeting.map { .text(ProgramTime.format($0)) } ?? .null, .boolean(pair.quiet),
+                ] + pair.meetingsPerWeek.map(AttendanceExport.Value.integer)
+            }, as: format)
+    }
+
     public static func participants(_ report: EngagementReport, as format: ExportFormat) throws -> Data {
         let reasons = Dictionary(report.atRisk.map { ($0.participantID, $0.reason) }, uniquingKeysWith: { first, _ in first })
         return try AttendanceExport.encode(columns: columns, rows: report.participants.map { person in

@@ -97,8 +97,8 @@ struct EngagementMetricsTests {
     func pairsAndRisk() {
         let report = Self.report()
         #expect(report.pairs == [
-            .init(groupID: "P1", meetings: 1, lastMeeting: Self.day(0), quiet: false),
-            .init(groupID: "P2", meetings: 0, lastMeeting: nil, quiet: true),
+            .init(groupID: "P1", meetings: 1, meetingsPerWeek: [1, 0, 0], lastMeeting: Self.day(0), quiet: false),
+            .init(groupID: "P2", meetings: 0, meetingsPerWeek: [0, 0, 0], lastMeeting: nil, quiet: true),
         ])
         #expect(report.atRisk == [.init(participantID: "E2", name: "Person E2", reason: "missed the last 3 expected sessions")])
         // Two days later P1's meeting is 22 days old, and E1 has had no attendance in 21 days.

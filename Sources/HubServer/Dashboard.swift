@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import HubStore
+import Hummingbird
+import KioskCore
+import NIOCore
+import ProgramFiles
+
+/// The admin's web dashboard: `/dashboard` (the page) and `/dashboard/{table}.csv` (its
+/// tables). A browser logs in with HTTP Basic (any user name, the admin token as password);
+/// scripts may send the token as a Bearer token as for the admin API.
+extension HubServer {
+    func addDashboard(to router: Router<BasicRequestContext>) {
+        router.get("dashboard") { request, _ in
+            try await dashboardResponse(request) { report, kiosks, period in
+                Response(
+                    status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                    body: .init(byteBuffer: ByteBuffer(string: DashboardPage.render(report, kiosks: kiosks, period: period))))
+            }
+        }
+        router.get("dashboard/:table") { request, context in
+            let name = try context.parameters.require("table")
+            return try await dashboardResponse(request) { report, kiosks, period in
+                let data: Data
+                switch name {
+                case "weeks.csv": data = try EngagementExport.weeks(report, as: .csv)
+                case "pairs.csv": data = try EngagementExport.pairs(report, as: .csv)
+                case "participants.csv": data = try EngagementExport.participants(report, as: .csv)
+                case "kiosks.csv":
+                    data = try EngagementExport.table(
+                        columns: ["kiosk_id", "location", "enrolled", "revoked", "acknowledged_through", "events_stored", "events_rejected", "last_seen_at"],
+                        rows: kiosks.map { kiosk in
+                            [kiosk.kioskID, kiosk.location, "\(kiosk.enrolled)", "\(kiosk.revoked)", "\(kiosk.acknowledgedThrough)",
+                             "\(kiosk.eventsStored)", "\(kiosk.eventsRejected)", kiosk.lastSeenAt.map(ProgramTime.format)]
+                        }, as: .csv)
+                default: return Self.page(.notFound, "no table \(name); the tables are weeks.csv, pairs.csv, participants.csv and kiosks.csv")
+                }
+                let file = name.replacingOccurrences(of: ".csv", with: "") + "-" + period.day(period.from) + "-" + period.day(period.to) + ".csv"
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "text/csv; charset=utf-8; header=present", .contentDisposition: "attachment; filename=\"\(file)\""],
+                    body: .init(byteBuffer: ByteBuffer(data: data)))
+            }
+        }
+    }
+
+    /// Authorises, reads the period from the query, builds the report, and lets `render` answer.
+    func dashboardResponse(
+        _ request: Request, render: (EngagementReport, [KioskSummary], DashboardPage.Period) throws -> Response
+    ) async throws -> Response {
+        guard isAdmin(request) else {
+            var response = Self.page(.unauthorized, "the dashboard needs the admin token: log in with any user name and the token as password")
+            response.headers[.wwwAuthenticate] = "Basic realm=\"mentor-hub\", charset=\"UTF-8\""
+            return response
+        }
+        let query = request.uri.queryParameters
+        let now = clock()
+        func day(_ name: String) throws -> Date? {
+            guard let text = query.get(name), !text.isEmpty else { return nil }
+            guard let date = ProgramTime.parseDayOrTime(text, timeZone: timeZone) else { throw APIError(.badRequest, "bad_request", ProgramTime.notADayOrTime(text)) }
+            return date
+        }
+        let period: DashboardPage.Period
+        do {
+            // By default up to the end of today, so that the form shows a period it can ask for again.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let to = try day("to") ?? calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: now))!
+            let from = try day("from") ?? to.addingTimeInterval(-28 * 86_400)
+            guard from < to, to.timeIntervalSince(from) <= 2 * 366 * 86_400 else {
+                return Self.page(.badRequest, "from must be before to, and at most two years apart")
+            }
+            period = .init(from: from, to: to, location: query.get("location").flatMap { $0.isEmpty ? nil : $0 }, timeZone: timeZone, now: now)
+        } catch let error as APIError {
+            return Self.page(.badRequest, error.body.message)
+        }
+        let report = try await store.engagementReport(
+            from: period.from, to: period.to, location: period.location, now: now, timeZone: timeZone, completionThreshold: 0.75)
+        return try render(report, try await store.kiosks(), period)
+    }
+
+    /// The admin token as Bearer, or as the password of HTTP Basic (what a browser sends).
+    func isAdmin(_ request: Request) -> Bool {
+        if let token = bearer(request) { return Secrets.hash(token) == adminTokenHash }
+        guard let value = request.headers[.authorization], value.hasPrefix("Basic "),
+              let decoded = Data(base64Encoded: String(value.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+              let credentials = String(data: decoded, encoding: .utf8), let colon = credentials.firstIndex(of: ":")
+        else { return false }
+        return Secrets.hash(String(credentials[credentials.index(after: colon)...])) == adminTokenHash
+    }
+
+    static func page(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        let html = "<!doctype html><html lang=en><meta charset=utf-8><title>\(status.code)</title><p>\(DashboardPage.escape(message))</p></html>\n"
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

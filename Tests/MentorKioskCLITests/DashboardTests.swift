@@ -1,0 +1,59 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+extension HubSyncTests {
+    @Test("the dashboard: Basic login with the admin token, the charts as SVG, CSV downloads, clear refusals; it renders in headless Chromium")
+    func dashboard() async throws {
+        let (hub, cli, _) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
+        for badge in ["200004", "200001"] { #expect(try cli.run(["checkin", badge, "--now", HubProcess.nowText]).status == 0) }
+        #expect(try cli.run(["sync"]).status == 0)
+
+        func get(_ path: String, password: String?) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+            var request = HTTPClientRequest(url: hub.url + path)
+            if let password { request.headers.add(name: "Authorization", value: "Basic " + Data("admin:\(password)".utf8).base64EncodedString()) }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 8 << 20)
+            return (Int(response.status.code), response.headers, String(buffer: body))
+        }
+        let anonymous = try await get("/dashboard", password: nil)
+        #expect(anonymous.status == 401 && anonymous.headers.first(name: "WWW-Authenticate")?.hasPrefix("Basic realm=\"mentor-hub\"") == true)
+        #expect(try await get("/dashboard", password: "not-the-token").status == 401)
+
+        let page = try await get("/dashboard", password: hub.adminToken)
+        #expect(page.status == 200 && page.headers.first(name: "Content-Type") == "text/html; charset=utf-8")
+        for part in ["<svg", "Attendance per week", "Retention", "Verified pair meetings", "At risk", "kiosk-1", "Main Lobby"] {
+            #expect(page.body.contains(part), "the page lacks \(part)")
+        }
+        #expect(!page.body.contains("<script") && !page.body.contains("http://") && !page.body.contains("https://"), "no scripts, no external assets")
+
+        let weeks = try await get("/dashboard/weeks.csv", password: hub.adminToken)
+        #expect(weeks.status == 200 && weeks.body.hasPrefix("week_starts,sessions,expected,present,attendance_rate,active_participants,retention\r\n"))
+        #expect(weeks.headers.first(name: "Content-Disposition")?.contains("attachment; filename=\"weeks-") == true)
+        let kiosks = try await get("/dashboard/kiosks.csv", password: hub.adminToken)
+        #expect(kiosks.body.contains("\r\nkiosk-1,Main Lobby,true,false,2,2,0,"), "\(kiosks.body)")
+        #expect(try await get("/dashboard/secrets.csv", password: hub.adminToken).status == 404)
+        let garbled = try await get("/dashboard?from=yesterday", password: hub.adminToken)
+        #expect(garbled.status == 400 && garbled.body.contains("&quot;yesterday&quot; is not a time"))
+
+        // A real browser: the page loads and draws. Chromium sends the URL's credentials as Basic.
+        let screenshot = cli.directory + "/dashboard.png"
+        let address = hub.url.replacingOccurrences(of: "http://", with: "http://admin:\(hub.adminToken)@") + "/dashboard"
+        let chromium = try ChildProcess.run([
+            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,1800",
+            "--screenshot=\(screenshot)", address,
+        ])
+        #expect(chromium.status == 0, "\(chromium.stderr)")
+        let png = try #require(FileManager.default.contents(atPath: screenshot))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000, "a screenshot with content (\(png.count) bytes)")
+        let dom = try ChildProcess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", address])
+        #expect(dom.stdout.contains("<svg") && dom.stdout.contains("kiosk-1"), "the browser got the page, not a login prompt")
+        if let keep = ProcessInfo.processInfo.environment["MENTOR_HUB_DASHBOARD_SCREENSHOT"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(atPath: screenshot, toPath: keep)
+        }
+    }
+}
