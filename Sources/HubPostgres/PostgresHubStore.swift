@@ -240,14 +240,15 @@ public final class PostgresHubStore: HubStorage {
         try await rows("""
             SELECT k.id, k.location, k.token_hash IS NOT NULL, k.revoked, k.acknowledged_through, k.last_seen_at,
                    (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = k.id),
-                   (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id)
+                   (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id),
+                   (k.last_status::jsonb ->> 'queue_length')::BIGINT
             FROM kiosk k ORDER BY k.id COLLATE "C"
             """).map { row in
-            let (id, location, enrolled, revoked, through, lastSeen, stored, rejected) =
-                try row.decode((String, String, Bool, Bool, Int64, Date?, Int64, Int64).self)
+            let (id, location, enrolled, revoked, through, lastSeen, stored, rejected, queue) =
+                try row.decode((String, String, Bool, Bool, Int64, Date?, Int64, Int64, Int64?).self)
             return KioskSummary(
                 kioskID: id, location: location, enrolled: enrolled, revoked: revoked, acknowledgedThrough: through,
-                lastSeenAt: lastSeen, eventsStored: Int(stored), eventsRejected: Int(rejected))
+                lastSeenAt: lastSeen, eventsStored: Int(stored), eventsRejected: Int(rejected), queueLength: queue.map(Int.init))
         }
     }
 

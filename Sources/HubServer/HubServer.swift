@@ -6,6 +6,7 @@ import HubStore
 import Hummingbird
 import KioskCore
 import NIOCore
+import Prometheus
 
 /// The hub's HTTP API (`api/openapi.yaml`): enrollment, idempotent event ingest, each
 /// kiosk's directory, kiosk status, and the admin endpoints. Every refusal is a JSON
@@ -18,6 +19,8 @@ public struct HubServer: Sendable {
     let clock: @Sendable () -> Date
     /// The program's time zone: the dashboard's days and weeks.
     let timeZone: TimeZone
+    /// Counters since this process started, for `/metrics`.
+    let metrics = PrometheusCollectorRegistry()
 
     public init(
         store: any HubStorage, adminToken: String, badgeSecret: Data, timeZone: TimeZone = .gmt, clock: @escaping @Sendable () -> Date = Date.init
@@ -31,7 +34,7 @@ public struct HubServer: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.middlewares.add(APIErrorMiddleware())
+        router.middlewares.add(APIErrorMiddleware(metrics: metrics))
         let api = router.group("v1")
         api.get("health") { _, _ in try json(["status": "ok"]) }
         api.post("enroll") { request, context in try await enroll(request, context) }
@@ -58,6 +61,7 @@ public struct HubServer: Sendable {
         }
         admin.get("events") { request, _ in try await exportEvents(request) }
         addDashboard(to: router)
+        router.get("metrics") { request, _ in try await prometheusMetrics(request) }
         return router
     }
 
@@ -86,6 +90,10 @@ public struct HubServer: Sendable {
         }
         switch try await store.ingest(kioskID: kiosk.id, events: batch.events, at: clock()) {
         case .accepted(let receipt):
+            let kioskLabel = [("kiosk", kiosk.id)]
+            metrics.makeCounter(descriptor: HubMetric.eventsStored, labels: kioskLabel).increment(by: Int64(receipt.stored))
+            metrics.makeCounter(descriptor: HubMetric.eventsDuplicate, labels: kioskLabel).increment(by: Int64(receipt.duplicates))
+            metrics.makeCounter(descriptor: HubMetric.eventsRejected, labels: kioskLabel).increment(by: Int64(receipt.rejected.count))
             return try json(receipt)
         case .gap(let through):
             var error = APIError(.conflict, "sequence_gap", "the hub has this kiosk's events up to \(through); send from \(through + 1)")
@@ -248,17 +256,24 @@ struct APIError: Error {
 /// Turns every error into a JSON `APIErrorBody`: refusals with their status, Hummingbird's own
 /// (unknown route, bad method) with theirs, anything else as a 500 that names no internals.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: PrometheusCollectorRegistry
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response: Response
         do {
-            return try await next(request, context)
+            response = try await next(request, context)
         } catch let error as APIError {
-            return try json(error.body, status: error.status)
+            response = try json(error.body, status: error.status)
         } catch let error as HTTPError {
             let code = error.status == .notFound ? "not_found" : "bad_request"
-            return try json(APIErrorBody(error: code, message: error.body ?? error.status.reasonPhrase), status: error.status)
+            response = try json(APIErrorBody(error: code, message: error.body ?? error.status.reasonPhrase), status: error.status)
         } catch {
             context.logger.error("request failed: \(error)")
-            return try json(APIErrorBody(error: "internal", message: "the hub could not complete the request; it is logged"), status: .internalServerError)
+            response = try json(APIErrorBody(error: "internal", message: "the hub could not complete the request; it is logged"), status: .internalServerError)
         }
+        if response.status.code >= 400 {
+            metrics.makeCounter(descriptor: HubMetric.httpErrors, labels: [("status", "\(response.status.code)")]).increment()
+        }
+        return response
     }
 }

@@ -74,10 +74,12 @@ public struct KioskSummary: Codable, Sendable, Equatable {
     public var lastSeenAt: Date?
     public var eventsStored: Int
     public var eventsRejected: Int
+    /// Events waiting on the kiosk, as it last reported (nil before its first report).
+    public var queueLength: Int?
 
     public init(
         kioskID: String, location: String, enrolled: Bool, revoked: Bool, acknowledgedThrough: Int64, lastSeenAt: Date?,
-        eventsStored: Int, eventsRejected: Int
+        eventsStored: Int, eventsRejected: Int, queueLength: Int? = nil
     ) {
         self.kioskID = kioskID
         self.location = location
@@ -87,6 +89,7 @@ public struct KioskSummary: Codable, Sendable, Equatable {
         self.lastSeenAt = lastSeenAt
         self.eventsStored = eventsStored
         self.eventsRejected = eventsRejected
+        self.queueLength = queueLength
     }
 }
 

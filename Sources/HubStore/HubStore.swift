@@ -143,14 +143,15 @@ public final class HubStore: HubStorage {
     public func kiosks() async throws -> [KioskSummary] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT k.*, (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = k.id) AS stored,
+                SELECT k.*, json_extract(k.last_status, '$.queue_length') AS queue_length,
+                       (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = k.id) AS stored,
                        (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id) AS rejected
                 FROM kiosk k ORDER BY k.id
                 """).map { row in
                 KioskSummary(
                     kioskID: row["id"], location: row["location"], enrolled: (row["token_hash"] as String?) != nil,
                     revoked: row["revoked"], acknowledgedThrough: row["acknowledged_through"], lastSeenAt: row["last_seen_at"],
-                    eventsStored: row["stored"], eventsRejected: row["rejected"])
+                    eventsStored: row["stored"], eventsRejected: row["rejected"], queueLength: row["queue_length"])
             }
         }
     }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import KioskSync
 import Testing
 
 extension HubSyncTests {
@@ -54,6 +55,36 @@ extension HubSyncTests {
         if let keep = ProcessInfo.processInfo.environment["MENTOR_HUB_DASHBOARD_SCREENSHOT"] {
             try? FileManager.default.removeItem(atPath: keep)
             try FileManager.default.copyItem(atPath: screenshot, toPath: keep)
+        }
+    }
+}
+
+extension HubSyncTests {
+    @Test("/metrics: ingest counters per kiosk, each kiosk's queue and lag, errors by status, for the admin token only")
+    func prometheusMetrics() async throws {
+        let (hub, cli, enrollment) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
+        for badge in ["200004", "200001", "200005"] { #expect(try cli.run(["checkin", badge, "--now", HubProcess.nowText]).status == 0) }
+        #expect(try cli.run(["sync"]).status == 0)
+        // The same events again (a retry), and a request with a forged token.
+        _ = try await HubClient(baseURL: enrollment.url, token: enrollment.token).push(try KioskStoreReader(cli.database).wireEvents())
+        await #expect(throws: HubClient.Failure.self) { try await HubClient(baseURL: enrollment.url, token: "forged").push([]) }
+
+        func scrape(_ token: String?) async throws -> (Int, String) {
+            var request = HTTPClientRequest(url: hub.url + "/metrics")
+            if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        }
+        #expect(try await scrape(nil).0 == 401)
+        let (status, text) = try await scrape(hub.adminToken)
+        #expect(status == 200)
+        for line in [
+            "mentor_hub_events_stored_total{kiosk=\"kiosk-1\"} 3", "mentor_hub_events_duplicate_total{kiosk=\"kiosk-1\"} 3",
+            "mentor_hub_kiosk_queue_length_events{kiosk=\"kiosk-1\"} 0", "mentor_hub_kiosk_acknowledged_through_seq{kiosk=\"kiosk-1\"} 3",
+            "mentor_hub_http_errors_total{status=\"401\"} 2", "# HELP mentor_hub_kiosk_queue_length_events Events waiting on the kiosk",
+        ] {
+            #expect(text.contains(line), "missing \(line) in:\n\(text)")
         }
     }
 }
