@@ -78,6 +78,12 @@ public struct EngagementReport: Codable, Sendable, Equatable {
         public var participantID: String
         public var name: String
         public var reason: String
+
+        public init(participantID: String, name: String, reason: String) {
+            self.participantID = participantID
+            self.name = name
+            self.reason = reason
+        }
     }
 
     /// One participant's attendance over the period.

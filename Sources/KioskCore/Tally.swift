@@ -14,6 +14,21 @@ public struct SessionTally: Sendable, Equatable {
     public var missing: [Line]
     /// The group's members; when the session has no group, everyone who attended.
     public var expectedCount: Int
+    /// People in this tally whom the program's figures flag (filled by the store from the
+    /// last four weeks; empty until then).
+    public var atRisk: [EngagementReport.AtRisk] = []
+
+    /// Check-ins per `minutes`-long step, from the start (or the first arrival, if earlier) to
+    /// the last arrival: the facilitator's sparkline of how people came in.
+    public func arrivalTrend(minutes: Int = 5) -> (from: Date, counts: [Int]) {
+        let times = present.compactMap(\.attendance?.checkedInAt)
+        let from = min(session.startsAt, times.min() ?? .distantFuture)
+        guard let last = times.max() else { return (from, []) }
+        let step = Double(minutes * 60)
+        var counts = Array(repeating: 0, count: Int(last.timeIntervalSince(from) / step) + 1)
+        for time in times { counts[Int(time.timeIntervalSince(from) / step)] += 1 }
+        return (from, counts)
+    }
 
     /// Expected members who are here.
     public var expectedPresent: Int { expectedCount - missing.count }

@@ -55,7 +55,7 @@ extension KioskStore {
 
     /// The tallies of the sessions at `location` whose check-in window is open at `now`, in one read.
     public func openTallies(location: String, at now: Date, rules: CheckInRules) throws -> [SessionTally] {
-        try pool.read { db in
+        var tallies = try pool.read { db in
             try SessionRecord.fetchAll(db, sql: """
                 SELECT * FROM session INDEXED BY session_location_end WHERE location = ? AND ends_at > ? AND starts_at < ?
                 ORDER BY starts_at, id
@@ -64,6 +64,18 @@ extension KioskStore {
                 .filter { $0.phase(at: now, rules: rules).acceptsCheckIns }
                 .map { try tally(db, session: $0) }
         }
+        guard !tallies.isEmpty else { return tallies }
+        // Who is drifting away, by the program's own definition, over the last four weeks here.
+        let from = now.addingTimeInterval(-28 * 86_400)
+        let atRisk = EngagementMetrics.report(
+            rows: try attendanceReport(from: from, to: now, location: nil, now: now), groups: [], from: from, to: now, now: now,
+            timeZone: TimeZone(identifier: "UTC")!
+        ).atRisk
+        for index in tallies.indices {
+            let here = Set((tallies[index].present + tallies[index].missing).map(\.participant.id))
+            tallies[index].atRisk = atRisk.filter { here.contains($0.participantID) }
+        }
+        return tallies
     }
 
     private func tally(_ db: Database, session: Session) throws -> SessionTally {

@@ -141,6 +141,11 @@ public struct KioskScreens: Sendable {
         grid.center("\(session.title)  \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))   (\(index + 1) of \(tallies.count))", row: row, style: Self.emphasis)
         row += 1
         grid.center("Present \(tally.presence) · \(tally.late.count) late · \(tally.checkedOut.count) checked out", row: row)
+        row += 1
+        let trend = tally.arrivalTrend()
+        if !trend.counts.isEmpty {
+            grid.center("Arrivals from \(wording.clock(trend.from)), 5 min steps: \(EngagementText.sparkline(trend.counts.map(Double.init)))", row: row)
+        }
         row += 2
         let left = max(2, (grid.columns - 70) / 2)
         for line in tally.present where row < grid.rows - 2 {
@@ -152,6 +157,15 @@ public struct KioskScreens: Sendable {
         for line in tally.missing where row < grid.rows - 2 {
             grid.put("✗ \(line.participant.name)  missing", row: row, column: left, style: CellStyle(foreground: .red))
             row += 1
+        }
+        if !tally.atRisk.isEmpty, row < grid.rows - 3 {
+            row += 1
+            grid.put("At risk:", row: row, column: left, style: Self.emphasis)
+            row += 1
+            for person in tally.atRisk where row < grid.rows - 2 {
+                grid.put("! \(person.name) — \(person.reason)", row: row, column: left, style: CellStyle(foreground: .yellow))
+                row += 1
+            }
         }
         drawFooter(&grid, "[1] [2] other session   [3] refresh   [4] back")
     }

@@ -228,6 +228,24 @@ struct FacilitatorStoreTests {
         #expect(tallies.map(\.session.id) == ["S-PAIR1", "S-NETWORK", "S-LUNCH", "S-CIRCLE"])
         #expect(tallies.last?.present.map(\.participant.id) == ["E004"])
     }
+
+    @Test("a tally names the members the program's figures put at risk")
+    func tallyAtRisk() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        // Circle A met a week ago and two days ago; only Lena (E004) came two days ago.
+        let twoDaysAgo = fixture.now.addingTimeInterval(-2 * 86_400)
+        let extra = "session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id\n"
+            + "S-CIRCLE-TUE,Peer Circle A,group,\(StoreFixture.location),\(twoDaysAgo.formatted(.iso8601)),\(twoDaysAgo.addingTimeInterval(3600).formatted(.iso8601)),C1,F001\n"
+        _ = try fixture.store.importSessions(try fixture.reader.sessions(Data(extra.utf8), file: "extra.csv"))
+        _ = fixture.desk.scan(fixture.badge("E004"), clock: ClockReading(wall: twoDaysAgo.addingTimeInterval(60), monotonicNanoseconds: 1))
+        _ = fixture.desk.scan(fixture.badge("E005"), clock: fixture.clock(0))
+        let circle = try #require(try fixture.store.openTallies(location: StoreFixture.location, at: fixture.now, rules: CheckInRules()).last)
+        #expect(circle.session.id == "S-CIRCLE")
+        #expect(circle.atRisk.map(\.participantID) == ["E006", "M004"], "Lena came last time and Omar is here now; the others missed both")
+        #expect(circle.atRisk.allSatisfy { $0.reason == "missed the last 2 expected sessions" })
+        #expect(circle.arrivalTrend().counts.reduce(0, +) == 1)
+    }
 }
 
 @Suite("Facilitator actions on sessions and badges")

@@ -17,10 +17,14 @@ enum ScreenFixtures {
 
     static let fatima = Participant(id: "F001", name: "Fatima Okafor", role: .facilitator)
     static let omar = Participant(id: "E005", name: "Omar Haddad", role: .mentee)
-    static let tally = SessionTally(session: circle, expected: [lena, omar], attendances: [
-        (lena, Attendance(participantID: "E004", sessionID: "S-CIRCLE", status: .onTime, checkedInAt: now, kioskID: "k1")),
-        (fatima, Attendance(participantID: "F001", sessionID: "S-CIRCLE", status: .late, checkedInAt: now.addingTimeInterval(400), kioskID: "k1")),
-    ])
+    static let tally = {
+        var tally = SessionTally(session: circle, expected: [lena, omar], attendances: [
+            (lena, Attendance(participantID: "E004", sessionID: "S-CIRCLE", status: .onTime, checkedInAt: now, kioskID: "k1")),
+            (fatima, Attendance(participantID: "F001", sessionID: "S-CIRCLE", status: .late, checkedInAt: now.addingTimeInterval(400), kioskID: "k1")),
+        ])
+        tally.atRisk = [.init(participantID: "E005", name: "Omar Haddad", reason: "missed the last 2 expected sessions")]
+        return tally
+    }()
 
     static let surroundings = KioskSurroundings(
         location: "Main Lobby", now: now,
