@@ -70,12 +70,17 @@ extension HubServer {
             guard from < to, to.timeIntervalSince(from) <= 2 * 366 * 86_400 else {
                 return Self.page(.badRequest, "from must be before to, and at most two years apart")
             }
-            period = .init(from: from, to: to, location: query.get("location").flatMap { $0.isEmpty ? nil : $0 }, timeZone: timeZone, now: now)
+            let role = query.get("role").flatMap { $0.isEmpty ? nil : $0 }
+            if let role, Role(rawValue: role) == nil { return Self.page(.badRequest, "role is one of mentee, mentor, facilitator, admin; not \(role)") }
+            period = .init(
+                from: from, to: to, location: query.get("location").flatMap { $0.isEmpty ? nil : $0 }, timeZone: timeZone, now: now,
+                filter: ReportFilter(role: role.flatMap(Role.init(rawValue:)), groupID: query.get("group").flatMap { $0.isEmpty ? nil : $0 }))
         } catch let error as APIError {
             return Self.page(.badRequest, error.body.message)
         }
         let report = try await store.engagementReport(
-            from: period.from, to: period.to, location: period.location, now: now, timeZone: timeZone, completionThreshold: 0.75)
+            from: period.from, to: period.to, location: period.location, now: now, timeZone: timeZone, completionThreshold: 0.75,
+            filter: period.filter)
         return try render(report, try await store.kiosks(), period)
     }
 

@@ -12,11 +12,14 @@ enum DashboardPage {
         var location: String?
         var timeZone: TimeZone
         var now: Date
+        var filter = ReportFilter()
 
         /// The query string that asks for this period again (for the download links).
         var query: String {
             var items = [URLQueryItem(name: "from", value: day(from)), URLQueryItem(name: "to", value: day(to))]
             if let location { items.append(URLQueryItem(name: "location", value: location)) }
+            if let role = filter.role { items.append(URLQueryItem(name: "role", value: role.rawValue)) }
+            if let group = filter.groupID { items.append(URLQueryItem(name: "group", value: group)) }
             var components = URLComponents()
             components.queryItems = items
             return components.percentEncodedQuery ?? ""
@@ -47,7 +50,9 @@ enum DashboardPage {
             <h1>Engagement — \(escape(period.location ?? "all locations"))</h1>
             <form method=get action=/dashboard>
             from <input name=from value="\(period.day(period.from))" size=10> to <input name=to value="\(period.day(period.to))" size=10>
-            location <input name=location value="\(escape(period.location ?? ""))" size=14> <button>show</button>
+            location <input name=location value="\(escape(period.location ?? ""))" size=14>
+            role <select name=role>\((["", "mentee", "mentor", "facilitator", "admin"]).map { "<option\($0 == (period.filter.role?.rawValue ?? "") ? " selected" : "")>\($0)</option>" }.joined())</select>
+            group <input name=group value="\(escape(period.filter.groupID ?? ""))" size=8> <button>show</button>
             <small>(\(escape(period.timeZone.identifier)); sessions starting from the first day up to the second; definitions in docs/metrics.md)</small>
             </form>
             <section><div class=figures>

@@ -8,7 +8,8 @@ extension HubStorage {
     /// `EngagementMetrics` the kiosk's report uses — so a kiosk and its hub agree on the same
     /// data. Works on every back-end through the storage contract.
     public func engagementReport(
-        from: Date, to: Date, location: String?, now: Date, timeZone: TimeZone, completionThreshold: Double
+        from: Date, to: Date, location: String?, now: Date, timeZone: TimeZone, completionThreshold: Double,
+        filter: ReportFilter = ReportFilter()
     ) async throws -> EngagementReport {
         var program = try await programSnapshot(startingFrom: from, before: to, location: location)
         let locations = Dictionary(try await kiosks().map { ($0.kioskID, $0.location) }, uniquingKeysWith: { first, _ in first })
@@ -22,7 +23,8 @@ extension HubStorage {
             participants: Dictionary(program.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
             attendances: replay.attendances, now: now)
         return EngagementMetrics.report(
-            rows: rows, groups: program.groups, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold)
+            rows: rows, groups: program.groups, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold,
+            filter: filter)
     }
 }
 

@@ -97,6 +97,22 @@ public struct EngagementReport: Codable, Sendable, Equatable {
     }
 }
 
+/// Narrows a report to some of the program: a program role (mentees only, say) or one group.
+/// Location and period are chosen when the rows are read.
+public struct ReportFilter: Sendable, Equatable {
+    public var role: Role?
+    public var groupID: String?
+
+    public init(role: Role? = nil, groupID: String? = nil) {
+        self.role = role
+        self.groupID = groupID
+    }
+
+    func keeps(_ row: AttendanceReportRow) -> Bool {
+        (role == nil || row.role == role) && (groupID == nil || row.groupID == groupID)
+    }
+}
+
 /// Computes `EngagementReport`s.
 public enum EngagementMetrics {
     /// A pair with no verified meeting, or a participant with no arrival, for this long is flagged.
@@ -108,10 +124,13 @@ public enum EngagementMetrics {
     ///   - rows: the attendance export's rows for sessions that started in `from..<to`.
     ///   - groups: the program's groups (pairs are the `.pair` ones).
     ///   - completionThreshold: the attendance rate that counts as completing (0–1).
+    ///   - filter: only these participants' rows, or this group's sessions.
     public static func report(
-        rows: [AttendanceReportRow], groups: [MentoringGroup], from: Date, to: Date, now: Date, timeZone: TimeZone,
-        completionThreshold: Double = 0.75
+        rows allRows: [AttendanceReportRow], groups allGroups: [MentoringGroup], from: Date, to: Date, now: Date, timeZone: TimeZone,
+        completionThreshold: Double = 0.75, filter: ReportFilter = ReportFilter()
     ) -> EngagementReport {
+        let rows = allRows.filter(filter.keeps)
+        let groups = allGroups.filter { filter.groupID == nil || $0.id == filter.groupID }
         let decided = rows.filter { $0.status != .pending }
         let expected = decided.filter(\.expected)
         let arrivals = rows.filter(\.isPresent)

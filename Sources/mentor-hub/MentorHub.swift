@@ -248,6 +248,7 @@ struct SettingsCommand: AsyncParsableCommand {
 }
 
 extension ReportFormat: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {}
 
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -258,6 +259,8 @@ struct Report: AsyncParsableCommand {
     @Option(help: "Sessions starting before this day or time (default: now).") var to: String?
     @Option(help: "Only sessions at this location (default: all).") var location: String?
     @Option(help: "The attendance rate that counts as completing, in percent.") var completion = 75
+    @Option(help: "Only participants with this program role: mentee, mentor, facilitator or admin.") var role: Role?
+    @Option(help: "Only this group's sessions and members.") var group: String?
     @Option(help: "Time zone for days, weeks and times written without an offset.") var timeZone = "UTC"
     @Option(help: "Report as of this time (default: now), for scripts and checks.") var now: String?
 
@@ -274,7 +277,8 @@ struct Report: AsyncParsableCommand {
         guard start < end else { throw ValidationError("--from must be before --to") }
         let report = try await options.withStore { store in
             try await store.engagementReport(
-                from: start, to: end, location: location, now: current, timeZone: zone, completionThreshold: Double(completion) / 100)
+                from: start, to: end, location: location, now: current, timeZone: zone, completionThreshold: Double(completion) / 100,
+                filter: ReportFilter(role: role, groupID: group))
         }
         FileHandle.standardOutput.write(try EngagementExport.encode(report, as: format, scope: location ?? "all locations", timeZone: zone))
     }

@@ -111,6 +111,19 @@ struct EngagementMetricsTests {
         ], "E1 was expected on day 7 and last came on day 0")
     }
 
+    @Test("filters: mentees only, or one group's sessions")
+    func filters() {
+        let mentees = EngagementMetrics.report(
+            rows: Self.rows(), groups: Self.groups, from: Self.from, to: Self.to, now: Self.now, timeZone: .gmt, filter: ReportFilter(role: .mentee))
+        // E1: S1 late, S3 absent; E2: S2, S3, S4 absent; G: S3 guest.
+        #expect(mentees.expected == 5 && mentees.present == 1 && mentees.attended == 2)
+        #expect(mentees.participants.map(\.participantID) == ["E1", "E2", "G"])
+        let pairTwo = EngagementMetrics.report(
+            rows: Self.rows(), groups: Self.groups, from: Self.from, to: Self.to, now: Self.now, timeZone: .gmt, filter: ReportFilter(groupID: "P2"))
+        #expect(pairTwo.sessions == 2 && pairTwo.expected == 4 && pairTwo.present == 2)
+        #expect(pairTwo.pairs.map(\.groupID) == ["P2"])
+    }
+
     @Test("an empty period has no rates rather than zeros")
     func emptyPeriod() {
         let report = Self.report(rows: [])

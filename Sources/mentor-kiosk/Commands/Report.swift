@@ -5,6 +5,7 @@ import KioskStore
 import ProgramFiles
 
 extension ReportFormat: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {}
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,8 @@ struct Report: ParsableCommand {
     @Option(help: "Sessions starting before this day or time (default: now).") var to: String?
     @Option(help: "Only sessions at this location (default: all).") var location: String?
     @Option(help: "The attendance rate that counts as completing, in percent.") var completion = 75
+    @Option(help: "Only participants with this program role: mentee, mentor, facilitator or admin.") var role: Role?
+    @Option(help: "Only this group's sessions and members.") var group: String?
 
     func validate() throws {
         guard (1...100).contains(completion) else { throw ValidationError("--completion is a percentage from 1 to 100") }
@@ -31,7 +34,8 @@ struct Report: ParsableCommand {
         guard start < end else { throw ValidationError("--from must be before --to") }
         let report = EngagementMetrics.report(
             rows: try store.attendanceReport(from: start, to: end, location: location, now: clock.wall), groups: try store.groups(),
-            from: start, to: end, now: clock.wall, timeZone: context.config.timeZone, completionThreshold: Double(completion) / 100)
+            from: start, to: end, now: clock.wall, timeZone: context.config.timeZone, completionThreshold: Double(completion) / 100,
+            filter: ReportFilter(role: role, groupID: group))
         FileHandle.standardOutput.write(try EngagementExport.encode(report, as: format, scope: location ?? "all locations", timeZone: context.config.timeZone))
     }
 }
