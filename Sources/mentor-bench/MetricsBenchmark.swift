@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import KioskCore
+@_spi(Benchmarks) import KioskStore
+
+/// The full engagement report (`mentor-kiosk report`'s path: read the attendance export's rows,
+/// then every metric) over a large program, against the bare aggregate SQL a report cannot do
+/// with less: the totals, the per-week figures and the per-participant counts, straight from
+/// the same database.
+struct MetricsBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics", abstract: "The full engagement report over a large program, against bare aggregate SQL.")
+
+    @Option(help: "Participants in the program.") var participants = 10_000
+    @Option(help: "Sessions (each for one circle).") var sessions = 50_000
+    @Option(help: "Attendance rows (spread evenly over the sessions).") var attendances = 1_000_000
+    @Option(help: "Members per circle.") var circleSize = 25
+    @Option(help: "Runs of each path; the median is reported.") var runs = 3
+
+    func validate() throws {
+        guard participants >= circleSize, circleSize >= 2, sessions >= 1, runs >= 1 else {
+            throw ValidationError("need at least one circle of 2 or more, one session and one run")
+        }
+        guard attendances <= sessions * circleSize else { throw ValidationError("--attendances must fit: at most sessions × circle size") }
+    }
+
+    func run() throws {
+        let folder = NSTemporaryDirectory() + "mentor-bench-metrics-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try KioskStore(path: folder + "/kiosk.sqlite", kioskID: "bench", verify: false)
+        let end = Date(timeIntervalSince1970: 1_772_463_600)
+        let weeks = 52.0
+        let start = end.addingTimeInterval(-weeks * 7 * 86_400)
+        let seedStart = ContinuousClock.now
+        try seed(store, from: start, to: end)
+        let seeded = ContinuousClock.now - seedStart
+
+        var reportTimes: [Duration] = []
+        var baselineTimes: [Duration] = []
+        var report: EngagementReport?
+        for _ in 0..<runs {
+            let began = ContinuousClock.now
+            report = EngagementMetrics.report(
+                rows: try store.attendanceReport(from: start, to: end, location: nil, now: end), groups: try store.groups(),
+                from: start, to: end, now: end, timeZone: TimeZone(identifier: "UTC")!)
+            reportTimes.append(ContinuousClock.now - began)
+            let baseline = ContinuousClock.now
+            try store.read { db in
+                _ = try Row.fetchAll(db, sql: """
+                    SELECT count(*), sum(a.status = 'on_time'), sum(a.check_out_kind = 'badge'), avg(a.rating)
+                    FROM attendance a JOIN session s ON s.id = a.session_id WHERE s.starts_at >= ? AND s.starts_at < ?
+                    """, arguments: [start, end])
+                _ = try Row.fetchAll(db, sql: """
+                    SELECT strftime('%Y-%W', s.starts_at) AS week, count(*), count(DISTINCT a.participant_id)
+                    FROM attendance a JOIN session s ON s.id = a.session_id WHERE s.starts_at >= ? AND s.starts_at < ? GROUP BY week
+                    """, arguments: [start, end])
+                _ = try Row.fetchAll(db, sql: """
+                    SELECT a.participant_id, count(*), max(s.starts_at)
+                    FROM attendance a JOIN session s ON s.id = a.session_id WHERE s.starts_at >= ? AND s.starts_at < ? GROUP BY a.participant_id
+                    """, arguments: [start, end])
+            }
+            baselineTimes.append(ContinuousClock.now - baseline)
+        }
+        let median = { (times: [Duration]) in times.sorted()[times.count / 2] }
+        let real = median(reportTimes), base = median(baselineTimes)
+        guard let report, report.attended == attendances else { throw BenchError("the report counted \(report?.attended ?? 0) arrivals, not \(attendances)") }
+        print("mentor-bench metrics: SQLite kiosk database, \(participants) participants, \(sessions) sessions, \(attendances) attendance rows over \(Int(weeks)) weeks (seeded in \(String(format: "%.1f", seeded.seconds)) s), median of \(runs)")
+        print(String(format: "  full report (rows + every metric): %.2f s   goal < 1 s: %@", real.seconds, real < .seconds(1) ? "met" : "NOT met"))
+        print(String(format: "  baseline bare aggregate SQL: %.2f s   ratio %.1f×", base.seconds, real.seconds / base.seconds))
+        print(String(format: "  (report: %d expected, %d present, %d at risk, %d pairs)", report.expected, report.present, report.atRisk.count, report.pairs.count))
+    }
+
+    /// Circles of `circleSize`; each session belongs to one circle, round-robin, over the period;
+    /// `attendances` spread evenly, some late, some rated, most checked out by badge.
+    func seed(_ store: KioskStore, from start: Date, to end: Date) throws {
+        let circles = participants / circleSize
+        let perSession = Double(attendances) / Double(sessions)
+        try store.benchmarkWrite { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            let person = try db.makeStatement(sql: "INSERT INTO participant (id, name, role) VALUES (?, ?, ?)")
+            for index in 0..<participants {
+                try person.execute(arguments: ["P\(index)", "Participant \(index)", index % circleSize == 0 ? "mentor" : "mentee"])
+            }
+            let group = try db.makeStatement(sql: "INSERT INTO mentoring_group (id, name, kind) VALUES (?, ?, 'circle')")
+            let member = try db.makeStatement(sql: "INSERT INTO group_member (group_id, participant_id, role) VALUES (?, ?, ?)")
+            for circle in 0..<circles {
+                try group.execute(arguments: ["C\(circle)", "Circle \(circle)"])
+                for seat in 0..<circleSize {
+                    try member.execute(arguments: ["C\(circle)", "P\(circle * circleSize + seat)", seat == 0 ? "mentor" : "mentee"])
+                }
+            }
+            let session = try db.makeStatement(sql: """
+                INSERT INTO session (id, title, kind, location, starts_at, ends_at, group_id, status) VALUES (?, ?, 'group', 'Hall', ?, ?, ?, 'closed')
+                """)
+            let attendance = try db.makeStatement(sql: """
+                INSERT INTO attendance (participant_id, session_id, status, checked_in_at, check_in_seq, checked_out_at, check_out_kind, rating,
+                    has_rated, clock_trusted, kiosk_id) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, 1, 'bench')
+                """)
+            let step = end.timeIntervalSince(start) / Double(sessions)
+            var written = 0
+            for index in 0..<sessions {
+                let begins = start.addingTimeInterval(Double(index) * step)
+                let circle = index % circles
+                try session.execute(arguments: ["S\(index)", "Session \(index)", DatabaseTime.text(begins), DatabaseTime.text(begins.addingTimeInterval(3600)), "C\(circle)"])
+                let due = Int((Double(index + 1) * perSession).rounded()) - written
+                for seat in 0..<min(due, circleSize) {
+                    let late = seat % 7 == 3
+                    let badge = seat % 5 != 4
+                    try attendance.execute(arguments: [
+                        "P\(circle * circleSize + seat)", "S\(index)", late ? "late" : "on_time", DatabaseTime.text(begins.addingTimeInterval(late ? 600 : 0)),
+                        DatabaseTime.text(begins.addingTimeInterval(badge ? 2700 : 3600)), badge ? "badge" : "auto", badge && seat % 2 == 0 ? 1 + seat % 4 : nil,
+                        badge && seat % 2 == 0,
+                    ])
+                    written += 1
+                }
+            }
+        }
+    }
+}
