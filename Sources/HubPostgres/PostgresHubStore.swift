@@ -274,28 +274,17 @@ public final class PostgresHubStore: HubStorage {
                 try await rows("SELECT seq, id FROM hub_event WHERE kiosk_id = \(kioskID) AND seq BETWEEN \(first.seq) AND \(last.seq)", on: db)
                     .map { try $0.decode((Int64, String).self) },
                 uniquingKeysWith: { first, _ in first })
-            var receipt = PushReceipt(acknowledgedThrough: last.seq, stored: 0, duplicates: 0, rejected: [])
-            var fresh: [WireEvent] = []
-            for event in events {
-                var problem = event.problem
-                if let id = known[event.seq] {
-                    if id == event.id.lowercased() {
-                        receipt.duplicates += 1
-                        continue
-                    }
-                    problem = "seq \(event.seq) was already used by another event (\(id)): was the kiosk's database replaced?"
-                }
-                guard let problem else {
-                    fresh.append(event)
-                    continue
-                }
+            let plan = IngestPlan(events: events, known: known)
+            var receipt = PushReceipt(acknowledgedThrough: last.seq, stored: 0, duplicates: plan.duplicates, rejected: [])
+            for (event, reason) in plan.rejected {
                 let body = String(decoding: try encoder.encode(event), as: UTF8.self)
                 try await db.query("""
-                    INSERT INTO rejected_event (kiosk_id, seq, reason, body, received_at) VALUES (\(kioskID), \(event.seq), \(problem), \(body), \(now))
+                    INSERT INTO rejected_event (kiosk_id, seq, reason, body, received_at) VALUES (\(kioskID), \(event.seq), \(reason), \(body), \(now))
                     ON CONFLICT (kiosk_id, seq) DO UPDATE SET reason = EXCLUDED.reason, body = EXCLUDED.body, received_at = EXCLUDED.received_at
                     """, logger: logger)
-                receipt.rejected.append(RejectedEvent(seq: event.seq, reason: problem))
+                receipt.rejected.append(RejectedEvent(seq: event.seq, reason: reason))
             }
+            let fresh = plan.fresh
             if !fresh.isEmpty {
                 let stored = try await rows(Self.insertEvents(kioskID: kioskID, json: String(decoding: try encoder.encode(fresh), as: UTF8.self), at: now), on: db)
                     .first?.decode(Int64.self) ?? 0

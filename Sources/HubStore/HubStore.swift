@@ -185,24 +185,16 @@ public final class HubStore: HubStorage {
                     clock_trusted, status, duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """)
-            var receipt = PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: [])
+            let plan = IngestPlan(events: events, known: known)
+            var receipt = PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: plan.duplicates, rejected: [])
+            for (event, reason) in plan.rejected {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO rejected_event (kiosk_id, seq, reason, body, received_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [kioskID, event.seq, reason, String(decoding: try encoder.encode(event), as: UTF8.self), now])
+                receipt.rejected.append(RejectedEvent(seq: event.seq, reason: reason))
+            }
             let receivedAt = DatabaseTime.text(now)
-            for event in events {
-                var problem = event.problem
-                if let id = known[event.seq] {
-                    if id == event.id.lowercased() {
-                        receipt.duplicates += 1
-                        continue
-                    }
-                    problem = "seq \(event.seq) was already used by another event (\(id)): was the kiosk's database replaced?"
-                }
-                if let problem {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO rejected_event (kiosk_id, seq, reason, body, received_at) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [kioskID, event.seq, problem, String(decoding: try encoder.encode(event), as: UTF8.self), now])
-                    receipt.rejected.append(RejectedEvent(seq: event.seq, reason: problem))
-                    continue
-                }
+            for event in plan.fresh {
                 // Times in the database's text form through the kiosk's fast formatter (GRDB's own
                 // Date conversion costs more than the rest of the row).
                 try insert.execute(arguments: [
