@@ -106,18 +106,22 @@ let package = Package(
             name: "KioskApp",
             dependencies: ["KioskCore", "KioskStore", "KioskTUI", "KioskSystem", "KioskHardware", "CKioskSystem"],
             swiftSettings: strictSwift),
-        // Floor 4: executables, argument parsing and wiring only.
+        // Floor 4: executables, argument parsing and wiring only (and their shared arguments).
+        .target(
+            name: "ReportArguments",
+            dependencies: ["KioskCore", "ProgramFiles", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSwift),
         .executableTarget(
             name: "mentor-kiosk",
             dependencies: [
-                "KioskCore", "ProgramFiles", "KioskStore", "KioskSystem", "KioskHardware", "KioskApp", "KioskSync", "HubProtocol",
+                "KioskCore", "ProgramFiles", "KioskStore", "KioskSystem", "KioskHardware", "KioskApp", "KioskSync", "HubProtocol", "ReportArguments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),
         .executableTarget(
             name: "mentor-hub",
             dependencies: [
-                "HubServer", "HubStore", "HubPostgres", "HubProtocol", "KioskCore", "KioskStore", "KioskSystem", "ProgramFiles",
+                "HubServer", "HubStore", "HubPostgres", "HubProtocol", "KioskCore", "KioskStore", "KioskSystem", "ProgramFiles", "ReportArguments",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -12,6 +12,7 @@ import KioskCore
 import KioskStore
 import KioskSystem
 import ProgramFiles
+import ReportArguments
 
 /// The central server's command line: `serve` plus the admin's commands, which work on the
 /// hub's state folder directly (run them on the hub's machine, as the hub's user).
@@ -247,40 +248,24 @@ struct SettingsCommand: AsyncParsableCommand {
     }
 }
 
-extension ReportFormat: ExpressibleByArgument {}
-extension Role: ExpressibleByArgument {}
-
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The program's engagement figures from every kiosk's events, as mentor-kiosk report prints them (docs/metrics.md).")
     @OptionGroup var options: HubOptions
-    @Option(help: "table (default), json (the whole report), csv or jsonl (one row per participant).") var format: ReportFormat = .table
-    @Option(help: "Sessions starting at or after this day or time (default: 4 weeks before --to).") var from: String?
-    @Option(help: "Sessions starting before this day or time (default: now).") var to: String?
-    @Option(help: "Only sessions at this location (default: all).") var location: String?
-    @Option(help: "The attendance rate that counts as completing, in percent.") var completion = 75
-    @Option(help: "Only participants with this program role: mentee, mentor, facilitator or admin.") var role: Role?
-    @Option(help: "Only this group's sessions and members.") var group: String?
+    @OptionGroup var report: ReportArguments
     @Option(help: "Time zone for days, weeks and times written without an offset.") var timeZone = "UTC"
     @Option(help: "Report as of this time (default: now), for scripts and checks.") var now: String?
 
     func run() async throws {
-        guard (1...100).contains(completion) else { throw ValidationError("--completion is a percentage from 1 to 100") }
         guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
-        func time(_ text: String) throws -> Date {
-            guard let date = ProgramTime.parseDayOrTime(text, timeZone: zone) else { throw ValidationError(ProgramTime.notADayOrTime(text)) }
-            return date
-        }
-        let current = try now.map(time) ?? Date()
-        let end = try to.map(time) ?? current.addingTimeInterval(1)
-        let start = try from.map(time) ?? end.addingTimeInterval(-28 * 86_400)
-        guard start < end else { throw ValidationError("--from must be before --to") }
-        let report = try await options.withStore { store in
+        let current = try now.map { try ReportArguments.dayOrTime($0, timeZone: zone) } ?? Date()
+        let (start, end) = try report.period(now: current, timeZone: zone)
+        let figures = try await options.withStore { store in
             try await store.engagementReport(
-                from: start, to: end, location: location, now: current, timeZone: zone, completionThreshold: Double(completion) / 100,
-                filter: ReportFilter(role: role, groupID: group))
+                from: start, to: end, location: report.location, now: current, timeZone: zone, completionThreshold: report.completionThreshold,
+                filter: report.filter)
         }
-        FileHandle.standardOutput.write(try EngagementExport.encode(report, as: format, scope: location ?? "all locations", timeZone: zone))
+        try report.print(figures, timeZone: zone)
     }
 }
 

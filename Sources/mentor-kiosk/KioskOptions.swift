@@ -4,6 +4,7 @@ import KioskCore
 import KioskStore
 import KioskSystem
 import ProgramFiles
+import ReportArguments
 
 /// The options every command shares: where the config and database are, and what time it is.
 struct KioskOptions: ParsableArguments {
@@ -74,8 +75,7 @@ struct KioskContext {
 
     /// A period's bound: a day (its midnight) or a time, in the kiosk's time zone.
     func dayOrTime(_ text: String) throws -> Date {
-        guard let date = ProgramTime.parseDayOrTime(text, timeZone: config.timeZone) else { throw ValidationError(ProgramTime.notADayOrTime(text)) }
-        return date
+        try ReportArguments.dayOrTime(text, timeZone: config.timeZone)
     }
 
     /// The check-in rules in effect: the program's, from the hub's directory, else kiosk.toml's.

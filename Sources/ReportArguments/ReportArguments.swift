@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import ProgramFiles
+
+extension ReportFormat: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {}
+
+/// The options `mentor-kiosk report` and `mentor-hub report` share, so both take a period,
+/// filters and a format alike and print the same report for the same data.
+public struct ReportArguments: ParsableArguments {
+    @Option(help: "table (default), json (the whole report), csv or jsonl (one row per participant).")
+    public var format: ReportFormat = .table
+    @Option(help: "Sessions starting at or after this day or time (default: 4 weeks before --to).") public var from: String?
+    @Option(help: "Sessions starting before this day or time (default: now).") public var to: String?
+    @Option(help: "Only sessions at this location (default: all).") public var location: String?
+    @Option(help: "Only participants with this program role: mentee, mentor, facilitator or admin.") public var role: Role?
+    @Option(help: "Only this group's sessions and members.") public var group: String?
+    @Option(help: "The attendance rate that counts as completing, in percent.") public var completion = 75
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...100).contains(completion) else { throw ValidationError("--completion is a percentage from 1 to 100") }
+    }
+
+    public var filter: ReportFilter { ReportFilter(role: role, groupID: group) }
+    public var completionThreshold: Double { Double(completion) / 100 }
+    public var scope: String { location ?? "all locations" }
+
+    /// The period `from..<to`: by default the four weeks up to `now`.
+    public func period(now: Date, timeZone: TimeZone) throws -> (from: Date, to: Date) {
+        let end = try to.map { try Self.dayOrTime($0, timeZone: timeZone) } ?? now.addingTimeInterval(1)
+        let start = try from.map { try Self.dayOrTime($0, timeZone: timeZone) } ?? end.addingTimeInterval(-28 * 86_400)
+        guard start < end else { throw ValidationError("--from must be before --to") }
+        return (start, end)
+    }
+
+    /// A day (its midnight in `timeZone`) or a time, or a clear refusal.
+    public static func dayOrTime(_ text: String, timeZone: TimeZone) throws -> Date {
+        guard let date = ProgramTime.parseDayOrTime(text, timeZone: timeZone) else { throw ValidationError(ProgramTime.notADayOrTime(text)) }
+        return date
+    }
+
+    /// Prints the report in the chosen format.
+    public func print(_ report: EngagementReport, timeZone: TimeZone) throws {
+        FileHandle.standardOutput.write(try EngagementExport.encode(report, as: format, scope: scope, timeZone: timeZone))
+    }
+}
