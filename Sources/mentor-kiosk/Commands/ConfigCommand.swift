@@ -16,11 +16,9 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             let context = try options.context()
             let config = context.config
-            // The program's rules from the hub win over the file's, once a directory brought them.
-            let store = FileManager.default.fileExists(atPath: context.databasePath) ? try? context.openStore(verify: false) : nil
-            let (settings, fromHub) = store.flatMap { try? context.settings($0) }
-                ?? (ProgramSettings(rules: config.checkInRules, anonymousRatings: config.anonymousRatings), false)
-            let origin = fromHub ? "   # from the hub" : ""
+            // The file only: installers run this as root, and opening the database could leave
+            // root-owned WAL files. `doctor` says whether the hub's rules replace these.
+            let settings = ProgramSettings(rules: config.checkInRules, anonymousRatings: config.anonymousRatings)
             let badge = config.badgeRules
             let hardware = config.hardware
             print("""
@@ -34,11 +32,11 @@ struct ConfigCommand: ParsableCommand {
                 badges.min_length = \(badge.minimumLength)
                 badges.max_length = \(badge.maximumLength)
                 badges.secret_file = \(context.secretPath)
-                check_in.opens_before_minutes = \(settings.opensBeforeMinutes)\(origin)
-                check_in.on_time_grace_minutes = \(settings.onTimeGraceMinutes)\(origin)
-                check_in.duplicate_window_seconds = \(settings.duplicateWindowSeconds)\(origin)
-                check_in.rating_window_minutes = \(settings.ratingWindowMinutes)\(origin)
-                check_in.anonymous_ratings = \(settings.anonymousRatings)\(origin)
+                check_in.opens_before_minutes = \(settings.opensBeforeMinutes)
+                check_in.on_time_grace_minutes = \(settings.onTimeGraceMinutes)
+                check_in.duplicate_window_seconds = \(settings.duplicateWindowSeconds)
+                check_in.rating_window_minutes = \(settings.ratingWindowMinutes)
+                check_in.anonymous_ratings = \(settings.anonymousRatings)
                 backup.directory = \(config.backupPath(database: context.databasePath))
                 backup.keep = \(config.backupsKept)
                 gpio.chip = \(hardware.chip)

@@ -37,6 +37,8 @@ struct Doctor: ParsableCommand {
                 ? "attendance matches the event log (\(counts["event"] ?? 0) events, \(counts["attendance"] ?? 0) attendances)"
                 : "attendance differs from the event log: \(mismatches.prefix(3).joined(separator: "; "))")
             print("• roster: \(counts["participant"] ?? 0) participants, \(counts["badge"] ?? 0) badges, \(counts["mentoring_group"] ?? 0) groups, \(counts["session"] ?? 0) sessions")
+            let (rules, fromHub) = try context.settings(store)
+            print("• check-in rules from \(fromHub ? "the hub" : "the config"): opens \(rules.opensBeforeMinutes) min before, on time until \(rules.onTimeGraceMinutes) min after, repeats within \(rules.duplicateWindowSeconds) s, ratings for \(rules.ratingWindowMinutes) min, anonymous ratings \(rules.anonymousRatings ? "on" : "off")")
         } catch {
             report(false, "database: \(error.localizedDescription)")
         }
