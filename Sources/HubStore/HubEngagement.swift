@@ -24,7 +24,7 @@ extension HubStorage {
             attendances: replay.attendances, now: now)
         return EngagementMetrics.report(
             rows: rows, groups: program.groups, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold,
-            filter: filter)
+            filter: filter, anonymousRatings: replay.anonymousRatings)
     }
 }
 
@@ -33,12 +33,14 @@ public enum HubAttendance {
     /// Events are replayed in wall-clock order (each kiosk's own order kept for equal times), so
     /// a check-in at one kiosk and its check-out at another pair up. Sessions a facilitator
     /// opened at a kiosk (`session_open`) are not in the hub's schedule: they come back from
-    /// their events, at the kiosk's location.
+    /// their events, at the kiosk's location. Anonymous ratings change no attendance: they are
+    /// returned apart, for satisfaction.
     public static func replay(
         _ events: [(kioskID: String, event: WireEvent)], kioskLocations: [String: String]
-    ) -> (attendances: [Attendance], adHocSessions: [Session]) {
+    ) -> (attendances: [Attendance], adHocSessions: [Session], anonymousRatings: [AnonymousRating]) {
         var projection = AttendanceProjection()
         var adHoc: [Session] = []
+        var anonymous: [AnonymousRating] = []
         let ordered = events.sorted { ($0.event.wallTime, $0.kioskID, $0.event.seq) < ($1.event.wallTime, $1.kioskID, $1.event.seq) }
         for (kioskID, event) in ordered {
             guard let recorded = RecordedEvent(wire: event, kioskID: kioskID) else { continue }
@@ -47,8 +49,11 @@ public enum HubAttendance {
                     id: id, title: event.note ?? "Ad-hoc session", kind: .other, location: kioskLocations[kioskID] ?? "",
                     startsAt: event.wallTime, endsAt: end, facilitatorID: event.actorID))
             }
+            if recorded.draft.kind == .rating, event.participantID == nil, let session = event.sessionID, let rating = event.rating {
+                anonymous.append(AnonymousRating(sessionID: session, rating: rating))
+            }
             projection.apply(recorded)
         }
-        return (projection.attendances.keys.sorted().compactMap { projection.attendances[$0] }, adHoc)
+        return (projection.attendances.keys.sorted().compactMap { projection.attendances[$0] }, adHoc, anonymous)
     }
 }

@@ -113,6 +113,18 @@ public struct ReportFilter: Sendable, Equatable {
     }
 }
 
+/// A rating given without a name (the program's anonymous ratings): it counts for the
+/// session's satisfaction, and is nobody's.
+public struct AnonymousRating: Sendable, Equatable {
+    public var sessionID: String
+    public var rating: Int
+
+    public init(sessionID: String, rating: Int) {
+        self.sessionID = sessionID
+        self.rating = rating
+    }
+}
+
 /// Computes `EngagementReport`s.
 public enum EngagementMetrics {
     /// A pair with no verified meeting, or a participant with no arrival, for this long is flagged.
@@ -125,9 +137,11 @@ public enum EngagementMetrics {
     ///   - groups: the program's groups (pairs are the `.pair` ones).
     ///   - completionThreshold: the attendance rate that counts as completing (0–1).
     ///   - filter: only these participants' rows, or this group's sessions.
+    ///   - anonymousRatings: ratings without a name; those of the rows' sessions count for
+    ///     satisfaction (not under a role filter: they have no role).
     public static func report(
         rows allRows: [AttendanceReportRow], groups allGroups: [MentoringGroup], from: Date, to: Date, now: Date, timeZone: TimeZone,
-        completionThreshold: Double = 0.75, filter: ReportFilter = ReportFilter()
+        completionThreshold: Double = 0.75, filter: ReportFilter = ReportFilter(), anonymousRatings: [AnonymousRating] = []
     ) -> EngagementReport {
         let rows = allRows.filter(filter.keeps)
         let groups = allGroups.filter { filter.groupID == nil || $0.id == filter.groupID }
@@ -155,7 +169,9 @@ public enum EngagementMetrics {
 
         let badgeOuts = arrivals.filter { $0.checkOutKind == .badge }
         let automaticOuts = arrivals.filter { $0.checkOutKind == .auto }
-        let ratings = arrivals.compactMap(\.rating)
+        let sessionsShown = Set(rows.map(\.sessionID))
+        let unnamed = filter.role == nil ? anonymousRatings.filter { sessionsShown.contains($0.sessionID) }.map(\.rating) : []
+        let ratings = arrivals.compactMap(\.rating) + unnamed
         return EngagementReport(
             from: from, to: to, sessions: Set(rows.map(\.sessionID)).count, expected: expected.count,
             present: expected.filter(\.isPresent).count, attendanceRate: ratio(expected.filter(\.isPresent).count, expected.count),

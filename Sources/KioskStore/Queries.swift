@@ -123,6 +123,18 @@ extension KioskStore {
         }
     }
 
+    /// Ratings given anonymously at sessions starting in `from..<to` (at `location`, or all).
+    public func anonymousRatings(from: Date, to: Date, location: String? = nil) throws -> [AnonymousRating] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.session_id, e.rating FROM event e JOIN session s ON s.id = e.session_id
+                WHERE e.kind = 'rating' AND e.participant_id IS NULL AND e.rating IS NOT NULL
+                  AND s.starts_at >= ? AND s.starts_at < ? AND (? IS NULL OR s.location = ?)
+                ORDER BY e.seq
+                """, arguments: [from, to, location, location]).map { AnonymousRating(sessionID: $0[0], rating: $0[1]) }
+        }
+    }
+
     /// Every group with its members (for pair meetings in reports).
     public func groups() throws -> [MentoringGroup] {
         try read { db in try Self.groups(db) }

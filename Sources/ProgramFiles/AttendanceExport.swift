@@ -100,6 +100,11 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case jsonl
 }
 
+/// Which of a report's tables a machine format carries.
+public enum ReportTable: String, Sendable, CaseIterable {
+    case participants, weeks, pairs
+}
+
 /// The participants' engagement summary export (docs/metrics.md): one row per participant with
 /// expected sessions or arrivals in the period, at-risk reason included.
 public enum EngagementExport {
@@ -108,7 +113,9 @@ public enum EngagementExport {
     ]
 
     /// The report in `format`, as `mentor-kiosk report` and `mentor-hub report` print it.
-    public static func encode(_ report: EngagementReport, as format: ReportFormat, scope: String, timeZone: TimeZone) throws -> Data {
+    public static func encode(
+        _ report: EngagementReport, as format: ReportFormat, table: ReportTable = .participants, scope: String, timeZone: TimeZone
+    ) throws -> Data {
         switch format {
         case .table:
             return Data(EngagementText.render(report, scope: scope, timeZone: timeZone).utf8)
@@ -118,8 +125,16 @@ public enum EngagementExport {
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.dateEncodingStrategy = .iso8601
             return try encoder.encode(report) + Data("\n".utf8)
-        case .csv: return try participants(report, as: .csv)
-        case .jsonl: return try participants(report, as: .jsonl)
+        case .csv: return try encode(report, table: table, as: .csv)
+        case .jsonl: return try encode(report, table: table, as: .jsonl)
+        }
+    }
+
+    static func encode(_ report: EngagementReport, table: ReportTable, as format: ExportFormat) throws -> Data {
+        switch table {
+        case .participants: try participants(report, as: format)
+        case .weeks: try weeks(report, as: format)
+        case .pairs: try pairs(report, as: format)
         }
     }
 

@@ -5,12 +5,15 @@ import ProgramFiles
 
 extension ReportFormat: ExpressibleByArgument {}
 extension Role: ExpressibleByArgument {}
+extension ReportTable: ExpressibleByArgument {}
 
 /// The options `mentor-kiosk report` and `mentor-hub report` share, so both take a period,
 /// filters and a format alike and print the same report for the same data.
 public struct ReportArguments: ParsableArguments {
     @Option(help: "table (default), json (the whole report), csv or jsonl (one row per participant).")
     public var format: ReportFormat = .table
+    @Option(help: "With csv or jsonl: participants (default), weeks or pairs (verified meetings per week).")
+    public var table: ReportTable = .participants
     @Option(help: "Sessions starting at or after this day or time (default: 4 weeks before --to).") public var from: String?
     @Option(help: "Sessions starting before this day or time (default: now).") public var to: String?
     @Option(help: "Only sessions at this location (default: all).") public var location: String?
@@ -22,6 +25,7 @@ public struct ReportArguments: ParsableArguments {
 
     public func validate() throws {
         guard (1...100).contains(completion) else { throw ValidationError("--completion is a percentage from 1 to 100") }
+        guard table == .participants || format == .csv || format == .jsonl else { throw ValidationError("--table goes with --format csv or jsonl") }
     }
 
     public var filter: ReportFilter { ReportFilter(role: role, groupID: group) }
@@ -44,6 +48,6 @@ public struct ReportArguments: ParsableArguments {
 
     /// Prints the report in the chosen format.
     public func print(_ report: EngagementReport, timeZone: TimeZone) throws {
-        FileHandle.standardOutput.write(try EngagementExport.encode(report, as: format, scope: scope, timeZone: timeZone))
+        FileHandle.standardOutput.write(try EngagementExport.encode(report, as: format, table: table, scope: scope, timeZone: timeZone))
     }
 }

@@ -93,6 +93,19 @@ struct EngagementMetricsTests {
         #expect(report.timeInSession.automaticCheckOuts == 1 && report.timeInSession.automaticMedianMinutes == 50)
     }
 
+    @Test("anonymous ratings count for satisfaction, for the shown sessions only, and not under a role filter")
+    func anonymousRatings() {
+        let anonymous = [AnonymousRating(sessionID: "S1", rating: 1), AnonymousRating(sessionID: "S-ELSEWHERE", rating: 4)]
+        let report = EngagementMetrics.report(
+            rows: Self.rows(), groups: Self.groups, from: Self.from, to: Self.to, now: Self.now, timeZone: .gmt, anonymousRatings: anonymous)
+        #expect(report.satisfaction.mean == Double(4 + 2 + 1) / 3 && report.satisfaction.distribution == [1, 1, 0, 1])
+        #expect(report.satisfaction.responseRate == 1, "three ratings from three badge check-outs")
+        let mentors = EngagementMetrics.report(
+            rows: Self.rows(), groups: Self.groups, from: Self.from, to: Self.to, now: Self.now, timeZone: .gmt,
+            filter: ReportFilter(role: .mentor), anonymousRatings: anonymous)
+        #expect(mentors.satisfaction.distribution == [0, 1, 0, 1])
+    }
+
     @Test("verified pair meetings, a pair where one side never comes, and who is at risk")
     func pairsAndRisk() {
         let report = Self.report()

@@ -161,6 +161,9 @@ struct HubSyncTests {
         let (hub, cli, _) = try hubAndKiosk(database)
         defer { withExtendedLifetime(hub) { cli.remove() } }
         let at = { (minutes: Double) in HubProcess.now.addingTimeInterval(minutes * 60).formatted(.iso8601) }
+        // The program rates anonymously: the rating reaches the hub without a name.
+        #expect(try hub.admin(["settings", "--anonymous-ratings", "true"]).status == 0)
+        #expect(try cli.run(["sync"]).status == 0)
         for badge in ["200004", "200001", "200005"] { #expect(try cli.run(["checkin", badge, "--now", at(0)]).status == 0) }
         #expect(try cli.run(["checkout", "200004", "--rating", "3", "--now", at(30)]).status == 0)
         // Two hours on, every session of the check-ins has ended: the kiosk's report checks the
@@ -174,6 +177,8 @@ struct HubSyncTests {
         #expect(central.stdout == kiosk.stdout)
         let figures = try #require(try JSONSerialization.jsonObject(with: Data(kiosk.stdout.utf8)) as? [String: Any])
         #expect(figures["attended"] as? Int == 3 && (figures["time_in_session"] as? [String: Any])?["automatic_check_outs"] as? Int == 2, "\(kiosk.stdout)")
+        let satisfaction = try #require(figures["satisfaction"] as? [String: Any])
+        #expect(satisfaction["mean"] as? Double == 3 && satisfaction["response_rate"] as? Double == 1, "the anonymous rating counts: \(satisfaction)")
     }
 
     @Test("a redirect is not followed: the device token never goes to another address")

@@ -30,6 +30,13 @@ struct ReportCommandTests {
         #expect(lines.first == "participant_id,name,expected,present,attendance_rate,last_arrival,at_risk_reason")
         #expect(lines.contains { $0.hasPrefix("E004,Lena Novak,1,1,1.0000,2026-03-02T14:58:00Z,") }, "\(csv.stdout)")
 
+        let pairs = try cli.run(["report", "--format", "jsonl", "--table", "pairs"] + period)
+        let pairLines = pairs.stdout.split(separator: "\n")
+        #expect(!pairLines.isEmpty && pairLines.allSatisfy { $0.contains("\"group_id\":\"P") && $0.contains("\"meetings\":") }, "\(pairs.stdout)\(pairs.stderr)")
+        let weeks = try cli.run(["report", "--format", "csv", "--table", "weeks"] + period)
+        #expect(weeks.stdout.hasPrefix("week_starts,sessions,expected,present,attendance_rate,active_participants,retention\r\n2026-03-02T00:00:00Z,"), "\(weeks.stdout)")
+        #expect(try cli.run(["report", "--table", "pairs"] + period).stderr.contains("--table goes with --format csv or jsonl"))
+
         let backwards = try cli.run(["report", "--from", "2026-03-05", "--to", "2026-03-02"])
         #expect(backwards.status != 0 && backwards.stderr.contains("--from must be before --to"))
         let garbled = try cli.run(["report", "--from", "soon"])

@@ -21,7 +21,8 @@ struct Report: ParsableCommand {
         try report.print(
             EngagementMetrics.report(
                 rows: try store.attendanceReport(from: start, to: end, location: report.location, now: clock.wall), groups: try store.groups(),
-                from: start, to: end, now: clock.wall, timeZone: zone, completionThreshold: report.completionThreshold, filter: report.filter),
+                from: start, to: end, now: clock.wall, timeZone: zone, completionThreshold: report.completionThreshold, filter: report.filter,
+                anonymousRatings: try store.anonymousRatings(from: start, to: end, location: report.location)),
             timeZone: zone)
     }
 }
