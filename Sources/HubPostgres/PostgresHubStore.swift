@@ -421,17 +421,22 @@ public final class PostgresHubStore: HubStorage {
 
     // MARK: Program
 
+    /// Runs an INSERT … ON CONFLICT DO UPDATE and counts the row as inserted or updated.
+    func upsert(_ statement: PostgresQuery, on db: PostgresConnection, counting summary: inout ImportSummary) async throws {
+        var query = statement
+        query.sql += " RETURNING xmax = 0"
+        if try await rows(query, on: db).first?.decode(Bool.self) ?? false { summary.inserted += 1 } else { summary.updated += 1 }
+    }
+
     public func importParticipants(_ entries: [ParticipantEntry]) async throws -> ImportSummary {
         try await transaction { db in
             var summary = ImportSummary()
             for entry in entries {
                 let person = entry.participant
-                let inserted = try await rows("""
+                try await upsert("""
                     INSERT INTO participant (id, name, role, active) VALUES (\(person.id), \(person.name), \(person.role.rawValue), \(person.isActive))
                     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, active = EXCLUDED.active
-                    RETURNING xmax = 0
-                    """, on: db).first?.decode(Bool.self) ?? false
-                if inserted { summary.inserted += 1 } else { summary.updated += 1 }
+                    """, on: db, counting: &summary)
                 try await db.query("DELETE FROM badge WHERE participant_id = \(person.id)", logger: logger)
             }
             for entry in entries {
@@ -451,11 +456,10 @@ public final class PostgresHubStore: HubStorage {
             var summary = ImportSummary()
             for entry in entries {
                 let group = entry.group
-                let inserted = try await rows("""
+                try await upsert("""
                     INSERT INTO mentoring_group (id, name, kind) VALUES (\(group.id), \(group.name), \(group.kind.rawValue))
-                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind RETURNING xmax = 0
-                    """, on: db).first?.decode(Bool.self) ?? false
-                if inserted { summary.inserted += 1 } else { summary.updated += 1 }
+                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind
+                    """, on: db, counting: &summary)
                 try await db.query("DELETE FROM group_member WHERE group_id = \(group.id)", logger: logger)
                 for (member, position) in zip(group.members, entry.memberPositions) {
                     guard try await !rows("SELECT 1 FROM participant WHERE id = \(member.participantID)", on: db).isEmpty else {
@@ -481,15 +485,13 @@ public final class PostgresHubStore: HubStorage {
                 if let facilitatorID = session.facilitatorID, try await rows("SELECT 1 FROM participant WHERE id = \(facilitatorID)", on: db).isEmpty {
                     throw ImportError(entry.position.column("facilitator_id"), "no participant has the id \(facilitatorID)")
                 }
-                let inserted = try await rows("""
+                try await upsert("""
                     INSERT INTO session (id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status)
                     VALUES (\(session.id), \(session.title), \(session.kind.rawValue), \(session.location), \(session.startsAt), \(session.endsAt),
                             \(session.groupID), \(session.facilitatorID), \(session.status.rawValue))
                     ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, kind = EXCLUDED.kind, location = EXCLUDED.location,
                         starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, group_id = EXCLUDED.group_id, facilitator_id = EXCLUDED.facilitator_id
-                    RETURNING xmax = 0
-                    """, on: db).first?.decode(Bool.self) ?? false
-                if inserted { summary.inserted += 1 } else { summary.updated += 1 }
+                    """, on: db, counting: &summary)
             }
             return summary
         }

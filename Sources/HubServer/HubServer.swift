@@ -158,7 +158,7 @@ public struct HubServer: Sendable {
     // MARK: Plumbing
 
     func authorizeAdmin(_ request: Request) throws {
-        guard let token = bearer(request), Secrets.hash(token) == adminTokenHash else {
+        guard isAdmin(request) else {
             throw APIError(.unauthorized, "unauthorized", "this endpoint needs the admin token (Authorization: Bearer …)")
         }
     }

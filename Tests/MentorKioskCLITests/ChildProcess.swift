@@ -96,6 +96,17 @@ final class ChildProcess {
         return false
     }
 
+    /// The port a server child prints as "listening on …PORT" into `log`, waiting up to
+    /// `seconds` for it; nil if it never does.
+    static func port(announcedIn log: String, seconds: Double = 10) -> String? {
+        for _ in 0..<Int(seconds * 20) {
+            let text = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
+            if let port = text.firstMatch(of: /listening on (?:127\.0\.0\.1:)?(\d+)/) { return String(port.1) }
+            usleep(50_000)
+        }
+        return nil
+    }
+
     func signal(_ number: Int32) { if finalStatus == nil { kill(pid, number) } }
 
     @discardableResult

@@ -51,13 +51,7 @@ final class HubProcess {
         let https = tls.map { ["--tls-certificate", $0.certificate, "--tls-key", $0.key] } ?? []
         let server = try ChildProcess(
             [binary, "serve", "--state", state, "--port", "0"] + databaseArguments + https, stdout: log + ".log", stderr: log + ".err")
-        var port: String?
-        for _ in 0..<200 where port == nil {
-            usleep(50_000)
-            let text = String(decoding: FileManager.default.contents(atPath: log + ".log") ?? Data(), as: UTF8.self)
-            port = text.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).map { String($0.1) }
-        }
-        guard let port else {
+        guard let port = ChildProcess.port(announcedIn: log + ".log") else {
             let errors = String(decoding: FileManager.default.contents(atPath: log + ".err") ?? Data(), as: UTF8.self)
             throw CLIHarness.HarnessError(message: "mentor-hub did not start: \(errors)")
         }

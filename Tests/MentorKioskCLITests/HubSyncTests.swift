@@ -204,11 +204,7 @@ struct HubSyncTests {
             redirector.signal(SIGTERM)
             redirector.wait()
         }
-        var port: String?
-        for _ in 0..<100 where port == nil {
-            usleep(50_000)
-            port = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self).firstMatch(of: /listening on (\d+)/).map { String($0.1) }
-        }
+        let port = ChildProcess.port(announcedIn: log)
         try cli.run(["checkin", "200004", "--now", HubProcess.nowText])
         let client = try HubClient(baseURL: "http://127.0.0.1:\(try #require(port))", token: enrollment.token)
         do {
@@ -304,12 +300,7 @@ extension HubSyncTests {
             proxy.signal(SIGTERM)
             proxy.wait()
         }
-        var proxyPort: String?
-        for _ in 0..<100 where proxyPort == nil {
-            usleep(50_000)
-            proxyPort = String(decoding: FileManager.default.contents(atPath: proxyLog) ?? Data(), as: UTF8.self)
-                .firstMatch(of: /listening on (\d+)/).map { String($0.1) }
-        }
+        let proxyPort = ChildProcess.port(announcedIn: proxyLog)
         var routed = enrollment
         routed.url = "http://127.0.0.1:\(try #require(proxyPort))"
         try routed.save(cli.directory + "/hub.json")
