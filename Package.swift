@@ -52,7 +52,9 @@ let package = Package(
             swiftSettings: strictSwift),
         .target(
             name: "KioskStore",
-            dependencies: ["KioskCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "KioskCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSwift),
         .target(
             name: "KioskTUI",

@@ -128,6 +128,10 @@ public final class PostgresHubStore: HubStorage {
             "CREATE INDEX session_location_end ON session(location, ends_at)",
         ]),
         ("v2-settings", ["CREATE TABLE program_settings (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL)"]),
+        ("v3-report-indexes", [
+            "CREATE INDEX hub_event_session ON hub_event(session_id)",
+            "CREATE INDEX hub_event_opened ON hub_event(wall_time) WHERE kind = 'session_open'",
+        ]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -316,12 +320,27 @@ public final class PostgresHubStore: HubStorage {
     }
 
     public func events(kioskID: String? = nil, after: Int64 = 0, limit: Int = 10_000) async throws -> [(kioskID: String, event: WireEvent)] {
-        try await rows("""
+        try await events("""
+            WHERE (\(kioskID)::TEXT IS NULL OR kiosk_id = \(kioskID)) AND seq > \(after) ORDER BY kiosk_id COLLATE "C", seq LIMIT \(Int64(limit))
+            """)
+    }
+
+    public func events(ofSessions sessionIDs: [String], orOpenedFrom from: Date, before to: Date) async throws -> [(kioskID: String, event: WireEvent)] {
+        try await events("""
+            WHERE session_id = ANY(\(sessionIDs))
+               OR session_id IN (SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= \(from) AND wall_time < \(to))
+            """)
+    }
+
+    private func events(_ filter: PostgresQuery) async throws -> [(kioskID: String, event: WireEvent)] {
+        var query = PostgresQuery(unsafeSQL: """
             SELECT kiosk_id, seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, clock_trusted, status,
                    duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note
-            FROM hub_event WHERE (\(kioskID)::TEXT IS NULL OR kiosk_id = \(kioskID)) AND seq > \(after)
-            ORDER BY kiosk_id COLLATE "C", seq LIMIT \(Int64(limit))
-            """).map { row in
+            FROM hub_event\u{20}
+            """)
+        query.sql += filter.sql
+        query.binds = filter.binds
+        return try await rows(query).map { row in
             let (kiosk, seq, id, kind, participant, session, actor, wallTime, monotonic, trusted, status, duration, rating, undoes, viaBadge, effectiveAt, badgeHash, note) =
                 try row.decode((String, Int64, String, String, String?, String?, String?, Date, Int64, Bool, String?, Double?, Int?, Int64?, Bool?, Date?, String?, String?).self)
             return (kiosk, WireEvent(

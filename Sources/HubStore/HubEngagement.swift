@@ -13,18 +13,17 @@ extension HubStorage {
     ) async throws -> EngagementReport {
         var program = try await programSnapshot(startingFrom: from, before: to, location: location)
         let locations = Dictionary(try await kiosks().map { ($0.kioskID, $0.location) }, uniquingKeysWith: { first, _ in first })
-        let replay = HubAttendance.replay(try await events(kioskID: nil, after: 0, limit: .max), kioskLocations: locations)
+        let events = try await events(ofSessions: program.sessions.map(\.id), orOpenedFrom: from, before: to)
+        let replay = HubAttendance.replay(events, kioskLocations: locations)
         let known = Set(program.sessions.map(\.id))
         program.sessions += replay.adHocSessions.filter { session in
             !known.contains(session.id) && session.startsAt >= from && session.startsAt < to && (location == nil || session.location == location)
         }
-        let rows = AttendanceReport.rows(
-            sessions: program.sessions, groups: Dictionary(program.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-            participants: Dictionary(program.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-            attendances: replay.attendances, now: now)
+        let input = EngagementInput(
+            sessions: program.sessions, groups: program.groups, participants: program.participants,
+            arrivals: replay.attendances.map(EngagementInput.Arrival.init), anonymousRatings: replay.anonymousRatings)
         return EngagementMetrics.report(
-            rows: rows, groups: program.groups, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold,
-            filter: filter, anonymousRatings: replay.anonymousRatings)
+            input, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold, filter: filter)
     }
 }
 

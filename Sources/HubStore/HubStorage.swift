@@ -23,6 +23,9 @@ public protocol HubStorage: Sendable {
     /// Stores a batch in one transaction, each (kiosk, seq) once.
     func ingest(kioskID: String, events: [WireEvent], at now: Date) async throws -> IngestResult
     func events(kioskID: String?, after: Int64, limit: Int) async throws -> [(kioskID: String, event: WireEvent)]
+    /// The events of these sessions, and of the sessions a kiosk opened itself (`session_open`)
+    /// in `from..<to`: what a report over that period replays, however long the history.
+    func events(ofSessions sessionIDs: [String], orOpenedFrom from: Date, before to: Date) async throws -> [(kioskID: String, event: WireEvent)]
     /// The directory of `location` at `now`; its version is a hash of its content.
     func directory(location: String, at now: Date) async throws -> Directory
     /// Imports participants all-or-nothing (the kiosk's rules): existing ids are updated, each

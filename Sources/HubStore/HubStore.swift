@@ -80,6 +80,12 @@ public final class HubStore: HubStorage {
         migrator.registerMigration("v2-settings") { db in
             try db.execute(sql: "CREATE TABLE program_settings (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL)")
         }
+        migrator.registerMigration("v3-report-indexes") { db in
+            try db.execute(sql: """
+                CREATE INDEX hub_event_session ON hub_event(session_id);
+                CREATE INDEX hub_event_opened ON hub_event(wall_time) WHERE kind = 'session_open';
+                """)
+        }
         return migrator
     }
 
@@ -218,10 +224,20 @@ public final class HubStore: HubStorage {
 
     /// Stored events in (kiosk, seq) order, for exports and checks.
     public func events(kioskID: String? = nil, after: Int64 = 0, limit: Int = 10_000) async throws -> [(kioskID: String, event: WireEvent)] {
+        try await events(where: "(?1 IS NULL OR kiosk_id = ?1) AND seq > ?2 ORDER BY kiosk_id, seq LIMIT ?3", arguments: [kioskID, after, limit])
+    }
+
+    public func events(ofSessions sessionIDs: [String], orOpenedFrom from: Date, before to: Date) async throws -> [(kioskID: String, event: WireEvent)] {
+        let ids = String(decoding: try JSONEncoder().encode(sessionIDs), as: UTF8.self)
+        return try await events(where: """
+            session_id IN (SELECT value FROM json_each(?1))
+              OR session_id IN (SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= ?2 AND wall_time < ?3)
+            """, arguments: [ids, from, to])
+    }
+
+    private func events(where filter: String, arguments: StatementArguments) async throws -> [(kioskID: String, event: WireEvent)] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM hub_event WHERE (?1 IS NULL OR kiosk_id = ?1) AND seq > ?2 ORDER BY kiosk_id, seq LIMIT ?3
-                """, arguments: [kioskID, after, limit]).map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM hub_event WHERE " + filter, arguments: arguments).map { row in
                 (row["kiosk_id"], WireEvent(
                     seq: row["seq"], id: row["id"], kind: row["kind"], participantID: row["participant_id"], sessionID: row["session_id"],
                     actorID: row["actor_id"], wallTime: row["wall_time"], monotonicNs: row["monotonic_ns"], clockTrusted: row["clock_trusted"],

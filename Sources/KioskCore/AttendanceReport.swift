@@ -88,7 +88,7 @@ public enum AttendanceReport {
                     expected: memberRoles[participantID] != nil, status: status,
                     checkedInAt: attendance?.checkedInAt, checkedOutAt: attendance?.checkedOutAt,
                     checkOutKind: attendance?.checkOutKind,
-                    durationSeconds: attendance?.duration.map { Int($0.rounded()) },
+                    durationSeconds: attendance?.durationSeconds,
                     rating: attendance?.rating, clockTrusted: attendance?.clockTrusted,
                     kioskID: attendance?.kioskID))
             }

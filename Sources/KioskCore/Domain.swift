@@ -170,4 +170,15 @@ public struct Attendance: Sendable, Equatable, Codable {
     public var duration: TimeInterval? {
         checkedOutAt.map { max(0, $0.timeIntervalSince(checkedInAt)) }
     }
+
+    /// Time spent in whole seconds, as exports and reports count it.
+    public var durationSeconds: Int? {
+        duration.map { Self.wholeSeconds(milliseconds: Int64(($0 * 1000).rounded())) }
+    }
+
+    /// Milliseconds to whole seconds, half up: the one rounding for every path that counts
+    /// durations (a database can give milliseconds without making dates first).
+    public static func wholeSeconds(milliseconds: Int64) -> Int {
+        Int((max(0, milliseconds) + 500) / 1000)
+    }
 }

@@ -1,9 +1,8 @@
 import Foundation
 
-/// The program's engagement figures of DESIGN.md §8, computed in one place from the rows of
-/// the attendance export (one per expected-or-actual attendance), so every report that shows
-/// them counts alike. Pure: the period, the time zone and "now" are parameters. The
-/// definitions are in docs/metrics.md; each property names its formula.
+/// The program's engagement figures of DESIGN.md §8, computed in one place
+/// (`EngagementMetrics`) from an `EngagementInput`, so every report that shows them counts
+/// alike. The definitions are in docs/metrics.md; each property names its formula.
 public struct EngagementReport: Codable, Sendable, Equatable {
     public var from: Date
     public var to: Date
@@ -98,7 +97,7 @@ public struct EngagementReport: Codable, Sendable, Equatable {
 }
 
 /// Narrows a report to some of the program: a program role (mentees only, say) or one group.
-/// Location and period are chosen when the rows are read.
+/// Location and period are chosen when the input is read.
 public struct ReportFilter: Sendable, Equatable {
     public var role: Role?
     public var groupID: String?
@@ -106,10 +105,6 @@ public struct ReportFilter: Sendable, Equatable {
     public init(role: Role? = nil, groupID: String? = nil) {
         self.role = role
         self.groupID = groupID
-    }
-
-    func keeps(_ row: AttendanceReportRow) -> Bool {
-        (role == nil || row.role == role) && (groupID == nil || row.groupID == groupID)
     }
 }
 
@@ -125,7 +120,70 @@ public struct AnonymousRating: Sendable, Equatable {
     }
 }
 
-/// Computes `EngagementReport`s.
+/// What the engagement figures are computed from: a period's sessions, the program's groups
+/// and people, and the arrivals at those sessions. The kiosk reads one straight from SQL, the
+/// hub from its replay of the kiosks' events; both then hand it to `EngagementMetrics`.
+///
+/// Who was expected is not in the input: it follows from the sessions' groups, as in the
+/// attendance export (`AttendanceReport`), so a million expected-but-absent rows never need
+/// to be made.
+public struct EngagementInput: Sendable {
+    /// One arrival: what the figures need of an `Attendance`. At most one per participant and
+    /// session (the attendance table's key); a second is ignored.
+    public struct Arrival: Sendable, Equatable {
+        public var participantID: String
+        public var sessionID: String
+        public var status: AttendanceStatus
+        public var checkOutKind: CheckOutKind?
+        public var durationSeconds: Int?
+        public var rating: Int?
+
+        public init(
+            participantID: String, sessionID: String, status: AttendanceStatus, checkOutKind: CheckOutKind?, durationSeconds: Int?,
+            rating: Int?
+        ) {
+            self.participantID = participantID
+            self.sessionID = sessionID
+            self.status = status
+            self.checkOutKind = checkOutKind
+            self.durationSeconds = durationSeconds
+            self.rating = rating
+        }
+
+        public init(_ attendance: Attendance) {
+            self.init(
+                participantID: attendance.participantID, sessionID: attendance.sessionID, status: attendance.status,
+                checkOutKind: attendance.checkOutKind, durationSeconds: attendance.durationSeconds, rating: attendance.rating)
+        }
+    }
+
+    /// The sessions to report on, already chosen by period and location. Sessions that have
+    /// not started by the report's "now", and cancelled ones, are left out by the metrics.
+    public var sessions: [Session]
+    public var groups: [MentoringGroup]
+    /// Everyone who may appear; arrivals of anyone else are ignored (as in the export).
+    public var participants: [Participant]
+    public var arrivals: [Arrival]
+    /// Ratings without a name; those of the reported sessions count for satisfaction (not
+    /// under a role filter: they have no role).
+    public var anonymousRatings: [AnonymousRating]
+
+    public init(
+        sessions: [Session], groups: [MentoringGroup], participants: [Participant], arrivals: [Arrival],
+        anonymousRatings: [AnonymousRating] = []
+    ) {
+        self.sessions = sessions
+        self.groups = groups
+        self.participants = participants
+        self.arrivals = arrivals
+        self.anonymousRatings = anonymousRatings
+    }
+}
+
+/// Computes `EngagementReport`s in one pass over the sessions in time order: each session's
+/// expected members (its group) and guests (arrivals who are not members) are its rows, the
+/// same rows as the attendance export's, counted as they go by. Pure: the period, the time
+/// zone and "now" are parameters.
 public enum EngagementMetrics {
     /// A pair with no verified meeting, or a participant with no arrival, for this long is flagged.
     public static let quietDays = 21
@@ -133,61 +191,43 @@ public enum EngagementMetrics {
     public static let missedInARow = 2
 
     /// - Parameters:
-    ///   - rows: the attendance export's rows for sessions that started in `from..<to`.
-    ///   - groups: the program's groups (pairs are the `.pair` ones).
+    ///   - input: the period's sessions (by `from..<to` and location), the program and its arrivals.
     ///   - completionThreshold: the attendance rate that counts as completing (0–1).
     ///   - filter: only these participants' rows, or this group's sessions.
-    ///   - anonymousRatings: ratings without a name; those of the rows' sessions count for
-    ///     satisfaction (not under a role filter: they have no role).
     public static func report(
-        rows allRows: [AttendanceReportRow], groups allGroups: [MentoringGroup], from: Date, to: Date, now: Date, timeZone: TimeZone,
-        completionThreshold: Double = 0.75, filter: ReportFilter = ReportFilter(), anonymousRatings: [AnonymousRating] = []
+        _ input: EngagementInput, from: Date, to: Date, now: Date, timeZone: TimeZone, completionThreshold: Double = 0.75,
+        filter: ReportFilter = ReportFilter()
     ) -> EngagementReport {
-        let rows = allRows.filter(filter.keeps)
-        let groups = allGroups.filter { filter.groupID == nil || $0.id == filter.groupID }
-        let decided = rows.filter { $0.status != .pending }
-        let expected = decided.filter(\.expected)
-        let arrivals = rows.filter(\.isPresent)
+        let program = IndexedProgram(input, now: now)
         let weekStarts = weeks(from: from, to: to, timeZone: timeZone)
-        let weekOf = { (date: Date) in weekStarts.last { $0 <= date } ?? from }
-        let byWeek = Dictionary(grouping: rows) { weekOf($0.startsAt) }
-        let weeks = weekStarts.map { start in
-            let rows = byWeek[start] ?? []
-            let expected = rows.filter { $0.expected && $0.status != .pending }
-            return EngagementReport.Week(
-                startsOn: start, sessions: Set(rows.map(\.sessionID)).count, expected: expected.count,
-                present: expected.filter(\.isPresent).count, attendanceRate: ratio(expected.filter(\.isPresent).count, expected.count),
-                activeParticipants: Set(rows.filter(\.isPresent).map(\.participantID)).count)
+        var tally = Tally(people: program.people.count, weeks: weekStarts.count, sessions: program.sessions.count)
+        let pairIDs = Set(input.groups.filter { $0.kind == .pair && (filter.groupID == nil || $0.id == filter.groupID) }.map(\.id))
+        var scratch = IndexedProgram.Scratch(people: program.people.count)
+        var week = -1
+        for (sessionIndex, session) in program.sessions.enumerated() {
+            while week + 1 < weekStarts.count && weekStarts[week + 1] <= session.startsAt { week += 1 }
+            guard filter.groupID == nil || session.groupID == filter.groupID else { continue }
+            let group = session.groupID.flatMap { program.groups[$0] }
+            let decided = session.endsAt <= now || session.status == .closed
+            var presentMembers = 0, presentRows = 0
+            program.forEachRow(of: sessionIndex, group: group, scratch: &scratch) { person, expected, arrival in
+                guard filter.role == nil || program.people[person].role == filter.role else { return }
+                tally.count(person: person, session: sessionIndex, week: week, startsAt: session.startsAt, expected: expected, decided: decided, arrival: arrival)
+                if arrival != nil {
+                    presentRows += 1
+                    if expected { presentMembers += 1 }
+                }
+            }
+            if let group, pairIDs.contains(group.id), group.allMembersKnown, presentRows > 0, presentMembers == group.members.count {
+                tally.meetings[group.id, default: []].append((session.startsAt, week))
+            }
         }
-        let activeByWeek = weekStarts.map { start in Set((byWeek[start] ?? []).filter(\.isPresent).map(\.participantID)) }
-        let cohort = activeByWeek.prefix(2).reduce(into: Set<String>()) { $0.formUnion($1) }
-        let retention = cohort.isEmpty ? [] : activeByWeek.map { Double($0.intersection(cohort).count) / Double(cohort.count) }
-
-        let participants = participantFigures(rows: rows)
-        let withExpectations = participants.filter { $0.expected > 0 }
-        let completed = withExpectations.filter { ($0.attendanceRate ?? 0) >= completionThreshold }
-
-        let badgeOuts = arrivals.filter { $0.checkOutKind == .badge }
-        let automaticOuts = arrivals.filter { $0.checkOutKind == .auto }
-        let sessionsShown = Set(rows.map(\.sessionID))
-        let unnamed = filter.role == nil ? anonymousRatings.filter { sessionsShown.contains($0.sessionID) }.map(\.rating) : []
-        let ratings = arrivals.compactMap(\.rating) + unnamed
-        return EngagementReport(
-            from: from, to: to, sessions: Set(rows.map(\.sessionID)).count, expected: expected.count,
-            present: expected.filter(\.isPresent).count, attendanceRate: ratio(expected.filter(\.isPresent).count, expected.count),
-            attended: arrivals.count, punctuality: ratio(arrivals.filter { $0.status == .onTime }.count, arrivals.count),
-            weeks: weeks, retention: retention, completion: ratio(completed.count, withExpectations.count),
-            completionThreshold: completionThreshold,
-            satisfaction: .init(
-                mean: ratings.isEmpty ? nil : Double(ratings.reduce(0, +)) / Double(ratings.count),
-                distribution: (1...4).map { value in ratings.filter { $0 == value }.count },
-                responseRate: ratio(ratings.count, badgeOuts.count)),
-            timeInSession: .init(
-                badgeCheckOuts: badgeOuts.count, medianMinutes: median(badgeOuts.compactMap(\.durationSeconds)),
-                automaticCheckOuts: automaticOuts.count, automaticMedianMinutes: median(automaticOuts.compactMap(\.durationSeconds))),
-            pairs: pairs(rows: rows, groups: groups, weekStarts: weekStarts, now: now),
-            atRisk: atRisk(rows: decided, participants: participants, now: now),
-            participants: participants)
+        for rating in input.anonymousRatings where filter.role == nil {
+            if let session = program.sessionIndex[rating.sessionID], tally.sessionShown[session] { tally.rate(rating.rating) }
+        }
+        return tally.report(
+            program: program, pairs: input.groups.filter { pairIDs.contains($0.id) }, weekStarts: weekStarts, from: from, to: to,
+            now: now, completionThreshold: completionThreshold)
     }
 
     /// The Mondays (00:00 in `timeZone`) of the weeks that overlap `from..<to`.
@@ -204,63 +244,272 @@ public enum EngagementMetrics {
         return starts
     }
 
-    static func participantFigures(rows: [AttendanceReportRow]) -> [EngagementReport.ParticipantFigures] {
-        Dictionary(grouping: rows, by: \.participantID).map { id, rows in
-            let expected = rows.filter { $0.expected && $0.status != .pending }
-            return EngagementReport.ParticipantFigures(
-                participantID: id, name: rows[0].participantName, expected: expected.count, present: expected.filter(\.isPresent).count,
-                attendanceRate: ratio(expected.filter(\.isPresent).count, expected.count),
-                lastArrival: rows.filter(\.isPresent).map(\.startsAt).max())
-        }.sorted { $0.participantID < $1.participantID }
-    }
-
-    static func pairs(rows: [AttendanceReportRow], groups: [MentoringGroup], weekStarts: [Date], now: Date) -> [EngagementReport.Pair] {
-        let bySession = Dictionary(grouping: rows.filter(\.isPresent), by: \.sessionID)
-        return groups.filter { $0.kind == .pair }.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending }.map { group in
-            let members = Set(group.members.map(\.participantID))
-            let meetings = bySession.values.filter { rows in
-                rows.first?.groupID == group.id && members.isSubset(of: Set(rows.map(\.participantID)))
-            }.map { $0[0].startsAt }
-            let last = meetings.max()
-            return EngagementReport.Pair(
-                groupID: group.id, meetings: meetings.count,
-                meetingsPerWeek: weekStarts.indices.map { index in
-                    let end = index + 1 < weekStarts.count ? weekStarts[index + 1] : .distantFuture
-                    return meetings.filter { $0 >= weekStarts[index] && $0 < end }.count
-                },
-                lastMeeting: last,
-                quiet: last.map { now.timeIntervalSince($0) > Double(quietDays) * 86_400 } ?? true)
-        }
-    }
-
-    static func atRisk(rows: [AttendanceReportRow], participants: [EngagementReport.ParticipantFigures], now: Date) -> [EngagementReport.AtRisk] {
-        let expectedByPerson = Dictionary(grouping: rows.filter(\.expected), by: \.participantID)
-        return participants.compactMap { person in
-            guard let expected = expectedByPerson[person.participantID], !expected.isEmpty else { return nil }
-            let latestFirst = expected.sorted { $0.startsAt > $1.startsAt }
-            let missed = latestFirst.prefix { !$0.isPresent }.count
-            if missed >= missedInARow {
-                return .init(participantID: person.participantID, name: person.name, reason: "missed the last \(missed) expected sessions")
-            }
-            let quietSince = now.addingTimeInterval(-Double(quietDays) * 86_400)
-            if (person.lastArrival ?? .distantPast) < quietSince, latestFirst.contains(where: { $0.startsAt >= quietSince }) {
-                return .init(participantID: person.participantID, name: person.name, reason: "no attendance in \(quietDays) days")
-            }
-            return nil
-        }
-    }
-
     static func ratio(_ part: Int, _ whole: Int) -> Double? {
         whole == 0 ? nil : Double(part) / Double(whole)
     }
 
-    /// The median of durations in seconds, in minutes.
+    /// The median of durations in seconds, in minutes. Counted by value (durations repeat a
+    /// lot: a session's automatic check-outs all end together), not sorted.
     static func median(_ seconds: [Int]) -> Double? {
         guard !seconds.isEmpty else { return nil }
-        let sorted = seconds.sorted()
-        let middle = sorted.count / 2
-        let value = sorted.count.isMultiple(of: 2) ? Double(sorted[middle - 1] + sorted[middle]) / 2 : Double(sorted[middle])
-        return value / 60
+        let counts = Dictionary(seconds.map { ($0, 1) }, uniquingKeysWith: +).sorted { $0.key < $1.key }
+        func value(at position: Int) -> Int {
+            var seen = 0
+            for (value, count) in counts {
+                seen += count
+                if seen > position { return value }
+            }
+            return counts[counts.count - 1].key
+        }
+        let middle = seconds.count / 2
+        let median = seconds.count.isMultiple(of: 2) ? Double(value(at: middle - 1) + value(at: middle)) / 2 : Double(value(at: middle))
+        return median / 60
+    }
+}
+
+/// The input with everyone and every session numbered, arrivals bucketed by session: what
+/// lets one pass count a million rows without building them.
+struct IndexedProgram {
+    struct Group {
+        var id: String
+        /// Members who are known participants, first role kept for a repeated member.
+        var members: [Int]
+        var allMembersKnown: Bool
+    }
+
+    var people: [Participant]
+    var personIndex: [String: Int]
+    /// Started by `now`, not cancelled, each id once, in (start, id) order.
+    var sessions: [Session]
+    var sessionIndex: [String: Int]
+    var groups: [String: Group]
+    /// Arrival indices of session `s` are `arrivalOrder[arrivalStart[s]..<arrivalStart[s + 1]]`.
+    var arrivalStart: [Int]
+    var arrivalOrder: [Int32]
+    /// Who made each arrival (an index into `people`).
+    var personOfArrival: [Int32]
+    /// What the tally needs of each arrival, without its strings.
+    var facts: [Fact]
+
+    /// An arrival's figures (a plain value: copied a million times).
+    struct Fact {
+        var onTime: Bool
+        var checkOutKind: CheckOutKind?
+        var durationSeconds: Int32
+        var rating: Int8
+    }
+
+    init(_ input: EngagementInput, now: Date) {
+        people = []
+        personIndex = Dictionary(minimumCapacity: input.participants.count)
+        for person in input.participants where personIndex[person.id] == nil {
+            personIndex[person.id] = people.count
+            people.append(person)
+        }
+        var seen = Set<String>(minimumCapacity: input.sessions.count)
+        sessions = input.sessions.filter { $0.startsAt <= now && $0.status != .cancelled && seen.insert($0.id).inserted }
+        let inOrder = { (first: Session, second: Session) in (first.startsAt, first.id) < (second.startsAt, second.id) }
+        if !zip(sessions, sessions.dropFirst()).allSatisfy({ !inOrder($1, $0) }) { sessions.sort(by: inOrder) }
+        sessionIndex = Dictionary(uniqueKeysWithValues: sessions.enumerated().map { ($1.id, $0) })
+        groups = [:]
+        for group in input.groups where groups[group.id] == nil {
+            var members: [Int] = []
+            var known = true, listed = Set<String>()
+            for member in group.members where listed.insert(member.participantID).inserted {
+                if let index = personIndex[member.participantID] { members.append(index) } else { known = false }
+            }
+            groups[group.id] = Group(id: group.id, members: members, allMembersKnown: known)
+        }
+        var sessionOfArrival = [Int32](repeating: -1, count: input.arrivals.count)
+        personOfArrival = sessionOfArrival
+        facts = input.arrivals.map { arrival in
+            Fact(
+                onTime: arrival.status == .onTime, checkOutKind: arrival.checkOutKind,
+                durationSeconds: arrival.durationSeconds.map { Int32(clamping: $0) } ?? -1, rating: Int8(clamping: arrival.rating ?? 0))
+        }
+        var counts = [Int](repeating: 0, count: sessions.count + 1)
+        var previous: (id: String, index: Int?) = ("", nil)
+        for (index, arrival) in input.arrivals.enumerated() {
+            // Arrivals often come person by person (the attendance table's key order).
+            if arrival.participantID != previous.id { previous = (arrival.participantID, personIndex[arrival.participantID]) }
+            guard let person = previous.index, let session = sessionIndex[arrival.sessionID] else { continue }
+            sessionOfArrival[index] = Int32(session)
+            personOfArrival[index] = Int32(person)
+            counts[session + 1] += 1
+        }
+        for index in sessions.indices { counts[index + 1] += counts[index] }
+        arrivalStart = counts
+        var next = counts
+        arrivalOrder = [Int32](repeating: 0, count: counts[sessions.count])
+        for (index, session) in sessionOfArrival.enumerated() where session >= 0 {
+            arrivalOrder[next[Int(session)]] = Int32(index)
+            next[Int(session)] += 1
+        }
+    }
+
+    /// Per person, the last session they arrived at or were expected at (and their arrival):
+    /// scratch space for `forEachRow`, so a million rows need no allocation.
+    struct Scratch {
+        var arrivalSession: [Int], arrivalOfPerson: [Int32], memberSession: [Int]
+        var guests: [(person: Int, arrival: Int32)] = []
+
+        init(people: Int) {
+            arrivalSession = Array(repeating: -1, count: people)
+            memberSession = arrivalSession
+            arrivalOfPerson = Array(repeating: -1, count: people)
+        }
+    }
+
+    /// Calls `body` for each row of the session: its group's members first (expected), then
+    /// guests, with the person's arrival if they came.
+    func forEachRow(
+        of session: Int, group: Group?, scratch: inout Scratch, _ body: (_ person: Int, _ expected: Bool, _ arrival: Fact?) -> Void
+    ) {
+        scratch.guests.removeAll(keepingCapacity: true)
+        for slot in arrivalStart[session]..<arrivalStart[session + 1] {
+            let arrival = arrivalOrder[slot]
+            let person = Int(personOfArrival[Int(arrival)])
+            guard scratch.arrivalSession[person] != session else { continue }
+            scratch.arrivalSession[person] = session
+            scratch.arrivalOfPerson[person] = arrival
+            scratch.guests.append((person, arrival))
+        }
+        for person in group?.members ?? [] {
+            scratch.memberSession[person] = session
+            body(person, true, scratch.arrivalSession[person] == session ? facts[Int(scratch.arrivalOfPerson[person])] : nil)
+        }
+        for (person, arrival) in scratch.guests where scratch.memberSession[person] != session {
+            body(person, false, facts[Int(arrival)])
+        }
+    }
+}
+
+/// The running counts of one report.
+private struct Tally {
+    var sessions = 0, expected = 0, present = 0, attended = 0, onTime = 0
+    var sessionShown: [Bool]
+    var weekSessions: [Int], weekExpected: [Int], weekPresent: [Int], weekActive: [Int], weekRetained: [Int]
+    var cohort = 0
+    var seen: [Bool], personExpected: [Int], personPresent: [Int], lastArrival: [Date?], lastActiveWeek: [Int], inCohort: [Bool]
+    /// Missed expected sessions since the person's last expected arrival, and when their latest decided expected session started.
+    var missedSince: [Int], latestExpected: [Date?]
+    var ratingSum = 0, ratingCount = 0, distribution = [0, 0, 0, 0]
+    var badgeOuts = 0, badgeDurations: [Int] = [], automaticOuts = 0, automaticDurations: [Int] = []
+    var meetings: [String: [(startsAt: Date, week: Int)]] = [:]
+
+    init(people: Int, weeks: Int, sessions: Int) {
+        sessionShown = Array(repeating: false, count: sessions)
+        weekSessions = Array(repeating: 0, count: weeks)
+        (weekExpected, weekPresent, weekActive, weekRetained) = (weekSessions, weekSessions, weekSessions, weekSessions)
+        seen = Array(repeating: false, count: people)
+        inCohort = seen
+        personExpected = Array(repeating: 0, count: people)
+        (personPresent, missedSince) = (personExpected, personExpected)
+        lastActiveWeek = Array(repeating: -1, count: people)
+        lastArrival = Array(repeating: nil, count: people)
+        latestExpected = lastArrival
+    }
+
+    mutating func count(person: Int, session: Int, week: Int, startsAt: Date, expected isExpected: Bool, decided: Bool, arrival: IndexedProgram.Fact?) {
+        seen[person] = true
+        if !sessionShown[session] {
+            sessionShown[session] = true
+            sessions += 1
+            if week >= 0 { weekSessions[week] += 1 }
+        }
+        if isExpected && (decided || arrival != nil) {
+            expected += 1
+            personExpected[person] += 1
+            if week >= 0 { weekExpected[week] += 1 }
+            latestExpected[person] = startsAt
+            if arrival != nil {
+                present += 1
+                personPresent[person] += 1
+                if week >= 0 { weekPresent[week] += 1 }
+                missedSince[person] = 0
+            } else {
+                missedSince[person] += 1
+            }
+        }
+        guard let arrival else { return }
+        attended += 1
+        if arrival.onTime { onTime += 1 }
+        lastArrival[person] = startsAt
+        if week >= 0 && lastActiveWeek[person] != week {
+            lastActiveWeek[person] = week
+            weekActive[week] += 1
+            if week <= 1 && !inCohort[person] {
+                inCohort[person] = true
+                cohort += 1
+            }
+            if inCohort[person] { weekRetained[week] += 1 }
+        }
+        switch arrival.checkOutKind {
+        case .badge?:
+            badgeOuts += 1
+            if arrival.durationSeconds >= 0 { badgeDurations.append(Int(arrival.durationSeconds)) }
+        case .auto?:
+            automaticOuts += 1
+            if arrival.durationSeconds >= 0 { automaticDurations.append(Int(arrival.durationSeconds)) }
+        case nil: break
+        }
+        if arrival.rating != 0 { rate(Int(arrival.rating)) }
+    }
+
+    mutating func rate(_ rating: Int) {
+        ratingSum += rating
+        ratingCount += 1
+        if (1...4).contains(rating) { distribution[rating - 1] += 1 }
+    }
+
+    func report(
+        program: IndexedProgram, pairs: [MentoringGroup], weekStarts: [Date], from: Date, to: Date, now: Date, completionThreshold: Double
+    ) -> EngagementReport {
+        let ratio = EngagementMetrics.ratio
+        let quietSince = now.addingTimeInterval(-Double(EngagementMetrics.quietDays) * 86_400)
+        let shown = program.people.indices.filter { seen[$0] }.sorted { program.people[$0].id < program.people[$1].id }
+        let participants = shown.map { person in
+            EngagementReport.ParticipantFigures(
+                participantID: program.people[person].id, name: program.people[person].name, expected: personExpected[person],
+                present: personPresent[person], attendanceRate: ratio(personPresent[person], personExpected[person]), lastArrival: lastArrival[person])
+        }
+        let withExpectations = shown.filter { personExpected[$0] > 0 }
+        let completed = withExpectations.filter { (ratio(personPresent[$0], personExpected[$0]) ?? 0) >= completionThreshold }
+        let atRisk = withExpectations.compactMap { person -> EngagementReport.AtRisk? in
+            let who = program.people[person]
+            if missedSince[person] >= EngagementMetrics.missedInARow {
+                return .init(participantID: who.id, name: who.name, reason: "missed the last \(missedSince[person]) expected sessions")
+            }
+            if (lastArrival[person] ?? .distantPast) < quietSince, let latest = latestExpected[person], latest >= quietSince {
+                return .init(participantID: who.id, name: who.name, reason: "no attendance in \(EngagementMetrics.quietDays) days")
+            }
+            return nil
+        }
+        return EngagementReport(
+            from: from, to: to, sessions: sessions, expected: expected, present: present, attendanceRate: ratio(present, expected),
+            attended: attended, punctuality: ratio(onTime, attended),
+            weeks: weekStarts.indices.map { week in
+                EngagementReport.Week(
+                    startsOn: weekStarts[week], sessions: weekSessions[week], expected: weekExpected[week], present: weekPresent[week],
+                    attendanceRate: ratio(weekPresent[week], weekExpected[week]), activeParticipants: weekActive[week])
+            },
+            retention: cohort == 0 ? [] : weekRetained.map { Double($0) / Double(cohort) },
+            completion: ratio(completed.count, withExpectations.count), completionThreshold: completionThreshold,
+            satisfaction: .init(
+                mean: ratingCount == 0 ? nil : Double(ratingSum) / Double(ratingCount), distribution: distribution,
+                responseRate: ratio(ratingCount, badgeOuts)),
+            timeInSession: .init(
+                badgeCheckOuts: badgeOuts, medianMinutes: EngagementMetrics.median(badgeDurations), automaticCheckOuts: automaticOuts,
+                automaticMedianMinutes: EngagementMetrics.median(automaticDurations)),
+            pairs: pairs.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending }.map { group in
+                let met = meetings[group.id] ?? []
+                let last = met.last?.startsAt
+                return EngagementReport.Pair(
+                    groupID: group.id, meetings: met.count,
+                    meetingsPerWeek: weekStarts.indices.map { week in met.filter { $0.week == week }.count },
+                    lastMeeting: last, quiet: last.map { now.timeIntervalSince($0) > Double(EngagementMetrics.quietDays) * 86_400 } ?? true)
+            },
+            atRisk: atRisk, participants: participants)
     }
 }
 

@@ -15,6 +15,8 @@ public enum StoreError: Error, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     case importRefused(ImportError)
     case backupFailed(String)
+    /// A row the schema allows but the program cannot read (edited by hand, say).
+    case unreadableRow(table: String, key: String)
 
     public var code: String {
         switch self {
@@ -23,6 +25,7 @@ public enum StoreError: Error, CustomStringConvertible {
         case .cannotOpen: "cannot_open"
         case .importRefused: "import_refused"
         case .backupFailed: "backup_failed"
+        case .unreadableRow: "unreadable_row"
         }
     }
 
@@ -33,6 +36,7 @@ public enum StoreError: Error, CustomStringConvertible {
         case .cannotRecord(let reason): "cannot record: \(reason)"
         case .cannotOpen(let path, let reason): "cannot open the database \(path): \(reason)"
         case .importRefused(let error): error.description
+        case .unreadableRow(let table, let key): "a row of the \(table) table (\(key)) cannot be read: a time or a name is not in the kiosk's format"
         case .backupFailed(let reason): "backup failed: \(reason)"
         }
     }

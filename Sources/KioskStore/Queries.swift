@@ -68,8 +68,7 @@ extension KioskStore {
         // Who is drifting away, by the program's own definition, over the last four weeks here.
         let from = now.addingTimeInterval(-28 * 86_400)
         let atRisk = EngagementMetrics.report(
-            rows: try attendanceReport(from: from, to: now, location: nil, now: now), groups: [], from: from, to: now, now: now,
-            timeZone: TimeZone(identifier: "UTC")!
+            try engagementInput(from: from, to: now), from: from, to: now, now: now, timeZone: TimeZone(identifier: "UTC")!
         ).atRisk
         for index in tallies.indices {
             let here = Set((tallies[index].present + tallies[index].missing).map(\.participant.id))
@@ -123,16 +122,71 @@ extension KioskStore {
         }
     }
 
-    /// Ratings given anonymously at sessions starting in `from..<to` (at `location`, or all).
-    public func anonymousRatings(from: Date, to: Date, location: String? = nil) throws -> [AnonymousRating] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT e.session_id, e.rating FROM event e JOIN session s ON s.id = e.session_id
-                WHERE e.kind = 'rating' AND e.participant_id IS NULL AND e.rating IS NOT NULL
-                  AND s.starts_at >= ? AND s.starts_at < ? AND (? IS NULL OR s.location = ?)
-                ORDER BY e.seq
-                """, arguments: [from, to, location, location]).map { AnonymousRating(sessionID: $0[0], rating: $0[1]) }
+    /// What the engagement report counts, for sessions starting in `[from, to)` (at
+    /// `location`, or all). Read for speed over a long history: through the C API (`RawRow`),
+    /// sessions in the order the metrics walk them, and — when the period holds a good share
+    /// of all sessions — the attendance table straight through, since looking each row up
+    /// through the session index costs more than reading the rows the report then ignores.
+    public func engagementInput(from: Date, to: Date, location: String? = nil) throws -> EngagementInput {
+        try pool.read { db in
+            let period: StatementArguments = [from, to, location, location]
+            let inPeriod = "starts_at >= ? AND starts_at < ? AND (? IS NULL OR location = ?)"
+            var sessions: [Session] = []
+            try db.forEachRawRow(
+                sql: "SELECT id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status FROM session WHERE \(inPeriod) ORDER BY starts_at, id",
+                arguments: period
+            ) { row in
+                guard let id = row.text(0), let title = row.text(1), let kind = row.value(2, as: SessionKind.self), let place = row.text(3),
+                      let startsAt = row.date(4), let endsAt = row.date(5), let status = row.value(8, as: SessionStatus.self)
+                else { throw StoreError.unreadableRow(table: "session", key: row.text(0) ?? "?") }
+                sessions.append(Session(
+                    id: id, title: title, kind: kind, location: place, startsAt: startsAt, endsAt: endsAt, groupID: row.text(6),
+                    facilitatorID: row.text(7), status: status))
+            }
+            let readAll = try sessions.count * 4 >= (Int.fetchOne(db, sql: "SELECT count(*) FROM session") ?? 0)
+            var arrivals: [EngagementInput.Arrival] = []
+            arrivals.reserveCapacity(readAll ? try Int.fetchOne(db, sql: "SELECT count(*) FROM attendance") ?? 0 : 0)
+            var participantID = ""
+            try db.forEachRawRow(
+                sql: """
+                    SELECT participant_id, session_id, checked_in_at, checked_out_at,
+                      CASE status WHEN 'on_time' THEN 0 WHEN 'late' THEN 1 ELSE 2 END
+                      + 4 * CASE check_out_kind WHEN 'badge' THEN 1 WHEN 'auto' THEN 2 ELSE 0 END + 16 * coalesce(rating, 0)
+                    FROM attendance \(readAll ? "" : "WHERE session_id IN (SELECT id FROM session WHERE \(inPeriod))")
+                    """,
+                arguments: readAll ? [] : period
+            ) { row in
+                // Read in key order, rows come participant by participant: one string each.
+                if !row.hasText(0, equalTo: participantID) { participantID = row.text(0) ?? "" }
+                guard !participantID.isEmpty, let sessionID = row.text(1), let checkedIn = row.milliseconds(2) else {
+                    throw StoreError.unreadableRow(table: "attendance", key: "\(row.text(0) ?? "?") at \(row.text(1) ?? "?")")
+                }
+                // Status, check-out kind and rating come packed in one number: each column read
+                // through the C API takes SQLite's connection mutex.
+                let packed = row.int(4)
+                arrivals.append(EngagementInput.Arrival(
+                    participantID: participantID, sessionID: sessionID, status: Self.arrivalStatuses[packed % 4],
+                    checkOutKind: packed / 4 % 4 == 1 ? .badge : packed / 4 % 4 == 2 ? .auto : nil,
+                    durationSeconds: row.milliseconds(3).map { Attendance.wholeSeconds(milliseconds: $0 - checkedIn) },
+                    rating: packed >= 16 ? packed / 16 : nil))
+            }
+            return EngagementInput(
+                sessions: sessions, groups: try Self.groups(db), participants: try ParticipantRecord.fetchAll(db).map(\.participant),
+                arrivals: arrivals, anonymousRatings: try Self.anonymousRatings(db, from: from, to: to, location: location))
         }
+    }
+
+    /// `engagementInput`'s status numbers (its SQL's CASE), in order.
+    private static let arrivalStatuses: [AttendanceStatus] = [.onTime, .late, .manual]
+
+    /// Ratings given anonymously at sessions starting in `[from, to)` (at `location`, or all).
+    static func anonymousRatings(_ db: Database, from: Date, to: Date, location: String?) throws -> [AnonymousRating] {
+        try Row.fetchAll(db, sql: """
+            SELECT e.session_id, e.rating FROM event e JOIN session s ON s.id = e.session_id
+            WHERE e.kind = 'rating' AND e.participant_id IS NULL AND e.rating IS NOT NULL
+              AND s.starts_at >= ? AND s.starts_at < ? AND (? IS NULL OR s.location = ?)
+            ORDER BY e.seq
+            """, arguments: [from, to, location, location]).map { AnonymousRating(sessionID: $0[0], rating: $0[1]) }
     }
 
     /// Every group with its members (for pair meetings in reports).

@@ -11,7 +11,8 @@ struct DashboardPageTests {
     @Test("names and locations from the roster are escaped; every chart is there even for an empty period")
     func escaping() {
         var report = EngagementMetrics.report(
-            rows: [], groups: [MentoringGroup(id: "P<1>", name: "pair", kind: .pair, members: [])], from: Self.monday,
+            EngagementInput(sessions: [], groups: [MentoringGroup(id: "P<1>", name: "pair", kind: .pair, members: [])], participants: [], arrivals: []),
+            from: Self.monday,
             to: Self.monday.addingTimeInterval(14 * 86_400), now: Self.monday.addingTimeInterval(15 * 86_400), timeZone: .gmt)
         report.atRisk = [.init(participantID: "E1", name: "<script>alert(1)</script> & \"Bob\"", reason: "missed the last 2 expected sessions")]
         let kiosk = KioskSummary(

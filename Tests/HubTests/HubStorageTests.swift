@@ -126,6 +126,28 @@ struct HubStorageTests {
         }
     }
 
+    @Test("a report reads the events of its period's sessions and of sessions opened at a kiosk in it, not the whole history", arguments: HubBackend.available)
+    func eventsOfAPeriod(_ backend: HubBackend) async throws {
+        try await backend.withStorage { store in
+            _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
+            func event(_ seq: Int64, _ session: String, kind: String = "check_in", at offset: TimeInterval = 0) -> WireEvent {
+                var event = Self.event(seq: seq)
+                event.sessionID = session
+                event.kind = kind
+                event.wallTime = Self.now.addingTimeInterval(offset)
+                return event
+            }
+            let events = [
+                event(1, "S1"), event(2, "S2"), event(3, "S3"), event(4, "ADHOC", kind: "session_open", at: 50), event(5, "ADHOC", at: 60),
+                event(6, "OLD", kind: "session_open", at: -86_400), event(7, "OLD", at: -86_000), event(8, "S1", kind: "check_out", at: 90_000),
+            ]
+            guard case .accepted = try await store.ingest(kioskID: "kiosk-1", events: events, at: Self.now) else { Issue.record("not stored"); return }
+            let period = try await store.events(ofSessions: ["S1", "S3"], orOpenedFrom: Self.now, before: Self.now.addingTimeInterval(3600))
+            #expect(period.map(\.event.seq).sorted() == [1, 3, 4, 5, 8], "a check-out a day later still belongs to its session")
+            #expect(try await store.events(ofSessions: [], orOpenedFrom: Self.now, before: Self.now).isEmpty)
+        }
+    }
+
     static func event(seq: Int64) -> WireEvent {
         WireEvent(
             seq: seq, id: UUID().uuidString.lowercased(), kind: "check_in", participantID: "E004", sessionID: "S1", actorID: nil,

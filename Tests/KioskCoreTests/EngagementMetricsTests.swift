@@ -43,23 +43,26 @@ struct EngagementMetricsTests {
             hasRated: rating != nil, kioskID: "k1")
     }
 
-    static func rows(now: Date = now) -> [AttendanceReportRow] {
-        let s1 = session("S1", day(0), "P1"), s2 = session("S2", day(2), "P2"), s3 = session("S3", day(7), "C1")
-        let s4 = session("S4", day(14), "P2"), s5 = session("S5", day(15), "P1", status: .cancelled)
-        let attendances = [
-            came("M1", s1, .onTime, minutes: 60, out: .badge, rating: 4), came("E1", s1, .late, minutes: 50, out: .auto),
-            came("M1", s2, .onTime),
-            came("M1", s3, .onTime, minutes: 30, out: .badge, rating: 2), came("G", s3, .onTime, minutes: 45, out: .badge),
-            came("M1", s4, .manual),
-        ]
-        return AttendanceReport.rows(
-            sessions: [s1, s2, s3, s4, s5], groups: Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) }),
-            participants: Dictionary(uniqueKeysWithValues: people.map { ($0.key, Participant(id: $0.key, name: "Person \($0.key)", role: $0.value)) }),
-            attendances: attendances, now: now)
+    static let sessions = [
+        session("S1", day(0), "P1"), session("S2", day(2), "P2"), session("S3", day(7), "C1"), session("S4", day(14), "P2"),
+        session("S5", day(15), "P1", status: .cancelled),
+    ]
+    static let attendances = [
+        came("M1", sessions[0], .onTime, minutes: 60, out: .badge, rating: 4), came("E1", sessions[0], .late, minutes: 50, out: .auto),
+        came("M1", sessions[1], .onTime),
+        came("M1", sessions[2], .onTime, minutes: 30, out: .badge, rating: 2), came("G", sessions[2], .onTime, minutes: 45, out: .badge),
+        came("M1", sessions[3], .manual),
+    ]
+    static let participants = people.map { Participant(id: $0.key, name: "Person \($0.key)", role: $0.value) }
+
+    static func input(sessions: [Session] = sessions, anonymousRatings: [AnonymousRating] = []) -> EngagementInput {
+        EngagementInput(
+            sessions: sessions, groups: groups, participants: participants, arrivals: attendances.map(EngagementInput.Arrival.init),
+            anonymousRatings: anonymousRatings)
     }
 
-    static func report(rows: [AttendanceReportRow] = rows(), now: Date = now) -> EngagementReport {
-        EngagementMetrics.report(rows: rows, groups: groups, from: from, to: to, now: now, timeZone: TimeZone(identifier: "UTC")!)
+    static func report(_ input: EngagementInput = input(), now: Date = now, filter: ReportFilter = ReportFilter()) -> EngagementReport {
+        EngagementMetrics.report(input, from: from, to: to, now: now, timeZone: .gmt, filter: filter)
     }
 
     @Test("attendance, punctuality and completion")
@@ -96,13 +99,10 @@ struct EngagementMetricsTests {
     @Test("anonymous ratings count for satisfaction, for the shown sessions only, and not under a role filter")
     func anonymousRatings() {
         let anonymous = [AnonymousRating(sessionID: "S1", rating: 1), AnonymousRating(sessionID: "S-ELSEWHERE", rating: 4)]
-        let report = EngagementMetrics.report(
-            rows: Self.rows(), groups: Self.groups, from: Self.from, to: Self.to, now: Self.now, timeZone: .gmt, anonymousRatings: anonymous)
+        let report = Self.report(Self.input(anonymousRatings: anonymous))
         #expect(report.satisfaction.mean == Double(4 + 2 + 1) / 3 && report.satisfaction.distribution == [1, 1, 0, 1])
         #expect(report.satisfaction.responseRate == 1, "three ratings from three badge check-outs")
-        let mentors = EngagementMetrics.report(
-            rows: Self.rows(), groups: Self.groups, from: Self.from, to: Self.to, now: Self.now, timeZone: .gmt,
-            filter: ReportFilter(role: .mentor), anonymousRatings: anonymous)
+        let mentors = Self.report(Self.input(anonymousRatings: anonymous), filter: ReportFilter(role: .mentor))
         #expect(mentors.satisfaction.distribution == [0, 1, 0, 1])
     }
 
@@ -116,7 +116,7 @@ struct EngagementMetricsTests {
         #expect(report.atRisk == [.init(participantID: "E2", name: "Person E2", reason: "missed the last 3 expected sessions")])
         // Two days later P1's meeting is 22 days old, and E1 has had no attendance in 21 days.
         let later = Self.day(22)
-        let laterReport = Self.report(rows: Self.rows(now: later), now: later)
+        let laterReport = Self.report(now: later)
         #expect(laterReport.pairs.first?.quiet == true)
         #expect(laterReport.atRisk == [
             .init(participantID: "E1", name: "Person E1", reason: "no attendance in 21 days"),
@@ -126,20 +126,18 @@ struct EngagementMetricsTests {
 
     @Test("filters: mentees only, or one group's sessions")
     func filters() {
-        let mentees = EngagementMetrics.report(
-            rows: Self.rows(), groups: Self.groups, from: Self.from, to: Self.to, now: Self.now, timeZone: .gmt, filter: ReportFilter(role: .mentee))
+        let mentees = Self.report(filter: ReportFilter(role: .mentee))
         // E1: S1 late, S3 absent; E2: S2, S3, S4 absent; G: S3 guest.
         #expect(mentees.expected == 5 && mentees.present == 1 && mentees.attended == 2)
         #expect(mentees.participants.map(\.participantID) == ["E1", "E2", "G"])
-        let pairTwo = EngagementMetrics.report(
-            rows: Self.rows(), groups: Self.groups, from: Self.from, to: Self.to, now: Self.now, timeZone: .gmt, filter: ReportFilter(groupID: "P2"))
+        let pairTwo = Self.report(filter: ReportFilter(groupID: "P2"))
         #expect(pairTwo.sessions == 2 && pairTwo.expected == 4 && pairTwo.present == 2)
         #expect(pairTwo.pairs.map(\.groupID) == ["P2"])
     }
 
     @Test("an empty period has no rates rather than zeros")
     func emptyPeriod() {
-        let report = Self.report(rows: [])
+        let report = Self.report(Self.input(sessions: []))
         #expect(report.sessions == 0 && report.attendanceRate == nil && report.punctuality == nil && report.completion == nil)
         #expect(report.weeks.count == 3 && report.weeks.allSatisfy { $0.attendanceRate == nil && $0.activeParticipants == 0 })
         #expect(report.retention.isEmpty && report.satisfaction.mean == nil && report.satisfaction.responseRate == nil)

@@ -246,6 +246,33 @@ struct FacilitatorStoreTests {
         #expect(circle.atRisk.allSatisfy { $0.reason == "missed the last 2 expected sessions" })
         #expect(circle.arrivalTrend().counts.reduce(0, +) == 1)
     }
+
+    @Test("the report's input read through the C API is the stored sessions and attendances, for a whole history and a short period")
+    func engagementInputMatchesTheTables() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let desk = fixture.desk
+        _ = desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        _ = desk.scan(fixture.badge("E005"), clock: fixture.clock(10 * 60 + 0.4996))
+        _ = desk.checkOut(fixture.badge("E004"), clock: fixture.clock(40 * 60 + 0.5))
+        _ = desk.rate(fixture.badge("E004"), value: 3, clock: fixture.clock(40 * 60 + 5))
+        _ = try fixture.store.closeEndedSessions(clock: fixture.clock(3 * 3600))
+        let (sessions, attendances) = try fixture.store.read { db in
+            (try SessionRecord.fetchAll(db).map(\.session), try AttendanceRecord.fetchAll(db).map(\.attendance))
+        }
+        #expect(attendances.count == 2 && attendances.contains { $0.checkOutKind == .auto } && attendances.contains { $0.rating == 3 })
+        let sorted = { (arrivals: [EngagementInput.Arrival]) in arrivals.sorted { ($0.participantID, $0.sessionID) < ($1.participantID, $1.sessionID) } }
+        let everything = try fixture.store.engagementInput(from: .distantPast, to: .distantFuture)
+        #expect(everything.sessions.map(\.id) == sessions.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }.map(\.id))
+        #expect(everything.sessions.map(\.startsAt) == sessions.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }.map(\.startsAt))
+        #expect(sorted(everything.arrivals) == sorted(attendances.map(EngagementInput.Arrival.init)))
+        #expect(everything.arrivals.first { $0.participantID == "E004" }?.durationSeconds == 40 * 60 + 1, "2400.5 s rounds half up")
+        // One session's hour: few of all sessions, so the attendance is read through the index.
+        let circle = try #require(sessions.first { $0.id == "S-CIRCLE" })
+        let hour = try fixture.store.engagementInput(from: circle.startsAt, to: circle.startsAt.addingTimeInterval(1), location: StoreFixture.location)
+        #expect(hour.sessions.map(\.id) == ["S-CIRCLE"])
+        #expect(sorted(hour.arrivals) == sorted(attendances.filter { $0.sessionID == "S-CIRCLE" }.map(EngagementInput.Arrival.init)))
+    }
 }
 
 @Suite("Facilitator actions on sessions and badges")

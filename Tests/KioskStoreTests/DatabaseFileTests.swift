@@ -159,4 +159,22 @@ struct DatabaseTimeTests {
             #expect(DatabaseTime.text(date) == String.fromDatabaseValue(date.databaseValue), "\(date.timeIntervalSince1970)")
         }
     }
+
+    @Test("the report's time reader gives the milliseconds of every text the kiosk writes, and nothing for other shapes")
+    func millisecondsFromText() {
+        var generator = SystemRandomNumberGenerator()
+        var dates = [0, 951_782_400.5, 4_102_444_799.999, -62_135_596_800].map(Date.init(timeIntervalSince1970:))
+        for _ in 0..<500 { dates.append(Date(timeIntervalSince1970: Double.random(in: -2_000_000_000..<4_102_444_800, using: &generator))) }
+        func read(_ text: String) -> Int64? {
+            var text = text
+            return text.withUTF8 { DatabaseTime.milliseconds(utf8: $0) }
+        }
+        for date in dates {
+            #expect(read(DatabaseTime.text(date)) == Int64((date.timeIntervalSince1970 * 1000).rounded()), "\(DatabaseTime.text(date))")
+        }
+        #expect(read("2026-03-02T10:00:00") == 1_772_445_600_000)
+        for bad in ["2026-03-02 10:00:00.5", "2026-13-02 10:00:00.000", "2026-03-02 24:00:00.000", "2026-03-02 10:0a:00.000", "2026-03-02", ""] {
+            #expect(read(bad) == nil, "\(bad)")
+        }
+    }
 }

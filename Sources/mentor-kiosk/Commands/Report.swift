@@ -20,9 +20,8 @@ struct Report: ParsableCommand {
         let (start, end) = try report.period(now: clock.wall, timeZone: zone)
         try report.print(
             EngagementMetrics.report(
-                rows: try store.attendanceReport(from: start, to: end, location: report.location, now: clock.wall), groups: try store.groups(),
-                from: start, to: end, now: clock.wall, timeZone: zone, completionThreshold: report.completionThreshold, filter: report.filter,
-                anonymousRatings: try store.anonymousRatings(from: start, to: end, location: report.location)),
+                try store.engagementInput(from: start, to: end, location: report.location), from: start, to: end, now: clock.wall,
+                timeZone: zone, completionThreshold: report.completionThreshold, filter: report.filter),
             timeZone: zone)
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// One row of a statement stepped through the SQLite C API. For reads of a million rows (the
+/// engagement report's input), where GRDB's per-row conveniences cost more than the query;
+/// everything else reads through GRDB.
+struct RawRow {
+    fileprivate let handle: OpaquePointer
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    func text(_ column: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+    }
+
+    /// Whether a column's text is `string` (without making a String of it).
+    func hasText(_ column: Int32, equalTo string: String) -> Bool {
+        guard let bytes = sqlite3_column_text(handle, column) else { return false }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        var string = string
+        return string.withUTF8 { $0.count == count && (count == 0 || memcmp($0.baseAddress!, bytes, count) == 0) }
+    }
+
+    /// A text column as one of the domain's string enums; nil when NULL or not one of its values.
+    func value<Value: RawRepresentable>(_ column: Int32, as type: Value.Type) -> Value? where Value.RawValue == String {
+        text(column).flatMap(Value.init(rawValue:))
+    }
+
+    /// An integer column; 0 for NULL (test `isNull` first where that matters).
+    func int(_ column: Int32) -> Int {
+        Int(sqlite3_column_int64(handle, column))
+    }
+
+    /// A stored time in milliseconds since 1970 (see `DatabaseTime.milliseconds(utf8:)`), or
+    /// nil when NULL; a text of another shape is read as GRDB reads dates.
+    func milliseconds(_ column: Int32) -> Int64? {
+        guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+        if let milliseconds = DatabaseTime.milliseconds(utf8: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column)))) {
+            return milliseconds
+        }
+        return Date.fromDatabaseValue(DatabaseValue(sqliteStatement: handle, index: column))
+            .map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+    }
+
+    func date(_ column: Int32) -> Date? {
+        milliseconds(column).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+}
+
+extension Database {
+    /// Runs `sql` and calls `body` with each row, through the C API (see `RawRow`).
+    func forEachRawRow(sql: String, arguments: StatementArguments = [], _ body: (RawRow) throws -> Void) throws {
+        let statement = try makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: lastErrorMessage, sql: sql) }
+            try body(RawRow(handle: handle))
+        }
+    }
+}
