@@ -9,7 +9,7 @@ extension HubStorage {
     /// data. Works on every back-end through the storage contract.
     public func engagementReport(
         from: Date, to: Date, location: String?, now: Date, timeZone: TimeZone, completionThreshold: Double,
-        filter: ReportFilter = ReportFilter()
+        filter: ReportFilter = ReportFilter(), listingRatings: Bool = false
     ) async throws -> EngagementReport {
         var program = try await programSnapshot(startingFrom: from, before: to, location: location)
         let locations = Dictionary(try await kiosks().map { ($0.kioskID, $0.location) }, uniquingKeysWith: { first, _ in first })
@@ -23,7 +23,8 @@ extension HubStorage {
             sessions: program.sessions, groups: program.groups, participants: program.participants,
             arrivals: replay.attendances.map(EngagementInput.Arrival.init), anonymousRatings: replay.anonymousRatings)
         return EngagementMetrics.report(
-            input, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold, filter: filter)
+            input, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold, filter: filter,
+            listingRatings: listingRatings)
     }
 }
 

@@ -31,6 +31,19 @@ public struct EngagementReport: Codable, Sendable, Equatable {
     public var pairs: [Pair]
     public var atRisk: [AtRisk]
     public var participants: [ParticipantFigures]
+    /// Every rating counted in `satisfaction`, when asked for (`listingRatings`): the ratings export.
+    public var ratings: [Rating]?
+
+    /// One rating, of a session the report shows.
+    public struct Rating: Codable, Sendable, Equatable {
+        public var sessionID: String
+        public var sessionTitle: String
+        public var startsAt: Date
+        public var location: String
+        /// Nil for an anonymous rating.
+        public var participantID: String?
+        public var rating: Int
+    }
 
     /// One week's figures.
     public struct Week: Codable, Sendable, Equatable {
@@ -194,15 +207,17 @@ public enum EngagementMetrics {
     ///   - input: the period's sessions (by `from..<to` and location), the program and its arrivals.
     ///   - completionThreshold: the attendance rate that counts as completing (0–1).
     ///   - filter: only these participants' rows, or this group's sessions.
+    ///   - listingRatings: also list every rating counted (the ratings export).
     public static func report(
         _ input: EngagementInput, from: Date, to: Date, now: Date, timeZone: TimeZone, completionThreshold: Double = 0.75,
-        filter: ReportFilter = ReportFilter()
+        filter: ReportFilter = ReportFilter(), listingRatings: Bool = false
     ) -> EngagementReport {
         let program = IndexedProgram(input, now: now)
         let weekStarts = weeks(from: from, to: to, timeZone: timeZone)
         var tally = Tally(people: program.people.count, weeks: weekStarts.count, sessions: program.sessions.count)
         let pairIDs = Set(input.groups.filter { $0.kind == .pair && (filter.groupID == nil || $0.id == filter.groupID) }.map(\.id))
         var scratch = IndexedProgram.Scratch(people: program.people.count)
+        var ratings: [EngagementReport.Rating] = []
         var week = -1
         for (sessionIndex, session) in program.sessions.enumerated() {
             while week + 1 < weekStarts.count && weekStarts[week + 1] <= session.startsAt { week += 1 }
@@ -213,6 +228,9 @@ public enum EngagementMetrics {
             program.forEachRow(of: sessionIndex, group: group, scratch: &scratch) { person, expected, arrival in
                 guard filter.role == nil || program.people[person].role == filter.role else { return }
                 tally.count(person: person, session: sessionIndex, week: week, startsAt: session.startsAt, expected: expected, decided: decided, arrival: arrival)
+                if listingRatings, let rating = arrival?.rating, rating != 0 {
+                    ratings.append(.init(session, participantID: program.people[person].id, rating: Int(rating)))
+                }
                 if arrival != nil {
                     presentRows += 1
                     if expected { presentMembers += 1 }
@@ -223,11 +241,17 @@ public enum EngagementMetrics {
             }
         }
         for rating in input.anonymousRatings where filter.role == nil {
-            if let session = program.sessionIndex[rating.sessionID], tally.sessionShown[session] { tally.rate(rating.rating) }
+            guard let session = program.sessionIndex[rating.sessionID], tally.sessionShown[session] else { continue }
+            tally.rate(rating.rating)
+            if listingRatings { ratings.append(.init(program.sessions[session], participantID: nil, rating: rating.rating)) }
         }
-        return tally.report(
+        var report = tally.report(
             program: program, pairs: input.groups.filter { pairIDs.contains($0.id) }, weekStarts: weekStarts, from: from, to: to,
             now: now, completionThreshold: completionThreshold)
+        if listingRatings {
+            report.ratings = ratings.sorted { ($0.startsAt, $0.sessionID, $0.participantID ?? "") < ($1.startsAt, $1.sessionID, $1.participantID ?? "") }
+        }
+        return report
     }
 
     /// The Mondays (00:00 in `timeZone`) of the weeks that overlap `from..<to`.
@@ -264,6 +288,14 @@ public enum EngagementMetrics {
         let middle = seconds.count / 2
         let median = seconds.count.isMultiple(of: 2) ? Double(value(at: middle - 1) + value(at: middle)) / 2 : Double(value(at: middle))
         return median / 60
+    }
+}
+
+extension EngagementReport.Rating {
+    init(_ session: Session, participantID: String?, rating: Int) {
+        self.init(
+            sessionID: session.id, sessionTitle: session.title, startsAt: session.startsAt, location: session.location,
+            participantID: participantID, rating: rating)
     }
 }
 

@@ -102,7 +102,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
 /// Which of a report's tables a machine format carries.
 public enum ReportTable: String, Sendable, CaseIterable {
-    case participants, weeks, pairs
+    case participants, weeks, pairs, ratings
 }
 
 /// The participants' engagement summary export (docs/metrics.md): one row per participant with
@@ -135,7 +135,21 @@ public enum EngagementExport {
         case .participants: try participants(report, as: format)
         case .weeks: try weeks(report, as: format)
         case .pairs: try pairs(report, as: format)
+        case .ratings: try ratings(report, as: format)
         }
+    }
+
+    /// Every rating the satisfaction figures count (the report must list them: `listingRatings`);
+    /// an anonymous rating has no participant.
+    public static func ratings(_ report: EngagementReport, as format: ExportFormat) throws -> Data {
+        try AttendanceExport.encode(
+            columns: ["session_id", "session_title", "starts_at", "location", "participant_id", "rating"],
+            rows: (report.ratings ?? []).map { rating in
+                [
+                    .text(rating.sessionID), .text(rating.sessionTitle), .text(ProgramTime.format(rating.startsAt)), .text(rating.location),
+                    rating.participantID.map(AttendanceExport.Value.text) ?? .null, .integer(rating.rating),
+                ]
+            }, as: format)
     }
 
     /// Any small table of text cells (nil: empty) in an export format: the dashboard's downloads.

@@ -12,7 +12,7 @@ extension ReportTable: ExpressibleByArgument {}
 public struct ReportArguments: ParsableArguments {
     @Option(help: "table (default), json (the whole report), csv or jsonl (one row per participant).")
     public var format: ReportFormat = .table
-    @Option(help: "With csv or jsonl: participants (default), weeks or pairs (verified meetings per week).")
+    @Option(help: "With csv or jsonl: participants (default), weeks, pairs (verified meetings per week) or ratings (each one counted).")
     public var table: ReportTable = .participants
     @Option(help: "Sessions starting at or after this day or time (default: 4 weeks before --to).") public var from: String?
     @Option(help: "Sessions starting before this day or time (default: now).") public var to: String?
@@ -29,6 +29,8 @@ public struct ReportArguments: ParsableArguments {
     }
 
     public var filter: ReportFilter { ReportFilter(role: role, groupID: group) }
+    /// Whether the report must list every rating (the ratings table).
+    public var listsRatings: Bool { table == .ratings }
     public var completionThreshold: Double { Double(completion) / 100 }
     public var scope: String { location ?? "all locations" }
 

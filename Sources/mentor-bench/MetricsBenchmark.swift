@@ -4,11 +4,12 @@ import GRDB
 import KioskCore
 @_spi(Benchmarks) import KioskStore
 
-/// The full engagement report (`mentor-kiosk report`'s path: read the attendance export's rows,
-/// then every metric) over a large program, against the bare aggregate SQL a report cannot do
-/// with less: the totals, the per-week figures and the per-participant counts, straight from
-/// the same database.
-struct MetricsBenchmark: ParsableCommand {
+/// The full engagement report over a large program, against the bare aggregate SQL a report
+/// cannot do with less: the totals, the per-week figures and the per-participant counts,
+/// straight from the same database. On SQLite it is `mentor-kiosk report`'s path (read the
+/// input, then every metric); with `--postgres` it is `mentor-hub report`'s (the program and
+/// the period's events from PostgreSQL, replayed, then every metric).
+struct MetricsBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics", abstract: "The full engagement report over a large program, against bare aggregate SQL.")
 
@@ -18,6 +19,8 @@ struct MetricsBenchmark: ParsableCommand {
     @Option(help: "Members per circle.") var circleSize = 25
     @Option(help: "Runs of each path; the median is reported.") var runs = 3
     @Option(help: "Keep the seeded database in this file, and reuse it when it exists (same sizes).") var database: String?
+    @Option(help: "A PostgreSQL server (URL of any database on it) to run the hub's report on; the benchmark creates and drops its own database there.")
+    var postgres: String?
 
     func validate() throws {
         guard participants >= circleSize, circleSize >= 2, sessions >= 1, runs >= 1 else {
@@ -26,7 +29,8 @@ struct MetricsBenchmark: ParsableCommand {
         guard attendances <= sessions * circleSize else { throw ValidationError("--attendances must fit: at most sessions × circle size") }
     }
 
-    func run() throws {
+    func run() async throws {
+        if let postgres { return try await runOnPostgres(serverURL: postgres) }
         let folder = NSTemporaryDirectory() + "mentor-bench-metrics-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }

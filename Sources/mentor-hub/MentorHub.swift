@@ -263,7 +263,7 @@ struct Report: AsyncParsableCommand {
         let figures = try await options.withStore { store in
             try await store.engagementReport(
                 from: start, to: end, location: report.location, now: current, timeZone: zone, completionThreshold: report.completionThreshold,
-                filter: report.filter)
+                filter: report.filter, listingRatings: report.listsRatings)
         }
         try report.print(figures, timeZone: zone)
     }

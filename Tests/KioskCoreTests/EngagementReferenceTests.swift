@@ -10,7 +10,7 @@ import Testing
 @Suite("Engagement metrics against a plain reference")
 struct EngagementReferenceTests {
     @Test("the one-pass metrics equal the plain definitions on random programs", arguments: 0..<40)
-    func agreesWithReference(seed: UInt64) {
+    func agreesWithReference(seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
         let program = RandomProgram(&random)
         let rows = AttendanceReport.rows(
@@ -23,6 +23,14 @@ struct EngagementReferenceTests {
                 rows: rows, groups: program.input.groups, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter,
                 anonymousRatings: program.input.anonymousRatings)
             #expect(fast == plain, "seed \(seed), filter \(filter)")
+            let listed = EngagementMetrics.report(
+                program.input, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter, listingRatings: true)
+            let ratings = try #require(listed.ratings)
+            #expect((1...4).map { value in ratings.filter { $0.rating == value }.count } == plain.satisfaction.distribution, "seed \(seed)")
+            let named = rows.filter { row in
+                row.isPresent && row.rating != nil && (filter.role == nil || row.role == filter.role) && (filter.groupID == nil || row.groupID == filter.groupID)
+            }
+            #expect(ratings.filter { $0.participantID != nil }.count == named.count, "seed \(seed): every named rating of a shown row")
         }
         #expect(rows.count > 0, "seed \(seed) made an empty program")
     }

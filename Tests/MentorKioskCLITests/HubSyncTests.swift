@@ -179,6 +179,11 @@ struct HubSyncTests {
         #expect(figures["attended"] as? Int == 3 && (figures["time_in_session"] as? [String: Any])?["automatic_check_outs"] as? Int == 2, "\(kiosk.stdout)")
         let satisfaction = try #require(figures["satisfaction"] as? [String: Any])
         #expect(satisfaction["mean"] as? Double == 3 && satisfaction["response_rate"] as? Double == 1, "the anonymous rating counts: \(satisfaction)")
+        let ratings = Array(period.dropLast(2)) + ["--format", "csv", "--table", "ratings"]
+        let kioskRatings = try cli.run(["report"] + ratings), centralRatings = try hub.admin(["report"] + ratings)
+        #expect(centralRatings.stdout == kioskRatings.stdout, "\(centralRatings.stderr)")
+        let rows = kioskRatings.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(rows.count == 2 && rows[1].hasSuffix(",,3"), "one anonymous rating, no participant: \(kioskRatings.stdout)")
     }
 
     @Test("a redirect is not followed: the device token never goes to another address")

@@ -36,6 +36,10 @@ struct ReportCommandTests {
         let weeks = try cli.run(["report", "--format", "csv", "--table", "weeks"] + period)
         #expect(weeks.stdout.hasPrefix("week_starts,sessions,expected,present,attendance_rate,active_participants,retention\r\n2026-03-02T00:00:00Z,"), "\(weeks.stdout)")
         #expect(try cli.run(["report", "--table", "pairs"] + period).stderr.contains("--table goes with --format csv or jsonl"))
+        let ratings = try cli.run(["report", "--format", "csv", "--table", "ratings"] + period)
+        let ratingLines = ratings.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(ratingLines.first == "session_id,session_title,starts_at,location,participant_id,rating", "\(ratings.stdout)\(ratings.stderr)")
+        #expect(ratingLines.count == 2 && ratingLines[1].hasSuffix(",E004,3"), "the one rating, Lena's: \(ratings.stdout)")
 
         let backwards = try cli.run(["report", "--from", "2026-03-05", "--to", "2026-03-02"])
         #expect(backwards.status != 0 && backwards.stderr.contains("--from must be before --to"))

@@ -21,7 +21,8 @@ struct Report: ParsableCommand {
         try report.print(
             EngagementMetrics.report(
                 try store.engagementInput(from: start, to: end, location: report.location), from: start, to: end, now: clock.wall,
-                timeZone: zone, completionThreshold: report.completionThreshold, filter: report.filter),
+                timeZone: zone, completionThreshold: report.completionThreshold, filter: report.filter,
+                listingRatings: report.listsRatings),
             timeZone: zone)
     }
 }

@@ -1,0 +1,142 @@
+import Foundation
+import HubPostgres
+import HubStore
+import KioskCore
+import PostgresNIO
+
+/// `mentor-bench metrics --postgres`: the hub's report on PostgreSQL over the same program as
+/// the SQLite run, its attendance as the kiosks' events (check-in, check-out or automatic
+/// check-out, rating): what `mentor-hub report` and the dashboard read.
+extension MetricsBenchmark {
+    func runOnPostgres(serverURL: String) async throws {
+        let server = try await PostgresBaseline(url: serverURL)
+        let name = "mentor_bench_metrics_" + UUID().uuidString.prefix(8).lowercased()
+        try await server.connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: server.logger)
+        do {
+            try await measureOnPostgres(url: try Self.url(serverURL, database: name))
+        } catch {
+            _ = try? await server.connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: server.logger)
+            throw error
+        }
+        try await server.connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: server.logger)
+        try await server.close()
+    }
+
+    static func url(_ serverURL: String, database: String) throws -> String {
+        guard var components = URLComponents(string: serverURL) else { throw BenchError("not a URL: \(serverURL)") }
+        components.path = "/" + database
+        guard let url = components.string else { throw BenchError("cannot name database \(database) in \(serverURL)") }
+        return url
+    }
+
+    func measureOnPostgres(url: String) async throws {
+        let end = Date(timeIntervalSince1970: 1_772_463_600)
+        let weeks = 52.0
+        let start = end.addingTimeInterval(-weeks * 7 * 86_400)
+        try await PostgresHubStore.withStore(url: url) { store in
+            let raw = try await PostgresBaseline(url: url)
+            let seedStart = ContinuousClock.now
+            let events = try await seedHub(raw, from: start, to: end)
+            let seeded = ContinuousClock.now - seedStart
+            var reportTimes: [Duration] = [], readTimes: [Duration] = [], baselineTimes: [Duration] = []
+            var report: EngagementReport?
+            for _ in 0..<runs {
+                let began = ContinuousClock.now
+                report = try await store.engagementReport(
+                    from: start, to: end, location: nil, now: end, timeZone: TimeZone(identifier: "UTC")!, completionThreshold: 0.75)
+                reportTimes.append(ContinuousClock.now - began)
+                let reading = ContinuousClock.now
+                let program = try await store.programSnapshot(startingFrom: start, before: end, location: nil)
+                _ = try await store.events(ofSessions: program.sessions.map(\.id), orOpenedFrom: start, before: end)
+                readTimes.append(ContinuousClock.now - reading)
+                let baseline = ContinuousClock.now
+                for query in Self.aggregateQueries(from: start, to: end) {
+                    for try await _ in try await raw.connection.query(query, logger: raw.logger) {}
+                }
+                baselineTimes.append(ContinuousClock.now - baseline)
+            }
+            try await raw.close()
+            let median = { (times: [Duration]) in times.sorted()[times.count / 2] }
+            let real = median(reportTimes), base = median(baselineTimes)
+            guard let report, report.attended == attendances else { throw BenchError("the report counted \(report?.attended ?? 0) arrivals, not \(attendances)") }
+            print("mentor-bench metrics: PostgreSQL hub database, \(participants) participants, \(sessions) sessions, \(attendances) attendances as \(events) events over \(Int(weeks)) weeks (seeded in \(String(format: "%.1f", seeded.seconds)) s), median of \(runs)")
+            print(String(format: "  full report: %.2f s (reading the program and events alone %.2f s)   goal < 1 s: %@", real.seconds,
+                         median(readTimes).seconds, real < .seconds(1) ? "met" : "NOT met"))
+            print(String(format: "  baseline bare aggregate SQL: %.2f s   ratio %.1f×", base.seconds, real.seconds / base.seconds))
+            print(String(format: "  (report: %d expected, %d present, %d at risk, %d pairs)", report.expected, report.present, report.atRisk.count, report.pairs.count))
+        }
+    }
+
+    /// The same program and attendance as `seed(_:from:to:)`, written with `generate_series`;
+    /// returns the number of events.
+    func seedHub(_ raw: PostgresBaseline, from start: Date, to end: Date) async throws -> Int {
+        let circles = participants / circleSize
+        let step = end.timeIntervalSince(start) / Double(sessions)
+        let perSession = Double(attendances) / Double(sessions)
+        let first = start.timeIntervalSince1970
+        let statements = [
+            """
+            INSERT INTO participant (id, name, role)
+            SELECT 'P' || i, 'Participant ' || i, CASE WHEN i % \(circleSize) = 0 THEN 'mentor' ELSE 'mentee' END FROM generate_series(0, \(participants - 1)) i
+            """,
+            "INSERT INTO mentoring_group (id, name, kind) SELECT 'C' || c, 'Circle ' || c, 'circle' FROM generate_series(0, \(circles - 1)) c",
+            """
+            INSERT INTO group_member (group_id, participant_id, role)
+            SELECT 'C' || c, 'P' || (c * \(circleSize) + seat), CASE WHEN seat = 0 THEN 'mentor' ELSE 'mentee' END
+            FROM generate_series(0, \(circles - 1)) c, generate_series(0, \(circleSize - 1)) seat
+            """,
+            """
+            INSERT INTO session (id, title, kind, location, starts_at, ends_at, group_id, status)
+            SELECT 'S' || s, 'Session ' || s, 'group', 'Hall', to_timestamp(\(first) + s * \(step)), to_timestamp(\(first) + s * \(step) + 3600),
+                   'C' || (s % \(circles)), 'closed'
+            FROM generate_series(0, \(sessions - 1)) s
+            """,
+            "INSERT INTO kiosk (id, location, created_at) VALUES ('bench', 'Hall', now())",
+            """
+            WITH attendance AS (
+                SELECT seat, 'P' || ((s % \(circles)) * \(circleSize) + seat) AS person, 'S' || s AS session, \(first) + s * \(step) AS begins
+                FROM generate_series(0, \(sessions - 1)) s, generate_series(0, \(circleSize - 1)) seat
+                WHERE seat < round((s + 1) * \(perSession)::numeric) - round(s * \(perSession)::numeric)),
+            event AS (
+                SELECT person, session, 0 AS step, 'check_in' AS kind, begins + CASE WHEN seat % 7 = 3 THEN 600 ELSE 0 END AS at,
+                       CASE WHEN seat % 7 = 3 THEN 'late' ELSE 'on_time' END AS status, NULL::integer AS rating, NULL::double precision AS effective
+                FROM attendance
+                UNION ALL
+                SELECT person, session, 1, CASE WHEN seat % 5 <> 4 THEN 'check_out' ELSE 'auto_check_out' END,
+                       begins + CASE WHEN seat % 5 <> 4 THEN 2700 ELSE 3600 END, NULL, NULL, CASE WHEN seat % 5 = 4 THEN begins + 3600 END
+                FROM attendance
+                UNION ALL
+                SELECT person, session, 2, 'rating', begins + 2705, NULL, 1 + seat % 4, NULL FROM attendance WHERE seat % 5 <> 4 AND seat % 2 = 0)
+            INSERT INTO hub_event (kiosk_id, seq, id, kind, participant_id, session_id, wall_time, monotonic_ns, clock_trusted, status, rating,
+                                   via_badge, effective_at, received_at)
+            SELECT 'bench', row_number() OVER (ORDER BY at, session, person, step), gen_random_uuid()::text, kind, person, session,
+                   to_timestamp(at), 0, TRUE, status, rating, kind <> 'auto_check_out', to_timestamp(effective), now()
+            FROM event
+            """,
+            "ANALYZE",
+        ]
+        for statement in statements { try await raw.connection.query(PostgresQuery(unsafeSQL: statement), logger: raw.logger) }
+        let rows = try await raw.connection.query("SELECT count(*) FROM hub_event", logger: raw.logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
+    /// Totals, per week and per participant over the period's check-ins: the least a report reads.
+    static func aggregateQueries(from start: Date, to end: Date) -> [PostgresQuery] {
+        let inPeriod = "e.kind = 'check_in' AND s.starts_at >= $1 AND s.starts_at < $2"
+        return [
+            "SELECT count(*), count(*) FILTER (WHERE e.status = 'on_time') FROM hub_event e JOIN session s ON s.id = e.session_id WHERE \(inPeriod)",
+            """
+            SELECT date_trunc('week', s.starts_at) AS week, count(*), count(DISTINCT e.participant_id)
+            FROM hub_event e JOIN session s ON s.id = e.session_id WHERE \(inPeriod) GROUP BY week
+            """,
+            "SELECT e.participant_id, count(*), max(s.starts_at) FROM hub_event e JOIN session s ON s.id = e.session_id WHERE \(inPeriod) GROUP BY e.participant_id",
+            "SELECT avg(rating), count(*) FROM hub_event e JOIN session s ON s.id = e.session_id WHERE e.kind = 'rating' AND s.starts_at >= $1 AND s.starts_at < $2",
+        ].map { sql in
+            var bindings = PostgresBindings()
+            bindings.append(start)
+            bindings.append(end)
+            return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        }
+    }
+}
