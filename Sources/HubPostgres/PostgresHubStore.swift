@@ -340,14 +340,21 @@ public final class PostgresHubStore: HubStorage {
             """)
         query.sql += filter.sql
         query.binds = filter.binds
-        return try await rows(query).map { row in
-            let (kiosk, seq, id, kind, participant, session, actor, wallTime, monotonic, trusted, status, duration, rating, undoes, viaBadge, effectiveAt, badgeHash, note) =
-                try row.decode((String, Int64, String, String, String?, String?, String?, Date, Int64, Bool, String?, Double?, Int?, Int64?, Bool?, Date?, String?, String?).self)
-            return (kiosk, WireEvent(
-                seq: seq, id: id, kind: kind, participantID: participant, sessionID: session, actorID: actor, wallTime: Self.milliseconds(wallTime),
-                monotonicNs: monotonic, clockTrusted: trusted, status: status, durationSeconds: duration, rating: rating, undoesSeq: undoes,
-                viaBadge: viaBadge, effectiveAt: effectiveAt.map(Self.milliseconds), badgeHash: badgeHash, note: note))
+        // Streamed and decoded cell by cell: a report may read millions of events, and decoding
+        // a whole row as one 18-element tuple costs a generic metadata lookup per row.
+        var events: [(kioskID: String, event: WireEvent)] = []
+        for try await row in try await client.query(query, logger: logger) {
+            let cells = row.makeRandomAccess()
+            events.append((try cells[0].decode(String.self), WireEvent(
+                seq: try cells[1].decode(Int64.self), id: try cells[2].decode(String.self), kind: try cells[3].decode(String.self),
+                participantID: try cells[4].decode(String?.self), sessionID: try cells[5].decode(String?.self),
+                actorID: try cells[6].decode(String?.self), wallTime: Self.milliseconds(try cells[7].decode(Date.self)),
+                monotonicNs: try cells[8].decode(Int64.self), clockTrusted: try cells[9].decode(Bool.self), status: try cells[10].decode(String?.self),
+                durationSeconds: try cells[11].decode(Double?.self), rating: try cells[12].decode(Int?.self), undoesSeq: try cells[13].decode(Int64?.self),
+                viaBadge: try cells[14].decode(Bool?.self), effectiveAt: try cells[15].decode(Date?.self).map(Self.milliseconds),
+                badgeHash: try cells[16].decode(String?.self), note: try cells[17].decode(String?.self))))
         }
+        return events
     }
 
     /// Kiosks record milliseconds; PostgreSQL keeps microseconds, read back through a Double.

@@ -298,14 +298,19 @@ public struct HubJSONLines {
 }
 
 extension RecordedEvent {
+    private static let unreadID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
     /// A stored wire event as the attendance projection reads it; nil for a kind this
     /// version does not know (the hub stores only known kinds).
-    public init?(wire event: WireEvent, kioskID: String) {
+    /// - Parameter keepingID: parse the event's id too; without, the id is all zeros (a replay
+    ///   that only derives attendance does not need it, and parsing it, or making one, is most
+    ///   of the conversion's cost).
+    public init?(wire event: WireEvent, kioskID: String, keepingID: Bool = true) {
         guard let kind = KioskEventKind(rawValue: event.kind) else { return nil }
         self.init(
             sequence: event.seq,
             draft: EventDraft(
-                id: UUID(uuidString: event.id), kind: kind, participantID: event.participantID, sessionID: event.sessionID,
+                id: keepingID ? UUID(uuidString: event.id) : Self.unreadID, kind: kind, participantID: event.participantID, sessionID: event.sessionID,
                 actorID: event.actorID,
                 clock: ClockReading(wall: event.wallTime, monotonicNanoseconds: UInt64(clamping: event.monotonicNs), isTrusted: event.clockTrusted),
                 details: EventDetails(

@@ -34,16 +34,20 @@ public enum HubAttendance {
     /// a check-in at one kiosk and its check-out at another pair up. Sessions a facilitator
     /// opened at a kiosk (`session_open`) are not in the hub's schedule: they come back from
     /// their events, at the kiosk's location. Anonymous ratings change no attendance: they are
-    /// returned apart, for satisfaction.
+    /// returned apart, for satisfaction. Attendances come in no particular order.
     public static func replay(
         _ events: [(kioskID: String, event: WireEvent)], kioskLocations: [String: String]
     ) -> (attendances: [Attendance], adHocSessions: [Session], anonymousRatings: [AnonymousRating]) {
         var projection = AttendanceProjection()
         var adHoc: [Session] = []
         var anonymous: [AnonymousRating] = []
-        let ordered = events.sorted { ($0.event.wallTime, $0.kioskID, $0.event.seq) < ($1.event.wallTime, $1.kioskID, $1.event.seq) }
-        for (kioskID, event) in ordered {
-            guard let recorded = RecordedEvent(wire: event, kioskID: kioskID) else { continue }
+        // Sorted by index: moving events themselves (a dozen strings each) costs more than comparing them.
+        let order = events.indices.sorted { left, right in
+            let (a, b) = (events[left], events[right])
+            return (a.event.wallTime, a.kioskID, a.event.seq) < (b.event.wallTime, b.kioskID, b.event.seq)
+        }
+        for (kioskID, event) in order.lazy.map({ events[$0] }) {
+            guard let recorded = RecordedEvent(wire: event, kioskID: kioskID, keepingID: false) else { continue }
             if recorded.draft.kind == .sessionOpen, let id = event.sessionID, let end = event.effectiveAt {
                 adHoc.append(Session(
                     id: id, title: event.note ?? "Ad-hoc session", kind: .other, location: kioskLocations[kioskID] ?? "",
@@ -54,6 +58,6 @@ public enum HubAttendance {
             }
             projection.apply(recorded)
         }
-        return (projection.attendances.keys.sorted().compactMap { projection.attendances[$0] }, adHoc, anonymous)
+        return (Array(projection.attendances.values), adHoc, anonymous)
     }
 }
