@@ -9,12 +9,13 @@ extension HubStorage {
     /// data. Works on every back-end through the storage contract.
     public func engagementReport(
         from: Date, to: Date, location: String?, now: Date, timeZone: TimeZone, completionThreshold: Double,
-        filter: ReportFilter = ReportFilter(), listingRatings: Bool = false
+        filter: ReportFilter = ReportFilter(), listingRatings: Bool = false, progress: (@Sendable (ReportStage) -> Void)? = nil
     ) async throws -> EngagementReport {
+        progress?(.reading)
         var program = try await programSnapshot(startingFrom: from, before: to, location: location)
         let locations = Dictionary(try await kiosks().map { ($0.kioskID, $0.location) }, uniquingKeysWith: { first, _ in first })
         let events = try await events(ofSessions: program.sessions.map(\.id), orOpenedFrom: from, before: to)
-        let replay = HubAttendance.replay(events, kioskLocations: locations)
+        let replay = HubAttendance.replay(events, kioskLocations: locations) { progress?(.replaying(done: $0, total: events.count)) }
         let known = Set(program.sessions.map(\.id))
         program.sessions += replay.adHocSessions.filter { session in
             !known.contains(session.id) && session.startsAt >= from && session.startsAt < to && (location == nil || session.location == location)
@@ -22,6 +23,7 @@ extension HubStorage {
         let input = EngagementInput(
             sessions: program.sessions, groups: program.groups, participants: program.participants,
             arrivals: replay.attendances.map(EngagementInput.Arrival.init), anonymousRatings: replay.anonymousRatings)
+        progress?(.counting)
         return EngagementMetrics.report(
             input, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold, filter: filter,
             listingRatings: listingRatings)
@@ -36,7 +38,7 @@ public enum HubAttendance {
     /// their events, at the kiosk's location. Anonymous ratings change no attendance: they are
     /// returned apart, for satisfaction. Attendances come in no particular order.
     public static func replay(
-        _ events: [(kioskID: String, event: WireEvent)], kioskLocations: [String: String]
+        _ events: [(kioskID: String, event: WireEvent)], kioskLocations: [String: String], replayed: ((Int) -> Void)? = nil
     ) -> (attendances: [Attendance], adHocSessions: [Session], anonymousRatings: [AnonymousRating]) {
         var projection = AttendanceProjection()
         var adHoc: [Session] = []
@@ -46,7 +48,9 @@ public enum HubAttendance {
             let (a, b) = (events[left], events[right])
             return (a.event.wallTime, a.kioskID, a.event.seq) < (b.event.wallTime, b.kioskID, b.event.seq)
         }
-        for (kioskID, event) in order.lazy.map({ events[$0] }) {
+        for (done, index) in order.enumerated() {
+            if done % 65_536 == 0 { replayed?(done) }
+            let (kioskID, event) = events[index]
             guard let recorded = RecordedEvent(wire: event, kioskID: kioskID, keepingID: false) else { continue }
             if recorded.draft.kind == .sessionOpen, let id = event.sessionID, let end = event.effectiveAt {
                 adHoc.append(Session(

@@ -31,8 +31,8 @@ public enum EngagementText {
             row("sessions", "\(report.sessions)"),
             row("attendance rate", "\(percent(report.attendanceRate)) (\(report.present) of \(report.expected) expected)", spark: sparkline(rates, maximum: 1)),
             row("punctuality", "\(percent(report.punctuality)) of \(report.attended) arrivals on time"),
-            row("active participants", report.weeks.map { String($0.activeParticipants) }.joined(separator: " ") + " per week", spark: sparkline(active)),
-            row("retention", report.retention.isEmpty ? "–" : report.retention.map(percent).joined(separator: " "), spark: sparkline(report.retention, maximum: 1)),
+            row("active participants", weekly(report.weeks.map(\.activeParticipants), String.init, spelledOut: " per week"), spark: sparkline(active)),
+            row("retention", report.retention.isEmpty ? "–" : weekly(report.retention, percent), spark: sparkline(report.retention, maximum: 1)),
             row("completion", "\(percent(report.completion)) reached \(percent(report.completionThreshold)) of their sessions"),
             row("satisfaction", report.satisfaction.mean.map { String(format: "%.1f of 4", $0) }.map {
                 "\($0) (1:\(report.satisfaction.distribution[0]) 2:\(report.satisfaction.distribution[1]) 3:\(report.satisfaction.distribution[2]) 4:\(report.satisfaction.distribution[3])), response rate \(percent(report.satisfaction.responseRate))"
@@ -43,17 +43,32 @@ public enum EngagementText {
             "Pairs (verified meetings: both came)",
         ]
         if report.pairs.isEmpty { lines.append("  none") }
-        for pair in report.pairs {
+        for pair in report.pairs.prefix(listed) {
             let last = pair.lastMeeting.map { "last \(date($0))" } ?? "never met"
             lines.append("  \(pair.groupID.padding(toLength: 12, withPad: " ", startingAt: 0)) \(pair.meetings) meeting\(pair.meetings == 1 ? "" : "s"), \(last)\(pair.quiet ? "  ← none in \(EngagementMetrics.quietDays) days" : "")")
         }
+        if report.pairs.count > listed { lines.append("  … and \(report.pairs.count - listed) more: --format csv --table pairs lists them all") }
         lines.append("")
         lines.append("At risk (\(report.atRisk.count))")
         if report.atRisk.isEmpty { lines.append("  nobody") }
-        for person in report.atRisk {
+        for person in report.atRisk.prefix(listed) {
             lines.append("  \(person.participantID.padding(toLength: 8, withPad: " ", startingAt: 0)) \(person.name) — \(person.reason)")
         }
+        if report.atRisk.count > listed { lines.append("  … and \(report.atRisk.count - listed) more: --format csv lists everyone, with at_risk_reason") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Pairs and people listed in the table; the machine formats have them all.
+    static let listed = 25
+    /// Weeks whose figures the table spells out one by one; a longer period shows the last
+    /// week and the range (the sparkline shows the shape).
+    static let weeksSpelledOut = 8
+
+    static func weekly<Value: Comparable>(_ values: [Value], _ text: (Value) -> String, spelledOut suffix: String = "") -> String {
+        guard values.count > weeksSpelledOut, let last = values.last, let low = values.min(), let high = values.max() else {
+            return values.map(text).joined(separator: " ") + suffix
+        }
+        return "\(text(last)) in the last week (\(text(low))–\(text(high)) over \(values.count) weeks)"
     }
 
     static func row(_ label: String, _ value: String, spark: String? = nil) -> String {

@@ -53,3 +53,24 @@ public struct ReportArguments: ParsableArguments {
         FileHandle.standardOutput.write(try EngagementExport.encode(report, as: format, table: table, scope: scope, timeZone: timeZone))
     }
 }
+
+/// Shows a report's `ReportStage` on one line of standard error, rewritten in place, and only
+/// when standard error is a terminal: pipes, files and logs get nothing.
+public struct ProgressLine: Sendable {
+    let isShown: Bool
+
+    public init(shown: Bool = isatty(STDERR_FILENO) == 1) {
+        isShown = shown
+    }
+
+    public func show(_ stage: ReportStage) {
+        guard isShown else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + stage.line).utf8))
+    }
+
+    /// Clears the line before the report is printed.
+    public func finish() {
+        guard isShown else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}

@@ -260,11 +260,13 @@ struct Report: AsyncParsableCommand {
         guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
         let current = try now.map { try ReportArguments.dayOrTime($0, timeZone: zone) } ?? Date()
         let (start, end) = try report.period(now: current, timeZone: zone)
+        let progress = ProgressLine()
         let figures = try await options.withStore { store in
             try await store.engagementReport(
                 from: start, to: end, location: report.location, now: current, timeZone: zone, completionThreshold: report.completionThreshold,
-                filter: report.filter, listingRatings: report.listsRatings)
+                filter: report.filter, listingRatings: report.listsRatings, progress: progress.show)
         }
+        progress.finish()
         try report.print(figures, timeZone: zone)
     }
 }

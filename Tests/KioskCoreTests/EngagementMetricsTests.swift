@@ -144,3 +144,37 @@ struct EngagementMetricsTests {
         #expect(report.pairs.allSatisfy { $0.quiet && $0.meetings == 0 } && report.atRisk.isEmpty)
     }
 }
+
+@Suite("Report progress line")
+struct ReportProgressTests {
+    @Test("the replay's bar fills with the share done and never overflows")
+    func bar() {
+        #expect(ReportStage.replaying(done: 0, total: 2_400_000).line == "replaying events ░░░░░░░░░░░░░░░░░░░░ 0% of 2400000")
+        #expect(ReportStage.replaying(done: 912_345, total: 2_400_000).line == "replaying events ███████░░░░░░░░░░░░░ 38% of 2400000")
+        #expect(ReportStage.replaying(done: 5, total: 4).line == "replaying events ████████████████████ 100% of 4")
+        #expect(ReportStage.replaying(done: 0, total: 0).line.hasSuffix("100% of 0"))
+        #expect([ReportStage.reading, .counting, .replaying(done: 1, total: 3)].allSatisfy { $0.line.count <= 60 })
+    }
+}
+
+@Suite("Report table over a long period")
+struct LongReportTextTests {
+    @Test("a year shows the last week and the range, and lists 25 people at risk with a pointer to the rest")
+    func year() {
+        let monday = Date(timeIntervalSince1970: 1_772_409_600)
+        var report = EngagementMetrics.report(
+            EngagementInput(sessions: [], groups: [], participants: [], arrivals: []), from: monday, to: monday.addingTimeInterval(53 * 7 * 86_400),
+            now: monday.addingTimeInterval(53 * 7 * 86_400), timeZone: .gmt)
+        for index in report.weeks.indices { report.weeks[index].activeParticipants = index == 0 ? 0 : 8000 }
+        report.weeks[report.weeks.count - 1].activeParticipants = 1700
+        report.retention = report.weeks.indices.map { $0 == 0 ? 0 : 1 }
+        report.atRisk = (0..<30).map { .init(participantID: "P\($0)", name: "Person \($0)", reason: "missed the last 2 expected sessions") }
+        let text = EngagementText.render(report, scope: "all locations", timeZone: .gmt)
+        #expect(text.contains("active participants 1700 in the last week (0–8000 over 53 weeks)"), "\(text)")
+        #expect(text.contains("retention           100% in the last week (0%–100% over 53 weeks)"), "\(text)")
+        #expect(text.contains("  P24      Person 24 — ") && !text.contains("P25 "), "25 listed")
+        #expect(text.contains("  … and 5 more: --format csv lists everyone, with at_risk_reason"))
+        let short = EngagementMetricsTests.report()
+        #expect(EngagementText.render(short, scope: "all", timeZone: .gmt).contains("active participants 2 2 1 per week"), "three weeks spelled out")
+    }
+}

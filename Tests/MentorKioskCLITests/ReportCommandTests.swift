@@ -15,6 +15,7 @@ struct ReportCommandTests {
 
         let table = try cli.run(["report"] + period)
         #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stderr.isEmpty, "no progress line when standard error is not a terminal: \(table.stderr)")
         #expect(table.stdout.hasPrefix("Engagement, all locations, 2026-03-02 to 2026-03-02 (GMT)"), "\(table.stdout)")
         #expect(table.stdout.contains("satisfaction        3.0 of 4 (1:0 2:0 3:1 4:0), response rate 100%"), "\(table.stdout)")
         #expect(table.stdout.contains("time in session     median 45 min (1 badge check-out)"))

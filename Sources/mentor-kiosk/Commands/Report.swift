@@ -18,11 +18,14 @@ struct Report: ParsableCommand {
         try store.closeEndedSessions(clock: clock)
         let zone = context.config.timeZone
         let (start, end) = try report.period(now: clock.wall, timeZone: zone)
-        try report.print(
-            EngagementMetrics.report(
-                try store.engagementInput(from: start, to: end, location: report.location), from: start, to: end, now: clock.wall,
-                timeZone: zone, completionThreshold: report.completionThreshold, filter: report.filter,
-                listingRatings: report.listsRatings),
-            timeZone: zone)
+        let progress = ProgressLine()
+        progress.show(.reading)
+        let input = try store.engagementInput(from: start, to: end, location: report.location)
+        progress.show(.counting)
+        let figures = EngagementMetrics.report(
+            input, from: start, to: end, now: clock.wall, timeZone: zone, completionThreshold: report.completionThreshold, filter: report.filter,
+            listingRatings: report.listsRatings)
+        progress.finish()
+        try report.print(figures, timeZone: zone)
     }
 }
