@@ -146,7 +146,6 @@ extension KioskStore {
             let readAll = try sessions.count * 4 >= (Int.fetchOne(db, sql: "SELECT count(*) FROM session") ?? 0)
             var arrivals: [EngagementInput.Arrival] = []
             arrivals.reserveCapacity(readAll ? try Int.fetchOne(db, sql: "SELECT count(*) FROM attendance") ?? 0 : 0)
-            var participantID = ""
             try db.forEachRawRow(
                 sql: """
                     SELECT participant_id, session_id, checked_in_at, checked_out_at,
@@ -156,9 +155,7 @@ extension KioskStore {
                     """,
                 arguments: readAll ? [] : period
             ) { row in
-                // Read in key order, rows come participant by participant: one string each.
-                if !row.hasText(0, equalTo: participantID) { participantID = row.text(0) ?? "" }
-                guard !participantID.isEmpty, let sessionID = row.text(1), let checkedIn = row.milliseconds(2) else {
+                guard let participantID = row.text(0), let sessionID = row.text(1), let checkedIn = row.milliseconds(2) else {
                     throw StoreError.unreadableRow(table: "attendance", key: "\(row.text(0) ?? "?") at \(row.text(1) ?? "?")")
                 }
                 // Status, check-out kind and rating come packed in one number: each column read

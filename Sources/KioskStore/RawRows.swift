@@ -8,19 +8,9 @@ import GRDBSQLite
 struct RawRow {
     fileprivate let handle: OpaquePointer
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
-
     func text(_ column: Int32) -> String? {
         guard let bytes = sqlite3_column_text(handle, column) else { return nil }
         return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
-    }
-
-    /// Whether a column's text is `string` (without making a String of it).
-    func hasText(_ column: Int32, equalTo string: String) -> Bool {
-        guard let bytes = sqlite3_column_text(handle, column) else { return false }
-        let count = Int(sqlite3_column_bytes(handle, column))
-        var string = string
-        return string.withUTF8 { $0.count == count && (count == 0 || memcmp($0.baseAddress!, bytes, count) == 0) }
     }
 
     /// A text column as one of the domain's string enums; nil when NULL or not one of its values.
@@ -28,7 +18,7 @@ struct RawRow {
         text(column).flatMap(Value.init(rawValue:))
     }
 
-    /// An integer column; 0 for NULL (test `isNull` first where that matters).
+    /// An integer column; 0 for NULL.
     func int(_ column: Int32) -> Int {
         Int(sqlite3_column_int64(handle, column))
     }
