@@ -26,6 +26,10 @@ extension HubServer {
                 case "weeks.csv": data = try EngagementExport.weeks(report, as: .csv)
                 case "pairs.csv": data = try EngagementExport.pairs(report, as: .csv)
                 case "participants.csv": data = try EngagementExport.participants(report, as: .csv)
+                case "attendance.csv":
+                    data = try AttendanceExport.encode(
+                        try await store.attendanceExport(from: period.from, to: period.to, location: period.location, now: period.now, filter: period.filter),
+                        as: .csv)
                 case "kiosks.csv":
                     data = try EngagementExport.table(
                         columns: ["kiosk_id", "location", "enrolled", "revoked", "acknowledged_through", "events_stored", "events_rejected", "last_seen_at"],
@@ -33,7 +37,7 @@ extension HubServer {
                             [kiosk.kioskID, kiosk.location, "\(kiosk.enrolled)", "\(kiosk.revoked)", "\(kiosk.acknowledgedThrough)",
                              "\(kiosk.eventsStored)", "\(kiosk.eventsRejected)", kiosk.lastSeenAt.map(ProgramTime.format)]
                         }, as: .csv)
-                default: return Self.page(.notFound, "no table \(name); the tables are weeks.csv, pairs.csv, participants.csv and kiosks.csv")
+                default: return Self.page(.notFound, "no table \(name); the tables are weeks.csv, pairs.csv, participants.csv, attendance.csv and kiosks.csv")
                 }
                 let file = name.replacingOccurrences(of: ".csv", with: "") + "-" + period.day(period.from) + "-" + period.day(period.to) + ".csv"
                 return Response(
@@ -46,7 +50,7 @@ extension HubServer {
 
     /// Authorises, reads the period from the query, builds the report, and lets `render` answer.
     func dashboardResponse(
-        _ request: Request, render: (EngagementReport, [KioskSummary], DashboardPage.Period) throws -> Response
+        _ request: Request, render: (EngagementReport, [KioskSummary], DashboardPage.Period) async throws -> Response
     ) async throws -> Response {
         guard isAdmin(request) else {
             var response = Self.page(.unauthorized, "the dashboard needs the admin token: log in with any user name and the token as password")
@@ -81,7 +85,7 @@ extension HubServer {
         let report = try await store.engagementReport(
             from: period.from, to: period.to, location: period.location, now: now, timeZone: timeZone, completionThreshold: 0.75,
             filter: period.filter)
-        return try render(report, try await store.kiosks(), period)
+        return try await render(report, try await store.kiosks(), period)
     }
 
     /// The admin token as Bearer, or as the password of HTTP Basic (what a browser sends).

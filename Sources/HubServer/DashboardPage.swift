@@ -35,7 +35,9 @@ enum DashboardPage {
     static func render(_ report: EngagementReport, kiosks: [KioskSummary], period: Period) -> String {
         let weeks = report.weeks.map { period.day($0.startsOn).dropFirst(5).replacingOccurrences(of: "-", with: "/") }
         let percent = { (value: Double?) in value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
-        let download = { (table: String) in "<a class=dl href=\"/dashboard/\(table).csv?\(escape(period.query))\">CSV</a>" }
+        func download(_ table: String, _ label: String = "CSV") -> String {
+            "<a class=dl href=\"/dashboard/\(table).csv?\(escape(period.query))\">\(label)</a>"
+        }
         var html = """
             <!doctype html>
             <html lang=en><head><meta charset=utf-8><title>Mentor hub — engagement</title>
@@ -64,7 +66,7 @@ enum DashboardPage {
             <div class=figure><b>\(report.atRisk.count)</b>at risk</div>
             </div></section>
             <div class=grid>
-            <section id=attendance><h2>Attendance per week \(download("weeks"))</h2>
+            <section id=attendance><h2>Attendance per week \(download("weeks")) \(download("attendance", "CSV of every attendance"))</h2>
             \(SVGChart.bars(report.weeks.map(\.attendanceRate), labels: weeks, maximum: 1, label: percent))
             </section>
             <section id=retention><h2>Retention (active in the first two weeks, still active)</h2>

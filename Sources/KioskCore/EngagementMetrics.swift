@@ -119,6 +119,12 @@ public struct ReportFilter: Sendable, Equatable {
         self.role = role
         self.groupID = groupID
     }
+
+    /// Whether an attendance export row is one the filter keeps (the exports' filter; the
+    /// metrics apply the same rule to the rows they count).
+    public func keeps(_ row: AttendanceReportRow) -> Bool {
+        (role == nil || row.role == role) && (groupID == nil || row.groupID == groupID)
+    }
 }
 
 /// A rating given without a name (the program's anonymous ratings): it counts for the

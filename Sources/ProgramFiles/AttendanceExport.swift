@@ -103,6 +103,14 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 /// Which of a report's tables a machine format carries.
 public enum ReportTable: String, Sendable, CaseIterable {
     case participants, weeks, pairs, ratings
+    /// The attendance export's rows for the report's period and filters: not a table of the
+    /// report, so the commands read it apart (`AttendanceExport`).
+    case attendance
+}
+
+/// Asked a report for the attendance table, which is read from the attendance rows instead.
+public struct NotInReport: Error, CustomStringConvertible {
+    public var description: String { "the attendance table is the attendance export's rows, not a table of the report" }
 }
 
 /// The participants' engagement summary export (docs/metrics.md): one row per participant with
@@ -136,6 +144,7 @@ public enum EngagementExport {
         case .weeks: try weeks(report, as: format)
         case .pairs: try pairs(report, as: format)
         case .ratings: try ratings(report, as: format)
+        case .attendance: throw NotInReport()
         }
     }
 

@@ -12,7 +12,7 @@ extension ReportTable: ExpressibleByArgument {}
 public struct ReportArguments: ParsableArguments {
     @Option(help: "table (default), json (the whole report), csv or jsonl (one row per participant).")
     public var format: ReportFormat = .table
-    @Option(help: "With csv or jsonl: participants (default), weeks, pairs (verified meetings per week) or ratings (each one counted).")
+    @Option(help: "With csv or jsonl: participants (default), weeks, pairs (verified meetings per week), ratings (each one counted) or attendance (the attendance export's rows).")
     public var table: ReportTable = .participants
     @Option(help: "Sessions starting at or after this day or time (default: 4 weeks before --to).") public var from: String?
     @Option(help: "Sessions starting before this day or time (default: now).") public var to: String?
@@ -46,6 +46,14 @@ public struct ReportArguments: ParsableArguments {
     public static func dayOrTime(_ text: String, timeZone: TimeZone) throws -> Date {
         guard let date = ProgramTime.parseDayOrTime(text, timeZone: timeZone) else { throw ValidationError(ProgramTime.notADayOrTime(text)) }
         return date
+    }
+
+    /// Whether the command prints the attendance export's rows instead of a report.
+    public var wantsAttendance: Bool { table == .attendance }
+
+    /// Prints the attendance export's rows the filters keep, in the chosen machine format.
+    public func print(attendance rows: [AttendanceReportRow]) throws {
+        FileHandle.standardOutput.write(try AttendanceExport.encode(rows.filter(filter.keeps), as: format == .jsonl ? .jsonl : .csv))
     }
 
     /// Prints the report in the chosen format.

@@ -260,6 +260,12 @@ struct Report: AsyncParsableCommand {
         guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
         let current = try now.map { try ReportArguments.dayOrTime($0, timeZone: zone) } ?? Date()
         let (start, end) = try report.period(now: current, timeZone: zone)
+        if report.wantsAttendance {
+            let rows = try await options.withStore { store in
+                try await store.attendanceExport(from: start, to: end, location: report.location, now: current)
+            }
+            return try report.print(attendance: rows)
+        }
         let progress = ProgressLine()
         let figures = try await options.withStore { store in
             try await store.engagementReport(

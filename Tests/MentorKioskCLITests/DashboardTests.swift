@@ -34,6 +34,11 @@ extension HubSyncTests {
         let weeks = try await get("/dashboard/weeks.csv", password: hub.adminToken)
         #expect(weeks.status == 200 && weeks.body.hasPrefix("week_starts,sessions,expected,present,attendance_rate,active_participants,retention\r\n"))
         #expect(weeks.headers.first(name: "Content-Disposition")?.contains("attachment; filename=\"weeks-") == true)
+        let attendance = try await get("/dashboard/attendance.csv", password: hub.adminToken)
+        let attendanceRows = attendance.body.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(attendanceRows.first?.hasPrefix("session_id,session_title,session_kind,location,starts_at") == true, "\(attendance.body)")
+        #expect(attendanceRows.filter { $0.contains(",kiosk-1") }.count == 2, "the two check-ins, from kiosk-1: \(attendance.body)")
+        #expect(page.body.contains("/dashboard/attendance.csv?"), "the page links the attendance download")
         let kiosks = try await get("/dashboard/kiosks.csv", password: hub.adminToken)
         #expect(kiosks.body.contains("\r\nkiosk-1,Main Lobby,true,false,2,2,0,"), "\(kiosks.body)")
         #expect(try await get("/dashboard/secrets.csv", password: hub.adminToken).status == 404)

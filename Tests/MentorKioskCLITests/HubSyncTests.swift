@@ -184,6 +184,13 @@ struct HubSyncTests {
         #expect(centralRatings.stdout == kioskRatings.stdout, "\(centralRatings.stderr)")
         let rows = kioskRatings.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(rows.count == 2 && rows[1].hasSuffix(",,3"), "one anonymous rating, no participant: \(kioskRatings.stdout)")
+        let attendance = Array(period.dropLast(2)) + ["--format", "csv", "--table", "attendance"]
+        let kioskAttendance = try cli.run(["report"] + attendance), centralAttendance = try hub.admin(["report"] + attendance)
+        #expect(centralAttendance.stdout == kioskAttendance.stdout, "kiosk:\n\(kioskAttendance.stdout)\nhub:\n\(centralAttendance.stdout)\(centralAttendance.stderr)")
+        #expect(kioskAttendance.stdout.components(separatedBy: "\r\n").filter { $0.contains(",kiosk-1,") || $0.hasSuffix(",kiosk-1") }.count == 3, "three arrivals")
+        let mentees = try cli.run(["report"] + attendance + ["--role", "mentee"])
+        let menteeRows = mentees.stdout.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+        #expect(!menteeRows.isEmpty && menteeRows.allSatisfy { $0.contains(",mentee,") }, "\(mentees.stdout)")
     }
 
     @Test("a redirect is not followed: the device token never goes to another address")

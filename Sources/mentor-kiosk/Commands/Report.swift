@@ -18,6 +18,9 @@ struct Report: ParsableCommand {
         try store.closeEndedSessions(clock: clock)
         let zone = context.config.timeZone
         let (start, end) = try report.period(now: clock.wall, timeZone: zone)
+        if report.wantsAttendance {
+            return try report.print(attendance: try store.attendanceReport(from: start, to: end, location: report.location, now: clock.wall))
+        }
         let progress = ProgressLine()
         progress.show(.reading)
         let input = try store.engagementInput(from: start, to: end, location: report.location)
