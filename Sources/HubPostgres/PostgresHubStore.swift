@@ -326,10 +326,10 @@ public final class PostgresHubStore: HubStorage {
     }
 
     public func events(ofSessions sessionIDs: [String], orOpenedFrom from: Date, before to: Date) async throws -> [(kioskID: String, event: WireEvent)] {
-        try await events("""
-            WHERE session_id = ANY(\(sessionIDs))
-               OR session_id IN (SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= \(from) AND wall_time < \(to))
-            """)
+        // Two queries: under an OR with a subquery PostgreSQL would scan every event.
+        let opened = try await rows("SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= \(from) AND wall_time < \(to)")
+            .map { try $0.decode(String.self) }
+        return try await events("WHERE session_id = ANY(\(sessionIDs + opened))")
     }
 
     private func events(_ filter: PostgresQuery) async throws -> [(kioskID: String, event: WireEvent)] {

@@ -228,11 +228,11 @@ public final class HubStore: HubStorage {
     }
 
     public func events(ofSessions sessionIDs: [String], orOpenedFrom from: Date, before to: Date) async throws -> [(kioskID: String, event: WireEvent)] {
-        let ids = String(decoding: try JSONEncoder().encode(sessionIDs), as: UTF8.self)
-        return try await events(where: """
-            session_id IN (SELECT value FROM json_each(?1))
-              OR session_id IN (SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= ?2 AND wall_time < ?3)
-            """, arguments: [ids, from, to])
+        let opened = try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= ? AND wall_time < ?", arguments: [from, to])
+        }
+        let ids = String(decoding: try JSONEncoder().encode(sessionIDs + opened), as: UTF8.self)
+        return try await events(where: "session_id IN (SELECT value FROM json_each(?))", arguments: [ids])
     }
 
     private func events(where filter: String, arguments: StatementArguments) async throws -> [(kioskID: String, event: WireEvent)] {

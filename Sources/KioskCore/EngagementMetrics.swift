@@ -234,8 +234,8 @@ public enum EngagementMetrics {
             program.forEachRow(of: sessionIndex, group: group, scratch: &scratch) { person, expected, arrival in
                 guard filter.role == nil || program.people[person].role == filter.role else { return }
                 tally.count(person: person, session: sessionIndex, week: week, startsAt: session.startsAt, expected: expected, decided: decided, arrival: arrival)
-                if listingRatings, let rating = arrival?.rating, rating != 0 {
-                    ratings.append(.init(session, participantID: program.people[person].id, rating: Int(rating)))
+                if listingRatings, let rating = arrival?.rating {
+                    ratings.append(.init(session, participantID: program.people[person].id, rating: rating))
                 }
                 if arrival != nil {
                     presentRows += 1
@@ -334,7 +334,7 @@ struct IndexedProgram {
         var onTime: Bool
         var checkOutKind: CheckOutKind?
         var durationSeconds: Int32
-        var rating: Int8
+        var rating: Int?
     }
 
     init(_ input: EngagementInput, now: Date) {
@@ -363,7 +363,7 @@ struct IndexedProgram {
         facts = input.arrivals.map { arrival in
             Fact(
                 onTime: arrival.status == .onTime, checkOutKind: arrival.checkOutKind,
-                durationSeconds: arrival.durationSeconds.map { Int32(clamping: $0) } ?? -1, rating: Int8(clamping: arrival.rating ?? 0))
+                durationSeconds: arrival.durationSeconds.map { Int32(clamping: $0) } ?? -1, rating: arrival.rating)
         }
         var counts = [Int](repeating: 0, count: sessions.count + 1)
         var previous: (id: String, index: Int?) = ("", nil)
@@ -491,7 +491,7 @@ private struct Tally {
             if arrival.durationSeconds >= 0 { automaticDurations.append(Int(arrival.durationSeconds)) }
         case nil: break
         }
-        if arrival.rating != 0 { rate(Int(arrival.rating)) }
+        if let rating = arrival.rating { rate(rating) }
     }
 
     mutating func rate(_ rating: Int) {

@@ -24,13 +24,12 @@ struct RawRow {
     }
 
     /// A stored time in milliseconds since 1970 (see `DatabaseTime.milliseconds(utf8:)`), or
-    /// nil when NULL; a text of another shape is read as GRDB reads dates.
+    /// nil when NULL; a text of another shape is read as GRDB reads date texts.
     func milliseconds(_ column: Int32) -> Int64? {
         guard let bytes = sqlite3_column_text(handle, column) else { return nil }
-        if let milliseconds = DatabaseTime.milliseconds(utf8: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column)))) {
-            return milliseconds
-        }
-        return Date.fromDatabaseValue(DatabaseValue(sqliteStatement: handle, index: column))
+        let text = UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column)))
+        if let milliseconds = DatabaseTime.milliseconds(utf8: text) { return milliseconds }
+        return Date.fromDatabaseValue(String(decoding: text, as: UTF8.self).databaseValue)
             .map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
     }
 
@@ -44,13 +43,16 @@ extension Database {
     func forEachRawRow(sql: String, arguments: StatementArguments = [], _ body: (RawRow) throws -> Void) throws {
         let statement = try makeStatement(sql: sql)
         try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: lastErrorMessage, sql: sql) }
-            try body(RawRow(handle: handle))
+        // The statement finalizes its handle when it goes: it must outlive every step.
+        try withExtendedLifetime(statement) {
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { return }
+                guard code == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: lastErrorMessage, sql: sql) }
+                try body(RawRow(handle: handle))
+            }
         }
     }
 }

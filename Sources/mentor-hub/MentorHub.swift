@@ -267,6 +267,7 @@ struct Report: AsyncParsableCommand {
             return try report.print(attendance: rows)
         }
         let progress = ProgressLine()
+        defer { progress.finish() }
         let figures = try await options.withStore { store in
             try await store.engagementReport(
                 from: start, to: end, location: report.location, now: current, timeZone: zone, completionThreshold: report.completionThreshold,

@@ -22,6 +22,7 @@ struct Report: ParsableCommand {
             return try report.print(attendance: try store.attendanceReport(from: start, to: end, location: report.location, now: clock.wall))
         }
         let progress = ProgressLine()
+        defer { progress.finish() }
         progress.show(.reading)
         let input = try store.engagementInput(from: start, to: end, location: report.location)
         progress.show(.counting)
