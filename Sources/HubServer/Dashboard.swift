@@ -12,20 +12,21 @@ import ProgramFiles
 extension HubServer {
     func addDashboard(to router: Router<BasicRequestContext>) {
         router.get("dashboard") { request, _ in
-            try await dashboardResponse(request) { report, kiosks, period in
-                Response(
+            try await dashboardResponse(request) { period in
+                let page = DashboardPage.render(try await report(for: period), kiosks: try await store.kiosks(), period: period)
+                return Response(
                     status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                    body: .init(byteBuffer: ByteBuffer(string: DashboardPage.render(report, kiosks: kiosks, period: period))))
+                    body: .init(byteBuffer: ByteBuffer(string: page)))
             }
         }
         router.get("dashboard/:table") { request, context in
             let name = try context.parameters.require("table")
-            return try await dashboardResponse(request) { report, kiosks, period in
+            return try await dashboardResponse(request) { period in
                 let data: Data
                 switch name {
-                case "weeks.csv": data = try EngagementExport.weeks(report, as: .csv)
-                case "pairs.csv": data = try EngagementExport.pairs(report, as: .csv)
-                case "participants.csv": data = try EngagementExport.participants(report, as: .csv)
+                case "weeks.csv": data = try EngagementExport.weeks(try await report(for: period), as: .csv)
+                case "pairs.csv": data = try EngagementExport.pairs(try await report(for: period), as: .csv)
+                case "participants.csv": data = try EngagementExport.participants(try await report(for: period), as: .csv)
                 case "attendance.csv":
                     data = try AttendanceExport.encode(
                         try await store.attendanceExport(from: period.from, to: period.to, location: period.location, now: period.now, filter: period.filter),
@@ -33,7 +34,7 @@ extension HubServer {
                 case "kiosks.csv":
                     data = try EngagementExport.table(
                         columns: ["kiosk_id", "location", "enrolled", "revoked", "acknowledged_through", "events_stored", "events_rejected", "last_seen_at"],
-                        rows: kiosks.map { kiosk in
+                        rows: try await store.kiosks().map { kiosk in
                             [kiosk.kioskID, kiosk.location, "\(kiosk.enrolled)", "\(kiosk.revoked)", "\(kiosk.acknowledgedThrough)",
                              "\(kiosk.eventsStored)", "\(kiosk.eventsRejected)", kiosk.lastSeenAt.map(ProgramTime.format)]
                         }, as: .csv)
@@ -48,10 +49,8 @@ extension HubServer {
         }
     }
 
-    /// Authorises, reads the period from the query, builds the report, and lets `render` answer.
-    func dashboardResponse(
-        _ request: Request, render: (EngagementReport, [KioskSummary], DashboardPage.Period) async throws -> Response
-    ) async throws -> Response {
+    /// Authorises, reads the period from the query, and lets `render` answer for that period.
+    func dashboardResponse(_ request: Request, render: (DashboardPage.Period) async throws -> Response) async throws -> Response {
         guard isAdmin(request) else {
             var response = Self.page(.unauthorized, "the dashboard needs the admin token: log in with any user name and the token as password")
             response.headers[.wwwAuthenticate] = "Basic realm=\"mentor-hub\", charset=\"UTF-8\""
@@ -82,10 +81,13 @@ extension HubServer {
         } catch let error as APIError {
             return Self.page(.badRequest, error.body.message)
         }
-        let report = try await store.engagementReport(
-            from: period.from, to: period.to, location: period.location, now: now, timeZone: timeZone, completionThreshold: 0.75,
+        return try await render(period)
+    }
+
+    func report(for period: DashboardPage.Period) async throws -> EngagementReport {
+        try await store.engagementReport(
+            from: period.from, to: period.to, location: period.location, now: period.now, timeZone: timeZone, completionThreshold: 0.75,
             filter: period.filter)
-        return try await render(report, try await store.kiosks(), period)
     }
 
     /// The admin token as Bearer, or as the password of HTTP Basic (what a browser sends).
