@@ -77,7 +77,7 @@ let package = Package(
             name: "HubStore",
             dependencies: [
                 "HubProtocol", "KioskCore", "KioskStore", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSwift),
         .target(
@@ -171,7 +171,7 @@ let package = Package(
             name: "HubTests",
             dependencies: [
                 "HubProtocol", "HubStore", "HubPostgres", "HubServer", "KioskSync", "KioskCore", "ProgramFiles",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSwift),
         .testTarget(

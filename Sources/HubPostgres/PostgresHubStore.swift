@@ -132,6 +132,10 @@ public final class PostgresHubStore: HubStorage {
             "CREATE INDEX hub_event_session ON hub_event(session_id)",
             "CREATE INDEX hub_event_opened ON hub_event(wall_time) WHERE kind = 'session_open'",
         ]),
+        ("v4-session-replays", [
+            "CREATE TABLE hub_session_version (session_id TEXT PRIMARY KEY, version BIGINT NOT NULL)",
+            "CREATE TABLE hub_session_replay (session_id TEXT PRIMARY KEY, version BIGINT NOT NULL, body BYTEA NOT NULL)",
+        ]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -303,7 +307,9 @@ public final class PostgresHubStore: HubStorage {
     }
 
     /// The whole batch in one statement: the wire JSON (the same encoder the kiosk uses)
-    /// read back as rows by the server. Returns how many rows were new.
+    /// read back as rows by the server, and the version of each session it stored events of
+    /// bumped (in session order, so two hubs ingesting at once lock them in the same order).
+    /// Returns how many rows were new.
     static func insertEvents(kioskID: String, json: String, at now: Date) -> PostgresQuery {
         """
         WITH inserted AS (
@@ -314,7 +320,11 @@ public final class PostgresHubStore: HubStorage {
             FROM jsonb_to_recordset(\(json)::jsonb) AS e(seq BIGINT, id TEXT, kind TEXT, participant_id TEXT, session_id TEXT, actor_id TEXT,
                 wall_time TIMESTAMPTZ, monotonic_ns BIGINT, clock_trusted BOOLEAN, status TEXT, duration_seconds DOUBLE PRECISION,
                 rating INTEGER, undoes_seq BIGINT, via_badge BOOLEAN, effective_at TIMESTAMPTZ, badge_hash TEXT, note TEXT)
-            ON CONFLICT DO NOTHING RETURNING 1)
+            ON CONFLICT DO NOTHING RETURNING session_id),
+        bumped AS (
+            INSERT INTO hub_session_version (session_id, version)
+            SELECT session_id, 1 FROM inserted WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY session_id
+            ON CONFLICT (session_id) DO UPDATE SET version = hub_session_version.version + 1)
         SELECT count(*) FROM inserted
         """
     }
@@ -325,11 +335,44 @@ public final class PostgresHubStore: HubStorage {
             """)
     }
 
-    public func events(ofSessions sessionIDs: [String], orOpenedFrom from: Date, before to: Date) async throws -> [(kioskID: String, event: WireEvent)] {
-        // Two queries: under an OR with a subquery PostgreSQL would scan every event.
-        let opened = try await rows("SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= \(from) AND wall_time < \(to)")
+    public func sessionsOpened(from: Date, before to: Date) async throws -> [String] {
+        try await rows("SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= \(from) AND wall_time < \(to)")
             .map { try $0.decode(String.self) }
-        return try await events("WHERE session_id = ANY(\(sessionIDs + opened))")
+    }
+
+    public func events(ofSessions sessionIDs: [String]) async throws -> [(kioskID: String, event: WireEvent)] {
+        try await events("WHERE session_id = ANY(\(sessionIDs))")
+    }
+
+    public func storedReplays(ofSessions sessionIDs: [String]) async throws -> [StoredReplay] {
+        var replays: [StoredReplay] = []
+        replays.reserveCapacity(sessionIDs.count)
+        let query: PostgresQuery = """
+            SELECT s.id, coalesce(v.version, 0), CASE WHEN r.version = coalesce(v.version, 0) THEN r.body END
+            FROM unnest(\(sessionIDs)::text[]) AS s(id)
+            LEFT JOIN hub_session_version v ON v.session_id = s.id LEFT JOIN hub_session_replay r ON r.session_id = s.id
+            """
+        for try await row in try await client.query(query, logger: logger) {
+            let cells = row.makeRandomAccess()
+            replays.append(StoredReplay(
+                sessionID: try cells[0].decode(String.self), version: try cells[1].decode(Int64.self), body: try cells[2].decode(ByteBuffer?.self)))
+        }
+        return replays
+    }
+
+    public func storeReplays(_ replays: [StoredReplay]) async throws {
+        // In session order and in chunks: one statement per few thousand sessions, and two
+        // hubs storing at once take their row locks in the same order.
+        let sorted = replays.filter { $0.body != nil }.sorted { $0.sessionID < $1.sessionID }
+        for start in stride(from: 0, to: sorted.count, by: 2_000) {
+            let chunk = sorted[start..<min(start + 2_000, sorted.count)]
+            try await client.query("""
+                INSERT INTO hub_session_replay (session_id, version, body)
+                SELECT * FROM unnest(\(chunk.map(\.sessionID))::text[], \(chunk.map(\.version))::bigint[], \(chunk.map { $0.body! })::bytea[])
+                ON CONFLICT (session_id) DO UPDATE SET version = EXCLUDED.version, body = EXCLUDED.body
+                WHERE hub_session_replay.version <= EXCLUDED.version
+                """, logger: logger)
+        }
     }
 
     private func events(_ filter: PostgresQuery) async throws -> [(kioskID: String, event: WireEvent)] {

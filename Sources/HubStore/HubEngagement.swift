@@ -33,40 +33,65 @@ extension HubStorage {
         ).filter(filter.keeps)
     }
 
-    /// The period's program (ad-hoc sessions included) and its attendance, replayed from the
-    /// events of the period's sessions only.
+    /// The period's program (ad-hoc sessions included) and its attendance: the replays of the
+    /// period's sessions only.
     func replayedPeriod(
         from: Date, to: Date, location: String?, progress: (@Sendable (ReportStage) -> Void)?
     ) async throws -> (ProgramSnapshot, HubAttendance.Replay) {
         progress?(.reading)
         var program = try await programSnapshot(startingFrom: from, before: to, location: location)
-        let locations = Dictionary(try await kiosks().map { ($0.kioskID, $0.location) }, uniquingKeysWith: { first, _ in first })
-        let events = try await events(ofSessions: program.sessions.map(\.id), orOpenedFrom: from, before: to)
-        let replay = HubAttendance.replay(events, kioskLocations: locations) { progress?(.replaying(done: $0, total: events.count)) }
         let known = Set(program.sessions.map(\.id))
-        program.sessions += replay.adHocSessions.filter { session in
+        let opened = try await sessionsOpened(from: from, before: to).filter { !known.contains($0) }
+        let replays = try await currentReplays(ofSessions: program.sessions.map(\.id) + Set(opened), progress: progress)
+        program.sessions += replays.compactMap(\.adHocSession).filter { session in
             !known.contains(session.id) && session.startsAt >= from && session.startsAt < to && (location == nil || session.location == location)
         }
-        return (program, replay)
+        let anonymous = replays.flatMap { replay in replay.anonymousRatings.map { AnonymousRating(sessionID: replay.sessionID, rating: $0) } }
+        return (program, (replays.flatMap(\.attendances), anonymous))
+    }
+
+    /// The replays of these sessions: each kept one that is current as it is, the others rebuilt
+    /// from their events and kept for the next report. After the first report over a period,
+    /// one replays only the sessions whose events came in since.
+    public func currentReplays(ofSessions sessionIDs: [String], progress: (@Sendable (ReportStage) -> Void)? = nil) async throws -> [SessionReplay] {
+        var replays: [SessionReplay] = []
+        var staleVersions = Dictionary(sessionIDs.map { ($0, Int64(0)) }, uniquingKeysWith: { first, _ in first })
+        for stored in try await storedReplays(ofSessions: sessionIDs) {
+            if let body = stored.body, let replay = SessionReplay(sessionID: stored.sessionID, decoding: body) {
+                replays.append(replay)
+                staleVersions[stored.sessionID] = nil
+            } else {
+                staleVersions[stored.sessionID] = stored.version
+            }
+        }
+        guard !staleVersions.isEmpty else { return replays }
+        let locations = Dictionary(try await kiosks().map { ($0.kioskID, $0.location) }, uniquingKeysWith: { first, _ in first })
+        let stale = staleVersions.keys.sorted()
+        let events = try await events(ofSessions: stale)
+        let rebuilt = HubAttendance.replay(events, of: stale, kioskLocations: locations) { progress?(.replaying(done: $0, total: events.count)) }
+        try await storeReplays(rebuilt.map { StoredReplay(sessionID: $0.sessionID, version: staleVersions[$0.sessionID]!, body: $0.encoded()) })
+        return replays + rebuilt
     }
 }
 
 /// Attendance rebuilt at the hub from every kiosk's events.
 public enum HubAttendance {
-    /// What a replay rebuilds.
-    public typealias Replay = (attendances: [Attendance], adHocSessions: [Session], anonymousRatings: [AnonymousRating])
+    /// What a period's replays hold: attendances (in no particular order) and anonymous ratings.
+    public typealias Replay = (attendances: [Attendance], anonymousRatings: [AnonymousRating])
 
-    /// Events are replayed in wall-clock order (each kiosk's own order kept for equal times), so
-    /// a check-in at one kiosk and its check-out at another pair up. Sessions a facilitator
-    /// opened at a kiosk (`session_open`) are not in the hub's schedule: they come back from
-    /// their events, at the kiosk's location. Anonymous ratings change no attendance: they are
-    /// returned apart, for satisfaction. Attendances come in no particular order.
+    /// The replay of each of `sessionIDs` (in that order; one with no events is empty) from
+    /// their events. Events are replayed in wall-clock order (each kiosk's own order kept for
+    /// equal times), so a check-in at one kiosk and its check-out at another pair up. Sessions a
+    /// facilitator opened at a kiosk (`session_open`) are not in the hub's schedule: they come
+    /// back from their events, at the kiosk's location. Anonymous ratings change no attendance:
+    /// they are kept apart, for satisfaction.
     public static func replay(
-        _ events: [(kioskID: String, event: WireEvent)], kioskLocations: [String: String], replayed: ((Int) -> Void)? = nil
-    ) -> Replay {
+        _ events: [(kioskID: String, event: WireEvent)], of sessionIDs: [String], kioskLocations: [String: String],
+        replayed: ((Int) -> Void)? = nil
+    ) -> [SessionReplay] {
+        var replays = sessionIDs.map { SessionReplay(sessionID: $0) }
+        let position = Dictionary(sessionIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var projection = AttendanceProjection()
-        var adHoc: [Session] = []
-        var anonymous: [AnonymousRating] = []
         // Sorted by index: moving events themselves (a dozen strings each) costs more than comparing them.
         let order = events.indices.sorted { left, right in
             let (a, b) = (events[left], events[right])
@@ -75,17 +100,22 @@ public enum HubAttendance {
         for (done, index) in order.enumerated() {
             if done % 65_536 == 0 { replayed?(done) }
             let (kioskID, event) = events[index]
-            guard let recorded = RecordedEvent(wire: event, kioskID: kioskID, keepingID: false) else { continue }
-            if recorded.draft.kind == .sessionOpen, let id = event.sessionID, let end = event.effectiveAt {
-                adHoc.append(Session(
+            guard let id = event.sessionID, let slot = position[id],
+                let recorded = RecordedEvent(wire: event, kioskID: kioskID, keepingID: false)
+            else { continue }
+            if recorded.draft.kind == .sessionOpen, replays[slot].adHocSession == nil, let end = event.effectiveAt {
+                replays[slot].adHocSession = Session(
                     id: id, title: event.note ?? "Ad-hoc session", kind: .other, location: kioskLocations[kioskID] ?? "",
-                    startsAt: event.wallTime, endsAt: end, facilitatorID: event.actorID))
+                    startsAt: event.wallTime, endsAt: end, facilitatorID: event.actorID)
             }
-            if recorded.draft.kind == .rating, event.participantID == nil, let session = event.sessionID, let rating = event.rating {
-                anonymous.append(AnonymousRating(sessionID: session, rating: rating))
+            if recorded.draft.kind == .rating, event.participantID == nil, let rating = event.rating {
+                replays[slot].anonymousRatings.append(rating)
             }
             projection.apply(recorded)
         }
-        return (Array(projection.attendances.values), adHoc, anonymous)
+        for attendance in projection.attendances.values {
+            if let slot = position[attendance.sessionID] { replays[slot].attendances.append(attendance) }
+        }
+        return replays
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HubProtocol
 import KioskCore
+import NIOCore
 
 /// What the hub needs from its storage: kiosks and their credentials, idempotent ingest, the
 /// stored events, the program (roster, groups, schedule) and each location's directory.
@@ -23,9 +24,16 @@ public protocol HubStorage: Sendable {
     /// Stores a batch in one transaction, each (kiosk, seq) once.
     func ingest(kioskID: String, events: [WireEvent], at now: Date) async throws -> IngestResult
     func events(kioskID: String?, after: Int64, limit: Int) async throws -> [(kioskID: String, event: WireEvent)]
-    /// The events of these sessions, and of the sessions a kiosk opened itself (`session_open`)
-    /// in `from..<to`: what a report over that period replays, however long the history.
-    func events(ofSessions sessionIDs: [String], orOpenedFrom from: Date, before to: Date) async throws -> [(kioskID: String, event: WireEvent)]
+    /// The sessions a kiosk opened itself (`session_open`) in `from..<to`: not in the schedule,
+    /// yet part of a report over that period.
+    func sessionsOpened(from: Date, before to: Date) async throws -> [String]
+    /// The events of these sessions: what their replay reads, however long the history.
+    func events(ofSessions sessionIDs: [String]) async throws -> [(kioskID: String, event: WireEvent)]
+    /// Each of these sessions' version — bumped by every ingest that stores one of its events,
+    /// 0 before any — and its replay when one was stored at that version.
+    func storedReplays(ofSessions sessionIDs: [String]) async throws -> [StoredReplay]
+    /// Keeps replays built at these versions, except where one of a later version is kept already.
+    func storeReplays(_ replays: [StoredReplay]) async throws
     /// The directory of `location` at `now`; its version is a hash of its content.
     func directory(location: String, at now: Date) async throws -> Directory
     /// Imports participants all-or-nothing (the kiosk's rules): existing ids are updated, each
@@ -64,6 +72,21 @@ extension Directory {
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
         directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
         return directory
+    }
+}
+
+/// A session's version and, when it is current, the replay (`SessionReplay.encoded()`) the hub
+/// keeps of it: how a report knows which sessions it must replay again.
+public struct StoredReplay: Sendable {
+    public var sessionID: String
+    public var version: Int64
+    /// Nil when no replay of this version is kept.
+    public var body: ByteBuffer?
+
+    public init(sessionID: String, version: Int64, body: ByteBuffer?) {
+        self.sessionID = sessionID
+        self.version = version
+        self.body = body
     }
 }
 

@@ -4,6 +4,7 @@ import GRDB
 import HubProtocol
 import KioskCore
 import KioskStore
+import NIOCore
 
 /// The hub's state: enrolled kiosks and their token hashes, every event each kiosk pushed
 /// (exactly once per kiosk and sequence number), events it could not take, and the program's
@@ -84,6 +85,12 @@ public final class HubStore: HubStorage {
             try db.execute(sql: """
                 CREATE INDEX hub_event_session ON hub_event(session_id);
                 CREATE INDEX hub_event_opened ON hub_event(wall_time) WHERE kind = 'session_open';
+                """)
+        }
+        migrator.registerMigration("v4-session-replays") { db in
+            try db.execute(sql: """
+                CREATE TABLE hub_session_version (session_id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE hub_session_replay (session_id TEXT PRIMARY KEY, version INTEGER NOT NULL, body BLOB NOT NULL);
                 """)
         }
         return migrator
@@ -200,6 +207,7 @@ public final class HubStore: HubStorage {
                 receipt.rejected.append(RejectedEvent(seq: event.seq, reason: reason))
             }
             let receivedAt = DatabaseTime.text(now)
+            var touchedSessions = Set<String>()
             for event in plan.fresh {
                 // Times in the database's text form through the kiosk's fast formatter (GRDB's own
                 // Date conversion costs more than the rest of the row).
@@ -209,8 +217,18 @@ public final class HubStore: HubStorage {
                     event.rating, event.undoesSeq, event.viaBadge, event.effectiveAt.map(DatabaseTime.text), event.badgeHash, event.note,
                     receivedAt,
                 ])
-                if db.changesCount == 1 { receipt.stored += 1 } else { receipt.duplicates += 1 }
+                if db.changesCount == 1 {
+                    receipt.stored += 1
+                    if let session = event.sessionID { touchedSessions.insert(session) }
+                } else {
+                    receipt.duplicates += 1
+                }
             }
+            let bump = try db.cachedStatement(sql: """
+                INSERT INTO hub_session_version (session_id, version) VALUES (?, 1)
+                ON CONFLICT (session_id) DO UPDATE SET version = version + 1
+                """)
+            for session in touchedSessions { try bump.execute(arguments: [session]) }
             try db.execute(
                 sql: "UPDATE kiosk SET acknowledged_through = ?, last_seen_at = ? WHERE id = ?",
                 arguments: [max(cursor, last.seq), now, kioskID])
@@ -227,12 +245,49 @@ public final class HubStore: HubStorage {
         try await events(where: "(?1 IS NULL OR kiosk_id = ?1) AND seq > ?2 ORDER BY kiosk_id, seq LIMIT ?3", arguments: [kioskID, after, limit])
     }
 
-    public func events(ofSessions sessionIDs: [String], orOpenedFrom from: Date, before to: Date) async throws -> [(kioskID: String, event: WireEvent)] {
-        let opened = try await pool.read { db in
+    public func sessionsOpened(from: Date, before to: Date) async throws -> [String] {
+        try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= ? AND wall_time < ?", arguments: [from, to])
         }
-        let ids = String(decoding: try JSONEncoder().encode(sessionIDs + opened), as: UTF8.self)
-        return try await events(where: "session_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+    }
+
+    public func events(ofSessions sessionIDs: [String]) async throws -> [(kioskID: String, event: WireEvent)] {
+        try await events(where: "session_id IN (SELECT value FROM json_each(?))", arguments: [Self.jsonArray(sessionIDs)])
+    }
+
+    public func storedReplays(ofSessions sessionIDs: [String]) async throws -> [StoredReplay] {
+        let ids = try Self.jsonArray(sessionIDs)
+        return try await pool.read { db in
+            var replays: [StoredReplay] = []
+            replays.reserveCapacity(sessionIDs.count)
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.value, coalesce(v.version, 0), CASE WHEN r.version = coalesce(v.version, 0) THEN r.body END
+                FROM json_each(?) s
+                LEFT JOIN hub_session_version v ON v.session_id = s.value LEFT JOIN hub_session_replay r ON r.session_id = s.value
+                """, arguments: [ids])
+            while let row = try rows.next() {
+                let body = try row.withUnsafeData(atIndex: 2) { data in data.map { ByteBuffer(bytes: $0) } }
+                replays.append(StoredReplay(sessionID: row[0], version: row[1], body: body))
+            }
+            return replays
+        }
+    }
+
+    public func storeReplays(_ replays: [StoredReplay]) async throws {
+        try await pool.write { db in
+            let store = try db.cachedStatement(sql: """
+                INSERT INTO hub_session_replay (session_id, version, body) VALUES (?, ?, ?)
+                ON CONFLICT (session_id) DO UPDATE SET version = excluded.version, body = excluded.body WHERE version <= excluded.version
+                """)
+            for replay in replays {
+                guard let body = replay.body else { continue }
+                try store.execute(arguments: [replay.sessionID, replay.version, Data(body.readableBytesView)])
+            }
+        }
+    }
+
+    static func jsonArray(_ strings: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
     }
 
     private func events(where filter: String, arguments: StatementArguments) async throws -> [(kioskID: String, event: WireEvent)] {

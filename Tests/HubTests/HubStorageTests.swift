@@ -3,6 +3,7 @@ import HubPostgres
 import HubProtocol
 import HubStore
 import KioskCore
+import NIOCore
 import PostgresNIO
 import ProgramFiles
 import Testing
@@ -142,9 +143,54 @@ struct HubStorageTests {
                 event(6, "OLD", kind: "session_open", at: -86_400), event(7, "OLD", at: -86_000), event(8, "S1", kind: "check_out", at: 90_000),
             ]
             guard case .accepted = try await store.ingest(kioskID: "kiosk-1", events: events, at: Self.now) else { Issue.record("not stored"); return }
-            let period = try await store.events(ofSessions: ["S1", "S3"], orOpenedFrom: Self.now, before: Self.now.addingTimeInterval(3600))
+            let opened = try await store.sessionsOpened(from: Self.now, before: Self.now.addingTimeInterval(3600))
+            #expect(opened == ["ADHOC"])
+            let period = try await store.events(ofSessions: ["S1", "S3"] + opened)
             #expect(period.map(\.event.seq).sorted() == [1, 3, 4, 5, 8], "a check-out a day later still belongs to its session")
-            #expect(try await store.events(ofSessions: [], orOpenedFrom: Self.now, before: Self.now).isEmpty)
+            #expect(try await store.events(ofSessions: []).isEmpty)
+        }
+    }
+
+    @Test("each stored event moves its session's version; a kept replay counts only at the version it was built at", arguments: HubBackend.available)
+    func sessionReplays(_ backend: HubBackend) async throws {
+        try await backend.withStorage { store in
+            _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
+            func event(_ seq: Int64, _ session: String, id: String = UUID().uuidString.lowercased()) -> WireEvent {
+                var event = Self.event(seq: seq)
+                event.sessionID = session
+                event.id = id
+                return event
+            }
+            func kept(_ ids: [String]) async throws -> [String: (version: Int64, body: [UInt8]?)] {
+                Dictionary(uniqueKeysWithValues: try await store.storedReplays(ofSessions: ids).map { ($0.sessionID, ($0.version, $0.body.map { Array(buffer: $0) })) })
+            }
+            let retried = UUID().uuidString.lowercased()
+            guard case .accepted = try await store.ingest(kioskID: "kiosk-1", events: [event(1, "S1"), event(2, "S1"), event(3, "S2", id: retried)], at: Self.now)
+            else { Issue.record("not stored"); return }
+            var versions = try await kept(["S1", "S2", "S9"])
+            #expect(versions.mapValues(\.version) == ["S1": 1, "S2": 1, "S9": 0], "one batch moves a session once; a session without events is at 0")
+            #expect(versions.values.allSatisfy { $0.body == nil })
+
+            try await store.storeReplays([
+                StoredReplay(sessionID: "S1", version: 1, body: ByteBuffer(bytes: [1, 2, 3])),
+                StoredReplay(sessionID: "S9", version: 0, body: ByteBuffer(bytes: [9])),
+            ])
+            try await store.storeReplays([StoredReplay(sessionID: "S1", version: 0, body: ByteBuffer(bytes: [7]))])
+            versions = try await kept(["S1", "S2", "S9"])
+            #expect(versions["S1"]?.body == [1, 2, 3], "an older replay does not replace a newer one")
+            #expect(versions["S9"]?.body == [9] && versions["S2"]?.body == nil)
+
+            // A retry stores nothing and moves nothing; a rejected event neither; a new event of S1 does.
+            var bad = event(5, "S2")
+            bad.rating = 9
+            guard case .accepted(let receipt) = try await store.ingest(kioskID: "kiosk-1", events: [event(3, "S2", id: retried), event(4, "S1"), bad], at: Self.now)
+            else { Issue.record("not stored"); return }
+            #expect(receipt.stored == 1 && receipt.duplicates == 1 && receipt.rejected.count == 1)
+            versions = try await kept(["S1", "S2"])
+            #expect(versions["S1"]?.version == 2 && versions["S1"]?.body == nil, "the kept replay of S1 is stale now")
+            #expect(versions["S2"]?.version == 1)
+            try await store.storeReplays([StoredReplay(sessionID: "S1", version: 2, body: ByteBuffer(bytes: [4]))])
+            #expect(try await kept(["S1"])["S1"]?.body == [4])
         }
     }
 
