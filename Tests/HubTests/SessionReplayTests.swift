@@ -14,8 +14,11 @@ struct SessionReplayTests {
     static func randomReplay(sessionID: String = "S-ü1") -> SessionReplay {
         var random = SystemRandomNumberGenerator()
         let attendances = (0..<Int.random(in: 0...40, using: &random)).map { index in
-            let checkedIn = start.addingTimeInterval(Double(Int.random(in: 0...86_400_000, using: &random)) / 1000)
-            let out = Bool.random(using: &random) ? checkedIn.addingTimeInterval(Double(Int.random(in: 0...7_200_000, using: &random)) / 1000) : nil
+            // Whole milliseconds, as every kiosk time is.
+            let inMilliseconds = 1_795_500_000_000 + Int64.random(in: 0...86_400_000, using: &random)
+            let checkedIn = Date(timeIntervalSince1970: Double(inMilliseconds) / 1000)
+            let out = Bool.random(using: &random)
+                ? Date(timeIntervalSince1970: Double(inMilliseconds + Int64.random(in: 0...7_200_000, using: &random)) / 1000) : nil
             let rating = Bool.random(using: &random) ? Int.random(in: 1...4, using: &random) : nil
             return Attendance(
                 participantID: "P\(index)-Zoë", sessionID: sessionID, status: AttendanceStatus.allCases.randomElement(using: &random)!,

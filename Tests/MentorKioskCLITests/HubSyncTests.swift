@@ -168,11 +168,11 @@ struct HubSyncTests {
         #expect(try cli.run(["checkout", "200004", "--rating", "3", "--now", at(30)]).status == 0)
         let period = ["--from", at(-12 * 60), "--to", at(24 * 60), "--now", at(120), "--format", "json"]
         // A hub report now keeps its replays of these sessions; the automatic check-outs the next
-        // sync brings must make them stale.
+        // sync brings must make them stale (the attendance CSVs below differ if they do not).
         #expect(try cli.run(["sync"]).status == 0)
         let early = try hub.admin(["report"] + period)
         let earlyFigures = try #require(try JSONSerialization.jsonObject(with: Data(early.stdout.utf8)) as? [String: Any], "\(early.stderr)")
-        #expect(earlyFigures["attended"] as? Int == 3 && (earlyFigures["time_in_session"] as? [String: Any])?["automatic_check_outs"] as? Int == 0)
+        #expect(earlyFigures["attended"] as? Int == 3, "\(early.stdout)")
         // Two hours on, every session of the check-ins has ended: the kiosk's report checks the
         // others out automatically, and those events go to the hub with the next sync.
         let kiosk = try cli.run(["report"] + period)
