@@ -132,9 +132,13 @@ public final class PostgresHubStore: HubStorage {
             "CREATE INDEX hub_event_session ON hub_event(session_id)",
             "CREATE INDEX hub_event_opened ON hub_event(wall_time) WHERE kind = 'session_open'",
         ]),
-        ("v4-session-replays", [
-            "CREATE TABLE hub_session_version (session_id TEXT PRIMARY KEY, version BIGINT NOT NULL)",
+        ("v4-kept-replays-and-counts", [
+            // One row per session and kiosk: a kiosk's pushes already queue on its own row, so
+            // kiosks pushing to one session at once do not wait for each other here too.
+            "CREATE TABLE hub_session_version (session_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, version BIGINT NOT NULL, PRIMARY KEY (session_id, kiosk_id))",
             "CREATE TABLE hub_session_replay (session_id TEXT PRIMARY KEY, version BIGINT NOT NULL, body BYTEA NOT NULL)",
+            "ALTER TABLE kiosk ADD COLUMN events_stored BIGINT NOT NULL DEFAULT 0",
+            "UPDATE kiosk SET events_stored = (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = kiosk.id)",
         ]),
     ]
 
@@ -247,7 +251,7 @@ public final class PostgresHubStore: HubStorage {
     public func kiosks() async throws -> [KioskSummary] {
         try await rows("""
             SELECT k.id, k.location, k.token_hash IS NOT NULL, k.revoked, k.acknowledged_through, k.last_seen_at,
-                   (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = k.id),
+                   k.events_stored,
                    (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id),
                    (k.last_status::jsonb ->> 'queue_length')::BIGINT
             FROM kiosk k ORDER BY k.id COLLATE "C"
@@ -300,16 +304,18 @@ public final class PostgresHubStore: HubStorage {
                 receipt.duplicates += fresh.count - Int(stored)
             }
             try await db.query(
-                "UPDATE kiosk SET acknowledged_through = GREATEST(acknowledged_through, \(last.seq)), last_seen_at = \(now) WHERE id = \(kioskID)",
+                """
+                UPDATE kiosk SET acknowledged_through = GREATEST(acknowledged_through, \(last.seq)), last_seen_at = \(now),
+                    events_stored = events_stored + \(Int64(receipt.stored)) WHERE id = \(kioskID)
+                """,
                 logger: logger)
             return .accepted(receipt)
         }
     }
 
     /// The whole batch in one statement: the wire JSON (the same encoder the kiosk uses)
-    /// read back as rows by the server, and the version of each session it stored events of
-    /// bumped (in session order, so two hubs ingesting at once lock them in the same order).
-    /// Returns how many rows were new.
+    /// read back as rows by the server, and this kiosk's version of each session it stored
+    /// events of bumped. Returns how many rows were new.
     static func insertEvents(kioskID: String, json: String, at now: Date) -> PostgresQuery {
         """
         WITH inserted AS (
@@ -322,9 +328,9 @@ public final class PostgresHubStore: HubStorage {
                 rating INTEGER, undoes_seq BIGINT, via_badge BOOLEAN, effective_at TIMESTAMPTZ, badge_hash TEXT, note TEXT)
             ON CONFLICT DO NOTHING RETURNING session_id),
         bumped AS (
-            INSERT INTO hub_session_version (session_id, version)
-            SELECT session_id, 1 FROM inserted WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY session_id
-            ON CONFLICT (session_id) DO UPDATE SET version = hub_session_version.version + 1)
+            INSERT INTO hub_session_version (session_id, kiosk_id, version)
+            SELECT session_id, \(kioskID), 1 FROM inserted WHERE session_id IS NOT NULL GROUP BY session_id
+            ON CONFLICT (session_id, kiosk_id) DO UPDATE SET version = hub_session_version.version + 1)
         SELECT count(*) FROM inserted
         """
     }
@@ -347,11 +353,16 @@ public final class PostgresHubStore: HubStorage {
     public func storedReplays(ofSessions sessionIDs: [String]) async throws -> [StoredReplay] {
         var replays: [StoredReplay] = []
         replays.reserveCapacity(sessionIDs.count)
-        let query: PostgresQuery = """
+        var bindings = PostgresBindings()
+        bindings.append(sessionIDs)
+        // A session's version: the sum of its kiosks' versions, which each only grow.
+        let query = PostgresQuery(unsafeSQL: """
             SELECT s.id, coalesce(v.version, 0), CASE WHEN r.version = coalesce(v.version, 0) THEN r.body END
-            FROM unnest(\(sessionIDs)::text[]) AS s(id)
-            LEFT JOIN hub_session_version v ON v.session_id = s.id LEFT JOIN hub_session_replay r ON r.session_id = s.id
-            """
+            FROM unnest($1::text[]) AS s(id)
+            LEFT JOIN (SELECT session_id, sum(version)::bigint AS version FROM hub_session_version WHERE session_id = ANY($1) GROUP BY session_id) v
+                ON v.session_id = s.id
+            LEFT JOIN hub_session_replay r ON r.session_id = s.id
+            """, binds: bindings)
         for try await row in try await client.query(query, logger: logger) {
             let cells = row.makeRandomAccess()
             replays.append(StoredReplay(

@@ -11,11 +11,14 @@ extension HubStorage {
         from: Date, to: Date, location: String?, now: Date, timeZone: TimeZone, completionThreshold: Double,
         filter: ReportFilter = ReportFilter(), listingRatings: Bool = false, progress: (@Sendable (ReportStage) -> Void)? = nil
     ) async throws -> EngagementReport {
-        let (program, replay) = try await replayedPeriod(from: from, to: to, location: location, progress: progress)
+        let (program, replays) = try await replayedPeriod(from: from, to: to, location: location, progress: progress)
+        progress?(.counting)
+        var arrivals: [EngagementInput.Arrival] = []
+        arrivals.reserveCapacity(replays.reduce(0) { $0 + $1.attendances.count })
+        for replay in replays { arrivals += replay.attendances.lazy.map(EngagementInput.Arrival.init) }
         let input = EngagementInput(
             sessions: program.sessions, groups: program.groups, participants: program.participants,
-            arrivals: replay.attendances.map(EngagementInput.Arrival.init), anonymousRatings: replay.anonymousRatings)
-        progress?(.counting)
+            arrivals: arrivals, anonymousRatings: HubAttendance.anonymousRatings(of: replays))
         return EngagementMetrics.report(
             input, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold, filter: filter,
             listingRatings: listingRatings)
@@ -25,11 +28,11 @@ extension HubStorage {
     /// from the kiosks' events as `engagementReport` does: the program-wide file an admin
     /// downloads, with the kiosk export's columns.
     public func attendanceExport(from: Date, to: Date, location: String?, now: Date, filter: ReportFilter = ReportFilter()) async throws -> [AttendanceReportRow] {
-        let (program, replay) = try await replayedPeriod(from: from, to: to, location: location, progress: nil)
+        let (program, replays) = try await replayedPeriod(from: from, to: to, location: location, progress: nil)
         return AttendanceReport.rows(
             sessions: program.sessions, groups: Dictionary(program.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
             participants: Dictionary(program.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-            attendances: replay.attendances, now: now
+            attendances: replays.flatMap(\.attendances), now: now
         ).filter(filter.keeps)
     }
 
@@ -37,7 +40,7 @@ extension HubStorage {
     /// period's sessions only.
     func replayedPeriod(
         from: Date, to: Date, location: String?, progress: (@Sendable (ReportStage) -> Void)?
-    ) async throws -> (ProgramSnapshot, HubAttendance.Replay) {
+    ) async throws -> (ProgramSnapshot, [SessionReplay]) {
         progress?(.reading)
         var program = try await programSnapshot(startingFrom: from, before: to, location: location)
         let known = Set(program.sessions.map(\.id))
@@ -46,8 +49,7 @@ extension HubStorage {
         program.sessions += replays.compactMap(\.adHocSession).filter { session in
             !known.contains(session.id) && session.startsAt >= from && session.startsAt < to && (location == nil || session.location == location)
         }
-        let anonymous = replays.flatMap { replay in replay.anonymousRatings.map { AnonymousRating(sessionID: replay.sessionID, rating: $0) } }
-        return (program, (replays.flatMap(\.attendances), anonymous))
+        return (program, replays)
     }
 
     /// The replays of these sessions: each kept one that is current as it is, the others rebuilt
@@ -76,8 +78,10 @@ extension HubStorage {
 
 /// Attendance rebuilt at the hub from every kiosk's events.
 public enum HubAttendance {
-    /// What a period's replays hold: attendances (in no particular order) and anonymous ratings.
-    public typealias Replay = (attendances: [Attendance], anonymousRatings: [AnonymousRating])
+    /// The anonymous ratings of these sessions, for satisfaction.
+    public static func anonymousRatings(of replays: [SessionReplay]) -> [AnonymousRating] {
+        replays.flatMap { replay in replay.anonymousRatings.map { AnonymousRating(sessionID: replay.sessionID, rating: $0) } }
+    }
 
     /// The replay of each of `sessionIDs` (in that order; one with no events is empty) from
     /// their events. Events are replayed in wall-clock order (each kiosk's own order kept for

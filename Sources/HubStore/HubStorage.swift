@@ -29,8 +29,8 @@ public protocol HubStorage: Sendable {
     func sessionsOpened(from: Date, before to: Date) async throws -> [String]
     /// The events of these sessions: what their replay reads, however long the history.
     func events(ofSessions sessionIDs: [String]) async throws -> [(kioskID: String, event: WireEvent)]
-    /// Each of these sessions' version — bumped by every ingest that stores one of its events,
-    /// 0 before any — and its replay when one was stored at that version.
+    /// Each of these sessions' version — it grows with every ingest that stores one of its
+    /// events, 0 before any — and its replay when one was stored at that version.
     func storedReplays(ofSessions sessionIDs: [String]) async throws -> [StoredReplay]
     /// Keeps replays built at these versions, except where one of a later version is kept already.
     func storeReplays(_ replays: [StoredReplay]) async throws

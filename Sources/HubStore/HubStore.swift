@@ -87,10 +87,15 @@ public final class HubStore: HubStorage {
                 CREATE INDEX hub_event_opened ON hub_event(wall_time) WHERE kind = 'session_open';
                 """)
         }
-        migrator.registerMigration("v4-session-replays") { db in
+        // Kept per session so a report replays only what changed; counted at ingest so listing the
+        // kiosks does not count every event.
+        migrator.registerMigration("v4-kept-replays-and-counts") { db in
             try db.execute(sql: """
-                CREATE TABLE hub_session_version (session_id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE hub_session_version (
+                    session_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (session_id, kiosk_id)) WITHOUT ROWID;
                 CREATE TABLE hub_session_replay (session_id TEXT PRIMARY KEY, version INTEGER NOT NULL, body BLOB NOT NULL);
+                ALTER TABLE kiosk ADD COLUMN events_stored INTEGER NOT NULL DEFAULT 0;
+                UPDATE kiosk SET events_stored = (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = kiosk.id);
                 """)
         }
         return migrator
@@ -157,7 +162,7 @@ public final class HubStore: HubStorage {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT k.*, json_extract(k.last_status, '$.queue_length') AS queue_length,
-                       (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = k.id) AS stored,
+                       k.events_stored AS stored,
                        (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id) AS rejected
                 FROM kiosk k ORDER BY k.id
                 """).map { row in
@@ -225,13 +230,13 @@ public final class HubStore: HubStorage {
                 }
             }
             let bump = try db.cachedStatement(sql: """
-                INSERT INTO hub_session_version (session_id, version) VALUES (?, 1)
-                ON CONFLICT (session_id) DO UPDATE SET version = version + 1
+                INSERT INTO hub_session_version (session_id, kiosk_id, version) VALUES (?, ?, 1)
+                ON CONFLICT (session_id, kiosk_id) DO UPDATE SET version = version + 1
                 """)
-            for session in touchedSessions { try bump.execute(arguments: [session]) }
+            for session in touchedSessions { try bump.execute(arguments: [session, kioskID]) }
             try db.execute(
-                sql: "UPDATE kiosk SET acknowledged_through = ?, last_seen_at = ? WHERE id = ?",
-                arguments: [max(cursor, last.seq), now, kioskID])
+                sql: "UPDATE kiosk SET acknowledged_through = ?, last_seen_at = ?, events_stored = events_stored + ? WHERE id = ?",
+                arguments: [max(cursor, last.seq), now, receipt.stored, kioskID])
             // The kiosk moves its cursor to this: never past what it sent. (A replaced kiosk
             // database restarts at 1 below the hub's cursor: its events are quarantined one by
             // one as "seq reused", never skipped.)
@@ -262,8 +267,10 @@ public final class HubStore: HubStorage {
             replays.reserveCapacity(sessionIDs.count)
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT s.value, coalesce(v.version, 0), CASE WHEN r.version = coalesce(v.version, 0) THEN r.body END
-                FROM json_each(?) s
-                LEFT JOIN hub_session_version v ON v.session_id = s.value LEFT JOIN hub_session_replay r ON r.session_id = s.value
+                FROM json_each(?1) s
+                LEFT JOIN (SELECT session_id, sum(version) AS version FROM hub_session_version
+                           WHERE session_id IN (SELECT value FROM json_each(?1)) GROUP BY session_id) v ON v.session_id = s.value
+                LEFT JOIN hub_session_replay r ON r.session_id = s.value
                 """, arguments: [ids])
             while let row = try rows.next() {
                 let body = try row.withUnsafeData(atIndex: 2) { data in data.map { ByteBuffer(bytes: $0) } }
