@@ -31,78 +31,17 @@ extension MetricsBenchmark {
     }
 
     func measureOnPostgres(url: String) async throws {
-        let end = Date(timeIntervalSince1970: 1_772_463_600)
-        let weeks = 52.0
-        let start = end.addingTimeInterval(-weeks * 7 * 86_400)
+        let (start, end) = Self.period
         try await PostgresHubStore.withStore(url: url) { store in
             let raw = try await PostgresBaseline(url: url)
             let seedStart = ContinuousClock.now
             let events = try await seedHub(raw, from: start, to: end)
-            let seeded = ContinuousClock.now - seedStart
-            let report = { try await store.engagementReport(
-                from: start, to: end, location: nil, now: end, timeZone: TimeZone(identifier: "UTC")!, completionThreshold: 0.75) }
-            let firstStart = ContinuousClock.now
-            let first = try await report()
-            let firstTime = ContinuousClock.now - firstStart
-            var reportTimes: [Duration] = [], readTimes: [Duration] = [], freshTimes: [Duration] = [], baselineTimes: [Duration] = []
-            var last = first
-            for run in 0..<runs {
-                let began = ContinuousClock.now
-                last = try await report()
-                reportTimes.append(ContinuousClock.now - began)
-                let reading = ContinuousClock.now
-                let program = try await store.programSnapshot(startingFrom: start, before: end, location: nil)
-                _ = try await store.storedReplays(ofSessions: program.sessions.map(\.id))
-                readTimes.append(ContinuousClock.now - reading)
-                try await ingestLateArrivals(store, run: run, from: start, to: end)
-                let afterIngest = ContinuousClock.now
-                last = try await report()
-                freshTimes.append(ContinuousClock.now - afterIngest)
-                let baseline = ContinuousClock.now
+            try await measureHub(store, name: "PostgreSQL hub database", events: events, seeded: ContinuousClock.now - seedStart) {
                 for query in Self.aggregateQueries(from: start, to: end) {
                     for try await _ in try await raw.connection.query(query, logger: raw.logger) {}
                 }
-                baselineTimes.append(ContinuousClock.now - baseline)
             }
             try await raw.close()
-            let median = { (times: [Duration]) in times.sorted()[times.count / 2] }
-            let real = median(reportTimes), fresh = median(freshTimes), base = median(baselineTimes)
-            guard first.attended == attendances else { throw BenchError("the report counted \(first.attended) arrivals, not \(attendances)") }
-            guard last.attended == attendances + runs * Self.lateArrivals else {
-                throw BenchError("after the ingests the report counted \(last.attended) arrivals, not \(attendances + runs * Self.lateArrivals)")
-            }
-            print("mentor-bench metrics: PostgreSQL hub database, \(participants) participants, \(sessions) sessions, \(attendances) attendances as \(events) events over \(Int(weeks)) weeks (seeded in \(String(format: "%.1f", seeded.seconds)) s), median of \(runs)")
-            print(String(format: "  first report (replays every session's events and keeps the replays): %.2f s", firstTime.seconds))
-            print(String(format: "  full report: %.2f s (reading the program and kept replays alone %.2f s)   goal < 1 s: %@", real.seconds,
-                         median(readTimes).seconds, real < .seconds(1) ? "met" : "NOT met"))
-            print(String(format: "  full report after %d kiosks pushed %d check-ins to %d sessions: %.2f s   goal < 1 s: %@", Self.lateArrivals,
-                         Self.lateArrivals, Self.lateArrivals, fresh.seconds, fresh < .seconds(1) ? "met" : "NOT met"))
-            print(String(format: "  baseline bare aggregate SQL: %.2f s   ratio %.1f× (after a push %.1f×)", base.seconds, real.seconds / base.seconds,
-                         fresh.seconds / base.seconds))
-            print(String(format: "  (first report: %d expected, %d present, %d at risk, %d pairs)", first.expected, first.present, first.atRisk.count, first.pairs.count))
-        }
-    }
-
-    /// Check-ins pushed between reports, one by each of as many kiosks, each to its own session.
-    static let lateArrivals = 20
-
-    /// Through the hub's own ingest, as kiosks push: a manual check-in of a circle's last seat
-    /// (which the seeding leaves empty in every session) in `lateArrivals` sessions.
-    func ingestLateArrivals(_ store: PostgresHubStore, run: Int, from start: Date, to end: Date) async throws {
-        let circles = participants / circleSize
-        let step = end.timeIntervalSince(start) / Double(sessions)
-        for kiosk in 0..<Self.lateArrivals {
-            let kioskID = "late-\(run)-\(kiosk)"
-            _ = try await store.addKiosk(id: kioskID, location: "Hall", at: end)
-            let session = (run * Self.lateArrivals + kiosk) * 97 % sessions
-            let event = WireEvent(
-                seq: 1, id: UUID().uuidString.lowercased(), kind: KioskEventKind.manualCheckIn.rawValue,
-                participantID: "P\((session % circles) * circleSize + circleSize - 1)", sessionID: "S\(session)", actorID: nil,
-                wallTime: start.addingTimeInterval(Double(session) * step + 1_200), monotonicNs: 0, clockTrusted: true, status: "manual",
-                durationSeconds: nil, rating: nil, undoesSeq: nil, viaBadge: false, effectiveAt: nil, badgeHash: nil, note: nil)
-            guard case .accepted(let receipt) = try await store.ingest(kioskID: kioskID, events: [event], at: end), receipt.stored == 1 else {
-                throw BenchError("the hub did not store a late check-in")
-            }
         }
     }
 
