@@ -297,15 +297,24 @@ public final class HubStore: HubStorage {
         String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
     }
 
+    /// Through the SQLite C API (`RawRow`): a first report over a long history reads millions.
     private func events(where filter: String, arguments: StatementArguments) async throws -> [(kioskID: String, event: WireEvent)] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM hub_event WHERE " + filter, arguments: arguments).map { row in
-                (row["kiosk_id"], WireEvent(
-                    seq: row["seq"], id: row["id"], kind: row["kind"], participantID: row["participant_id"], sessionID: row["session_id"],
-                    actorID: row["actor_id"], wallTime: row["wall_time"], monotonicNs: row["monotonic_ns"], clockTrusted: row["clock_trusted"],
-                    status: row["status"], durationSeconds: row["duration_seconds"], rating: row["rating"], undoesSeq: row["undoes_seq"],
-                    viaBadge: row["via_badge"], effectiveAt: row["effective_at"], badgeHash: row["badge_hash"], note: row["note"]))
+            var events: [(kioskID: String, event: WireEvent)] = []
+            try db.forEachRawRow(sql: """
+                SELECT kiosk_id, seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, clock_trusted, status,
+                       duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note
+                FROM hub_event WHERE
+                """ + " " + filter, arguments: arguments
+            ) { row in
+                events.append((row.text(0) ?? "", WireEvent(
+                    seq: Int64(row.int(1)), id: row.text(2) ?? "", kind: row.text(3) ?? "", participantID: row.text(4), sessionID: row.text(5),
+                    actorID: row.text(6), wallTime: row.date(7) ?? .distantPast, monotonicNs: Int64(row.int(8)), clockTrusted: row.int(9) != 0,
+                    status: row.text(10), durationSeconds: row.optionalDouble(11), rating: row.optionalInt64(12).map(Int.init),
+                    undoesSeq: row.optionalInt64(13), viaBadge: row.optionalInt64(14).map { $0 != 0 }, effectiveAt: row.date(15),
+                    badgeHash: row.text(16), note: row.text(17))))
             }
+            return events
         }
     }
 
