@@ -140,6 +140,7 @@ public final class PostgresHubStore: HubStorage {
             "ALTER TABLE kiosk ADD COLUMN events_stored BIGINT NOT NULL DEFAULT 0",
             "UPDATE kiosk SET events_stored = (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = kiosk.id)",
         ]),
+        ("v5-cohorts", ["ALTER TABLE participant ADD COLUMN cohort TEXT"]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -455,9 +456,9 @@ public final class PostgresHubStore: HubStorage {
     }
 
     func participants() async throws -> [Participant] {
-        try await rows("SELECT id, name, role, active FROM participant ORDER BY id COLLATE \"C\"").map { row in
-            let (id, name, role, active) = try row.decode((String, String, String, Bool).self)
-            return Participant(id: id, name: name, role: try Self.known(Role.self, role), isActive: active)
+        try await rows("SELECT id, name, role, active, cohort FROM participant ORDER BY id COLLATE \"C\"").map { row in
+            let (id, name, role, active, cohort) = try row.decode((String, String, String, Bool, String?).self)
+            return Participant(id: id, name: name, role: try Self.known(Role.self, role), isActive: active, cohort: cohort)
         }
     }
 
@@ -514,8 +515,9 @@ public final class PostgresHubStore: HubStorage {
             for entry in entries {
                 let person = entry.participant
                 try await upsert("""
-                    INSERT INTO participant (id, name, role, active) VALUES (\(person.id), \(person.name), \(person.role.rawValue), \(person.isActive))
-                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, active = EXCLUDED.active
+                    INSERT INTO participant (id, name, role, active, cohort)
+                    VALUES (\(person.id), \(person.name), \(person.role.rawValue), \(person.isActive), \(person.cohort))
+                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, active = EXCLUDED.active, cohort = EXCLUDED.cohort
                     """, on: db, counting: &summary)
                 try await db.query("DELETE FROM badge WHERE participant_id = \(person.id)", logger: logger)
             }

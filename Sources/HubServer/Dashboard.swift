@@ -77,7 +77,9 @@ extension HubServer {
             if let role, Role(rawValue: role) == nil { return Self.page(.badRequest, "role is one of mentee, mentor, facilitator, admin; not \(role)") }
             period = .init(
                 from: from, to: to, location: query.get("location").flatMap { $0.isEmpty ? nil : $0 }, timeZone: timeZone, now: now,
-                filter: ReportFilter(role: role.flatMap(Role.init(rawValue:)), groupID: query.get("group").flatMap { $0.isEmpty ? nil : $0 }))
+                filter: ReportFilter(
+                    role: role.flatMap(Role.init(rawValue:)), groupID: query.get("group").flatMap { $0.isEmpty ? nil : $0 },
+                    cohort: query.get("cohort").flatMap { $0.isEmpty ? nil : $0 }))
         } catch let error as APIError {
             return Self.page(.badRequest, error.body.message)
         }

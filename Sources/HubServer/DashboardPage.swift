@@ -20,6 +20,7 @@ enum DashboardPage {
             if let location { items.append(URLQueryItem(name: "location", value: location)) }
             if let role = filter.role { items.append(URLQueryItem(name: "role", value: role.rawValue)) }
             if let group = filter.groupID { items.append(URLQueryItem(name: "group", value: group)) }
+            if let cohort = filter.cohort { items.append(URLQueryItem(name: "cohort", value: cohort)) }
             var components = URLComponents()
             components.queryItems = items
             return components.percentEncodedQuery ?? ""
@@ -54,7 +55,8 @@ enum DashboardPage {
             from <input name=from value="\(period.day(period.from))" size=10> to <input name=to value="\(period.day(period.to))" size=10>
             location <input name=location value="\(escape(period.location ?? ""))" size=14>
             role <select name=role>\((["", "mentee", "mentor", "facilitator", "admin"]).map { "<option\($0 == (period.filter.role?.rawValue ?? "") ? " selected" : "")>\($0)</option>" }.joined())</select>
-            group <input name=group value="\(escape(period.filter.groupID ?? ""))" size=8> <button>show</button>
+            group <input name=group value="\(escape(period.filter.groupID ?? ""))" size=8>
+            cohort <input name=cohort value="\(escape(period.filter.cohort ?? ""))" size=10> <button>show</button>
             <small>(\(escape(period.timeZone.identifier)); sessions starting from the first day up to the second; definitions in docs/metrics.md)</small>
             </form>
             <section><div class=figures>

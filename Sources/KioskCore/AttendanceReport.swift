@@ -32,6 +32,8 @@ public struct AttendanceReportRow: Sendable, Equatable, Codable {
     public var participantID: String
     public var participantName: String
     public var role: Role
+    /// Last among the columns: it came after the others.
+    public var cohort: String?
     public var groupID: String?
     public var memberRole: MemberRole?
     public var expected: Bool
@@ -48,7 +50,7 @@ public struct AttendanceReportRow: Sendable, Equatable, Codable {
         "session_id", "session_title", "session_kind", "location", "starts_at", "ends_at",
         "participant_id", "participant_name", "role", "group_id", "member_role", "expected",
         "status", "checked_in_at", "checked_out_at", "check_out_kind", "duration_seconds",
-        "rating", "clock_trusted", "kiosk_id",
+        "rating", "clock_trusted", "kiosk_id", "cohort",
     ]
 }
 
@@ -84,7 +86,7 @@ public enum AttendanceReport {
                     sessionID: session.id, sessionTitle: session.title, sessionKind: session.kind,
                     location: session.location, startsAt: session.startsAt, endsAt: session.endsAt,
                     participantID: participant.id, participantName: participant.name, role: participant.role,
-                    groupID: session.groupID, memberRole: memberRoles[participantID],
+                    cohort: participant.cohort, groupID: session.groupID, memberRole: memberRoles[participantID],
                     expected: memberRoles[participantID] != nil, status: status,
                     checkedInAt: attendance?.checkedInAt, checkedOutAt: attendance?.checkedOutAt,
                     checkOutKind: attendance?.checkOutKind,

@@ -14,12 +14,16 @@ public struct Participant: Sendable, Equatable, Hashable, Codable {
     public var name: String
     public var role: Role
     public var isActive: Bool
+    /// The intake the participant belongs to ("2026 autumn"), for reports on one cohort; nil
+    /// when the program does not use cohorts.
+    public var cohort: String?
 
-    public init(id: String, name: String, role: Role, isActive: Bool = true) {
+    public init(id: String, name: String, role: Role, isActive: Bool = true, cohort: String? = nil) {
         self.id = id
         self.name = name
         self.role = role
         self.isActive = isActive
+        self.cohort = cohort
     }
 }
 

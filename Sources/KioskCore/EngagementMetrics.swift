@@ -114,17 +114,27 @@ public struct EngagementReport: Codable, Sendable, Equatable {
 public struct ReportFilter: Sendable, Equatable {
     public var role: Role?
     public var groupID: String?
+    public var cohort: String?
 
-    public init(role: Role? = nil, groupID: String? = nil) {
+    public init(role: Role? = nil, groupID: String? = nil, cohort: String? = nil) {
         self.role = role
         self.groupID = groupID
+        self.cohort = cohort
     }
 
     /// Whether an attendance export row is one the filter keeps (the exports' filter; the
     /// metrics apply the same rule to the rows they count).
     public func keeps(_ row: AttendanceReportRow) -> Bool {
-        (role == nil || row.role == role) && (groupID == nil || row.groupID == groupID)
+        (role == nil || row.role == role) && (cohort == nil || row.cohort == cohort) && (groupID == nil || row.groupID == groupID)
     }
+
+    /// Whether this person's rows count (group aside).
+    func keeps(_ person: Participant) -> Bool {
+        (role == nil || person.role == role) && (cohort == nil || person.cohort == cohort)
+    }
+
+    /// Whether only some people's rows count: then anonymous ratings, nobody's, do not.
+    var choosesPeople: Bool { role != nil || cohort != nil }
 }
 
 /// A rating given without a name (the program's anonymous ratings): it counts for the
@@ -232,7 +242,7 @@ public enum EngagementMetrics {
             let decided = session.endsAt <= now || session.status == .closed
             var presentMembers = 0, presentRows = 0
             program.forEachRow(of: sessionIndex, group: group, scratch: &scratch) { person, expected, arrival in
-                guard filter.role == nil || program.people[person].role == filter.role else { return }
+                guard filter.keeps(program.people[person]) else { return }
                 tally.count(person: person, session: sessionIndex, week: week, startsAt: session.startsAt, expected: expected, decided: decided, arrival: arrival)
                 if listingRatings, let rating = arrival?.rating {
                     ratings.append(.init(session, participantID: program.people[person].id, rating: rating))
@@ -246,7 +256,7 @@ public enum EngagementMetrics {
                 tally.meetings[group.id, default: []].append((session.startsAt, week))
             }
         }
-        for rating in input.anonymousRatings where filter.role == nil {
+        for rating in input.anonymousRatings where !filter.choosesPeople {
             guard let session = program.sessionIndex[rating.sessionID], tally.sessionShown[session] else { continue }
             tally.rate(rating.rating)
             if listingRatings { ratings.append(.init(program.sessions[session], participantID: nil, rating: rating.rating)) }

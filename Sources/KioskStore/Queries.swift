@@ -83,11 +83,11 @@ extension KioskStore {
             WHERE group_member.group_id = ?
             """, arguments: [session.groupID]).map(\.participant)
         let rows = try Row.fetchAll(db, sql: """
-            SELECT participant.*, attendance.* FROM attendance
+            SELECT participant.id, participant.name, participant.role, participant.active, participant.cohort, attendance.* FROM attendance
             JOIN participant ON participant.id = attendance.participant_id
             WHERE attendance.session_id = ?
             """, arguments: [session.id], adapter: ScopeAdapter([
-                "participant": RangeRowAdapter(0..<4), "attendance": SuffixRowAdapter(fromIndex: 4),
+                "participant": RangeRowAdapter(0..<5), "attendance": SuffixRowAdapter(fromIndex: 5),
             ]))
         let attendances = try rows.map { row in
             (try ParticipantRecord(row: row.scopes["participant"]!).participant,

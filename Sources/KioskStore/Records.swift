@@ -16,15 +16,17 @@ struct ParticipantRecord: SnakeCaseRecord {
     var name: String
     var role: Role
     var active: Bool
+    var cohort: String?
 
     init(_ participant: Participant) {
         id = participant.id
         name = participant.name
         role = participant.role
         active = participant.isActive
+        cohort = participant.cohort
     }
 
-    var participant: Participant { Participant(id: id, name: name, role: role, isActive: active) }
+    var participant: Participant { Participant(id: id, name: name, role: role, isActive: active, cohort: cohort) }
 
     /// Decodes by column name without Codable: this runs on every scan.
     init(row: Row) throws {
@@ -32,6 +34,7 @@ struct ParticipantRecord: SnakeCaseRecord {
         name = row["name"]
         role = row["role"]
         active = row["active"]
+        cohort = row["cohort"]
     }
 }
 

@@ -122,6 +122,9 @@ enum KioskSchema {
         migrator.registerMigration("v4-hub-settings") { db in
             try db.execute(sql: "ALTER TABLE sync_state ADD COLUMN hub_settings TEXT")
         }
+        migrator.registerMigration("v5-cohorts") { db in
+            try db.execute(sql: "ALTER TABLE participant ADD COLUMN cohort TEXT")
+        }
         return migrator
     }
 }

@@ -50,7 +50,7 @@ public enum AttendanceExport {
             .text(row.role.rawValue), text(row.groupID), text(row.memberRole?.rawValue), .boolean(row.expected),
             .text(row.status.rawValue), time(row.checkedInAt), time(row.checkedOutAt), text(row.checkOutKind?.rawValue),
             row.durationSeconds.map(Value.integer) ?? .null, row.rating.map(Value.integer) ?? .null,
-            row.clockTrusted.map(Value.boolean) ?? .null, text(row.kioskID),
+            row.clockTrusted.map(Value.boolean) ?? .null, text(row.kioskID), text(row.cohort),
         ]
     }
 

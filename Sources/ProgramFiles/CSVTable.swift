@@ -11,7 +11,7 @@ struct CSVTable {
         var fields: [String: String]
         var position: SourcePosition
 
-        /// The trimmed value of a column every record has (the header was checked).
+        /// The trimmed value of a column; empty for an optional column the file leaves out.
         subscript(_ column: String) -> String {
             fields[column, default: ""].trimmingCharacters(in: .whitespaces)
         }
@@ -23,8 +23,10 @@ struct CSVTable {
 
     var records: [Record]
 
-    /// - Parameter columns: the exact set of columns the file must have, in any order.
-    init(data: Data, file: String, columns: [String]) throws(ImportError) {
+    /// - Parameters:
+    ///   - columns: the columns the file must have, in any order.
+    ///   - optional: columns it may have besides.
+    init(data: Data, file: String, columns: [String], optional: [String] = []) throws(ImportError) {
         let text = try Self.decodeUTF8(data, file: file)
         let reader: CSVReader
         do {
@@ -37,8 +39,8 @@ struct CSVTable {
         if let duplicate = header.first(where: { name in header.filter { $0 == name }.count > 1 }) {
             throw ImportError(start.column(duplicate), "the header names \(duplicate) twice")
         }
-        if let unknown = header.first(where: { !columns.contains($0) }) {
-            throw ImportError(start.column(unknown), "unknown column \"\(unknown)\"; the columns are \(columns.joined(separator: ","))")
+        if let unknown = header.first(where: { !columns.contains($0) && !optional.contains($0) }) {
+            throw ImportError(start.column(unknown), "unknown column \"\(unknown)\"; the columns are \((columns + optional).joined(separator: ","))")
         }
         if let missing = columns.first(where: { !header.contains($0) }) {
             throw ImportError(start, "missing column \(missing); the header must be \(columns.joined(separator: ","))")

@@ -6,6 +6,8 @@ import KioskCore
 /// The kiosk and the hub read the same formats with this type.
 public struct ProgramFileReader: Sendable {
     public static let participantColumns = ["id", "name", "role", "badges", "active"]
+    /// Columns participants.csv may add: programs without cohorts leave `cohort` out.
+    public static let optionalParticipantColumns = ["cohort"]
     public static let groupColumns = ["group_id", "name", "kind", "participant_id", "member_role"]
     public static let sessionColumns = [
         "session_id", "title", "kind", "location", "starts_at", "ends_at", "group_id", "facilitator_id",
@@ -23,7 +25,7 @@ public struct ProgramFileReader: Sendable {
     }
 
     public func participants(_ data: Data, file: String) throws(ImportError) -> [ParticipantEntry] {
-        let table = try CSVTable(data: data, file: file, columns: Self.participantColumns)
+        let table = try CSVTable(data: data, file: file, columns: Self.participantColumns, optional: Self.optionalParticipantColumns)
         var seen: [String: Int] = [:]
         var badgeOwners: [BadgeHash: String] = [:]
         var entries: [ParticipantEntry] = []
@@ -36,6 +38,7 @@ public struct ProgramFileReader: Sendable {
                 throw record.error("role", "\"\(record["role"])\" is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let active = try flag(record, "active")
+            let cohort = record["cohort"].isEmpty ? nil : try text(record, "cohort")
             var hashes: [BadgeHash] = []
             let codes = record["badges"].split(separator: ";", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -55,7 +58,7 @@ public struct ProgramFileReader: Sendable {
                 if !hashes.contains(hash) { hashes.append(hash) }
             }
             entries.append(ParticipantEntry(
-                participant: Participant(id: id, name: name, role: role, isActive: active), badges: hashes,
+                participant: Participant(id: id, name: name, role: role, isActive: active, cohort: cohort), badges: hashes,
                 position: record.position))
         }
         return entries

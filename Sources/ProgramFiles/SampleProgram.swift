@@ -92,6 +92,12 @@ public struct SampleProgram: Sendable {
     ]
 
     /// Each sample person's first badge code, by participant id, for demos and tests.
+    /// Mentors and mentees joined in two intakes (odd numbers in spring); staff in none.
+    static func cohort(of person: Person) -> String {
+        guard person.role == .mentor || person.role == .mentee, let last = person.id.last?.wholeNumberValue else { return "" }
+        return last % 2 == 1 ? "2026 spring" : "2026 autumn"
+    }
+
     public static let badges: [String: String] = Dictionary(
         uniqueKeysWithValues: people.compactMap { person in person.badges.first.map { (person.id, $0) } })
 
@@ -99,8 +105,8 @@ public struct SampleProgram: Sendable {
     ///   - now: the moment the sessions are arranged around (rounded down to the minute).
     ///   - location: where the kiosk stands.
     public init(around now: Date, location: String) {
-        participantsCSV = "id,name,role,badges,active\n" + Self.people.map { person in
-            "\(person.id),\(person.name),\(person.role.rawValue),\(person.badges.joined(separator: ";")),\(person.active)\n"
+        participantsCSV = "id,name,role,badges,active,cohort\n" + Self.people.map { person in
+            "\(person.id),\(person.name),\(person.role.rawValue),\(person.badges.joined(separator: ";")),\(person.active),\(Self.cohort(of: person))\n"
         }.joined()
         groupsCSV = "group_id,name,kind,participant_id,member_role\n"
             + Self.pairs.map { pair in

@@ -19,6 +19,7 @@ public struct ReportArguments: ParsableArguments {
     @Option(help: "Only sessions at this location (default: all).") public var location: String?
     @Option(help: "Only participants with this program role: mentee, mentor, facilitator or admin.") public var role: Role?
     @Option(help: "Only this group's sessions and members.") public var group: String?
+    @Option(help: "Only participants of this cohort (participants.csv's cohort column).") public var cohort: String?
     @Option(help: "The attendance rate that counts as completing, in percent.") public var completion = 75
 
     public init() {}
@@ -28,7 +29,7 @@ public struct ReportArguments: ParsableArguments {
         guard table == .participants || format == .csv || format == .jsonl else { throw ValidationError("--table goes with --format csv or jsonl") }
     }
 
-    public var filter: ReportFilter { ReportFilter(role: role, groupID: group) }
+    public var filter: ReportFilter { ReportFilter(role: role, groupID: group, cohort: cohort) }
     /// Whether the report must list every rating (the ratings table).
     public var listsRatings: Bool { table == .ratings }
     public var completionThreshold: Double { Double(completion) / 100 }

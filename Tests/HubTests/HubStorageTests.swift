@@ -103,6 +103,7 @@ struct HubStorageTests {
                 let after = try await store.directory(location: "Main Lobby", at: Self.now)
                 #expect(after == before)
                 #expect(after.participants.count == participants.count && !after.groups.isEmpty && !after.sessions.isEmpty)
+                #expect(after.participants.first { $0.participant.id == "E001" }?.participant.cohort == "2026 spring", "cohorts are kept")
                 #expect(try await store.directory(location: "Nowhere", at: Self.now).sessions.isEmpty)
                 versions[backend] = after.version
             }

@@ -53,7 +53,9 @@ struct EngagementMetricsTests {
         came("M1", sessions[2], .onTime, minutes: 30, out: .badge, rating: 2), came("G", sessions[2], .onTime, minutes: 45, out: .badge),
         came("M1", sessions[3], .manual),
     ]
-    static let participants = people.map { Participant(id: $0.key, name: "Person \($0.key)", role: $0.value) }
+    /// E1 and the guest G joined in spring, M1 in autumn; E2 is in no cohort.
+    static let cohorts = ["E1": "2026 spring", "G": "2026 spring", "M1": "2025 autumn"]
+    static let participants = people.map { Participant(id: $0.key, name: "Person \($0.key)", role: $0.value, cohort: cohorts[$0.key]) }
 
     static func input(sessions: [Session] = sessions, anonymousRatings: [AnonymousRating] = []) -> EngagementInput {
         EngagementInput(
@@ -133,6 +135,19 @@ struct EngagementMetricsTests {
         let pairTwo = Self.report(filter: ReportFilter(groupID: "P2"))
         #expect(pairTwo.sessions == 2 && pairTwo.expected == 4 && pairTwo.present == 2)
         #expect(pairTwo.pairs.map(\.groupID) == ["P2"])
+    }
+
+    @Test("filters: one cohort, without anonymous ratings (they are nobody's)")
+    func cohortFilter() {
+        let anonymous = [AnonymousRating(sessionID: "S1", rating: 1)]
+        let spring = Self.report(Self.input(anonymousRatings: anonymous), filter: ReportFilter(cohort: "2026 spring"))
+        // E1: S1 late, S3 absent; G: S3 guest.
+        #expect(spring.expected == 2 && spring.present == 1 && spring.attended == 2)
+        #expect(spring.participants.map(\.participantID) == ["E1", "G"])
+        #expect(spring.satisfaction.distribution == [0, 0, 0, 0], "neither rated; the anonymous rating is left out")
+        let autumnMentors = Self.report(filter: ReportFilter(role: .mentor, cohort: "2025 autumn"))
+        #expect(autumnMentors.expected == 4 && autumnMentors.present == 4 && autumnMentors.participants.map(\.participantID) == ["M1"])
+        #expect(Self.report(filter: ReportFilter(role: .mentee, cohort: "2025 autumn")).attended == 0)
     }
 
     @Test("an empty period has no rates rather than zeros")

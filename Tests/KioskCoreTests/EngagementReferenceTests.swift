@@ -17,7 +17,10 @@ struct EngagementReferenceTests {
             sessions: program.input.sessions, groups: Dictionary(program.input.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
             participants: Dictionary(program.input.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
             attendances: program.attendances, now: program.now)
-        for filter in [ReportFilter(), ReportFilter(role: .mentee), ReportFilter(role: .mentor), ReportFilter(groupID: "G1"), ReportFilter(groupID: "G4")] {
+        for filter in [
+            ReportFilter(), ReportFilter(role: .mentee), ReportFilter(role: .mentor), ReportFilter(groupID: "G1"), ReportFilter(groupID: "G4"),
+            ReportFilter(cohort: "A"), ReportFilter(role: .mentee, cohort: "B"),
+        ] {
             let fast = EngagementMetrics.report(program.input, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter)
             let plain = ReferenceMetrics.report(
                 rows: rows, groups: program.input.groups, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter,
@@ -28,7 +31,8 @@ struct EngagementReferenceTests {
             let ratings = try #require(listed.ratings)
             #expect((1...4).map { value in ratings.filter { $0.rating == value }.count } == plain.satisfaction.distribution, "seed \(seed)")
             let named = rows.filter { row in
-                row.isPresent && row.rating != nil && (filter.role == nil || row.role == filter.role) && (filter.groupID == nil || row.groupID == filter.groupID)
+                row.isPresent && row.rating != nil && (filter.role == nil || row.role == filter.role) && (filter.cohort == nil || row.cohort == filter.cohort)
+                    && (filter.groupID == nil || row.groupID == filter.groupID)
             }
             #expect(ratings.filter { $0.participantID != nil }.count == named.count, "seed \(seed): every named rating of a shown row")
         }
@@ -46,7 +50,10 @@ private struct RandomProgram {
 
     init(_ random: inout SplitMix64) {
         now = from.addingTimeInterval(Double(Int.random(in: 20...40, using: &random)) * 86_400 + 36_000)
-        let people = (0..<12).map { Participant(id: "P\($0)", name: "Person \($0)", role: [.mentor, .mentee, .mentee][$0 % 3]) }
+        // Cohorts A and B, and people in none.
+        let people = (0..<12).map {
+            Participant(id: "P\($0)", name: "Person \($0)", role: [.mentor, .mentee, .mentee][$0 % 3], cohort: [nil, "A", "B", "A"][$0 % 4])
+        }
         let known = people.map(\.id)
         let everyone = known + ["GHOST"]
         var groups: [MentoringGroup] = []
@@ -108,7 +115,10 @@ private enum ReferenceMetrics {
         rows allRows: [AttendanceReportRow], groups allGroups: [MentoringGroup], from: Date, to: Date, now: Date, timeZone: TimeZone,
         completionThreshold: Double = 0.75, filter: ReportFilter, anonymousRatings: [AnonymousRating]
     ) -> EngagementReport {
-        let rows = allRows.filter { (filter.role == nil || $0.role == filter.role) && (filter.groupID == nil || $0.groupID == filter.groupID) }
+        let rows = allRows.filter {
+            (filter.role == nil || $0.role == filter.role) && (filter.cohort == nil || $0.cohort == filter.cohort)
+                && (filter.groupID == nil || $0.groupID == filter.groupID)
+        }
         let groups = allGroups.filter { filter.groupID == nil || $0.id == filter.groupID }
         let decided = rows.filter { $0.status != .pending }
         let expected = decided.filter(\.expected)
@@ -138,7 +148,7 @@ private enum ReferenceMetrics {
         let badgeOuts = arrivals.filter { $0.checkOutKind == .badge }
         let automaticOuts = arrivals.filter { $0.checkOutKind == .auto }
         let sessionsShown = Set(rows.map(\.sessionID))
-        let unnamed = filter.role == nil ? anonymousRatings.filter { sessionsShown.contains($0.sessionID) }.map(\.rating) : []
+        let unnamed = filter.role == nil && filter.cohort == nil ? anonymousRatings.filter { sessionsShown.contains($0.sessionID) }.map(\.rating) : []
         let ratings = arrivals.compactMap(\.rating) + unnamed
         let bySession = Dictionary(grouping: arrivals, by: \.sessionID)
         let pairs = groups.filter { $0.kind == .pair }.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending }.map { group in

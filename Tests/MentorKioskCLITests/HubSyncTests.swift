@@ -194,6 +194,11 @@ struct HubSyncTests {
         let kioskAttendance = try cli.run(["report"] + attendance), centralAttendance = try hub.admin(["report"] + attendance)
         #expect(centralAttendance.stdout == kioskAttendance.stdout, "kiosk:\n\(kioskAttendance.stdout)\nhub:\n\(centralAttendance.stdout)\(centralAttendance.stderr)")
         #expect(kioskAttendance.stdout.components(separatedBy: "\r\n").filter { $0.contains(",kiosk-1,") || $0.hasSuffix(",kiosk-1") }.count == 3, "three arrivals")
+        let spring = ["--cohort", "2026 spring"]
+        let kioskSpring = try cli.run(["report"] + period + spring), centralSpring = try hub.admin(["report"] + period + spring)
+        #expect(kioskSpring.status == 0 && centralSpring.stdout == kioskSpring.stdout, "\(centralSpring.stderr)")
+        let springFigures = try #require(try JSONSerialization.jsonObject(with: Data(kioskSpring.stdout.utf8)) as? [String: Any])
+        #expect(springFigures["attended"] as? Int == 2, "E001 and E005 of the three arrivals are in the spring cohort: \(kioskSpring.stdout)")
         let mentees = try cli.run(["report"] + attendance + ["--role", "mentee"])
         let menteeRows = mentees.stdout.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
         #expect(!menteeRows.isEmpty && menteeRows.allSatisfy { $0.contains(",mentee,") }, "\(mentees.stdout)")

@@ -8,7 +8,7 @@ struct AttendanceExportTests {
     let row = AttendanceReportRow(
         sessionID: "S1", sessionTitle: "Circle, \"A\"", sessionKind: .group, location: "Lobby",
         startsAt: Date(timeIntervalSince1970: 1_772_463_600), endsAt: Date(timeIntervalSince1970: 1_772_467_200),
-        participantID: "E004", participantName: "Lena Novak", role: .mentee, groupID: "C1", memberRole: .mentee,
+        participantID: "E004", participantName: "Lena Novak", role: .mentee, cohort: "2026 autumn", groupID: "C1", memberRole: .mentee,
         expected: true, status: .late, checkedInAt: Date(timeIntervalSince1970: 1_772_464_000), checkedOutAt: nil,
         checkOutKind: nil, durationSeconds: nil, rating: nil, clockTrusted: false, kioskID: "k1")
 
@@ -16,7 +16,7 @@ struct AttendanceExportTests {
     func csv() throws {
         let text = String(decoding: try AttendanceExport.encode([row], as: .csv), as: UTF8.self)
         let header = AttendanceReportRow.columns.joined(separator: ",")
-        let line = #"S1,"Circle, ""A""",group,Lobby,2026-03-02T15:00:00Z,2026-03-02T16:00:00Z,E004,Lena Novak,mentee,C1,mentee,true,late,2026-03-02T15:06:40Z,,,,,false,k1"#
+        let line = #"S1,"Circle, ""A""",group,Lobby,2026-03-02T15:00:00Z,2026-03-02T16:00:00Z,E004,Lena Novak,mentee,C1,mentee,true,late,2026-03-02T15:06:40Z,,,,,false,k1,2026 autumn"#
         #expect(text == header + "\r\n" + line + "\r\n")
         #expect(header.hasPrefix("session_id,session_title,session_kind,location,starts_at,ends_at,participant_id,"))
     }
@@ -26,6 +26,6 @@ struct AttendanceExportTests {
         let text = String(decoding: try AttendanceExport.encode([row, row], as: .jsonl), as: UTF8.self)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines[0] == #"{"check_out_kind":null,"checked_in_at":"2026-03-02T15:06:40Z","checked_out_at":null,"clock_trusted":false,"duration_seconds":null,"ends_at":"2026-03-02T16:00:00Z","expected":true,"group_id":"C1","kiosk_id":"k1","location":"Lobby","member_role":"mentee","participant_id":"E004","participant_name":"Lena Novak","rating":null,"role":"mentee","session_id":"S1","session_kind":"group","session_title":"Circle, \"A\"","starts_at":"2026-03-02T15:00:00Z","status":"late"}"#)
+        #expect(lines[0] == #"{"check_out_kind":null,"checked_in_at":"2026-03-02T15:06:40Z","checked_out_at":null,"clock_trusted":false,"cohort":"2026 autumn","duration_seconds":null,"ends_at":"2026-03-02T16:00:00Z","expected":true,"group_id":"C1","kiosk_id":"k1","location":"Lobby","member_role":"mentee","participant_id":"E004","participant_name":"Lena Novak","rating":null,"role":"mentee","session_id":"S1","session_kind":"group","session_title":"Circle, \"A\"","starts_at":"2026-03-02T15:00:00Z","status":"late"}"#)
     }
 }

@@ -30,9 +30,20 @@ struct ProgramFileReaderTests {
         #expect(entries[1].position.line == 3)
     }
 
+    @Test("participants: an optional cohort column; empty means none")
+    func readsCohorts() throws {
+        let entries = try participants("""
+            cohort,id,name,role,badges,active
+            2026 spring,E001,Jonas Weber,mentee,,
+            ,E002,Ana Lima,mentee,,
+            """)
+        #expect(entries.map(\.participant.cohort) == ["2026 spring", nil])
+        #expect(throws: ImportError.self) { try participants("id,name,role,badges,active,cohort\nE1,A,mentee,,,\"a\u{7}b\"\n") }
+    }
+
     static let brokenParticipants: [(String, String)] = [
         ("id,name,role,badges\nM1,A,mentor,1234\n", "participants.csv:1: missing column active; the header must be id,name,role,badges,active"),
-        ("id,name,role,badge,active\n", "participants.csv:1: column badge: unknown column \"badge\"; the columns are id,name,role,badges,active"),
+        ("id,name,role,badge,active\n", "participants.csv:1: column badge: unknown column \"badge\"; the columns are id,name,role,badges,active,cohort"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM2,Bob,coach,1235,true\n", "participants.csv:3: column role: \"coach\" is not a role; use one of mentee, mentor, facilitator, admin"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM2,Bob,mentor,1235\n", "participants.csv:3: expected 5 fields, found 4"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM1,Bob,mentor,1235,true\n", "participants.csv:3: column id: participant M1 is listed twice (first on line 2)"),
