@@ -172,6 +172,7 @@ let package = Package(
             dependencies: [
                 "HubProtocol", "HubStore", "HubPostgres", "HubServer", "KioskSync", "KioskCore", "ProgramFiles",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
         .testTarget(

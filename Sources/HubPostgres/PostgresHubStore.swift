@@ -139,6 +139,25 @@ public final class PostgresHubStore: HubStorage {
             "CREATE TABLE hub_session_replay (session_id TEXT PRIMARY KEY, version BIGINT NOT NULL, body BYTEA NOT NULL)",
             "ALTER TABLE kiosk ADD COLUMN events_stored BIGINT NOT NULL DEFAULT 0",
             "UPDATE kiosk SET events_stored = (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = kiosk.id)",
+            // In the database, not in the ingest's SQL: a hub process of an older release still
+            // running against this database (a rolling upgrade) stores events too, and a kept
+            // replay must never outlive an event it lacks.
+            """
+            CREATE FUNCTION hub_event_stored() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO hub_session_version (session_id, kiosk_id, version)
+                SELECT session_id, kiosk_id, 1 FROM stored WHERE session_id IS NOT NULL GROUP BY session_id, kiosk_id
+                ON CONFLICT (session_id, kiosk_id) DO UPDATE SET version = hub_session_version.version + 1;
+                UPDATE kiosk SET events_stored = kiosk.events_stored + counted.events
+                FROM (SELECT kiosk_id, count(*) AS events FROM stored GROUP BY kiosk_id) counted WHERE kiosk.id = counted.kiosk_id;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER hub_event_stored AFTER INSERT ON hub_event REFERENCING NEW TABLE AS stored
+            FOR EACH STATEMENT EXECUTE FUNCTION hub_event_stored()
+            """,
         ]),
         ("v5-cohorts", ["ALTER TABLE participant ADD COLUMN cohort TEXT"]),
     ]
@@ -160,6 +179,8 @@ public final class PostgresHubStore: HubStorage {
                 try await db.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
                 try await db.query("CREATE TABLE IF NOT EXISTS hub_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: self.logger)
                 let applied = Set(try await db.query("SELECT name FROM hub_migration", logger: self.logger).collect().map { try $0.decode(String.self) })
+                let unknown = applied.subtracting(Self.migrations.map(\.name))
+                guard unknown.isEmpty else { throw NewerDatabase(unknownMigrations: Array(unknown)) }
                 for (name, statements) in Self.migrations where !applied.contains(name) {
                     for statement in statements { try await db.query(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
                     try await db.query("INSERT INTO hub_migration (name) VALUES (\(name))", logger: self.logger)
@@ -306,8 +327,7 @@ public final class PostgresHubStore: HubStorage {
             }
             try await db.query(
                 """
-                UPDATE kiosk SET acknowledged_through = GREATEST(acknowledged_through, \(last.seq)), last_seen_at = \(now),
-                    events_stored = events_stored + \(Int64(receipt.stored)) WHERE id = \(kioskID)
+                UPDATE kiosk SET acknowledged_through = GREATEST(acknowledged_through, \(last.seq)), last_seen_at = \(now) WHERE id = \(kioskID)
                 """,
                 logger: logger)
             return .accepted(receipt)
@@ -315,8 +335,8 @@ public final class PostgresHubStore: HubStorage {
     }
 
     /// The whole batch in one statement: the wire JSON (the same encoder the kiosk uses)
-    /// read back as rows by the server, and this kiosk's version of each session it stored
-    /// events of bumped. Returns how many rows were new.
+    /// read back as rows by the server (the `hub_event_stored` trigger then raises this kiosk's
+    /// version of each session it stored events of, and its count). Returns how many rows were new.
     static func insertEvents(kioskID: String, json: String, at now: Date) -> PostgresQuery {
         """
         WITH inserted AS (
@@ -327,11 +347,7 @@ public final class PostgresHubStore: HubStorage {
             FROM jsonb_to_recordset(\(json)::jsonb) AS e(seq BIGINT, id TEXT, kind TEXT, participant_id TEXT, session_id TEXT, actor_id TEXT,
                 wall_time TIMESTAMPTZ, monotonic_ns BIGINT, clock_trusted BOOLEAN, status TEXT, duration_seconds DOUBLE PRECISION,
                 rating INTEGER, undoes_seq BIGINT, via_badge BOOLEAN, effective_at TIMESTAMPTZ, badge_hash TEXT, note TEXT)
-            ON CONFLICT DO NOTHING RETURNING session_id),
-        bumped AS (
-            INSERT INTO hub_session_version (session_id, kiosk_id, version)
-            SELECT session_id, \(kioskID), 1 FROM inserted WHERE session_id IS NOT NULL GROUP BY session_id
-            ON CONFLICT (session_id, kiosk_id) DO UPDATE SET version = hub_session_version.version + 1)
+            ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*) FROM inserted
         """
     }
@@ -343,7 +359,7 @@ public final class PostgresHubStore: HubStorage {
     }
 
     public func sessionsOpened(from: Date, before to: Date) async throws -> [String] {
-        try await rows("SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= \(from) AND wall_time < \(to)")
+        try await rows("SELECT session_id FROM hub_event WHERE kind = 'session_open' AND session_id IS NOT NULL AND wall_time >= \(from) AND wall_time < \(to)")
             .map { try $0.decode(String.self) }
     }
 

@@ -45,7 +45,7 @@ extension HubStorage {
         var program = try await programSnapshot(startingFrom: from, before: to, location: location)
         let known = Set(program.sessions.map(\.id))
         let opened = try await sessionsOpened(from: from, before: to).filter { !known.contains($0) }
-        let replays = try await currentReplays(ofSessions: program.sessions.map(\.id) + Set(opened), progress: progress)
+        let replays = try await currentReplays(ofSessions: program.sessions.map(\.id) + opened, progress: progress)
         program.sessions += replays.compactMap(\.adHocSession).filter { session in
             !known.contains(session.id) && session.startsAt >= from && session.startsAt < to && (location == nil || session.location == location)
         }
@@ -55,7 +55,9 @@ extension HubStorage {
     /// The replays of these sessions: each kept one that is current as it is, the others rebuilt
     /// from their events and kept for the next report. After the first report over a period,
     /// one replays only the sessions whose events came in since.
-    public func currentReplays(ofSessions sessionIDs: [String], progress: (@Sendable (ReportStage) -> Void)? = nil) async throws -> [SessionReplay] {
+    public func currentReplays(ofSessions requested: [String], progress: (@Sendable (ReportStage) -> Void)? = nil) async throws -> [SessionReplay] {
+        var seen = Set<String>()
+        let sessionIDs = requested.filter { seen.insert($0).inserted }
         var replays: [SessionReplay] = []
         var staleVersions = Dictionary(sessionIDs.map { ($0, Int64(0)) }, uniquingKeysWith: { first, _ in first })
         for stored in try await storedReplays(ofSessions: sessionIDs) {

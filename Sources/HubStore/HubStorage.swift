@@ -30,7 +30,8 @@ public protocol HubStorage: Sendable {
     /// The events of these sessions: what their replay reads, however long the history.
     func events(ofSessions sessionIDs: [String]) async throws -> [(kioskID: String, event: WireEvent)]
     /// Each of these sessions' version — it grows with every ingest that stores one of its
-    /// events, 0 before any — and its replay when one was stored at that version.
+    /// events; 0 while none was stored since the hub kept versions — and its replay when one
+    /// was stored at that version.
     func storedReplays(ofSessions sessionIDs: [String]) async throws -> [StoredReplay]
     /// Keeps replays built at these versions, except where one of a later version is kept already.
     func storeReplays(_ replays: [StoredReplay]) async throws
@@ -87,6 +88,19 @@ public struct StoredReplay: Sendable {
         self.sessionID = sessionID
         self.version = version
         self.body = body
+    }
+}
+
+/// The database holds migrations this release does not know: a newer release wrote it, and
+/// this one would store events without what that release keeps with them (kept replays'
+/// versions, say), so it refuses to start rather than leave them wrong.
+public struct NewerDatabase: Error, CustomStringConvertible {
+    public var unknownMigrations: [String]
+
+    public init(unknownMigrations: [String]) { self.unknownMigrations = unknownMigrations }
+
+    public var description: String {
+        "the database was changed by a newer mentor-hub (\(unknownMigrations.sorted().joined(separator: ", "))); run that release or a later one"
     }
 }
 

@@ -28,7 +28,11 @@ public final class HubStore: HubStorage {
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: folder + "/hub.sqlite", configuration: configuration)
-        try Self.migrator.migrate(pool)
+        let migrator = Self.migrator
+        let (applied, known) = try pool.read { db in (try migrator.appliedIdentifiers(db), migrator.migrations) }
+        let unknown = applied.subtracting(known)
+        guard unknown.isEmpty else { throw NewerDatabase(unknownMigrations: Array(unknown)) }
+        try migrator.migrate(pool)
     }
 
     static var migrator: DatabaseMigrator {
@@ -252,7 +256,9 @@ public final class HubStore: HubStorage {
 
     public func sessionsOpened(from: Date, before to: Date) async throws -> [String] {
         try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT session_id FROM hub_event WHERE kind = 'session_open' AND wall_time >= ? AND wall_time < ?", arguments: [from, to])
+            try String.fetchAll(
+                db, sql: "SELECT session_id FROM hub_event WHERE kind = 'session_open' AND session_id IS NOT NULL AND wall_time >= ? AND wall_time < ?",
+                arguments: [from, to])
         }
     }
 
@@ -281,14 +287,17 @@ public final class HubStore: HubStorage {
     }
 
     public func storeReplays(_ replays: [StoredReplay]) async throws {
-        try await pool.write { db in
-            let store = try db.cachedStatement(sql: """
-                INSERT INTO hub_session_replay (session_id, version, body) VALUES (?, ?, ?)
-                ON CONFLICT (session_id) DO UPDATE SET version = excluded.version, body = excluded.body WHERE version <= excluded.version
-                """)
-            for replay in replays {
-                guard let body = replay.body else { continue }
-                try store.execute(arguments: [replay.sessionID, replay.version, Data(body.readableBytesView)])
+        // A few thousand per transaction: kiosks' pushes wait for the writer meanwhile.
+        for start in stride(from: 0, to: replays.count, by: 2_000) {
+            try await pool.write { db in
+                let store = try db.cachedStatement(sql: """
+                    INSERT INTO hub_session_replay (session_id, version, body) VALUES (?, ?, ?)
+                    ON CONFLICT (session_id) DO UPDATE SET version = excluded.version, body = excluded.body WHERE version <= excluded.version
+                    """)
+                for replay in replays[start..<min(start + 2_000, replays.count)] {
+                    guard let body = replay.body else { continue }
+                    try store.execute(arguments: [replay.sessionID, replay.version, Data(body.readableBytesView)])
+                }
             }
         }
     }

@@ -6,8 +6,8 @@ import NIOCore
 /// a session a facilitator opened at a kiosk, the session itself. Check-ins, check-outs, undos
 /// and ratings only ever change the attendance of their own (participant, session), so each
 /// session replays on its own; the hub keeps every session's replay with the session's version
-/// (bumped by each ingest that stores an event of it) and a report replays only the sessions
-/// whose version moved since (`HubStorage.storedReplays`).
+/// (raised by each ingest that stores an event of it) and a report replays only the sessions
+/// whose version moved since (`HubStorage.currentReplays`).
 public struct SessionReplay: Sendable, Equatable {
     public var sessionID: String
     public var attendances: [Attendance]
@@ -22,15 +22,17 @@ public struct SessionReplay: Sendable, Equatable {
         self.adHocSession = adHocSession
     }
 
-    /// The layout of `encoded()` and the replay rules it was built by. Raise it whenever either
-    /// changes: stored replays of another format are then rebuilt from their events.
-    public static let format: UInt8 = 1
+    /// The layout of `encoded()`. Raise it whenever it changes: kept replays of another layout,
+    /// or made by other replay rules (`AttendanceProjection.rulesVersion`), are rebuilt from
+    /// their events.
+    public static let layout: UInt8 = 1
 
     /// The replay in a compact binary form, stored per session: a report reads a year of them
     /// (a million attendances) much faster than it could read and replay the events again.
     public func encoded() -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: 64 + attendances.count * 32)
-        buffer.writeInteger(Self.format)
+        buffer.writeInteger(Self.layout)
+        buffer.writeInteger(AttendanceProjection.rulesVersion)
         if let session = adHocSession {
             buffer.writeInteger(UInt8(1))
             buffer.writeLengthPrefixedString(session.title)
@@ -54,7 +56,9 @@ public struct SessionReplay: Sendable, Equatable {
             buffer.writeInteger(kiosks[attendance.kioskID]!)
             buffer.writeInteger(Self.code(attendance.status))
             buffer.writeInteger(Self.code(attendance.checkOutKind))
-            buffer.writeInteger(UInt8((attendance.hasRated ? 1 : 0) | (attendance.clockTrusted ? 2 : 0) | (attendance.rating != nil ? 4 : 0)))
+            buffer.writeInteger(UInt8(
+                (attendance.hasRated ? 1 : 0) | (attendance.clockTrusted ? 2 : 0) | (attendance.rating != nil ? 4 : 0)
+                    | (attendance.checkedOutAt != nil ? 8 : 0)))
             if let rating = attendance.rating { buffer.writeInteger(Int32(clamping: rating)) }
             buffer.writeInteger(Self.milliseconds(attendance.checkedInAt))
             if let out = attendance.checkedOutAt { buffer.writeInteger(Self.milliseconds(out)) }
@@ -66,7 +70,9 @@ public struct SessionReplay: Sendable, Equatable {
     /// (the caller then replays the session's events again).
     public init?(sessionID: String, decoding body: ByteBuffer) {
         var buffer = body
-        guard buffer.readInteger(as: UInt8.self) == Self.format, let hasSession = buffer.readInteger(as: UInt8.self) else { return nil }
+        guard buffer.readInteger(as: UInt8.self) == Self.layout, buffer.readInteger(as: UInt8.self) == AttendanceProjection.rulesVersion,
+            let hasSession = buffer.readInteger(as: UInt8.self), hasSession <= 1
+        else { return nil }
         self.sessionID = sessionID
         if hasSession == 1 {
             guard let title = buffer.readLengthPrefixedString(), let location = buffer.readLengthPrefixedString(),
@@ -106,15 +112,15 @@ public struct SessionReplay: Sendable, Equatable {
                 rating = Int(value)
             }
             guard let checkedIn = buffer.readInteger(as: Int64.self) else { return nil }
-            var checkOutKind: CheckOutKind?
+            guard outCode <= 2 else { return nil }
             var checkedOut: Int64?
-            if outCode != 0 {
-                guard let kind = Self.checkOutKind(outCode), let out = buffer.readInteger(as: Int64.self) else { return nil }
-                (checkOutKind, checkedOut) = (kind, out)
+            if flags & 8 != 0 {
+                guard let out = buffer.readInteger(as: Int64.self) else { return nil }
+                checkedOut = out
             }
             attendances.append(Attendance(
                 participantID: participantID, sessionID: sessionID, status: status, checkedInAt: Self.date(checkedIn),
-                checkedOutAt: checkedOut.map(Self.date), checkOutKind: checkOutKind, rating: rating, hasRated: flags & 1 != 0,
+                checkedOutAt: checkedOut.map(Self.date), checkOutKind: Self.checkOutKind(outCode), rating: rating, hasRated: flags & 1 != 0,
                 clockTrusted: flags & 2 != 0, kioskID: kiosks[Int(kiosk)]))
         }
         guard buffer.readableBytes == 0 else { return nil }
@@ -143,7 +149,6 @@ public struct SessionReplay: Sendable, Equatable {
         }
     }
 
-    /// 0 while checked in: no check-out time follows.
     static func code(_ kind: CheckOutKind?) -> UInt8 {
         switch kind {
         case nil: 0

@@ -33,6 +33,10 @@ public struct AttendanceProjection: Sendable, Equatable {
 
     public private(set) var attendances: [Key: Attendance] = [:]
 
+    /// Raise it whenever `apply` derives something else from the same events: the hub keeps
+    /// what it derived per session and rebuilds what an older version of these rules made.
+    public static let rulesVersion: UInt8 = 1
+
     public init() {}
 
     public mutating func apply(_ event: RecordedEvent) {

@@ -32,7 +32,7 @@ public struct AttendanceReportRow: Sendable, Equatable, Codable {
     public var participantID: String
     public var participantName: String
     public var role: Role
-    /// Last among the columns: it came after the others.
+    /// The export's last column (it came after the others).
     public var cohort: String?
     public var groupID: String?
     public var memberRole: MemberRole?

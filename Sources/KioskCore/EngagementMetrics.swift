@@ -194,7 +194,7 @@ public struct EngagementInput: Sendable {
     public var participants: [Participant]
     public var arrivals: [Arrival]
     /// Ratings without a name; those of the reported sessions count for satisfaction (not
-    /// under a role filter: they have no role).
+    /// under a role or cohort filter: they are nobody's).
     public var anonymousRatings: [AnonymousRating]
 
     public init(

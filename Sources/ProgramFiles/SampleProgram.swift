@@ -91,13 +91,13 @@ public struct SampleProgram: Sendable {
         ("C2", "Peer Circle B", members: [("E018", .mentee), ("E019", .mentee), ("E020", .mentee), ("E021", .mentee), ("E022", .mentee), ("E023", .mentee), ("E024", .mentee), ("E025", .mentee), ("M014", .mentor)]),
     ]
 
-    /// Each sample person's first badge code, by participant id, for demos and tests.
     /// Mentors and mentees joined in two intakes (odd numbers in spring); staff in none.
     static func cohort(of person: Person) -> String {
         guard person.role == .mentor || person.role == .mentee, let last = person.id.last?.wholeNumberValue else { return "" }
         return last % 2 == 1 ? "2026 spring" : "2026 autumn"
     }
 
+    /// Each sample person's first badge code, by participant id, for demos and tests.
     public static let badges: [String: String] = Dictionary(
         uniqueKeysWithValues: people.compactMap { person in person.badges.first.map { (person.id, $0) } })
 

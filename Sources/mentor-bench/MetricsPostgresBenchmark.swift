@@ -91,8 +91,6 @@ extension MetricsBenchmark {
                    to_timestamp(at), 0, TRUE, status, rating, kind <> 'auto_check_out', to_timestamp(effective), now()
             FROM event
             """,
-            // What the hub's ingest counts as it stores.
-            "UPDATE kiosk SET events_stored = (SELECT count(*) FROM hub_event WHERE kiosk_id = 'bench') WHERE id = 'bench'",
             "ANALYZE",
         ]
         for statement in statements { try await raw.connection.query(PostgresQuery(unsafeSQL: statement), logger: raw.logger) }

@@ -1,8 +1,10 @@
 import Foundation
+import GRDB
 import HubPostgres
 import HubProtocol
 import HubStore
 import KioskCore
+import Logging
 import NIOCore
 import PostgresNIO
 import ProgramFiles
@@ -192,6 +194,57 @@ struct HubStorageTests {
             #expect(versions["S2"]?.version == 1)
             try await store.storeReplays([StoredReplay(sessionID: "S1", version: 2, body: ByteBuffer(bytes: [4]))])
             #expect(try await kept(["S1"])["S1"]?.body == [4])
+        }
+    }
+
+    @Test("PostgreSQL: an event stored by any writer (a hub process of an older release) moves its session's version and its kiosk's count")
+    func versionsKeptByTheDatabase() async throws {
+        guard HubBackend.postgresServer != nil else { return }
+        let url = try await TestPostgres.freshDatabase()
+        try await PostgresHubStore.withStore(url: url) { store in
+            _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
+            guard case .accepted = try await store.ingest(kioskID: "kiosk-1", events: [Self.event(seq: 1)], at: Self.now) else { Issue.record("not stored"); return }
+            #expect(try await store.storedReplays(ofSessions: ["S1"]).first?.version == 1)
+            let logger = Logger(label: "hub-tests")
+            let raw = try await PostgresConnection.connect(configuration: try PostgresURL(url).connectionConfiguration, id: 9, logger: logger)
+            try await raw.query("""
+                INSERT INTO hub_event (kiosk_id, seq, id, kind, participant_id, session_id, wall_time, monotonic_ns, clock_trusted, received_at)
+                VALUES ('kiosk-1', 2, 'e2', 'check_out', 'E004', 'S1', now(), 0, TRUE, now()), ('kiosk-1', 3, 'e3', 'check_in', 'E004', 'S2', now(), 0, TRUE, now())
+                """, logger: logger)
+            try await raw.close()
+            let versions = Dictionary(uniqueKeysWithValues: try await store.storedReplays(ofSessions: ["S1", "S2"]).map { ($0.sessionID, $0.version) })
+            #expect(versions == ["S1": 2, "S2": 1])
+            #expect(try await store.kiosks().first?.eventsStored == 3)
+        }
+    }
+
+    @Test("a database changed by a newer release is refused before anything is written", arguments: HubBackend.available)
+    func newerDatabaseRefused(_ backend: HubBackend) async throws {
+        func refused(_ open: () async throws -> Void) async {
+            do {
+                try await open()
+                Issue.record("opened a database of a newer release")
+            } catch {
+                #expect("\(error)".contains("newer mentor-hub (v99-future)"), "\(error)")
+            }
+        }
+        switch backend {
+        case .sqlite:
+            let folder = NSTemporaryDirectory() + "hub-storage-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            _ = try HubStore(folder: folder)
+            try await DatabaseQueue(path: folder + "/hub.sqlite").write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
+            await refused { _ = try HubStore(folder: folder) }
+        case .postgres:
+            let url = try await TestPostgres.freshDatabase()
+            try await PostgresHubStore.withStore(url: url) { store in
+                _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
+            }
+            let logger = Logger(label: "hub-tests")
+            let raw = try await PostgresConnection.connect(configuration: try PostgresURL(url).connectionConfiguration, id: 9, logger: logger)
+            try await raw.query("INSERT INTO hub_migration (name) VALUES ('v99-future')", logger: logger)
+            try await raw.close()
+            await refused { try await PostgresHubStore.withStore(url: url) { _ in } }
         }
     }
 

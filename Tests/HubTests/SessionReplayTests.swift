@@ -41,14 +41,16 @@ struct SessionReplayTests {
         #expect(SessionReplay(sessionID: replay.sessionID, decoding: replay.encoded()) == replay)
     }
 
-    @Test("bytes of another format, cut short or with bytes left over read as nothing (the session is replayed again)")
+    @Test("bytes of another layout or replay rules, cut short or with bytes left over read as nothing (the session is replayed again)")
     func damagedBodies() throws {
         var replay = Self.randomReplay()
         replay.attendances.append(Attendance(participantID: "P", sessionID: replay.sessionID, status: .late, checkedInAt: Self.start, kioskID: "k"))
         let body = Array(buffer: replay.encoded())
-        var otherFormat = body
-        otherFormat[0] = SessionReplay.format &+ 1
-        #expect(SessionReplay(sessionID: replay.sessionID, decoding: ByteBuffer(bytes: otherFormat)) == nil)
+        for byte in [0, 1] {
+            var other = body
+            other[byte] &+= 1
+            #expect(SessionReplay(sessionID: replay.sessionID, decoding: ByteBuffer(bytes: other)) == nil, "byte \(byte) changed")
+        }
         for length in [0, 1, body.count / 2, body.count - 1] {
             #expect(SessionReplay(sessionID: replay.sessionID, decoding: ByteBuffer(bytes: body.prefix(length))) == nil, "cut at \(length)")
         }

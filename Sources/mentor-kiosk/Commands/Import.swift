@@ -10,7 +10,7 @@ struct Import: ParsableCommand {
         subcommands: [Participants.self, Groups.self, Sessions.self])
 
     struct Participants: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import participants.csv: id,name,role,badges,active.")
+        static let configuration = CommandConfiguration(abstract: "Import participants.csv: id,name,role,badges,active and optionally cohort.")
         @OptionGroup var options: KioskOptions
         @Argument(help: "The CSV file.") var file: String
 
