@@ -451,11 +451,13 @@ public final class PostgresHubStore: HubStorage {
     }
 
     public func programSnapshot(startingFrom from: Date, before to: Date, location: String?) async throws -> ProgramSnapshot {
-        ProgramSnapshot(
-            participants: try await participants(), groups: try await groups(),
-            sessions: try await sessions("""
-                WHERE starts_at >= \(from) AND starts_at < \(to) AND (\(location)::TEXT IS NULL OR location = \(location)) ORDER BY starts_at, id COLLATE "C"
-                """))
+        // The three at once, on connections of the pool: a report waits for all of them.
+        async let participants = participants()
+        async let groups = groups()
+        async let sessions = sessions("""
+            WHERE starts_at >= \(from) AND starts_at < \(to) AND (\(location)::TEXT IS NULL OR location = \(location)) ORDER BY starts_at, id COLLATE "C"
+            """)
+        return ProgramSnapshot(participants: try await participants, groups: try await groups, sessions: try await sessions)
     }
 
     public func settings() async throws -> ProgramSettings? {
@@ -495,12 +497,15 @@ public final class PostgresHubStore: HubStorage {
         var query = PostgresQuery(unsafeSQL: "SELECT id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status FROM session ")
         query.sql += filter.sql
         query.binds = filter.binds
+        // Cell by cell, as events are: a year's report reads tens of thousands of sessions.
         return try await rows(query).map { row in
-            let (id, title, kind, location, startsAt, endsAt, group, facilitator, status) =
-                try row.decode((String, String, String, String, Date, Date, String?, String?, String).self)
+            let cells = row.makeRandomAccess()
             return Session(
-                id: id, title: title, kind: try Self.known(SessionKind.self, kind), location: location, startsAt: Self.milliseconds(startsAt),
-                endsAt: Self.milliseconds(endsAt), groupID: group, facilitatorID: facilitator, status: try Self.known(SessionStatus.self, status))
+                id: try cells[0].decode(String.self), title: try cells[1].decode(String.self),
+                kind: try Self.known(SessionKind.self, try cells[2].decode(String.self)), location: try cells[3].decode(String.self),
+                startsAt: Self.milliseconds(try cells[4].decode(Date.self)), endsAt: Self.milliseconds(try cells[5].decode(Date.self)),
+                groupID: try cells[6].decode(String?.self), facilitatorID: try cells[7].decode(String?.self),
+                status: try Self.known(SessionStatus.self, try cells[8].decode(String.self)))
         }
     }
 

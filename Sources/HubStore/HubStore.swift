@@ -271,16 +271,17 @@ public final class HubStore: HubStorage {
         return try await pool.read { db in
             var replays: [StoredReplay] = []
             replays.reserveCapacity(sessionIDs.count)
+            // A session's version: the sum of its kiosks' versions (each only grows), looked up
+            // through the primary key per session.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT s.value, coalesce(v.version, 0), CASE WHEN r.version = coalesce(v.version, 0) THEN r.body END
-                FROM json_each(?1) s
-                LEFT JOIN (SELECT session_id, sum(version) AS version FROM hub_session_version
-                           WHERE session_id IN (SELECT value FROM json_each(?1)) GROUP BY session_id) v ON v.session_id = s.value
-                LEFT JOIN hub_session_replay r ON r.session_id = s.value
+                SELECT s.value, (SELECT coalesce(sum(v.version), 0) FROM hub_session_version v WHERE v.session_id = s.value), r.version, r.body
+                FROM json_each(?) s LEFT JOIN hub_session_replay r ON r.session_id = s.value
                 """, arguments: [ids])
             while let row = try rows.next() {
-                let body = try row.withUnsafeData(atIndex: 2) { data in data.map { ByteBuffer(bytes: $0) } }
-                replays.append(StoredReplay(sessionID: row[0], version: row[1], body: body))
+                let version: Int64 = row[1]
+                let current = (row[2] as Int64?) == version
+                let body = current ? try row.withUnsafeData(atIndex: 3) { data in data.map { ByteBuffer(bytes: $0) } } : nil
+                replays.append(StoredReplay(sessionID: row[0], version: version, body: body))
             }
             return replays
         }
