@@ -326,9 +326,7 @@ public final class PostgresHubStore: HubStorage {
                 receipt.duplicates += fresh.count - Int(stored)
             }
             try await db.query(
-                """
-                UPDATE kiosk SET acknowledged_through = GREATEST(acknowledged_through, \(last.seq)), last_seen_at = \(now) WHERE id = \(kioskID)
-                """,
+                "UPDATE kiosk SET acknowledged_through = GREATEST(acknowledged_through, \(last.seq)), last_seen_at = \(now) WHERE id = \(kioskID)",
                 logger: logger)
             return .accepted(receipt)
         }
