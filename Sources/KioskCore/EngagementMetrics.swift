@@ -231,7 +231,13 @@ public enum EngagementMetrics {
         let program = IndexedProgram(input, now: now)
         let weekStarts = weeks(from: from, to: to, timeZone: timeZone)
         var tally = Tally(people: program.people.count, weeks: weekStarts.count, sessions: program.sessions.count)
-        let pairIDs = Set(input.groups.filter { $0.kind == .pair && (filter.groupID == nil || $0.id == filter.groupID) }.map(\.id))
+        // Under a role or cohort the pairs with someone chosen; a meeting still needs both members.
+        let pairIDs = Set(input.groups.filter { group in
+            group.kind == .pair && (filter.groupID == nil || group.id == filter.groupID)
+                && (!filter.choosesPeople || group.members.contains { member in
+                    program.personIndex[member.participantID].map { filter.keeps(program.people[$0]) } ?? false
+                })
+        }.map(\.id))
         var scratch = IndexedProgram.Scratch(people: program.people.count)
         var ratings: [EngagementReport.Rating] = []
         var week = -1
@@ -242,14 +248,14 @@ public enum EngagementMetrics {
             let decided = session.endsAt <= now || session.status == .closed
             var presentMembers = 0, presentRows = 0
             program.forEachRow(of: sessionIndex, group: group, scratch: &scratch) { person, expected, arrival in
+                if arrival != nil {
+                    presentRows += 1
+                    if expected { presentMembers += 1 }
+                }
                 guard filter.keeps(program.people[person]) else { return }
                 tally.count(person: person, session: sessionIndex, week: week, startsAt: session.startsAt, expected: expected, decided: decided, arrival: arrival)
                 if listingRatings, let rating = arrival?.rating {
                     ratings.append(.init(session, participantID: program.people[person].id, rating: rating))
-                }
-                if arrival != nil {
-                    presentRows += 1
-                    if expected { presentMembers += 1 }
                 }
             }
             if let group, pairIDs.contains(group.id), group.allMembersKnown, presentRows > 0, presentMembers == group.members.count {

@@ -33,7 +33,11 @@ public struct ReportArguments: ParsableArguments {
     /// Whether the report must list every rating (the ratings table).
     public var listsRatings: Bool { table == .ratings }
     public var completionThreshold: Double { Double(completion) / 100 }
-    public var scope: String { location ?? "all locations" }
+    /// What the report covers, for its heading: the location and every filter given.
+    public var scope: String {
+        ([location ?? "all locations"] + [role.map { "role \($0.rawValue)" }, cohort.map { "cohort \($0)" }, group.map { "group \($0)" }].compactMap { $0 })
+            .joined(separator: ", ")
+    }
 
     /// The period `from..<to`: by default the four weeks up to `now`.
     public func period(now: Date, timeZone: TimeZone) throws -> (from: Date, to: Date) {

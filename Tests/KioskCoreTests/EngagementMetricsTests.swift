@@ -145,6 +145,7 @@ struct EngagementMetricsTests {
         #expect(spring.expected == 2 && spring.present == 1 && spring.attended == 2)
         #expect(spring.participants.map(\.participantID) == ["E1", "G"])
         #expect(spring.satisfaction.distribution == [0, 0, 0, 0], "neither rated; the anonymous rating is left out")
+        #expect(spring.pairs.map(\.groupID) == ["P1"] && spring.pairs.first?.meetings == 1, "E1's pair, met at S1 with M1 (autumn)")
         let autumnMentors = Self.report(filter: ReportFilter(role: .mentor, cohort: "2025 autumn"))
         #expect(autumnMentors.expected == 4 && autumnMentors.present == 4 && autumnMentors.participants.map(\.participantID) == ["M1"])
         #expect(Self.report(filter: ReportFilter(role: .mentee, cohort: "2025 autumn")).attended == 0)

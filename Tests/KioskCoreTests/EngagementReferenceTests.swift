@@ -23,7 +23,7 @@ struct EngagementReferenceTests {
         ] {
             let fast = EngagementMetrics.report(program.input, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter)
             let plain = ReferenceMetrics.report(
-                rows: rows, groups: program.input.groups, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter,
+                rows: rows, groups: program.input.groups, people: program.input.participants, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter,
                 anonymousRatings: program.input.anonymousRatings)
             #expect(fast == plain, "seed \(seed), filter \(filter)")
             let listed = EngagementMetrics.report(
@@ -112,7 +112,8 @@ struct SplitMix64: RandomNumberGenerator {
 /// The metrics as docs/metrics.md defines them, row by row over the attendance export.
 private enum ReferenceMetrics {
     static func report(
-        rows allRows: [AttendanceReportRow], groups allGroups: [MentoringGroup], from: Date, to: Date, now: Date, timeZone: TimeZone,
+        rows allRows: [AttendanceReportRow], groups allGroups: [MentoringGroup], people: [Participant], from: Date, to: Date, now: Date,
+        timeZone: TimeZone,
         completionThreshold: Double = 0.75, filter: ReportFilter, anonymousRatings: [AnonymousRating]
     ) -> EngagementReport {
         let rows = allRows.filter {
@@ -150,8 +151,16 @@ private enum ReferenceMetrics {
         let sessionsShown = Set(rows.map(\.sessionID))
         let unnamed = filter.role == nil && filter.cohort == nil ? anonymousRatings.filter { sessionsShown.contains($0.sessionID) }.map(\.rating) : []
         let ratings = arrivals.compactMap(\.rating) + unnamed
-        let bySession = Dictionary(grouping: arrivals, by: \.sessionID)
-        let pairs = groups.filter { $0.kind == .pair }.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending }.map { group in
+        // A pair meets when both members arrive, whoever the filter chooses; under a role or a
+        // cohort the pairs shown are those with a member it chooses.
+        let bySession = Dictionary(grouping: allRows.filter { $0.isPresent && (filter.groupID == nil || $0.groupID == filter.groupID) }, by: \.sessionID)
+        let person = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let chosen = { (id: String) in
+            person[id].map { (filter.role == nil || $0.role == filter.role) && (filter.cohort == nil || $0.cohort == filter.cohort) } ?? false
+        }
+        let pairs = groups.filter { group in
+            group.kind == .pair && (filter.role == nil && filter.cohort == nil || group.members.contains { chosen($0.participantID) })
+        }.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending }.map { group in
             let members = Set(group.members.map(\.participantID))
             let meetings = bySession.values.filter { rows in
                 rows.first?.groupID == group.id && members.isSubset(of: Set(rows.map(\.participantID)))

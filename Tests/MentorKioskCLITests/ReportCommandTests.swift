@@ -19,6 +19,8 @@ struct ReportCommandTests {
         #expect(table.stdout.hasPrefix("Engagement, all locations, 2026-03-02 to 2026-03-02 (GMT)"), "\(table.stdout)")
         #expect(table.stdout.contains("satisfaction        3.0 of 4 (1:0 2:0 3:1 4:0), response rate 100%"), "\(table.stdout)")
         #expect(table.stdout.contains("time in session     median 45 min (1 badge check-out)"))
+        let autumnMentees = try cli.run(["report", "--role", "mentee", "--cohort", "2026 autumn"] + period)
+        #expect(autumnMentees.stdout.hasPrefix("Engagement, all locations, role mentee, cohort 2026 autumn, 2026-03-02"), "the heading names the filters: \(autumnMentees.stdout)")
 
         let json = try cli.run(["report", "--format", "json"] + period)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
