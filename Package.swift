@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -91,7 +92,8 @@ let package = Package(
             name: "HubServer",
             dependencies: [
                 "HubProtocol", "HubStore", "KioskCore", "ProgramFiles", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSwift),
@@ -133,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "mentor-bench",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskSystem", "KioskTUI", "KioskApp", "CKioskSystem", "HubProtocol", "HubStore",
+                "KioskCore", "KioskStore", "KioskSystem", "KioskTUI", "KioskApp", "CKioskSystem", "HubProtocol", "HubStore", "ProgramFiles",
                 "HubPostgres", "HubServer", "KioskSync", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

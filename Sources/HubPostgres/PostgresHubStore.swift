@@ -160,6 +160,35 @@ public final class PostgresHubStore: HubStorage {
             """,
         ]),
         ("v5-cohorts", ["ALTER TABLE participant ADD COLUMN cohort TEXT"]),
+        // Quarantine rows of their own (a later event under the same seq no longer replaces an
+        // earlier one), retries that take them back, and the append-only audit log.
+        ("v6-quarantine-and-audit", [
+            "ALTER TABLE rejected_event DROP CONSTRAINT rejected_event_pkey",
+            "ALTER TABLE rejected_event ADD COLUMN id BIGSERIAL PRIMARY KEY",
+            "ALTER TABLE rejected_event ADD COLUMN event_id TEXT",
+            "UPDATE rejected_event SET event_id = coalesce(body::jsonb ->> 'id', '')",
+            "ALTER TABLE rejected_event ALTER COLUMN event_id SET NOT NULL",
+            "ALTER TABLE rejected_event ADD COLUMN resolved_at TIMESTAMPTZ",
+            "CREATE UNIQUE INDEX rejected_event_once ON rejected_event(kiosk_id, seq, event_id)",
+            """
+            CREATE TABLE hub_audit (
+                id BIGSERIAL PRIMARY KEY,
+                at TIMESTAMPTZ NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT,
+                detail TEXT)
+            """,
+            """
+            CREATE FUNCTION hub_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the audit log is append-only';
+            END
+            $$
+            """,
+            "CREATE TRIGGER hub_audit_append_only BEFORE UPDATE OR DELETE ON hub_audit FOR EACH ROW EXECUTE FUNCTION hub_audit_append_only()",
+            "CREATE TRIGGER hub_audit_no_truncate BEFORE TRUNCATE ON hub_audit FOR EACH STATEMENT EXECUTE FUNCTION hub_audit_append_only()",
+        ]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -274,7 +303,7 @@ public final class PostgresHubStore: HubStorage {
         try await rows("""
             SELECT k.id, k.location, k.token_hash IS NOT NULL, k.revoked, k.acknowledged_through, k.last_seen_at,
                    k.events_stored,
-                   (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id),
+                   (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id AND r.resolved_at IS NULL),
                    (k.last_status::jsonb ->> 'queue_length')::BIGINT
             FROM kiosk k ORDER BY k.id COLLATE "C"
             """).map { row in
@@ -299,36 +328,132 @@ public final class PostgresHubStore: HubStorage {
     public func ingest(kioskID: String, events: [WireEvent], at now: Date) async throws -> IngestResult {
         let encoder = HubJSON.encoder()
         return try await transaction { db in
-            let cursor = try await rows("SELECT acknowledged_through FROM kiosk WHERE id = \(kioskID) FOR UPDATE", on: db).first?.decode(Int64.self) ?? 0
+            let kiosk = try await rows("SELECT acknowledged_through, location FROM kiosk WHERE id = \(kioskID) FOR UPDATE", on: db).first?
+                .decode((Int64, String).self)
+            let cursor = kiosk?.0 ?? 0
             guard let first = events.first, let last = events.last else {
                 return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
             }
             if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
-            let known = Dictionary(
-                try await rows("SELECT seq, id FROM hub_event WHERE kiosk_id = \(kioskID) AND seq BETWEEN \(first.seq) AND \(last.seq)", on: db)
-                    .map { try $0.decode((Int64, String).self) },
-                uniquingKeysWith: { first, _ in first })
-            let plan = IngestPlan(events: events, known: known)
+            let known = try await storedIDs(kioskID: kioskID, seqs: events.map(\.seq), on: db)
+            let facts = try await authorityFacts(kioskID: kioskID, location: kiosk?.1 ?? "", events: events, on: db)
+            let plan = IngestPlan(events: events, known: known, facts: facts)
             var receipt = PushReceipt(acknowledgedThrough: last.seq, stored: 0, duplicates: plan.duplicates, rejected: [])
             for (event, reason) in plan.rejected {
                 let body = String(decoding: try encoder.encode(event), as: UTF8.self)
                 try await db.query("""
-                    INSERT INTO rejected_event (kiosk_id, seq, reason, body, received_at) VALUES (\(kioskID), \(event.seq), \(reason), \(body), \(now))
-                    ON CONFLICT (kiosk_id, seq) DO UPDATE SET reason = EXCLUDED.reason, body = EXCLUDED.body, received_at = EXCLUDED.received_at
+                    INSERT INTO rejected_event (kiosk_id, seq, event_id, reason, body, received_at)
+                    VALUES (\(kioskID), \(event.seq), \(event.id.lowercased()), \(reason), \(body), \(now)) ON CONFLICT DO NOTHING
                     """, logger: logger)
                 receipt.rejected.append(RejectedEvent(seq: event.seq, reason: reason))
             }
-            let fresh = plan.fresh
-            if !fresh.isEmpty {
-                let stored = try await rows(Self.insertEvents(kioskID: kioskID, json: String(decoding: try encoder.encode(fresh), as: UTF8.self), at: now), on: db)
-                    .first?.decode(Int64.self) ?? 0
-                receipt.stored = Int(stored)
-                receipt.duplicates += fresh.count - Int(stored)
-            }
+            let stored = try await store(plan.fresh, kioskID: kioskID, at: now, on: db)
+            receipt.stored = stored
+            receipt.duplicates += plan.fresh.count - stored
             try await db.query(
                 "UPDATE kiosk SET acknowledged_through = GREATEST(acknowledged_through, \(last.seq)), last_seen_at = \(now) WHERE id = \(kioskID)",
                 logger: logger)
             return .accepted(receipt)
+        }
+    }
+
+    /// Inserts events judged fresh (the trigger raises versions and counts). - Returns: how many were new.
+    func store(_ events: [WireEvent], kioskID: String, at now: Date, on db: PostgresConnection) async throws -> Int {
+        guard !events.isEmpty else { return 0 }
+        let json = String(decoding: try HubJSON.encoder().encode(events), as: UTF8.self)
+        return Int(try await rows(Self.insertEvents(kioskID: kioskID, json: json, at: now), on: db).first?.decode(Int64.self) ?? 0)
+    }
+
+    func storedIDs(kioskID: String, seqs: [Int64], on db: PostgresConnection) async throws -> [Int64: String] {
+        Dictionary(
+            try await rows("SELECT seq, id FROM hub_event WHERE kiosk_id = \(kioskID) AND seq = ANY(\(seqs))", on: db).map { try $0.decode((Int64, String).self) },
+            uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What the hub knows of the sessions, people and check-ins `events` name (`KioskAuthority`).
+    func authorityFacts(kioskID: String, location: String, events: [WireEvent], on db: PostgresConnection) async throws -> AuthorityFacts {
+        let named = NamedInBatch(events)
+        var facts = AuthorityFacts(kioskID: kioskID, location: location)
+        for row in try await rows("SELECT id, role FROM participant WHERE id = ANY(\(named.participantIDs))", on: db) {
+            let (id, role) = try row.decode((String, String).self)
+            facts.roles[id] = Role(rawValue: role)
+        }
+        for row in try await rows("SELECT id, location FROM session WHERE id = ANY(\(named.sessionIDs))", on: db) {
+            let (id, location) = try row.decode((String, String).self)
+            facts.scheduled[id] = location
+        }
+        for row in try await rows("""
+            SELECT session_id, kiosk_id FROM hub_event WHERE kind = 'session_open' AND session_id = ANY(\(named.sessionIDs))
+            ORDER BY received_at, kiosk_id COLLATE "C", seq
+            """, on: db) {
+            let (session, kiosk) = try row.decode((String, String).self)
+            if facts.adHocOpeners[session] == nil { facts.adHocOpeners[session] = kiosk }
+        }
+        for row in try await rows("""
+            SELECT seq, participant_id, session_id FROM hub_event
+            WHERE kiosk_id = \(kioskID) AND seq = ANY(\(named.undoneSeqs)) AND kind IN ('check_in', 'manual_check_in')
+            """, on: db) {
+            let (seq, participant, session) = try row.decode((Int64, String?, String?).self)
+            facts.checkIns[seq] = AuthorityFacts.CheckIn(participantID: participant, sessionID: session)
+        }
+        return facts
+    }
+
+    // MARK: Quarantine
+
+    public func rejectedEvents(kioskID: String?, includingResolved: Bool) async throws -> [QuarantinedEvent] {
+        try await quarantined("""
+            WHERE (\(kioskID)::TEXT IS NULL OR kiosk_id = \(kioskID)) AND (\(includingResolved) OR resolved_at IS NULL)
+            ORDER BY kiosk_id COLLATE "C", seq, id
+            """)
+    }
+
+    public func retryRejected(ids: [Int64]?, at now: Date) async throws -> [RetryOutcome] {
+        try await transaction { db in
+            let waiting = try await quarantined("""
+                WHERE resolved_at IS NULL AND (\(ids == nil) OR id = ANY(\(ids ?? []))) ORDER BY kiosk_id COLLATE "C", seq, id FOR UPDATE
+                """, on: db)
+            var outcomes: [RetryOutcome] = []
+            for (kioskID, items) in Dictionary(grouping: waiting, by: \.kioskID).sorted(by: { $0.key < $1.key }) {
+                // The kiosk's row, as a push takes it: a push and a retry of one kiosk never interleave.
+                let location = try await rows("SELECT location FROM kiosk WHERE id = \(kioskID) FOR UPDATE", on: db).first?.decode(String.self) ?? ""
+                let plan = RetryPlan(
+                    items, known: try await storedIDs(kioskID: kioskID, seqs: items.map(\.seq), on: db),
+                    facts: try await authorityFacts(kioskID: kioskID, location: location, events: items.compactMap(\.event), on: db))
+                _ = try await store(plan.fresh.map(\.event), kioskID: kioskID, at: now, on: db)
+                let resolved = plan.outcomes.filter { $0.stillRefused == nil }.map(\.id)
+                try await db.query("UPDATE rejected_event SET resolved_at = \(now) WHERE id = ANY(\(resolved))", logger: logger)
+                outcomes += plan.outcomes
+            }
+            return outcomes
+        }
+    }
+
+    func quarantined(_ filter: PostgresQuery, on db: PostgresConnection? = nil) async throws -> [QuarantinedEvent] {
+        var query = PostgresQuery(unsafeSQL: "SELECT id, kiosk_id, seq, event_id, reason, body, received_at, resolved_at FROM rejected_event ")
+        query.sql += filter.sql
+        query.binds = filter.binds
+        let decoder = HubJSON.decoder()
+        return try await rows(query, on: db).map { row in
+            let (id, kiosk, seq, eventID, reason, body, received, resolved) = try row.decode((Int64, String, Int64, String, String, String, Date, Date?).self)
+            return QuarantinedEvent(
+                id: id, kioskID: kiosk, seq: seq, eventID: eventID, reason: reason, receivedAt: received, resolvedAt: resolved,
+                event: try? decoder.decode(WireEvent.self, from: Data(body.utf8)))
+        }
+    }
+
+    // MARK: Audit
+
+    public func audit(_ entry: AuditEntry) async throws {
+        try await client.query("""
+            INSERT INTO hub_audit (at, actor, action, subject, detail) VALUES (\(entry.at), \(entry.actor), \(entry.action), \(entry.subject), \(entry.detail))
+            """, logger: logger)
+    }
+
+    public func auditLog(since: Date?) async throws -> [AuditEntry] {
+        try await rows("SELECT at, actor, action, subject, detail FROM hub_audit WHERE \(since)::TIMESTAMPTZ IS NULL OR at >= \(since) ORDER BY id").map { row in
+            let (at, actor, action, subject, detail) = try row.decode((Date, String, String, String?, String?).self)
+            return AuditEntry(at: Self.milliseconds(at), actor: actor, action: action, subject: subject, detail: detail)
         }
     }
 
@@ -350,9 +475,11 @@ public final class PostgresHubStore: HubStorage {
         """
     }
 
-    public func events(kioskID: String? = nil, after: Int64 = 0, limit: Int = 10_000) async throws -> [(kioskID: String, event: WireEvent)] {
+    public func events(kioskID: String?, after position: EventPosition?, limit: Int) async throws -> [(kioskID: String, event: WireEvent)] {
         try await events("""
-            WHERE (\(kioskID)::TEXT IS NULL OR kiosk_id = \(kioskID)) AND seq > \(after) ORDER BY kiosk_id COLLATE "C", seq LIMIT \(Int64(limit))
+            WHERE (\(kioskID)::TEXT IS NULL OR kiosk_id = \(kioskID))
+              AND (kiosk_id COLLATE "C" > \(position?.kioskID ?? "") OR (kiosk_id = \(position?.kioskID ?? "") AND seq > \(position?.seq ?? 0)))
+            ORDER BY kiosk_id COLLATE "C", seq LIMIT \(Int64(limit))
             """)
     }
 

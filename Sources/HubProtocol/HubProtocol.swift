@@ -104,6 +104,35 @@ public struct WireEvent: Codable, Sendable, Equatable {
     /// Times a kiosk can have written (a clock that is wrong by decades is a broken event).
     static let plausibleTimes = Date(timeIntervalSince1970: 946_684_800)...Date(timeIntervalSince1970: 4_102_444_800)
 
+    /// The longest each string field may be (`api/openapi.yaml` says the same as maxLength):
+    /// a push with a longer one is refused as a whole (400), nothing stored.
+    public static let maximumLengths: KeyValuePairs<String, Int> = [
+        "id": 36, "kind": 32, "participant_id": maximumIDLength, "session_id": maximumIDLength, "actor_id": maximumIDLength,
+        "status": 32, "badge_hash": 64, "note": 1_000,
+    ]
+    public static let maximumIDLength = ProgramID.maximumLength
+
+    /// Which field is over its documented bounds (nil: none), named as the JSON names it. Unlike
+    /// `problem`, this refuses the whole push: no kiosk of ours writes such an event.
+    public var outOfBounds: String? {
+        let fields: [(String, String?)] = [
+            ("id", id), ("kind", kind), ("participant_id", participantID), ("session_id", sessionID), ("actor_id", actorID),
+            ("status", status), ("badge_hash", badgeHash), ("note", note),
+        ]
+        for (name, value) in fields {
+            guard let value else { continue }
+            let limit = Self.maximumLengths.first { $0.key == name }!.value
+            if value.count > limit { return "\(name) is \(value.count) characters long; at most \(limit) are allowed" }
+        }
+        for (name, value) in fields[2...4] {
+            if let value, !ProgramID.isValid(value) { return "\(name) must be 1–64 letters, digits, '.', '_' or '-'" }
+        }
+        if let badgeHash, badgeHash.utf8.count != 64 || !badgeHash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
+            return "badge_hash must be 64 lowercase hexadecimal digits"
+        }
+        return nil
+    }
+
     /// Why the hub cannot take this event as it is (nil: it can).
     public var problem: String? {
         if seq < 1 { return "seq must be 1 or more" }

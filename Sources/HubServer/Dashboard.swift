@@ -31,6 +31,11 @@ extension HubServer {
                     data = try AttendanceExport.encode(
                         try await store.attendanceExport(from: period.from, to: period.to, location: period.location, now: period.now, filter: period.filter),
                         as: .csv)
+                case "audit.csv":
+                    data = try EngagementExport.table(
+                        columns: ["at", "actor", "action", "subject", "detail"],
+                        rows: try await store.auditLog(since: period.from).map { [ProgramTime.format($0.at), $0.actor, $0.action, $0.subject, $0.detail] },
+                        as: .csv)
                 case "kiosks.csv":
                     data = try EngagementExport.table(
                         columns: ["kiosk_id", "location", "enrolled", "revoked", "acknowledged_through", "events_stored", "events_rejected", "last_seen_at"],
@@ -38,7 +43,7 @@ extension HubServer {
                             [kiosk.kioskID, kiosk.location, "\(kiosk.enrolled)", "\(kiosk.revoked)", "\(kiosk.acknowledgedThrough)",
                              "\(kiosk.eventsStored)", "\(kiosk.eventsRejected)", kiosk.lastSeenAt.map(ProgramTime.format)]
                         }, as: .csv)
-                default: return Self.page(.notFound, "no table \(name); the tables are weeks.csv, pairs.csv, participants.csv, attendance.csv and kiosks.csv")
+                default: return Self.page(.notFound, "no table \(name); the tables are weeks.csv, pairs.csv, participants.csv, attendance.csv, kiosks.csv and audit.csv")
                 }
                 let file = name.replacingOccurrences(of: ".csv", with: "") + "-" + period.day(period.from) + "-" + period.day(period.to) + ".csv"
                 return Response(
@@ -52,6 +57,7 @@ extension HubServer {
     /// Authorises, reads the period from the query, and lets `render` answer for that period.
     func dashboardResponse(_ request: Request, render: (DashboardPage.Period) async throws -> Response) async throws -> Response {
         guard isAdmin(request) else {
+            if request.headers[.authorization] != nil { await failedLogins.record(request, path: request.uri.path, store: store, at: clock()) }
             var response = Self.page(.unauthorized, "the dashboard needs the admin token: log in with any user name and the token as password")
             response.headers[.wwwAuthenticate] = "Basic realm=\"mentor-hub\", charset=\"UTF-8\""
             return response
@@ -92,7 +98,8 @@ extension HubServer {
             filter: period.filter)
     }
 
-    /// The admin token as Bearer, or as the password of HTTP Basic (what a browser sends).
+    /// The admin token as Bearer, or as the password of HTTP Basic (what a browser sends): for
+    /// the dashboard's GET pages only. The admin API takes Bearer alone (`authorizeAdmin`).
     func isAdmin(_ request: Request) -> Bool {
         if let token = bearer(request) { return Secrets.hash(token) == adminTokenHash }
         guard let value = request.headers[.authorization], value.hasPrefix("Basic "),

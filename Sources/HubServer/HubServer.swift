@@ -21,6 +21,8 @@ public struct HubServer: Sendable {
     let timeZone: TimeZone
     /// Counters since this process started, for `/metrics`.
     let metrics = PrometheusCollectorRegistry()
+    /// Failed admin logins, written to the audit log at a bounded rate.
+    let failedLogins = FailedLoginAudit()
 
     public init(
         store: any HubStorage, adminToken: String, badgeSecret: Data, timeZone: TimeZone = .gmt, clock: @escaping @Sendable () -> Date = Date.init
@@ -34,7 +36,9 @@ public struct HubServer: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(SecurityHeaders())
         router.middlewares.add(APIErrorMiddleware(metrics: metrics))
+        router.middlewares.add(CrossSiteGuard())
         let api = router.group("v1")
         api.get("health") { _, _ in try json(["status": "ok"]) }
         api.post("enroll") { request, context in try await enroll(request, context) }
@@ -43,20 +47,22 @@ public struct HubServer: Sendable {
         api.post("status") { request, context in try await status(request, context) }
         let admin = api.group("admin")
         admin.get("kiosks") { request, _ in
-            try authorizeAdmin(request)
+            try await authorizeAdmin(request)
             return try json(["kiosks": try await store.kiosks()])
         }
         admin.post("kiosks") { request, context in try await addKiosk(request, context) }
         admin.post("kiosks/:kiosk/rotate") { request, context in
-            try authorizeAdmin(request)
+            try await authorizeAdmin(request)
             let id = try context.parameters.require("kiosk")
             let code = try await failing(on: KioskFailure.self) { try await store.rotateEnrollment(kioskID: id) }
+            try await store.audit(AuditEntry(at: clock(), actor: "api", action: "kiosk.rotate", subject: id))
             return try json(["kiosk_id": id, "enrollment_code": code])
         }
         admin.post("kiosks/:kiosk/revoke") { request, context in
-            try authorizeAdmin(request)
+            try await authorizeAdmin(request)
             let id = try context.parameters.require("kiosk")
             try await failing(on: KioskFailure.self) { try await store.revoke(kioskID: id) }
+            try await store.audit(AuditEntry(at: clock(), actor: "api", action: "kiosk.revoke", subject: id))
             return Response(status: .noContent)
         }
         admin.get("events") { request, _ in try await exportEvents(request) }
@@ -87,6 +93,9 @@ public struct HubServer: Sendable {
         }
         for (previous, next) in zip(batch.events, batch.events.dropFirst()) where previous.seq == .max || next.seq != previous.seq + 1 {
             throw APIError(.badRequest, "bad_request", "events must have consecutive sequence numbers in ascending order; \(next.seq) follows \(previous.seq)")
+        }
+        for (index, event) in batch.events.enumerated() {
+            if let problem = event.outOfBounds { throw APIError(.badRequest, "bad_request", "events[\(index)] (seq \(event.seq)): \(problem)") }
         }
         switch try await store.ingest(kioskID: kiosk.id, events: batch.events, at: clock()) {
         case .accepted(let receipt):
@@ -129,36 +138,67 @@ public struct HubServer: Sendable {
     }
 
     func addKiosk(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try authorizeAdmin(request)
+        try await authorizeAdmin(request)
         let body = try await decode(NewKiosk.self, request)
-        guard body.kioskID.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else {
+        guard ProgramID.isValid(body.kioskID) else {
             throw APIError(.badRequest, "bad_request", "kiosk_id must be 1–64 letters, digits, '.', '_' or '-'")
         }
-        guard !body.location.isEmpty else { throw APIError(.badRequest, "bad_request", "location must not be empty") }
+        guard !body.location.isEmpty, body.location.count <= Self.maximumLocationLength else {
+            throw APIError(.badRequest, "bad_request", "location must be 1–\(Self.maximumLocationLength) characters")
+        }
         let code = try await failing(on: KioskFailure.self) {
             try await store.addKiosk(id: body.kioskID, location: body.location, at: clock())
         }
+        try await store.audit(AuditEntry(at: clock(), actor: "api", action: "kiosk.add", subject: body.kioskID, detail: "location \(body.location)"))
         return try json(["kiosk_id": body.kioskID, "enrollment_code": code], status: .created)
     }
 
+    /// The longest location a kiosk may be given.
+    static let maximumLocationLength = 200
+    /// The most events one page of `GET /v1/admin/events` carries.
+    public static let exportPageLimit = 10_000
+
+    /// One page of the stored events as JSON Lines; a full page names the next in `Link`.
     func exportEvents(_ request: Request) async throws -> Response {
-        try authorizeAdmin(request)
-        let kiosk = request.uri.queryParameters["kiosk_id"].map(String.init)
-        guard let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0"), after >= 0 else {
+        try await authorizeAdmin(request)
+        let query = request.uri.queryParameters
+        let kiosk = query["kiosk_id"].map(String.init)
+        let afterKiosk = query["after_kiosk"].map(String.init)
+        guard let after = Int64(query["after"].map(String.init) ?? "0"), after >= 0 else {
             throw APIError(.badRequest, "bad_request", "after must be a sequence number, 0 or more")
         }
-        let encoder = HubJSONLines()
-        var lines = ""
-        for (kioskID, event) in try await store.events(kioskID: kiosk, after: after, limit: .max) {
-            lines += try encoder.line(kioskID: kioskID, event: event) + "\n"
+        guard let limit = Int(query["limit"].map(String.init) ?? "\(Self.exportPageLimit)"), (1...Self.exportPageLimit).contains(limit) else {
+            throw APIError(.badRequest, "bad_request", "limit must be 1–\(Self.exportPageLimit)")
         }
-        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: ByteBuffer(string: lines)))
+        if kiosk == nil, afterKiosk == nil, after > 0 {
+            throw APIError(.badRequest, "bad_request", "after without kiosk_id needs after_kiosk: the kiosk of the last line of the previous page")
+        }
+        let position = (kiosk ?? afterKiosk).map { EventPosition(kioskID: $0, seq: after) }
+        let page = try await store.events(kioskID: kiosk, after: position, limit: limit)
+        let encoder = HubJSONLines()
+        var buffer = ByteBuffer()
+        for (kioskID, event) in page {
+            buffer.writeString(try encoder.line(kioskID: kioskID, event: event))
+            buffer.writeString("\n")
+        }
+        var headers: HTTPFields = [.contentType: "application/x-ndjson"]
+        if page.count == limit, let last = page.last {
+            var next = URLComponents()
+            next.path = "/v1/admin/events"
+            next.queryItems = (kiosk.map { [URLQueryItem(name: "kiosk_id", value: $0)] } ?? [URLQueryItem(name: "after_kiosk", value: last.kioskID)])
+                + [URLQueryItem(name: "after", value: "\(last.event.seq)"), URLQueryItem(name: "limit", value: "\(limit)")]
+            headers[HTTPField.Name("Link")!] = "<\(next.string ?? "")>; rel=\"next\""
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     // MARK: Plumbing
 
-    func authorizeAdmin(_ request: Request) throws {
-        guard isAdmin(request) else {
+    /// The admin API takes the admin token as a Bearer token only: a browser never sends one
+    /// by itself, so no other site can make it act for the admin. A wrong token is audited.
+    func authorizeAdmin(_ request: Request) async throws {
+        guard let token = bearer(request), Secrets.hash(token) == adminTokenHash else {
+            if request.headers[.authorization] != nil { await failedLogins.record(request, path: request.uri.path, store: store, at: clock()) }
             throw APIError(.unauthorized, "unauthorized", "this endpoint needs the admin token (Authorization: Bearer …)")
         }
     }

@@ -28,7 +28,7 @@ enum HubMetric {
 
 extension HubServer {
     func prometheusMetrics(_ request: Request) async throws -> Response {
-        try authorizeAdmin(request)
+        try await authorizeAdmin(request)
         let now = clock()
         for kiosk in try await store.kiosks() {
             let label = [("kiosk", kiosk.kioskID)]

@@ -23,7 +23,18 @@ public protocol HubStorage: Sendable {
     func recordStatus(kioskID: String, report: KioskStatusReport, at now: Date) async throws
     /// Stores a batch in one transaction, each (kiosk, seq) once.
     func ingest(kioskID: String, events: [WireEvent], at now: Date) async throws -> IngestResult
-    func events(kioskID: String?, after: Int64, limit: Int) async throws -> [(kioskID: String, event: WireEvent)]
+    /// Quarantined events (those still refused, or all), by kiosk and sequence number.
+    func rejectedEvents(kioskID: String?, includingResolved: Bool) async throws -> [QuarantinedEvent]
+    /// Judges quarantined events again (all still refused, or those with these ids) as a push
+    /// would now, and stores those that pass: for after the roster or schedule was fixed.
+    func retryRejected(ids: [Int64]?, at now: Date) async throws -> [RetryOutcome]
+    /// Appends to the audit log (it is never changed).
+    func audit(_ entry: AuditEntry) async throws
+    /// The audit log, oldest first, from `since` on.
+    func auditLog(since: Date?) async throws -> [AuditEntry]
+    /// Stored events in (kiosk, seq) order (ids compared bytewise) strictly after `position`, of
+    /// one kiosk or all, at most `limit`: one page of an export.
+    func events(kioskID: String?, after position: EventPosition?, limit: Int) async throws -> [(kioskID: String, event: WireEvent)]
     /// The sessions a kiosk opened itself (`session_open`) in `from..<to`: not in the schedule,
     /// yet part of a report over that period.
     func sessionsOpened(from: Date, before to: Date) async throws -> [String]
@@ -73,6 +84,17 @@ extension Directory {
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
         directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
         return directory
+    }
+}
+
+/// Where a page of the event export ends: the next page starts after this kiosk's `seq`.
+public struct EventPosition: Sendable, Equatable {
+    public var kioskID: String
+    public var seq: Int64
+
+    public init(kioskID: String, seq: Int64) {
+        self.kioskID = kioskID
+        self.seq = seq
     }
 }
 

@@ -27,6 +27,7 @@ public final class HubStore: HubStorage {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
+        try KioskStore.prepareFile(at: folder + "/hub.sqlite")
         pool = try DatabasePool(path: folder + "/hub.sqlite", configuration: configuration)
         let migrator = Self.migrator
         let (applied, known) = try pool.read { db in (try migrator.appliedIdentifiers(db), migrator.migrations) }
@@ -102,6 +103,35 @@ public final class HubStore: HubStorage {
                 UPDATE kiosk SET events_stored = (SELECT count(*) FROM hub_event e WHERE e.kiosk_id = kiosk.id);
                 """)
         }
+        // Quarantine rows of their own (a later event under the same seq no longer replaces an
+        // earlier one), retries that take them back, and the append-only audit log.
+        migrator.registerMigration("v5-quarantine-and-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE rejected_event_kept (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    seq INTEGER NOT NULL,
+                    event_id TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    resolved_at TEXT);
+                INSERT INTO rejected_event_kept (kiosk_id, seq, event_id, reason, body, received_at)
+                    SELECT kiosk_id, seq, coalesce(json_extract(body, '$.id'), ''), reason, body, received_at FROM rejected_event ORDER BY kiosk_id, seq;
+                DROP TABLE rejected_event;
+                ALTER TABLE rejected_event_kept RENAME TO rejected_event;
+                CREATE UNIQUE INDEX rejected_event_once ON rejected_event(kiosk_id, seq, event_id);
+                CREATE TABLE hub_audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT,
+                    detail TEXT);
+                CREATE TRIGGER hub_audit_append_only_update BEFORE UPDATE ON hub_audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER hub_audit_append_only_delete BEFORE DELETE ON hub_audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
         return migrator
     }
 
@@ -167,7 +197,7 @@ public final class HubStore: HubStorage {
             try Row.fetchAll(db, sql: """
                 SELECT k.*, json_extract(k.last_status, '$.queue_length') AS queue_length,
                        k.events_stored AS stored,
-                       (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id) AS rejected
+                       (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id AND r.resolved_at IS NULL) AS rejected
                 FROM kiosk k ORDER BY k.id
                 """).map { row in
                 KioskSummary(
@@ -188,59 +218,35 @@ public final class HubStore: HubStorage {
     // MARK: Events
 
     /// Stores a batch (ascending, contiguous sequence numbers) in one transaction: each
-    /// (kiosk, seq) once; a sequence number seen before with a different event id, or an event
-    /// that breaks the rules, is kept as rejected with its reason.
+    /// (kiosk, seq) once; a sequence number seen before with a different event id, an event
+    /// that breaks the rules, or one the kiosk has no authority to send, is kept as rejected
+    /// with its reason.
     public func ingest(kioskID: String, events: [WireEvent], at now: Date) async throws -> IngestResult {
         let encoder = HubJSON.encoder()
         return try await pool.write { db in
-            let cursor = try Int64.fetchOne(db, sql: "SELECT acknowledged_through FROM kiosk WHERE id = ?", arguments: [kioskID]) ?? 0
+            let kiosk = try Row.fetchOne(db, sql: "SELECT acknowledged_through, location FROM kiosk WHERE id = ?", arguments: [kioskID])
+            let cursor: Int64 = kiosk?["acknowledged_through"] ?? 0
             guard let first = events.first, let last = events.last else {
                 return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
             }
             if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
-            let known = try Dictionary(
-                Row.fetchAll(db, sql: "SELECT seq, id FROM hub_event WHERE kiosk_id = ? AND seq BETWEEN ? AND ?", arguments: [kioskID, first.seq, last.seq])
-                    .map { ($0["seq"] as Int64, $0["id"] as String) },
-                uniquingKeysWith: { first, _ in first })
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO hub_event (kiosk_id, seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
-                    clock_trusted, status, duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """)
-            let plan = IngestPlan(events: events, known: known)
+            let known = try Self.storedIDs(db, kioskID: kioskID, seqs: Array(first.seq...last.seq))
+            let facts = try authorityFacts(db, kioskID: kioskID, location: kiosk?["location"] ?? "", events: events)
+            let plan = IngestPlan(events: events, known: known, facts: facts)
             var receipt = PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: plan.duplicates, rejected: [])
+            let quarantine = try db.cachedStatement(sql: """
+                INSERT INTO rejected_event (kiosk_id, seq, event_id, reason, body, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
             for (event, reason) in plan.rejected {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO rejected_event (kiosk_id, seq, reason, body, received_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [kioskID, event.seq, reason, String(decoding: try encoder.encode(event), as: UTF8.self), now])
+                try quarantine.execute(arguments: [kioskID, event.seq, event.id.lowercased(), reason, String(decoding: try encoder.encode(event), as: UTF8.self), now])
                 receipt.rejected.append(RejectedEvent(seq: event.seq, reason: reason))
             }
-            let receivedAt = DatabaseTime.text(now)
-            var touchedSessions = Set<String>()
-            for event in plan.fresh {
-                // Times in the database's text form through the kiosk's fast formatter (GRDB's own
-                // Date conversion costs more than the rest of the row).
-                try insert.execute(arguments: [
-                    kioskID, event.seq, event.id.lowercased(), event.kind, event.participantID, event.sessionID, event.actorID,
-                    DatabaseTime.text(event.wallTime), event.monotonicNs, event.clockTrusted, event.status, event.durationSeconds,
-                    event.rating, event.undoesSeq, event.viaBadge, event.effectiveAt.map(DatabaseTime.text), event.badgeHash, event.note,
-                    receivedAt,
-                ])
-                if db.changesCount == 1 {
-                    receipt.stored += 1
-                    if let session = event.sessionID { touchedSessions.insert(session) }
-                } else {
-                    receipt.duplicates += 1
-                }
-            }
-            let bump = try db.cachedStatement(sql: """
-                INSERT INTO hub_session_version (session_id, kiosk_id, version) VALUES (?, ?, 1)
-                ON CONFLICT (session_id, kiosk_id) DO UPDATE SET version = version + 1
-                """)
-            for session in touchedSessions { try bump.execute(arguments: [session, kioskID]) }
+            let stored = try Self.store(db, kioskID: kioskID, events: plan.fresh, receivedAt: now)
+            receipt.stored = stored
+            receipt.duplicates += plan.fresh.count - stored
             try db.execute(
-                sql: "UPDATE kiosk SET acknowledged_through = ?, last_seen_at = ?, events_stored = events_stored + ? WHERE id = ?",
-                arguments: [max(cursor, last.seq), now, receipt.stored, kioskID])
+                sql: "UPDATE kiosk SET acknowledged_through = ?, last_seen_at = ? WHERE id = ?",
+                arguments: [max(cursor, last.seq), now, kioskID])
             // The kiosk moves its cursor to this: never past what it sent. (A replaced kiosk
             // database restarts at 1 below the hub's cursor: its events are quarantined one by
             // one as "seq reused", never skipped.)
@@ -249,9 +255,137 @@ public final class HubStore: HubStorage {
         }
     }
 
+    /// The ids the hub holds for these sequence numbers of a kiosk.
+    static func storedIDs(_ db: Database, kioskID: String, seqs: [Int64]) throws -> [Int64: String] {
+        try Dictionary(
+            Row.fetchAll(
+                db, sql: "SELECT seq, id FROM hub_event WHERE kiosk_id = ? AND seq IN (SELECT value FROM json_each(?))",
+                arguments: [kioskID, String(decoding: try JSONEncoder().encode(seqs), as: UTF8.self)])
+                .map { ($0["seq"] as Int64, $0["id"] as String) },
+            uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What the hub knows of the sessions, people and check-ins `events` name (`KioskAuthority`).
+    func authorityFacts(_ db: Database, kioskID: String, location: String, events: [WireEvent]) throws -> AuthorityFacts {
+        let named = NamedInBatch(events)
+        let roster = try program.rosterFacts(participantIDs: named.participantIDs, sessionIDs: named.sessionIDs)
+        var facts = AuthorityFacts(kioskID: kioskID, location: location, scheduled: roster.locations, roles: roster.roles)
+        for row in try Row.fetchAll(db, sql: """
+            SELECT session_id, kiosk_id FROM hub_event WHERE kind = 'session_open' AND session_id IN (SELECT value FROM json_each(?))
+            ORDER BY received_at, kiosk_id, seq
+            """, arguments: [try Self.jsonArray(named.sessionIDs)]) where facts.adHocOpeners[row["session_id"]] == nil {
+            facts.adHocOpeners[row["session_id"]] = row["kiosk_id"]
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT seq, participant_id, session_id FROM hub_event
+            WHERE kiosk_id = ? AND seq IN (SELECT value FROM json_each(?)) AND kind IN ('check_in', 'manual_check_in')
+            """, arguments: [kioskID, String(decoding: try JSONEncoder().encode(named.undoneSeqs), as: UTF8.self)]) {
+            facts.checkIns[row["seq"]] = AuthorityFacts.CheckIn(participantID: row["participant_id"], sessionID: row["session_id"])
+        }
+        return facts
+    }
+
+    /// Inserts events judged fresh, raises the versions of their sessions and the kiosk's count.
+    /// - Returns: how many were new (a row already there is left alone).
+    static func store(_ db: Database, kioskID: String, events: [WireEvent], receivedAt now: Date) throws -> Int {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO hub_event (kiosk_id, seq, id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
+                clock_trusted, status, duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """)
+        let receivedAt = DatabaseTime.text(now)
+        var stored = 0
+        var touchedSessions = Set<String>()
+        for event in events {
+            // Times in the database's text form through the kiosk's fast formatter (GRDB's own
+            // Date conversion costs more than the rest of the row).
+            try insert.execute(arguments: [
+                kioskID, event.seq, event.id.lowercased(), event.kind, event.participantID, event.sessionID, event.actorID,
+                DatabaseTime.text(event.wallTime), event.monotonicNs, event.clockTrusted, event.status, event.durationSeconds,
+                event.rating, event.undoesSeq, event.viaBadge, event.effectiveAt.map(DatabaseTime.text), event.badgeHash, event.note,
+                receivedAt,
+            ])
+            if db.changesCount == 1 {
+                stored += 1
+                if let session = event.sessionID { touchedSessions.insert(session) }
+            }
+        }
+        let bump = try db.cachedStatement(sql: """
+            INSERT INTO hub_session_version (session_id, kiosk_id, version) VALUES (?, ?, 1)
+            ON CONFLICT (session_id, kiosk_id) DO UPDATE SET version = version + 1
+            """)
+        for session in touchedSessions { try bump.execute(arguments: [session, kioskID]) }
+        try db.execute(sql: "UPDATE kiosk SET events_stored = events_stored + ? WHERE id = ?", arguments: [stored, kioskID])
+        return stored
+    }
+
+    // MARK: Quarantine
+
+    public func rejectedEvents(kioskID: String?, includingResolved: Bool) async throws -> [QuarantinedEvent] {
+        try await pool.read { db in
+            try Self.quarantined(db, sql: """
+                SELECT * FROM rejected_event WHERE (?1 IS NULL OR kiosk_id = ?1) AND (?2 OR resolved_at IS NULL) ORDER BY kiosk_id, seq, id
+                """, arguments: [kioskID, includingResolved])
+        }
+    }
+
+    /// Judges the quarantined events again (all still refused, or those with these ids), kiosk by
+    /// kiosk in sequence order, against today's roster and schedule; stores those that pass.
+    public func retryRejected(ids: [Int64]?, at now: Date) async throws -> [RetryOutcome] {
+        try await pool.write { db in
+            let waiting = try Self.quarantined(db, sql: """
+                SELECT * FROM rejected_event WHERE resolved_at IS NULL AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))
+                ORDER BY kiosk_id, seq, id
+                """, arguments: [try ids.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }])
+            var outcomes: [RetryOutcome] = []
+            for (kioskID, items) in Dictionary(grouping: waiting, by: \.kioskID).sorted(by: { $0.key < $1.key }) {
+                let location = try String.fetchOne(db, sql: "SELECT location FROM kiosk WHERE id = ?", arguments: [kioskID]) ?? ""
+                let plan = RetryPlan(
+                    items, known: try Self.storedIDs(db, kioskID: kioskID, seqs: items.map(\.seq)),
+                    facts: try authorityFacts(db, kioskID: kioskID, location: location, events: items.compactMap(\.event)))
+                _ = try Self.store(db, kioskID: kioskID, events: plan.fresh.map(\.event), receivedAt: now)
+                for outcome in plan.outcomes where outcome.stillRefused == nil {
+                    try db.execute(sql: "UPDATE rejected_event SET resolved_at = ? WHERE id = ?", arguments: [now, outcome.id])
+                }
+                outcomes += plan.outcomes
+            }
+            return outcomes
+        }
+    }
+
+    static func quarantined(_ db: Database, sql: String, arguments: StatementArguments) throws -> [QuarantinedEvent] {
+        let decoder = HubJSON.decoder()
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            QuarantinedEvent(
+                id: row["id"], kioskID: row["kiosk_id"], seq: row["seq"], eventID: row["event_id"], reason: row["reason"],
+                receivedAt: row["received_at"], resolvedAt: row["resolved_at"],
+                event: try? decoder.decode(WireEvent.self, from: Data((row["body"] as String).utf8)))
+        }
+    }
+
+    // MARK: Audit
+
+    public func audit(_ entry: AuditEntry) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO hub_audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                arguments: [entry.at, entry.actor, entry.action, entry.subject, entry.detail])
+        }
+    }
+
+    public func auditLog(since: Date?) async throws -> [AuditEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM hub_audit WHERE ?1 IS NULL OR at >= ?1 ORDER BY id", arguments: [since]).map { row in
+                AuditEntry(at: row["at"], actor: row["actor"], action: row["action"], subject: row["subject"], detail: row["detail"])
+            }
+        }
+    }
+
     /// Stored events in (kiosk, seq) order, for exports and checks.
-    public func events(kioskID: String? = nil, after: Int64 = 0, limit: Int = 10_000) async throws -> [(kioskID: String, event: WireEvent)] {
-        try await events(where: "(?1 IS NULL OR kiosk_id = ?1) AND seq > ?2 ORDER BY kiosk_id, seq LIMIT ?3", arguments: [kioskID, after, limit])
+    public func events(kioskID: String?, after position: EventPosition?, limit: Int) async throws -> [(kioskID: String, event: WireEvent)] {
+        try await events(
+            where: "(?1 IS NULL OR kiosk_id = ?1) AND (kiosk_id, seq) > (?2, ?3) ORDER BY kiosk_id, seq LIMIT ?4",
+            arguments: [kioskID, position?.kioskID ?? "", position?.seq ?? 0, limit])
     }
 
     public func sessionsOpened(from: Date, before to: Date) async throws -> [String] {

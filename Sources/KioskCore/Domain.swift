@@ -186,3 +186,15 @@ public struct Attendance: Sendable, Equatable, Codable {
         Int((max(0, milliseconds) + 500) / 1000)
     }
 }
+
+/// The one rule for the ids of participants, groups, sessions and kiosks: 1–64 ASCII letters,
+/// digits, '.', '_' or '-'. Program files refuse others, and the hub refuses a push naming one.
+public enum ProgramID {
+    public static let maximumLength = 64
+
+    public static func isValid(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= maximumLength && text.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D
+        }
+    }
+}

@@ -27,6 +27,8 @@ extension KioskStore {
         let temporary = final + ".partial"
         unlink(temporary)
         do {
+            // Private from its first byte: VACUUM INTO fills an empty file made 0600 here.
+            try Self.prepareFile(at: temporary)
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
             }

@@ -151,3 +151,24 @@ extension KioskStore {
         }
     }
 }
+
+extension KioskStore {
+    /// The roles of those of `participantIDs` on the roster, and the locations of those of
+    /// `sessionIDs` in the schedule: what the hub checks a kiosk's events against.
+    public func rosterFacts(participantIDs: [String], sessionIDs: [String]) throws -> (roles: [String: Role], locations: [String: String]) {
+        let encoder = JSONEncoder()
+        let participants = String(decoding: try encoder.encode(participantIDs), as: UTF8.self)
+        let sessions = String(decoding: try encoder.encode(sessionIDs), as: UTF8.self)
+        return try read { db in
+            var roles: [String: Role] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, role FROM participant WHERE id IN (SELECT value FROM json_each(?))", arguments: [participants]) {
+                if let role = Role(rawValue: row["role"]) { roles[row["id"]] = role }
+            }
+            let locations = try Dictionary(
+                Row.fetchAll(db, sql: "SELECT id, location FROM session WHERE id IN (SELECT value FROM json_each(?))", arguments: [sessions])
+                    .map { ($0["id"] as String, $0["location"] as String) },
+                uniquingKeysWith: { first, _ in first })
+            return (roles, locations)
+        }
+    }
+}

@@ -94,8 +94,8 @@ public final class KioskStore: Sendable {
     }
 
     /// Creates the file 0600 before SQLite does (its -wal and -shm files copy the mode), and
-    /// tightens an existing file that is readable by others.
-    private static func prepareFile(at path: String) throws {
+    /// tightens an existing file that is readable by others: private whatever the umask.
+    public static func prepareFile(at path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -10,6 +10,25 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case jsonl
 }
 
+/// Keeps a CSV cell from being read as a formula when the file is opened in a spreadsheet
+/// (OWASP's CSV injection rule): a text cell that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a `'` in front. A cell that is a plain number (`-3`, `+0.5`) stays as
+/// it is, and JSON Lines is never changed. A participant named `=HYPERLINK(…)` arrives as text.
+public enum SpreadsheetSafety {
+    static let triggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    public static func neutralised(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, triggers.contains(Character(first)) else { return cell }
+        if isPlainNumber(cell) { return cell }
+        return "'" + cell
+    }
+
+    /// `-12`, `+3.5`, `-0.25`: digits with an optional sign and one decimal point, nothing else.
+    static func isPlainNumber(_ cell: String) -> Bool {
+        cell.wholeMatch(of: /[+-]?[0-9]+(\.[0-9]+)?/) != nil
+    }
+}
+
 /// Writes attendance exports in the documented column order (docs/exports.md).
 public enum AttendanceExport {
     /// A typed cell: CSV writes its text, JSON keeps its type.
@@ -22,7 +41,7 @@ public enum AttendanceExport {
 
         var csvText: String {
             switch self {
-            case .text(let text): text
+            case .text(let text): SpreadsheetSafety.neutralised(text)
             case .integer(let number): String(number)
             case .decimal(let number): String(format: "%.4f", number)
             case .boolean(let flag): flag ? "true" : "false"

@@ -145,7 +145,7 @@ public struct ProgramFileReader: Sendable {
     private func identifier(_ record: CSVTable.Record, _ column: String) throws(ImportError) -> String {
         let value = record[column]
         guard !value.isEmpty else { throw record.error(column, "\(column) is empty") }
-        guard value.count <= 64, value.unicodeScalars.allSatisfy({ Self.identifierCharacters.contains($0) }) else {
+        guard ProgramID.isValid(value) else {
             throw record.error(column, "\"\(value)\" is not a valid id; use up to 64 letters, digits, '.', '_' or '-'")
         }
         return value
@@ -181,7 +181,6 @@ public struct ProgramFileReader: Sendable {
             "\"\(value)\" is not a time; write 2026-03-02T15:00:00+01:00, or 2026-03-02 15:00 in \(timeZone.identifier)")
     }
 
-    private static let identifierCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
 }
 
 /// The time formats the program files accept, and the one the exports write.

@@ -138,7 +138,7 @@ extension MetricsBenchmark {
     /// Check-ins pushed between reports, one by each of as many kiosks, each to its own session.
     static let lateArrivals = 20
 
-    /// Through the hub's own ingest, as kiosks push: a manual check-in of a circle's last seat
+    /// Through the hub's own ingest, as kiosks push: a late badge check-in of a circle's last seat
     /// (which the seeding leaves empty in every session) in `lateArrivals` sessions.
     func ingestLateArrivals(_ store: some HubStorage, run: Int, from start: Date, to end: Date) async throws {
         let circles = participants / circleSize
@@ -148,10 +148,10 @@ extension MetricsBenchmark {
             _ = try await store.addKiosk(id: kioskID, location: "Hall", at: end)
             let session = (run * Self.lateArrivals + kiosk) * 97 % sessions
             let event = WireEvent(
-                seq: 1, id: UUID().uuidString.lowercased(), kind: KioskEventKind.manualCheckIn.rawValue,
+                seq: 1, id: UUID().uuidString.lowercased(), kind: KioskEventKind.checkIn.rawValue,
                 participantID: "P\((session % circles) * circleSize + circleSize - 1)", sessionID: "S\(session)", actorID: nil,
-                wallTime: start.addingTimeInterval(Double(session) * step + 1_200), monotonicNs: 0, clockTrusted: true, status: "manual",
-                durationSeconds: nil, rating: nil, undoesSeq: nil, viaBadge: false, effectiveAt: nil, badgeHash: nil, note: nil)
+                wallTime: start.addingTimeInterval(Double(session) * step + 1_200), monotonicNs: 0, clockTrusted: true, status: "late",
+                durationSeconds: nil, rating: nil, undoesSeq: nil, viaBadge: true, effectiveAt: nil, badgeHash: nil, note: nil)
             guard case .accepted(let receipt) = try await store.ingest(kioskID: kioskID, events: [event], at: end), receipt.stored == 1 else {
                 throw BenchError("the hub did not store a late check-in")
             }

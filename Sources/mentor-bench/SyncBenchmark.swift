@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import KioskCore
+import ProgramFiles
 import HubPostgres
 import HubProtocol
 import HubServer
@@ -62,6 +64,16 @@ struct SyncBenchmark: AsyncParsableCommand {
         let serving = Task { try await services.run() }
         var portIterator = ports.makeAsyncIterator()
         let url = "http://127.0.0.1:\(await portIterator.next() ?? 0)"
+
+        // The participant and session the seeded events name, on the hub's roster and schedule
+        // at the kiosks' location: the hub refuses events of people or sessions it does not know.
+        let reader = ProgramFileReader(normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try BadgeHasher(secret: Data(repeating: 7, count: 32)), timeZone: .gmt)
+        _ = try await hubStore.importParticipants(try reader.participants(Data("id,name,role,badges,active\nE004,Bench Mentee,mentee,,true\n".utf8), file: "bench.csv"))
+        _ = try await hubStore.importSessions(try reader.sessions(Data("""
+            session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id
+            S-CIRCLE,Bench circle,group,Main Lobby,2026-03-02T14:00:00Z,2026-03-02T16:00:00Z,,
+
+            """.utf8), file: "bench.csv"))
 
         // 1. One kiosk drains its backlog.
         let kiosk = try KioskStore(path: folder + "/kiosk.sqlite", kioskID: "kiosk-1")

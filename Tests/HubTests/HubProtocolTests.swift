@@ -62,6 +62,34 @@ struct HubProtocolTests {
         #expect(bad.problem == "seq must be 1 or more")
     }
 
+    @Test("every string field has a bound; ids are [A-Za-z0-9._-]; the message names the field")
+    func bounds() {
+        let good = WireEvent(
+            seq: 1, id: UUID().uuidString, kind: "badge_link", participantID: "E004", sessionID: "S-1.a_b", actorID: "F001",
+            wallTime: Date(), monotonicNs: 5, clockTrusted: true, status: "on_time", durationSeconds: nil, rating: nil,
+            undoesSeq: nil, viaBadge: true, effectiveAt: nil, badgeHash: String(repeating: "ab", count: 32), note: String(repeating: "n", count: 1_000))
+        #expect(good.outOfBounds == nil)
+        var bad = good
+        bad.participantID = String(repeating: "x", count: 100_000)
+        #expect(bad.outOfBounds == "participant_id is 100000 characters long; at most 64 are allowed")
+        bad = good
+        bad.sessionID = "S 1"
+        #expect(bad.outOfBounds == "session_id must be 1–64 letters, digits, '.', '_' or '-'")
+        bad = good
+        bad.actorID = "Zoë"
+        #expect(bad.outOfBounds == "actor_id must be 1–64 letters, digits, '.', '_' or '-'")
+        bad = good
+        bad.note = String(repeating: "n", count: 1_001)
+        #expect(bad.outOfBounds == "note is 1001 characters long; at most 1000 are allowed")
+        bad = good
+        bad.badgeHash = String(repeating: "G", count: 64)
+        #expect(bad.outOfBounds == "badge_hash must be 64 lowercase hexadecimal digits")
+        bad = good
+        bad.kind = String(repeating: "k", count: 33)
+        #expect(bad.outOfBounds == "kind is 33 characters long; at most 32 are allowed")
+        #expect(WireEvent.maximumLengths.map(\.key) == ["id", "kind", "participant_id", "session_id", "actor_id", "status", "badge_hash", "note"])
+    }
+
     @Test("back-off doubles with full jitter, up to the limit, never before Retry-After")
     func backoff() {
         let backoff = SyncBackoff(base: 1, maximum: 300)

@@ -43,7 +43,7 @@ struct HubStorageTests {
 
     @Test("ingest: each (kiosk, seq) once; gaps refused; reused sequence numbers and bad events kept as rejected", arguments: HubBackend.available)
     func ingest(_ backend: HubBackend) async throws {
-        try await backend.withStorage { store in
+        try await backend.withProgram { store in
             _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
             _ = try await store.addKiosk(id: "kiosk-2", location: "Main Lobby", at: Self.now)
             let events = (1...5).map { Self.event(seq: $0) }
@@ -65,13 +65,16 @@ struct HubStorageTests {
             #expect(receipt.stored == 0 && receipt.acknowledgedThrough == 2 && receipt.rejected.first?.reason.contains("already used by another event") == true)
             #expect(bad.stored == 1 && bad.rejected == [RejectedEvent(seq: 6, reason: "rating must be 1–4")] && bad.acknowledgedThrough == 7)
 
-            let stored = try await store.events(kioskID: nil, after: 0, limit: 100)
+            let stored = try await store.events(kioskID: nil, after: nil, limit: 100)
             #expect(stored.map { "\($0.kioskID)/\($0.event.seq)" } == ["kiosk-1/1", "kiosk-1/2", "kiosk-1/3", "kiosk-1/4", "kiosk-1/5", "kiosk-1/7", "kiosk-2/1", "kiosk-2/2"])
             let wire = HubJSON.encoder()
             let readBack = String(decoding: try wire.encode(stored[0].event), as: UTF8.self)
             let sent = String(decoding: try wire.encode(events[0]), as: UTF8.self)
             #expect(readBack == sent, "an event reads back as it was sent (times to the millisecond)")
-            #expect(try await store.events(kioskID: "kiosk-2", after: 1, limit: 100).map(\.event.seq) == [2])
+            #expect(try await store.events(kioskID: "kiosk-2", after: EventPosition(kioskID: "kiosk-2", seq: 1), limit: 100).map(\.event.seq) == [2])
+            let firstPage = try await store.events(kioskID: nil, after: nil, limit: 5)
+            let nextPage = try await store.events(kioskID: nil, after: EventPosition(kioskID: firstPage[4].kioskID, seq: firstPage[4].event.seq), limit: 5)
+            #expect((firstPage + nextPage).map { "\($0.kioskID)/\($0.event.seq)" } == stored.map { "\($0.kioskID)/\($0.event.seq)" }, "pages join up")
             let kiosk1 = try #require(try await store.kiosks().first)
             #expect(kiosk1.acknowledgedThrough == 7 && kiosk1.eventsStored == 6 && kiosk1.eventsRejected == 2)
         }
@@ -132,12 +135,13 @@ struct HubStorageTests {
 
     @Test("a report reads the events of its period's sessions and of sessions opened at a kiosk in it, not the whole history", arguments: HubBackend.available)
     func eventsOfAPeriod(_ backend: HubBackend) async throws {
-        try await backend.withStorage { store in
+        try await backend.withProgram { store in
             _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
             func event(_ seq: Int64, _ session: String, kind: String = "check_in", at offset: TimeInterval = 0) -> WireEvent {
                 var event = Self.event(seq: seq)
                 event.sessionID = session
                 event.kind = kind
+                if kind == "session_open" { (event.participantID, event.actorID) = (nil, "F001") }
                 event.wallTime = Self.now.addingTimeInterval(offset)
                 return event
             }
@@ -156,7 +160,7 @@ struct HubStorageTests {
 
     @Test("each stored event moves its session's version; a kept replay counts only at the version it was built at", arguments: HubBackend.available)
     func sessionReplays(_ backend: HubBackend) async throws {
-        try await backend.withStorage { store in
+        try await backend.withProgram { store in
             _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
             func event(_ seq: Int64, _ session: String, id: String = UUID().uuidString.lowercased()) -> WireEvent {
                 var event = Self.event(seq: seq)
@@ -202,6 +206,7 @@ struct HubStorageTests {
         guard HubBackend.postgresServer != nil else { return }
         let url = try await TestPostgres.freshDatabase()
         try await PostgresHubStore.withStore(url: url) { store in
+            try await HubBackend.seedProgram(store)
             _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
             guard case .accepted = try await store.ingest(kioskID: "kiosk-1", events: [Self.event(seq: 1)], at: Self.now) else { Issue.record("not stored"); return }
             #expect(try await store.storedReplays(ofSessions: ["S1"]).first?.version == 1)
@@ -248,6 +253,106 @@ struct HubStorageTests {
         }
     }
 
+    @Test("a kiosk's authority: only its location's sessions, known people, facilitators' actions, undos of its own check-ins", arguments: HubBackend.available)
+    func authority(_ backend: HubBackend) async throws {
+        try await backend.withProgram { store in
+            _ = try await store.addKiosk(id: "lobby", location: "Main Lobby", at: Self.now)
+            _ = try await store.addKiosk(id: "lab", location: "Library Lab", at: Self.now)
+            _ = try await store.addKiosk(id: "room", location: "Room 204", at: Self.now)
+            func event(_ seq: Int64, _ kind: String, _ participant: String?, _ session: String?, actor: String? = nil, undoes: Int64? = nil) -> WireEvent {
+                var event = Self.event(seq: seq)
+                (event.kind, event.participantID, event.sessionID, event.actorID, event.undoesSeq) = (kind, participant, session, actor, undoes)
+                return event
+            }
+            // Room 204's kiosk records a check-in; the lobby's opens an ad-hoc session and undoes its own check-in in one batch.
+            guard case .accepted(let room) = try await store.ingest(kioskID: "room", events: [event(1, "check_in", "E004", "R1")], at: Self.now),
+                  case .accepted(let lobby) = try await store.ingest(kioskID: "lobby", events: [
+                      event(1, "session_open", nil, "ADHOC-1", actor: "F001"), event(2, "check_in", "E004", "ADHOC-1"),
+                      event(3, "undo", "E004", "ADHOC-1", actor: "F001", undoes: 2), event(4, "check_in", "M001", "S1"),
+                  ], at: Self.now)
+            else { Issue.record("refused as a whole"); return }
+            #expect(room.stored == 1 && room.rejected.isEmpty)
+            #expect(lobby.stored == 4 && lobby.rejected.isEmpty, "\(lobby.rejected)")
+
+            // The lab's kiosk, with a stolen token, tries everything it has no right to.
+            let attacks = [
+                event(1, "undo", "E004", "R1", actor: "F001", undoes: 1), event(2, "check_in", "M001", "S1"), event(3, "check_in", "GHOST", nil),
+                event(4, "check_in", "GHOST", "ADHOC-1"), event(5, "manual_check_in", "E004", "ADHOC-9", actor: "E004"),
+                event(6, "session_open", nil, "S2", actor: "F001"), event(7, "session_open", nil, "ADHOC-1", actor: "F001"),
+                event(8, "badge_link", "E004", nil, actor: "M001"), event(9, "session_close", nil, "R1"),
+            ]
+            guard case .accepted(let lab) = try await store.ingest(kioskID: "lab", events: attacks, at: Self.now) else { Issue.record("refused as a whole"); return }
+            #expect(lab.stored == 0 && lab.acknowledgedThrough == 9)
+            #expect(lab.rejected.map(\.reason) == [
+                "session R1 is at Room 204, not at this kiosk's location (Library Lab)",
+                "session S1 is at Main Lobby, not at this kiosk's location (Library Lab)",
+                "participant GHOST is not on the hub's roster",
+                "participant GHOST is not on the hub's roster",
+                "session ADHOC-9 is neither in the hub's schedule nor an ad-hoc session this kiosk opened",
+                "session S2 is in the schedule (at Main Lobby); an ad-hoc session needs an id of its own",
+                "ad-hoc session ADHOC-1 was opened by kiosk lobby",
+                "actor M001 is a mentor, not a facilitator or admin",
+                "session R1 is at Room 204, not at this kiosk's location (Library Lab)",
+            ])
+            // Room 204's kiosk itself may not undo a check-in it never made, nor one of another participant.
+            guard case .accepted(let undos) = try await store.ingest(kioskID: "room", events: [
+                event(2, "undo", "E004", "R1", actor: "F001", undoes: 7), event(3, "undo", "M001", "R1", actor: "F001", undoes: 1),
+                event(4, "undo", "E004", "R1", actor: "F001"),
+            ], at: Self.now) else { Issue.record("refused as a whole"); return }
+            #expect(undos.rejected.map(\.reason) == [
+                "undoes seq 7, which is no check-in of this kiosk that the hub holds", "undoes seq 1, a check-in of another participant or session",
+                "an undo must name the check-in it undoes (undoes_seq)",
+            ])
+            #expect(try await store.events(kioskID: "lab", after: nil, limit: 100).isEmpty, "nothing of the lab's is stored")
+            #expect(try await store.rejectedEvents(kioskID: "lab", includingResolved: false).count == 9)
+        }
+    }
+
+    @Test("quarantine: a later event under a used seq never replaces an earlier one; a retry takes in what the fixed roster allows", arguments: HubBackend.available)
+    func quarantineAndRetry(_ backend: HubBackend) async throws {
+        try await backend.withProgram { store in
+            _ = try await store.addKiosk(id: "lobby", location: "Main Lobby", at: Self.now)
+            var stranger = Self.event(seq: 1)
+            stranger.participantID = "N001"
+            var repeated = Self.event(seq: 1)
+            repeated.participantID = "N002"
+            guard case .accepted(let first) = try await store.ingest(kioskID: "lobby", events: [stranger], at: Self.now),
+                  case .accepted = try await store.ingest(kioskID: "lobby", events: [stranger], at: Self.now),
+                  case .accepted = try await store.ingest(kioskID: "lobby", events: [repeated], at: Self.now)
+            else { Issue.record("refused as a whole"); return }
+            #expect(first.rejected.map(\.reason) == ["participant N001 is not on the hub's roster"])
+            let kept = try await store.rejectedEvents(kioskID: nil, includingResolved: false)
+            #expect(kept.map(\.eventID) == [stranger.id, repeated.id], "both kept, a re-sent one once")
+            #expect(kept.first?.event == stranger)
+
+            #expect(try await store.retryRejected(ids: nil, at: Self.now).map(\.stillRefused) == [
+                "participant N001 is not on the hub's roster", "participant N002 is not on the hub's roster",
+            ])
+            let reader = ProgramFileReader(
+                normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try BadgeHasher(secret: Data(repeating: 7, count: 32)), timeZone: .gmt)
+            _ = try await store.importParticipants(try reader.participants(Data("id,name,role,badges,active\nN001,Noor,mentee,,true\nN002,Nils,mentee,,true\n".utf8), file: "p.csv"))
+            let retried = try await store.retryRejected(ids: nil, at: Self.now)
+            #expect(retried.map(\.stillRefused) == [nil, "seq 1 was already used by another event (\(stranger.id)): was the kiosk's database replaced?"])
+            #expect(try await store.events(kioskID: "lobby", after: nil, limit: 10).map(\.event.id) == [stranger.id])
+            #expect(try await store.rejectedEvents(kioskID: nil, includingResolved: false).map(\.eventID) == [repeated.id])
+            #expect(try await store.rejectedEvents(kioskID: nil, includingResolved: true).count == 2)
+            let kiosk = try await store.kiosks().first
+            #expect(kiosk?.eventsRejected == 1 && kiosk?.eventsStored == 1)
+            #expect(try await store.storedReplays(ofSessions: ["S1"]).first?.version == 1, "a retried event moves its session's version")
+        }
+    }
+
+    @Test("the audit log reads back in order, from a time on", arguments: HubBackend.available)
+    func auditLog(_ backend: HubBackend) async throws {
+        try await backend.withStorage { store in
+            try await store.audit(AuditEntry(at: Self.now, actor: "cli:root", action: "kiosk.add", subject: "lobby", detail: "location Main Lobby"))
+            try await store.audit(AuditEntry(at: Self.now.addingTimeInterval(60), actor: "anonymous", action: "login.failed"))
+            #expect(try await store.auditLog(since: nil).map(\.action) == ["kiosk.add", "login.failed"])
+            #expect(try await store.auditLog(since: Self.now.addingTimeInterval(30)).map(\.actor) == ["anonymous"])
+            #expect(try await store.auditLog(since: nil).first == AuditEntry(at: Self.now, actor: "cli:root", action: "kiosk.add", subject: "lobby", detail: "location Main Lobby"))
+        }
+    }
+
     static func event(seq: Int64) -> WireEvent {
         WireEvent(
             seq: seq, id: UUID().uuidString.lowercased(), kind: "check_in", participantID: "E004", sessionID: "S1", actorID: nil,
@@ -283,6 +388,31 @@ enum HubBackend: String, CaseIterable, CustomTestStringConvertible, Hashable {
         case .postgres:
             try await PostgresHubStore.withStore(url: try await TestPostgres.freshDatabase()) { try await body($0) }
         }
+    }
+
+    /// Runs `body` on a store whose roster and schedule hold what `HubStorageTests.event` names:
+    /// the mentee E004, the mentor M001, the facilitator F001, and sessions S1–S3 at Main Lobby
+    /// and R1 at Room 204 (the hub refuses events of people or sessions it does not know).
+    func withProgram(_ body: (any HubStorage) async throws -> Void) async throws {
+        try await withStorage { store in
+            try await Self.seedProgram(store)
+            try await body(store)
+        }
+    }
+
+    static func seedProgram(_ store: any HubStorage) async throws {
+            let reader = ProgramFileReader(
+                normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try BadgeHasher(secret: Data(repeating: 7, count: 32)), timeZone: .gmt)
+            _ = try await store.importParticipants(try reader.participants(Data("""
+                id,name,role,badges,active
+                E004,Lena,mentee,,true
+                M001,Maria,mentor,,true
+                F001,Fatima,facilitator,,true
+
+                """.utf8), file: "p.csv"))
+            _ = try await store.importSessions(try reader.sessions(Data((["session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id"]
+                + ["S1", "S2", "S3"].map { "\($0),Circle,group,Main Lobby,2026-11-24T10:00:00Z,2026-11-24T11:00:00Z,," }
+                + ["R1,Room session,group,Room 204,2026-11-24T10:00:00Z,2026-11-24T11:00:00Z,,"]).joined(separator: "\n").utf8), file: "s.csv"))
     }
 }
 

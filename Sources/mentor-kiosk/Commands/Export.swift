@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskCore
 import KioskStore
+import KioskSystem
 import ProgramFiles
 
 extension ExportFormat: ExpressibleByArgument {}
@@ -27,8 +28,11 @@ struct Export: ParsableCommand {
         let rows = try store.attendanceReport(from: start, to: end, location: location, now: clock.wall)
         let data = try AttendanceExport.encode(rows, as: format)
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: data) else {
-                throw ValidationError("cannot write \(output)")
+            // Attendance is personal data: the file is 0600 whatever the umask.
+            do {
+                try PrivateFile.write(data, to: output)
+            } catch {
+                throw ValidationError(error.description)
             }
             FileHandle.standardError.write(Data("Wrote \(rows.count) rows to \(output)\n".utf8))
         } else {

@@ -15,11 +15,20 @@ struct Enroll: AsyncParsableCommand {
     @Argument(help: "The hub's address, e.g. https://hub.example.org") var url: String
     @Argument(help: "The enrollment code, e.g. ABCD-EFGH-JKMN") var code: String
     @Option(help: "A PEM file with a private CA to trust for an https hub.") var caFile: String?
+    @Flag(help: "Allow a plain http:// hub that is not on this machine (the token and the badge secret then cross the network in clear).")
+    var insecure = false
+
+    func validate() throws {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("the hub's address starts with https:// (or http://)") }
+        if url.hasPrefix("http://"), !insecure, !HubAddress.isLoopback(url) {
+            throw ValidationError(
+                "refusing to enroll over plain http with \(url): the device token and the program's badge secret would cross the network in clear. Use https:// (--ca-file for a private CA), or --insecure on a network you trust")
+        }
+    }
 
     func run() async throws {
         let context = try options.context()
         let store = try context.openStore()
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("the hub's address starts with https:// (or http://)") }
         let answer = try await HubClient(baseURL: url, token: nil, trustedCA: caFile, timeoutSeconds: 15).enroll(code: code)
         guard let secret = Data(base64Encoded: answer.badgeSecret), secret.count >= 16 else {
             throw ValidationError("the hub sent no usable badge secret")

@@ -1,0 +1,215 @@
+import Foundation
+import HubProtocol
+import KioskCore
+
+/// What the hub knows about the sessions, people and check-ins a pushed batch names: all that
+/// `KioskAuthority` needs to decide, read by each back-end in a few queries per batch.
+public struct AuthorityFacts: Sendable, Equatable {
+    /// A stored check-in (or manual check-in) of the pushing kiosk, as an undo names it.
+    public struct CheckIn: Sendable, Equatable {
+        public var participantID: String?
+        public var sessionID: String?
+
+        public init(participantID: String?, sessionID: String?) {
+            self.participantID = participantID
+            self.sessionID = sessionID
+        }
+    }
+
+    public var kioskID: String
+    /// Where the pushing kiosk stands.
+    public var location: String
+    /// Sessions of the schedule the batch names: id → location.
+    public var scheduled: [String: String]
+    /// Ad-hoc sessions the batch names: id → the kiosk whose `session_open` the hub holds.
+    public var adHocOpeners: [String: String]
+    /// Participants the batch names (as participant or actor) who are on the roster: id → role.
+    public var roles: [String: Role]
+    /// The pushing kiosk's stored check-ins that the batch's undos name: seq → what it was.
+    public var checkIns: [Int64: CheckIn]
+
+    public init(
+        kioskID: String, location: String, scheduled: [String: String] = [:], adHocOpeners: [String: String] = [:],
+        roles: [String: Role] = [:], checkIns: [Int64: CheckIn] = [:]
+    ) {
+        self.kioskID = kioskID
+        self.location = location
+        self.scheduled = scheduled
+        self.adHocOpeners = adHocOpeners
+        self.roles = roles
+        self.checkIns = checkIns
+    }
+}
+
+/// The ids a batch names, for the queries that fill `AuthorityFacts`.
+public struct NamedInBatch: Sendable, Equatable {
+    public var sessionIDs: [String]
+    public var participantIDs: [String]
+    public var undoneSeqs: [Int64]
+
+    public init(_ events: [WireEvent]) {
+        sessionIDs = Array(Set(events.compactMap(\.sessionID))).sorted()
+        participantIDs = Array(Set(events.flatMap { [$0.participantID, $0.actorID].compactMap { $0 } })).sorted()
+        undoneSeqs = Array(Set(events.compactMap(\.undoesSeq))).sorted()
+    }
+}
+
+/// What one kiosk may say (DESIGN.md §7, "A kiosk's authority"): its events concern only
+/// sessions at its own location or ad-hoc sessions it opened itself, participants the hub
+/// knows, facilitator actions done by a facilitator or admin, and undos of its own check-ins.
+/// A stolen token can still lie about its own room, but it cannot rewrite another room's
+/// attendance. Pure: the facts in, a reason out, the same for every storage back-end.
+public enum KioskAuthority {
+    /// Kinds only a facilitator (or admin) may cause; the event's actor must be one.
+    public static let facilitatorKinds: Set<KioskEventKind> = [.manualCheckIn, .undo, .badgeLink, .sessionOpen, .sessionClose]
+    static let needsParticipant: Set<KioskEventKind> = [.checkIn, .checkOut, .autoCheckOut, .manualCheckIn, .undo, .badgeLink]
+
+    /// Why the kiosk of `facts` may not send `event` (nil: it may). The event has passed
+    /// `WireEvent.problem` already.
+    public static func refusal(of event: WireEvent, facts: AuthorityFacts) -> String? {
+        guard let kind = KioskEventKind(rawValue: event.kind) else { return "unknown kind \"\(event.kind)\"" }
+        if needsParticipant.contains(kind), event.participantID == nil { return "a \(kind.rawValue) event must name its participant" }
+        if let participant = event.participantID, facts.roles[participant] == nil {
+            return "participant \(participant) is not on the hub's roster"
+        }
+        if kind != .badgeLink, let problem = sessionRefusal(kind, event.sessionID, facts) { return problem }
+        if facilitatorKinds.contains(kind) {
+            guard let actor = event.actorID else { return "a \(kind.rawValue) event must name the facilitator who did it (actor_id)" }
+            guard let role = facts.roles[actor] else { return "actor \(actor) is not on the hub's roster" }
+            guard role == .facilitator || role == .admin else { return "actor \(actor) is a \(role.rawValue), not a facilitator or admin" }
+        }
+        if kind == .undo {
+            guard let target = event.undoesSeq else { return "an undo must name the check-in it undoes (undoes_seq)" }
+            guard let checkIn = facts.checkIns[target] else {
+                return "undoes seq \(target), which is no check-in of this kiosk that the hub holds"
+            }
+            guard checkIn.participantID == event.participantID, checkIn.sessionID == event.sessionID else {
+                return "undoes seq \(target), a check-in of another participant or session"
+            }
+        }
+        return nil
+    }
+
+    static func sessionRefusal(_ kind: KioskEventKind, _ sessionID: String?, _ facts: AuthorityFacts) -> String? {
+        guard let sessionID else { return "a \(kind.rawValue) event must name its session" }
+        if kind == .sessionOpen {
+            if let location = facts.scheduled[sessionID] {
+                return "session \(sessionID) is in the schedule (at \(location)); an ad-hoc session needs an id of its own"
+            }
+            if let opener = facts.adHocOpeners[sessionID], opener != facts.kioskID {
+                return "ad-hoc session \(sessionID) was opened by kiosk \(opener)"
+            }
+            return nil
+        }
+        if let location = facts.scheduled[sessionID] {
+            return location == facts.location ? nil : "session \(sessionID) is at \(location), not at this kiosk's location (\(facts.location))"
+        }
+        if let opener = facts.adHocOpeners[sessionID] {
+            return opener == facts.kioskID ? nil : "ad-hoc session \(sessionID) was opened by kiosk \(opener), not by this one"
+        }
+        return "session \(sessionID) is neither in the hub's schedule nor an ad-hoc session this kiosk opened"
+    }
+
+    /// What an accepted event adds to the facts for the events after it in the same batch: the
+    /// ad-hoc session it opened, the check-in an undo may name.
+    public static func record(_ event: WireEvent, in facts: inout AuthorityFacts) {
+        switch KioskEventKind(rawValue: event.kind) {
+        case .sessionOpen?:
+            if let session = event.sessionID, facts.adHocOpeners[session] == nil { facts.adHocOpeners[session] = facts.kioskID }
+        case .checkIn?, .manualCheckIn?:
+            facts.checkIns[event.seq] = AuthorityFacts.CheckIn(participantID: event.participantID, sessionID: event.sessionID)
+        default:
+            break
+        }
+    }
+}
+
+/// An event the hub keeps in quarantine: what the kiosk sent, why it was refused, and whether
+/// a later `retry` took it in. Several may share a kiosk's sequence number (a replaced kiosk
+/// database sends new events under used numbers): every one is kept.
+public struct QuarantinedEvent: Sendable, Equatable {
+    public var id: Int64
+    public var kioskID: String
+    public var seq: Int64
+    public var eventID: String
+    public var reason: String
+    public var receivedAt: Date
+    /// When a retry stored it (or found it stored); nil while it is still refused.
+    public var resolvedAt: Date?
+    /// The event as the kiosk sent it; nil if its kept body cannot be read.
+    public var event: WireEvent?
+
+    public init(id: Int64, kioskID: String, seq: Int64, eventID: String, reason: String, receivedAt: Date, resolvedAt: Date?, event: WireEvent?) {
+        self.id = id
+        self.kioskID = kioskID
+        self.seq = seq
+        self.eventID = eventID
+        self.reason = reason
+        self.receivedAt = receivedAt
+        self.resolvedAt = resolvedAt
+        self.event = event
+    }
+}
+
+/// What a retry did with one quarantined event.
+public struct RetryOutcome: Sendable, Equatable {
+    public var id: Int64
+    public var kioskID: String
+    public var seq: Int64
+    /// Nil: stored now (or already stored); else why it is still refused.
+    public var stillRefused: String?
+
+    public init(id: Int64, kioskID: String, seq: Int64, stillRefused: String?) {
+        self.id = id
+        self.kioskID = kioskID
+        self.seq = seq
+        self.stillRefused = stillRefused
+    }
+}
+
+/// Judges quarantined events of one kiosk again, as a push would now, in sequence order.
+public struct RetryPlan: Sendable {
+    public private(set) var outcomes: [RetryOutcome] = []
+    /// Those to store now, with their quarantine ids.
+    public private(set) var fresh: [(id: Int64, event: WireEvent)] = []
+
+    public init(_ quarantined: [QuarantinedEvent], known: [Int64: String], facts: AuthorityFacts) {
+        let readable = quarantined.filter { $0.event != nil }
+        let plan = IngestPlan(events: readable.map { $0.event! }, known: known, facts: facts)
+        for (item, verdict) in zip(readable, plan.verdicts) {
+            switch verdict {
+            case .fresh:
+                fresh.append((item.id, item.event!))
+                outcomes.append(RetryOutcome(id: item.id, kioskID: item.kioskID, seq: item.seq, stillRefused: nil))
+            case .duplicate:
+                outcomes.append(RetryOutcome(id: item.id, kioskID: item.kioskID, seq: item.seq, stillRefused: nil))
+            case .rejected(let reason):
+                outcomes.append(RetryOutcome(id: item.id, kioskID: item.kioskID, seq: item.seq, stillRefused: reason))
+            }
+        }
+        for item in quarantined where item.event == nil {
+            outcomes.append(RetryOutcome(id: item.id, kioskID: item.kioskID, seq: item.seq, stillRefused: "its kept body cannot be read"))
+        }
+    }
+}
+
+/// One row of the hub's append-only audit log: who did what to which thing, when.
+public struct AuditEntry: Sendable, Equatable, Codable {
+    public var at: Date
+    /// `cli` (a command on the hub's machine), `api` (the admin token), or `anonymous`.
+    public var actor: String
+    /// A dotted name: `import.participants`, `kiosk.revoke`, `settings.set`, `rejected.retry`, `login.failed` …
+    public var action: String
+    /// What it acted on (a kiosk id, a file), if anything.
+    public var subject: String?
+    /// Counts and the like, as text.
+    public var detail: String?
+
+    public init(at: Date, actor: String, action: String, subject: String? = nil, detail: String? = nil) {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.detail = detail
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import HubPostgres
+import HubProtocol
+import HubServer
+import HubStore
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
+import KioskCore
+import KioskStore
+import KioskSystem
+import ProgramFiles
+import ReportArguments
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import the program's roster, groups or schedule (the kiosk's CSV formats; all or nothing).")
+    @OptionGroup var options: HubOptions
+    @Argument(help: "participants, groups or sessions") var kind: String
+    @Argument(help: "The CSV file.") var file: String
+    @Option(help: "Time zone for times written without an offset.") var timeZone = "UTC"
+
+    func run() async throws {
+        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        let reader = ProgramFileReader(normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try SecretFile.load(options.secretPath), timeZone: zone)
+        let summary = try await options.withStore { store in
+            let summary: ImportSummary
+            switch kind {
+            case "participants": summary = try await store.importParticipants(try reader.participants(data, file: file))
+            case "groups": summary = try await store.importGroups(try reader.groups(data, file: file))
+            case "sessions": summary = try await store.importSessions(try reader.sessions(data, file: file))
+            default: throw ValidationError("import participants, groups or sessions, not \(kind)")
+            }
+            try await store.auditCommand("import.\(kind)", subject: file, detail: "\(summary)")
+            return summary
+        }
+        print("\(file): \(summary)")
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import HubPostgres
+import HubProtocol
+import HubServer
+import HubStore
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
+import KioskCore
+import KioskStore
+import KioskSystem
+import ProgramFiles
+import ReportArguments
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the API: HTTPS with --tls-certificate and --tls-key, else plain HTTP (for loopback behind a TLS proxy).")
+    @OptionGroup var options: HubOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port; the chosen one is printed).") var port = 8080
+    @Option(help: "PEM certificate chain to serve HTTPS with.") var tlsCertificate: String?
+    @Option(help: "PEM private key of that certificate.") var tlsKey: String?
+    @Option(help: "The program's time zone, for the dashboard's days and weeks.") var timeZone = "UTC"
+    @Option(help: "Seconds a client has to send a whole request (headers and body) before it is cut off.") var requestTimeout = 30
+    @Option(help: "Connections open at once; more wait to be accepted.") var maxConnections = 512
+
+    var limits: ConnectionLimits { ConnectionLimits(requestSeconds: requestTimeout, maximumConnections: maxConnections) }
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("HTTPS needs both --tls-certificate and --tls-key")
+        }
+        if let problem = limits.problem { throw ValidationError(problem) }
+    }
+
+    /// HTTP/1.1, over TLS when a certificate is given.
+    func serverBuilder() throws -> HTTPServerBuilder {
+        guard let tlsCertificate, let tlsKey else { return .http1(configuration: limits.http1()) }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
+            return try .tls(.http1(configuration: limits.http1()), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        } catch {
+            throw ValidationError("cannot use the TLS certificate \(tlsCertificate) and key \(tlsKey): \(error)")
+        }
+    }
+
+    func run() async throws {
+        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
+        guard let token = FileManager.default.contents(atPath: options.adminTokenPath).map({ String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }),
+              !token.isEmpty
+        else { throw ValidationError("cannot read the admin token \(options.adminTokenPath); run `mentor-hub init`") }
+        guard let secret = FileManager.default.contents(atPath: options.secretPath) else {
+            throw ValidationError("cannot read the badge secret \(options.secretPath); run `mentor-hub init`")
+        }
+        let serverBuilder = try serverBuilder()
+        try await options.withStore { store in
+            let server = HubServer(store: store, adminToken: token, badgeSecret: secret, timeZone: zone)
+            let app = Application(
+                router: server.router(), server: serverBuilder,
+                configuration: .init(address: .hostname(host, port: port), availableConnectionsDelegate: limits.connectionsDelegate),
+                onServerRunning: { channel in
+                    print("mentor-hub listening on \(channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)")")
+                    fflush(nil)
+                })
+            try await app.runService()
+        }
+    }
+}
