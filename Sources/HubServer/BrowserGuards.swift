@@ -5,23 +5,27 @@ import Hummingbird
 
 /// Keeps a browser that holds the admin's dashboard login from being used by another site:
 /// a request that can change something (anything but GET, HEAD, OPTIONS) is refused when its
-/// `Origin` (or, without one, its `Referer`, or `Sec-Fetch-Site`) names another site, and
-/// unless its body is declared `application/json` — which a cross-site form cannot send
-/// without the browser asking first (CORS), and the hub never allows. Kiosks and scripts send
-/// no `Origin` and always JSON.
+/// `Origin` (or, without one, its `Referer`, or `Sec-Fetch-Site`) names another site. The
+/// admin API's changes also need a body declared `application/json` (`requireJSON`), which a
+/// cross-site form cannot send without the browser asking first (CORS), and the hub never
+/// allows that. Kiosks and scripts send no `Origin`.
 struct CrossSiteGuard<Context: RequestContext>: RouterMiddleware {
     static var safeMethods: Set<HTTPRequest.Method> { [.get, .head, .options] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !Self.safeMethods.contains(request.method) else { return try await next(request, context) }
-        if let site = Self.foreignSite(request) {
+        if !Self.safeMethods.contains(request.method), let site = Self.foreignSite(request) {
             throw APIError(.forbidden, "cross_site", "a request from \(site) cannot change anything at this hub; use the admin token from a script (Authorization: Bearer …)")
         }
+        return try await next(request, context)
+    }
+
+    /// Refuses a change whose body is not declared JSON (a form's `text/plain` or
+    /// `application/x-www-form-urlencoded` among them).
+    static func requireJSON(_ request: Request) throws {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard type == "application/json" else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "send Content-Type: application/json (with {} when there is nothing to say)")
         }
-        return try await next(request, context)
     }
 
     /// The other site a browser says the request comes from; nil when it comes from this hub's

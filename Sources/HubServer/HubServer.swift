@@ -195,12 +195,14 @@ public struct HubServer: Sendable {
     // MARK: Plumbing
 
     /// The admin API takes the admin token as a Bearer token only: a browser never sends one
-    /// by itself, so no other site can make it act for the admin. A wrong token is audited.
+    /// by itself, so no other site can make it act for the admin. A wrong token is audited;
+    /// a change must come as JSON.
     func authorizeAdmin(_ request: Request) async throws {
         guard let token = bearer(request), Secrets.hash(token) == adminTokenHash else {
             if request.headers[.authorization] != nil { await failedLogins.record(request, path: request.uri.path, store: store, at: clock()) }
             throw APIError(.unauthorized, "unauthorized", "this endpoint needs the admin token (Authorization: Bearer …)")
         }
+        if !CrossSiteGuard<BasicRequestContext>.safeMethods.contains(request.method) { try CrossSiteGuard<BasicRequestContext>.requireJSON(request) }
     }
 
     func authorizeKiosk(_ request: Request) async throws -> AuthenticatedKiosk {

@@ -23,7 +23,8 @@ final class HubProcess {
     /// - Parameters:
     ///   - tls: a PEM certificate and key: the hub then serves HTTPS itself.
     ///   - database: where the hub keeps its data.
-    init(directory: String, tls: (certificate: String, key: String)? = nil, database: HubDatabase = .sqlite) throws {
+    ///   - serveArguments: more options for `mentor-hub serve` (limits, say).
+    init(directory: String, tls: (certificate: String, key: String)? = nil, database: HubDatabase = .sqlite, serveArguments: [String] = []) throws {
         state = directory + "/hub"
         databaseArguments = try database.arguments()
         try Self.run(["init", "--state", state] + databaseArguments)
@@ -34,7 +35,7 @@ final class HubProcess {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             try Self.run(["import", kind, path, "--state", state] + databaseArguments)
         }
-        (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments, log: directory + "/hub", tls: tls)
+        (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments + serveArguments, log: directory + "/hub", tls: tls)
     }
 
     /// A second hub process on `other`'s state and (PostgreSQL) database, as behind a load balancer.
