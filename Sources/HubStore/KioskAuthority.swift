@@ -62,7 +62,7 @@ public struct NamedInBatch: Sendable, Equatable {
 public enum KioskAuthority {
     /// Kinds only a facilitator (or admin) may cause; the event's actor must be one.
     public static let facilitatorKinds: Set<KioskEventKind> = [.manualCheckIn, .undo, .badgeLink, .sessionOpen, .sessionClose]
-    static let needsParticipant: Set<KioskEventKind> = [.checkIn, .checkOut, .autoCheckOut, .manualCheckIn, .undo, .badgeLink]
+    static let needsParticipant: Set<KioskEventKind> = [.checkIn, .checkOut, .autoCheckOut, .manualCheckIn, .undo, .badgeLink, .pinFailed]
 
     /// Why the kiosk of `facts` may not send `event` (nil: it may). The event has passed
     /// `WireEvent.problem` already.
@@ -72,7 +72,7 @@ public enum KioskAuthority {
         if let participant = event.participantID, facts.roles[participant] == nil {
             return "participant \(participant) is not on the hub's roster"
         }
-        if kind != .badgeLink, let problem = sessionRefusal(kind, event.sessionID, facts) { return problem }
+        if kind != .badgeLink, kind != .pinFailed, let problem = sessionRefusal(kind, event.sessionID, facts) { return problem }
         if facilitatorKinds.contains(kind) {
             guard let actor = event.actorID else { return "a \(kind.rawValue) event must name the facilitator who did it (actor_id)" }
             guard let role = facts.roles[actor] else { return "actor \(actor) is not on the hub's roster" }

@@ -154,7 +154,7 @@ public final class KioskApp {
                     devices?.signal(signal, now: KioskDevices.monotonicNanoseconds())
                 case .checkPIN(let facilitator, let pin):
                     let hash = desk.hasher.pinHash(participantID: facilitator.id, pin: pin)
-                    let check = (try? desk.store.checkPIN(participantID: facilitator.id, enteredHash: hash, at: clock.read().wall))
+                    let check = (try? desk.store.checkPIN(participantID: facilitator.id, enteredHash: hash, clock: clock.read()))
                         ?? .notAllowed
                     pending.append(.pinChecked(check))
                 case .loadTallies:

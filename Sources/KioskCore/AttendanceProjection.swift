@@ -64,7 +64,7 @@ public struct AttendanceProjection: Sendable, Equatable {
             attendance.rating = draft.details.rating
             attendance.hasRated = true
             attendances[key] = attendance
-        case .badgeLink, .sessionOpen, .sessionClose:
+        case .badgeLink, .sessionOpen, .sessionClose, .pinFailed:
             return
         }
     }

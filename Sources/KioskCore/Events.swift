@@ -14,6 +14,9 @@ public enum KioskEventKind: String, Sendable, Codable, CaseIterable {
     case sessionOpen = "session_open"
     /// A facilitator closed a session early.
     case sessionClose = "session_close"
+    /// A wrong facilitator PIN at this kiosk (or a try while locked out): who tried, and the note
+    /// says what followed. Kept for the audit trail; it changes no attendance.
+    case pinFailed = "pin_failed"
 }
 
 /// The kind-specific part of an event; the store keeps each field in a column of its own.

@@ -17,9 +17,11 @@ extension KioskStore {
         }
     }
 
-    /// Checks a PIN attempt and stores the attempt count and lockout it leads to.
-    public func checkPIN(participantID: String, enteredHash: String, at now: Date, rules: PINRules = PINRules()) throws -> PINCheck {
-        try record { db in
+    /// Checks a PIN attempt and stores the attempt count and lockout it leads to; a wrong PIN, or
+    /// a try while locked out, is a `pin_failed` event (the hub's audit trail sees it).
+    public func checkPIN(participantID: String, enteredHash: String, clock: ClockReading, rules: PINRules = PINRules()) throws -> PINCheck {
+        let now = clock.wall
+        return try record { db in
             guard let person = try participant(db, id: participantID) else { return .notAllowed }
             let stored = try Row.fetchOne(db, sql: "SELECT * FROM facilitator_pin WHERE participant_id = ?", arguments: [participantID])
                 .map { row in
@@ -30,6 +32,15 @@ extension KioskStore {
                 try db.execute(
                     sql: "UPDATE facilitator_pin SET failed_attempts = ?, locked_until = ? WHERE participant_id = ?",
                     arguments: [update.failedAttempts, update.lockedUntil.map(DatabaseTime.text), participantID])
+            }
+            let note: String? = switch check {
+            case .wrong(let left): "wrong PIN; \(left) attempts left"
+            case .locked(let until): "locked out until \(DatabaseTime.text(until))"
+            case .accepted, .notAllowed: nil
+            }
+            if let note {
+                try append(db, EventDraft(
+                    kind: .pinFailed, participantID: participantID, sessionID: nil, actorID: participantID, clock: clock, details: EventDetails(note: note)))
             }
             return check
         }

@@ -125,6 +125,44 @@ enum KioskSchema {
         migrator.registerMigration("v5-cohorts") { db in
             try db.execute(sql: "ALTER TABLE participant ADD COLUMN cohort TEXT")
         }
+        // Failed PIN attempts become events: the kind's CHECK widens, which SQLite can only do by
+        // copying the table. Every row, its seq and the AUTOINCREMENT counter carry over; the
+        // append-only triggers come back (DROP TABLE fires no DELETE trigger).
+        migrator.registerMigration("v6-pin-failed-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE event_v6 (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    kiosk_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('check_in', 'check_out', 'auto_check_out', 'manual_check_in', 'undo', 'rating',
+                                                      'badge_link', 'session_open', 'session_close', 'pin_failed')),
+                    participant_id TEXT,
+                    session_id TEXT,
+                    actor_id TEXT,
+                    wall_time TEXT NOT NULL,
+                    monotonic_ns INTEGER NOT NULL,
+                    clock_trusted INTEGER NOT NULL CHECK (clock_trusted IN (0, 1)),
+                    status TEXT CHECK (status IN ('on_time', 'late', 'manual')),
+                    duration_seconds REAL,
+                    rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+                    undoes_seq INTEGER,
+                    via_badge INTEGER CHECK (via_badge IN (0, 1)),
+                    effective_at TEXT,
+                    badge_hash TEXT,
+                    note TEXT
+                );
+                INSERT INTO event_v6 SELECT seq, id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, clock_trusted,
+                    status, duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note FROM event ORDER BY seq;
+                UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'event'), 0)) WHERE name = 'event_v6';
+                DROP TABLE event;
+                ALTER TABLE event_v6 RENAME TO event;
+                CREATE INDEX event_participant ON event(participant_id, seq);
+                CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                """)
+        }
         return migrator
     }
 }

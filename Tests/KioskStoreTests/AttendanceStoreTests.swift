@@ -211,12 +211,17 @@ struct FacilitatorStoreTests {
         let stored = try fixture.store.read { try String.fetchOne($0, sql: "SELECT pin_hash FROM facilitator_pin") }
         #expect(stored == right)
         #expect(stored?.contains("1234") == false)
-        #expect(try fixture.store.checkPIN(participantID: "F001", enteredHash: right, at: fixture.now) == .accepted(try #require(try fixture.store.participant(id: "F001"))))
-        for _ in 0..<4 { _ = try fixture.store.checkPIN(participantID: "F001", enteredHash: wrong, at: fixture.now) }
-        #expect(try fixture.store.checkPIN(participantID: "F001", enteredHash: wrong, at: fixture.now) == .locked(until: fixture.now.addingTimeInterval(300)))
+        #expect(try fixture.store.checkPIN(participantID: "F001", enteredHash: right, clock: fixture.clock(0)) == .accepted(try #require(try fixture.store.participant(id: "F001"))))
+        for _ in 0..<4 { _ = try fixture.store.checkPIN(participantID: "F001", enteredHash: wrong, clock: fixture.clock(0)) }
+        #expect(try fixture.store.checkPIN(participantID: "F001", enteredHash: wrong, clock: fixture.clock(0)) == .locked(until: fixture.now.addingTimeInterval(300)))
         let reopened = try KioskStore(path: fixture.store.path, kioskID: "k1")
-        #expect(try reopened.checkPIN(participantID: "F001", enteredHash: right, at: fixture.now.addingTimeInterval(10)) == .locked(until: fixture.now.addingTimeInterval(300)))
-        #expect(try reopened.checkPIN(participantID: "E004", enteredHash: right, at: fixture.now) == .notAllowed)
+        #expect(try reopened.checkPIN(participantID: "F001", enteredHash: right, clock: fixture.clock(10)) == .locked(until: fixture.now.addingTimeInterval(300)))
+        #expect(try reopened.checkPIN(participantID: "E004", enteredHash: right, clock: fixture.clock(0)) == .notAllowed)
+        // Every failed try is an event for the audit trail; the right PIN and a refused badge are not.
+        let failures = try reopened.read { try Row.fetchAll($0, sql: "SELECT participant_id, actor_id, session_id, note FROM event WHERE kind = 'pin_failed' ORDER BY seq") }
+        #expect(failures.count == 6 && failures.allSatisfy { $0["participant_id"] == "F001" && $0["actor_id"] == "F001" && ($0["session_id"] as String?) == nil })
+        #expect((failures.first?["note"] as String?) == "wrong PIN; 4 attempts left")
+        #expect((failures.last?["note"] as String?)?.hasPrefix("locked out until ") == true)
     }
 
     @Test("open tallies list the sessions taking check-ins now")

@@ -22,6 +22,39 @@ struct DatabaseFileTests {
         #expect(pragmas.2 == 1)
     }
 
+    @Test("v6 widens the event kinds by copying the table: every event, its seq, the counter and the append-only triggers survive")
+    func pinFailedMigration() throws {
+        let directory = NSTemporaryDirectory() + "kiosk-v6-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/kiosk.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try KioskSchema.migrator.migrate(old, upTo: "v5-cohorts")
+        try old.write { db in
+            for (seq, kind) in [(1, "check_in"), (2, "badge_link"), (7, "undo")] {
+                try db.execute(sql: """
+                    INSERT INTO event (seq, id, kiosk_id, kind, participant_id, wall_time, monotonic_ns, clock_trusted)
+                    VALUES (?, ?, 'k1', ?, 'E004', '2026-03-02 15:00:00.000', ?, 1)
+                    """, arguments: [seq, "id-\(seq)", kind, seq])
+            }
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO event (id, kiosk_id, kind, wall_time, monotonic_ns, clock_trusted) VALUES ('x', 'k1', 'pin_failed', '2026-03-02 15:00:00.000', 0, 1)")
+            }
+        }
+        try old.close()
+        let store = try KioskStore(path: path, kioskID: "k1")
+        try store.pool.write { db in
+            #expect(try Row.fetchAll(db, sql: "SELECT seq, kind FROM event ORDER BY seq").map { "\($0["seq"] as Int)/\($0["kind"] as String)" }
+                == ["1/check_in", "2/badge_link", "7/undo"])
+            try db.execute(sql: "INSERT INTO event (id, kiosk_id, kind, participant_id, wall_time, monotonic_ns, clock_trusted) VALUES ('p', 'k1', 'pin_failed', 'F001', '2026-03-02 15:00:00.000', 0, 1)")
+            #expect(db.lastInsertedRowID == 8, "the sequence goes on after the highest seq")
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE event SET kind = 'check_in' WHERE seq = 8") }
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM event WHERE seq = 1") }
+            #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE tbl_name = 'event' AND type IN ('index', 'trigger') ORDER BY name")
+                .filter { !$0.hasPrefix("sqlite_") } == ["event_no_delete", "event_no_update", "event_participant"])
+        }
+    }
+
     @Test("an existing file readable by others is tightened to 0600")
     func tightensMode() throws {
         let fixture = try StoreFixture(loadSample: false)
