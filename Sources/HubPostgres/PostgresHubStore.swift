@@ -170,6 +170,7 @@ public final class PostgresHubStore: HubStorage {
             "ALTER TABLE rejected_event ALTER COLUMN event_id SET NOT NULL",
             "ALTER TABLE rejected_event ADD COLUMN resolved_at TIMESTAMPTZ",
             "CREATE UNIQUE INDEX rejected_event_once ON rejected_event(kiosk_id, seq, event_id)",
+            "CREATE INDEX hub_event_session_opened ON hub_event(session_id) WHERE kind = 'session_open'",
             """
             CREATE TABLE hub_audit (
                 id BIGSERIAL PRIMARY KEY,
@@ -338,6 +339,11 @@ public final class PostgresHubStore: HubStorage {
             let known = try await storedIDs(kioskID: kioskID, seqs: events.map(\.seq), on: db)
             let facts = try await authorityFacts(kioskID: kioskID, location: kiosk?.1 ?? "", events: events, on: db)
             let plan = IngestPlan(events: events, known: known, facts: facts)
+            if !plan.rejected.isEmpty {
+                let waiting = Int(try await rows(
+                    "SELECT count(*) FROM rejected_event WHERE kiosk_id = \(kioskID) AND resolved_at IS NULL", on: db).first?.decode(Int64.self) ?? 0)
+                if waiting + plan.rejected.count > IngestPlan.maximumQuarantined { return .quarantineFull(waiting: waiting) }
+            }
             var receipt = PushReceipt(acknowledgedThrough: last.seq, stored: 0, duplicates: plan.duplicates, rejected: [])
             for (event, reason) in plan.rejected {
                 let body = String(decoding: try encoder.encode(event), as: UTF8.self)
@@ -382,12 +388,15 @@ public final class PostgresHubStore: HubStorage {
             let (id, location) = try row.decode((String, String).self)
             facts.scheduled[id] = location
         }
-        for row in try await rows("""
-            SELECT session_id, kiosk_id FROM hub_event WHERE kind = 'session_open' AND session_id = ANY(\(named.sessionIDs))
-            ORDER BY received_at, kiosk_id COLLATE "C", seq
-            """, on: db) {
-            let (session, kiosk) = try row.decode((String, String).self)
-            if facts.adHocOpeners[session] == nil { facts.adHocOpeners[session] = kiosk }
+        let adHoc = named.adHocSessionIDs
+        if !adHoc.isEmpty {
+            for row in try await rows("""
+                SELECT session_id, kiosk_id FROM hub_event WHERE kind = 'session_open' AND session_id = ANY(\(adHoc))
+                ORDER BY received_at, kiosk_id COLLATE "C", seq
+                """, on: db) {
+                let (session, kiosk) = try row.decode((String, String).self)
+                if facts.adHocOpeners[session] == nil { facts.adHocOpeners[session] = kiosk }
+            }
         }
         for row in try await rows("""
             SELECT seq, participant_id, session_id FROM hub_event

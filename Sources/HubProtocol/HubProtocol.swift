@@ -104,41 +104,49 @@ public struct WireEvent: Codable, Sendable, Equatable {
     /// Times a kiosk can have written (a clock that is wrong by decades is a broken event).
     static let plausibleTimes = Date(timeIntervalSince1970: 946_684_800)...Date(timeIntervalSince1970: 4_102_444_800)
 
-    /// The longest each string field may be (`api/openapi.yaml` says the same as maxLength):
-    /// a push with a longer one is refused as a whole (400), nothing stored.
+    /// The longest each string field may be, in Unicode code points (as `api/openapi.yaml`'s
+    /// maxLength counts): a push with a longer one is refused as a whole (400), nothing stored.
     public static let maximumLengths: KeyValuePairs<String, Int> = [
         "id": 36, "kind": 32, "participant_id": maximumIDLength, "session_id": maximumIDLength, "actor_id": maximumIDLength,
         "status": 32, "badge_hash": 64, "note": 1_000,
     ]
     public static let maximumIDLength = ProgramID.maximumLength
 
-    /// Which field is over its documented bounds (nil: none), named as the JSON names it. Unlike
-    /// `problem`, this refuses the whole push: no kiosk of ours writes such an event.
-    public var outOfBounds: String? {
-        let fields: [(String, String?)] = [
+    var strings: [(name: String, value: String?)] {
+        [
             ("id", id), ("kind", kind), ("participant_id", participantID), ("session_id", sessionID), ("actor_id", actorID),
             ("status", status), ("badge_hash", badgeHash), ("note", note),
         ]
-        for (name, value) in fields {
+    }
+
+    /// Which field is over its documented bounds (nil: none), named as the JSON names it: too
+    /// long, or holding a control character (no kiosk writes one; on an admin's terminal it
+    /// could rewrite the screen). Unlike `problem`, this refuses the whole push.
+    public var outOfBounds: String? {
+        for (name, value) in strings {
             guard let value else { continue }
             let limit = Self.maximumLengths.first { $0.key == name }!.value
-            if value.count > limit { return "\(name) is \(value.count) characters long; at most \(limit) are allowed" }
-        }
-        for (name, value) in fields[2...4] {
-            if let value, !ProgramID.isValid(value) { return "\(name) must be 1–64 letters, digits, '.', '_' or '-'" }
-        }
-        if let badgeHash, badgeHash.utf8.count != 64 || !badgeHash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
-            return "badge_hash must be 64 lowercase hexadecimal digits"
+            let length = value.unicodeScalars.count
+            if length > limit { return "\(name) is \(length) characters long; at most \(limit) are allowed" }
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return "\(name) holds a control character" }
         }
         return nil
     }
 
-    /// Why the hub cannot take this event as it is (nil: it can).
+    /// Why the hub cannot take this event as it is (nil: it can). Such an event is kept as
+    /// rejected, with this reason, and can be retried: a roster of an older release may hold ids
+    /// outside today's rule, and one event must not hold back a kiosk's whole queue.
     public var problem: String? {
         if seq < 1 { return "seq must be 1 or more" }
         if UUID(uuidString: id) == nil { return "id is not a UUID" }
         if KioskEventKind(rawValue: kind) == nil { return "unknown kind \"\(kind)\"" }
         if let status, AttendanceStatus(rawValue: status) == nil { return "unknown status \"\(status)\"" }
+        for (name, value) in strings[2...4] {
+            if let value, !ProgramID.isValid(value) { return "\(name) must be 1–64 letters, digits, '.', '_' or '-'" }
+        }
+        if let badgeHash, badgeHash.utf8.count != 64 || !badgeHash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
+            return "badge_hash must be 64 lowercase hexadecimal digits"
+        }
         if let rating, !(1...4).contains(rating) { return "rating must be 1–4" }
         if let durationSeconds, durationSeconds < 0 || !durationSeconds.isFinite { return "duration_seconds must be 0 or more" }
         if !Self.plausibleTimes.contains(wallTime) { return "wall_time is outside 2000–2100" }

@@ -88,7 +88,8 @@ actor FailedLoginAudit {
             return
         }
         written += 1
-        let scheme = request.headers[.authorization]?.split(separator: " ").first.map(String.init) ?? "none"
+        let given = request.headers[.authorization]?.split(separator: " ").first?.lowercased()
+        let scheme = given == "bearer" ? "Bearer" : given == "basic" ? "Basic" : "other"
         var detail = "\(scheme) credentials refused for \(request.method.rawValue) \(path.prefix(200))"
         if skipped > 0 { detail += "; \(skipped) more failed logins were not written one by one" }
         skipped = 0

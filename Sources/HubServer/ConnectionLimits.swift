@@ -32,9 +32,12 @@ public struct ConnectionLimits: Sendable {
     public var connectionsDelegate: MaximumAvailableConnections { MaximumAvailableConnections(maximumConnections) }
 }
 
-/// Closes the connection when a request has not arrived whole (its end part) within `limit` of
-/// the connection opening or of the previous answer's end. A request being answered has no
-/// deadline here: slow answers are the hub's own business.
+/// Closes the connection when the client is the one keeping it: from the moment it opens, and
+/// from each moment every request received so far has been answered, the client has `limit`
+/// to send a whole request (headers and body, its end part). While a received request waits
+/// for its answer there is no deadline (slow answers are the hub's own business). Requests and
+/// answers are counted, so neither an answer written before its request's body has arrived nor
+/// pipelined requests can switch the deadline off.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -43,6 +46,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     let limit: TimeAmount
     private var deadline: Scheduled<Void>?
+    private var received = 0
+    private var answered = 0
 
     init(limit: TimeAmount) { self.limit = limit }
 
@@ -56,20 +61,28 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context)
+        if deadline == nil { arm(context) }
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .end = unwrapInboundIn(data) {
-            deadline?.cancel()
-            deadline = nil
+            received += 1
+            // A request waits for its answer now; if it was answered already (before its body
+            // came), the client's time to send the next one keeps running.
+            if received > answered {
+                deadline?.cancel()
+                deadline = nil
+            }
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }
+        if case .end = unwrapOutboundIn(data) {
+            answered += 1
+            if answered >= received { arm(context) }
+        }
         context.write(data, promise: promise)
     }
 

@@ -104,6 +104,11 @@ public struct HubServer: Sendable {
             metrics.makeCounter(descriptor: HubMetric.eventsDuplicate, labels: kioskLabel).increment(by: Int64(receipt.duplicates))
             metrics.makeCounter(descriptor: HubMetric.eventsRejected, labels: kioskLabel).increment(by: Int64(receipt.rejected.count))
             return try json(receipt)
+        case .quarantineFull(let waiting):
+            throw APIError(
+                .tooManyRequests, "quarantine_full",
+                "\(waiting) of this kiosk's events wait in the hub's quarantine, the most it keeps; ask the admin to fix the roster and run mentor-hub rejected retry",
+                headers: [.retryAfter: "3600"])
         case .gap(let through):
             var error = APIError(.conflict, "sequence_gap", "the hub has this kiosk's events up to \(through); send from \(through + 1)")
             error.body.acknowledgedThrough = through
@@ -199,7 +204,9 @@ public struct HubServer: Sendable {
     /// a change must come as JSON.
     func authorizeAdmin(_ request: Request) async throws {
         guard let token = bearer(request), Secrets.hash(token) == adminTokenHash else {
-            if request.headers[.authorization] != nil { await failedLogins.record(request, path: request.uri.path, store: store, at: clock()) }
+            // A Bearer token that is wrong is a failed login. Basic is not one here: a browser sends
+            // its dashboard login along with any request another site makes it send.
+            if bearer(request) != nil { await failedLogins.record(request, path: request.uri.path, store: store, at: clock()) }
             throw APIError(.unauthorized, "unauthorized", "this endpoint needs the admin token (Authorization: Bearer …)")
         }
         if !CrossSiteGuard<BasicRequestContext>.safeMethods.contains(request.method) { try CrossSiteGuard<BasicRequestContext>.requireJSON(request) }
@@ -288,10 +295,13 @@ func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> 
 struct APIError: Error {
     var status: HTTPResponse.Status
     var body: APIErrorBody
+    /// More headers for the answer (`Retry-After`).
+    var headers: HTTPFields = [:]
 
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         body = APIErrorBody(error: code, message: message)
+        self.headers = headers
     }
 }
 
@@ -305,7 +315,9 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as APIError {
-            response = try json(error.body, status: error.status)
+            var answer = try json(error.body, status: error.status)
+            for field in error.headers where field.name != .contentType { answer.headers[field.name] = field.value }
+            response = answer
         } catch let error as HTTPError {
             let code = error.status == .notFound ? "not_found" : "bad_request"
             response = try json(APIErrorBody(error: code, message: error.body ?? error.status.reasonPhrase), status: error.status)

@@ -184,4 +184,7 @@ public enum IngestResult: Sendable, Equatable {
     case accepted(PushReceipt)
     /// The batch starts after a gap: the hub has everything up to `acknowledgedThrough`.
     case gap(acknowledgedThrough: Int64)
+    /// Taking the batch would put more than `IngestPlan.maximumQuarantined` of this kiosk's
+    /// events in quarantine: nothing is stored, the kiosk tries again later.
+    case quarantineFull(waiting: Int)
 }

@@ -121,6 +121,7 @@ public final class HubStore: HubStorage {
                 DROP TABLE rejected_event;
                 ALTER TABLE rejected_event_kept RENAME TO rejected_event;
                 CREATE UNIQUE INDEX rejected_event_once ON rejected_event(kiosk_id, seq, event_id);
+                CREATE INDEX hub_event_session_opened ON hub_event(session_id) WHERE kind = 'session_open';
                 CREATE TABLE hub_audit (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     at TEXT NOT NULL,
@@ -233,6 +234,11 @@ public final class HubStore: HubStorage {
             let known = try Self.storedIDs(db, kioskID: kioskID, seqs: Array(first.seq...last.seq))
             let facts = try authorityFacts(db, kioskID: kioskID, location: kiosk?["location"] ?? "", events: events)
             let plan = IngestPlan(events: events, known: known, facts: facts)
+            if !plan.rejected.isEmpty {
+                let waiting = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM rejected_event WHERE kiosk_id = ? AND resolved_at IS NULL", arguments: [kioskID]) ?? 0
+                if waiting + plan.rejected.count > IngestPlan.maximumQuarantined { return .quarantineFull(waiting: waiting) }
+            }
             var receipt = PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: plan.duplicates, rejected: [])
             let quarantine = try db.cachedStatement(sql: """
                 INSERT INTO rejected_event (kiosk_id, seq, event_id, reason, body, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -270,11 +276,14 @@ public final class HubStore: HubStorage {
         let named = NamedInBatch(events)
         let roster = try program.rosterFacts(participantIDs: named.participantIDs, sessionIDs: named.sessionIDs)
         var facts = AuthorityFacts(kioskID: kioskID, location: location, scheduled: roster.locations, roles: roster.roles)
-        for row in try Row.fetchAll(db, sql: """
-            SELECT session_id, kiosk_id FROM hub_event WHERE kind = 'session_open' AND session_id IN (SELECT value FROM json_each(?))
-            ORDER BY received_at, kiosk_id, seq
-            """, arguments: [try Self.jsonArray(named.sessionIDs)]) where facts.adHocOpeners[row["session_id"]] == nil {
-            facts.adHocOpeners[row["session_id"]] = row["kiosk_id"]
+        let adHoc = named.adHocSessionIDs
+        if !adHoc.isEmpty {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT session_id, kiosk_id FROM hub_event INDEXED BY hub_event_session_opened
+                WHERE kind = 'session_open' AND session_id IN (SELECT value FROM json_each(?)) ORDER BY received_at, kiosk_id, seq
+                """, arguments: [try Self.jsonArray(adHoc)]) where facts.adHocOpeners[row["session_id"]] == nil {
+                facts.adHocOpeners[row["session_id"]] = row["kiosk_id"]
+            }
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT seq, participant_id, session_id FROM hub_event

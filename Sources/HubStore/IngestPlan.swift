@@ -7,6 +7,11 @@ import HubProtocol
 /// has no authority to send (`KioskAuthority`) is rejected with its reason; the rest is new.
 /// Events are judged in order, so an undo may name a check-in of the same batch.
 public struct IngestPlan: Sendable {
+    /// The most refused events one kiosk may have waiting in quarantine: past it, a push that
+    /// would add more is not taken (the kiosk keeps it and tries later), so a stolen token
+    /// cannot fill the hub's disk with refusals.
+    public static let maximumQuarantined = 50_000
+
     /// What became of one event of the batch.
     public enum Verdict: Sendable, Equatable {
         case fresh

@@ -47,6 +47,10 @@ public struct NamedInBatch: Sendable, Equatable {
     public var participantIDs: [String]
     public var undoneSeqs: [Int64]
 
+    /// The ad-hoc session ids (`ProgramID.adHocSessionPrefix`) among `sessionIDs`: the only ones
+    /// whose opener the hub needs to look up (a scheduled session has none).
+    public var adHocSessionIDs: [String] { sessionIDs.filter(ProgramID.isAdHocSession) }
+
     public init(_ events: [WireEvent]) {
         sessionIDs = Array(Set(events.compactMap(\.sessionID))).sorted()
         participantIDs = Array(Set(events.flatMap { [$0.participantID, $0.actorID].compactMap { $0 } })).sorted()
@@ -63,6 +67,7 @@ public enum KioskAuthority {
     /// Kinds only a facilitator (or admin) may cause; the event's actor must be one.
     public static let facilitatorKinds: Set<KioskEventKind> = [.manualCheckIn, .undo, .badgeLink, .sessionOpen, .sessionClose]
     static let needsParticipant: Set<KioskEventKind> = [.checkIn, .checkOut, .autoCheckOut, .manualCheckIn, .undo, .badgeLink, .pinFailed]
+    static let sessionless: Set<KioskEventKind> = [.badgeLink, .pinFailed]
 
     /// Why the kiosk of `facts` may not send `event` (nil: it may). The event has passed
     /// `WireEvent.problem` already.
@@ -72,7 +77,11 @@ public enum KioskAuthority {
         if let participant = event.participantID, facts.roles[participant] == nil {
             return "participant \(participant) is not on the hub's roster"
         }
-        if kind != .badgeLink, kind != .pinFailed, let problem = sessionRefusal(kind, event.sessionID, facts) { return problem }
+        if Self.sessionless.contains(kind) {
+            if let session = event.sessionID { return "a \(kind.rawValue) event names no session (it names \(session))" }
+        } else if let problem = sessionRefusal(kind, event.sessionID, facts) {
+            return problem
+        }
         if facilitatorKinds.contains(kind) {
             guard let actor = event.actorID else { return "a \(kind.rawValue) event must name the facilitator who did it (actor_id)" }
             guard let role = facts.roles[actor] else { return "actor \(actor) is not on the hub's roster" }
@@ -93,6 +102,9 @@ public enum KioskAuthority {
     static func sessionRefusal(_ kind: KioskEventKind, _ sessionID: String?, _ facts: AuthorityFacts) -> String? {
         guard let sessionID else { return "a \(kind.rawValue) event must name its session" }
         if kind == .sessionOpen {
+            guard ProgramID.isAdHocSession(sessionID) else {
+                return "session \(sessionID) cannot be opened here: an ad-hoc session's id begins with \(ProgramID.adHocSessionPrefix)"
+            }
             if let location = facts.scheduled[sessionID] {
                 return "session \(sessionID) is in the schedule (at \(location)); an ad-hoc session needs an id of its own"
             }

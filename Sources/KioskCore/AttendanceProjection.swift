@@ -35,7 +35,7 @@ public struct AttendanceProjection: Sendable, Equatable {
 
     /// Raise it whenever `apply` derives something else from the same events: the hub keeps
     /// what it derived per session and rebuilds what an older version of these rules made.
-    public static let rulesVersion: UInt8 = 1
+    public static let rulesVersion: UInt8 = 2
 
     public init() {}
 
@@ -58,6 +58,9 @@ public struct AttendanceProjection: Sendable, Equatable {
             attendance.clockTrusted = attendance.clockTrusted && draft.clock.isTrusted
             attendances[key] = attendance
         case .undo:
+            // Only the kiosk that recorded a check-in undoes it (the hub also checks it names
+            // that check-in): another kiosk's undo, however timed, leaves it alone.
+            guard attendances[key]?.kioskID == event.kioskID else { return }
             attendances[key] = nil
         case .rating:
             guard var attendance = attendances[key] else { return }

@@ -191,6 +191,11 @@ public struct Attendance: Sendable, Equatable, Codable {
 /// digits, '.', '_' or '-'. Program files refuse others, and the hub refuses a push naming one.
 public enum ProgramID {
     public static let maximumLength = 64
+    /// Ad-hoc sessions, which kiosks open, have ids of their own: the schedule cannot hold one,
+    /// so a kiosk cannot open (and fill) a session before the admin schedules it.
+    public static let adHocSessionPrefix = "ADHOC-"
+
+    public static func isAdHocSession(_ id: String) -> Bool { id.hasPrefix(adHocSessionPrefix) }
 
     public static func isValid(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= maximumLength && text.utf8.allSatisfy { byte in

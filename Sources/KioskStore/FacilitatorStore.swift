@@ -69,7 +69,8 @@ extension KioskStore {
         try record { db in
             let actor = try SupervisionPolicy.authorize(actor: try participant(db, id: actorID), actorID: actorID)
             let session = Session(
-                id: "ADHOC-" + TimeOrderedUUID.make(at: clock.wall).uuidString.prefix(13).lowercased(),
+                // The whole UUID: its random bits make the id one no other kiosk can guess and open first.
+                id: ProgramID.adHocSessionPrefix + TimeOrderedUUID.make(at: clock.wall).uuidString.lowercased(),
                 title: "Ad-hoc session with \(actor.name)", kind: .other, location: location, startsAt: clock.wall,
                 endsAt: clock.wall.addingTimeInterval(Double(minutes) * 60), facilitatorID: actorID)
             try SessionRecord(session).insert(db)

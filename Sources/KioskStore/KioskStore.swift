@@ -109,6 +109,10 @@ public final class KioskStore: Sendable {
         if fstat(descriptor, &info) == 0, info.st_mode & 0o077 != 0 {
             _ = fchmod(descriptor, 0o600)
         }
+        // WAL and shared-memory files an earlier run left readable by others.
+        for companion in [path + "-wal", path + "-shm"] where stat(companion, &info) == 0 && info.st_mode & 0o077 != 0 {
+            _ = chmod(companion, 0o600)
+        }
     }
 
     /// Runs a write transaction and turns SQLite's storage failures into `cannotRecord`.

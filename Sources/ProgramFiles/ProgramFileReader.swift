@@ -119,6 +119,9 @@ public struct ProgramFileReader: Sendable {
         var entries: [SessionEntry] = []
         for record in table.records {
             let id = try identifier(record, "session_id")
+            if ProgramID.isAdHocSession(id) {
+                throw record.error("session_id", "\(id) begins with \(ProgramID.adHocSessionPrefix), which only ad-hoc sessions opened at a kiosk use; choose another id")
+            }
             if let first = seen[id] { throw record.error("session_id", "session \(id) is listed twice (first on line \(first))") }
             seen[id] = record.position.line
             let title = try text(record, "title")

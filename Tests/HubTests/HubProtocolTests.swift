@@ -74,16 +74,22 @@ struct HubProtocolTests {
         #expect(bad.outOfBounds == "participant_id is 100000 characters long; at most 64 are allowed")
         bad = good
         bad.sessionID = "S 1"
-        #expect(bad.outOfBounds == "session_id must be 1–64 letters, digits, '.', '_' or '-'")
+        #expect(bad.outOfBounds == nil && bad.problem == "session_id must be 1–64 letters, digits, '.', '_' or '-'", "kept as rejected, not refused")
         bad = good
         bad.actorID = "Zoë"
-        #expect(bad.outOfBounds == "actor_id must be 1–64 letters, digits, '.', '_' or '-'")
+        #expect(bad.outOfBounds == nil && bad.problem == "actor_id must be 1–64 letters, digits, '.', '_' or '-'")
+        bad = good
+        bad.note = "e" + String(repeating: "\u{301}", count: 1_000)
+        #expect(bad.outOfBounds == "note is 1001 characters long; at most 1000 are allowed", "code points count, not what a font draws as one")
+        bad = good
+        bad.status = "\u{1B}]52;c;"
+        #expect(bad.outOfBounds == "status holds a control character")
         bad = good
         bad.note = String(repeating: "n", count: 1_001)
         #expect(bad.outOfBounds == "note is 1001 characters long; at most 1000 are allowed")
         bad = good
         bad.badgeHash = String(repeating: "G", count: 64)
-        #expect(bad.outOfBounds == "badge_hash must be 64 lowercase hexadecimal digits")
+        #expect(bad.problem == "badge_hash must be 64 lowercase hexadecimal digits")
         bad = good
         bad.kind = String(repeating: "k", count: 33)
         #expect(bad.outOfBounds == "kind is 33 characters long; at most 32 are allowed")

@@ -146,12 +146,12 @@ struct HubStorageTests {
                 return event
             }
             let events = [
-                event(1, "S1"), event(2, "S2"), event(3, "S3"), event(4, "ADHOC", kind: "session_open", at: 50), event(5, "ADHOC", at: 60),
-                event(6, "OLD", kind: "session_open", at: -86_400), event(7, "OLD", at: -86_000), event(8, "S1", kind: "check_out", at: 90_000),
+                event(1, "S1"), event(2, "S2"), event(3, "S3"), event(4, "ADHOC-NEW", kind: "session_open", at: 50), event(5, "ADHOC-NEW", at: 60),
+                event(6, "ADHOC-OLD", kind: "session_open", at: -86_400), event(7, "ADHOC-OLD", at: -86_000), event(8, "S1", kind: "check_out", at: 90_000),
             ]
             guard case .accepted = try await store.ingest(kioskID: "kiosk-1", events: events, at: Self.now) else { Issue.record("not stored"); return }
             let opened = try await store.sessionsOpened(from: Self.now, before: Self.now.addingTimeInterval(3600))
-            #expect(opened == ["ADHOC"])
+            #expect(opened == ["ADHOC-NEW"])
             let period = try await store.events(ofSessions: ["S1", "S3"] + opened)
             #expect(period.map(\.event.seq).sorted() == [1, 3, 4, 5, 8], "a check-out a day later still belongs to its session")
             #expect(try await store.events(ofSessions: []).isEmpty)
@@ -281,19 +281,22 @@ struct HubStorageTests {
                 event(4, "check_in", "GHOST", "ADHOC-1"), event(5, "manual_check_in", "E004", "ADHOC-9", actor: "E004"),
                 event(6, "session_open", nil, "S2", actor: "F001"), event(7, "session_open", nil, "ADHOC-1", actor: "F001"),
                 event(8, "badge_link", "E004", nil, actor: "M001"), event(9, "session_close", nil, "R1"),
+                event(10, "session_open", nil, "S-SPRING-01", actor: "F001"), event(11, "badge_link", "E004", "R1", actor: "F001"),
             ]
             guard case .accepted(let lab) = try await store.ingest(kioskID: "lab", events: attacks, at: Self.now) else { Issue.record("refused as a whole"); return }
-            #expect(lab.stored == 0 && lab.acknowledgedThrough == 9)
+            #expect(lab.stored == 0 && lab.acknowledgedThrough == 11)
             #expect(lab.rejected.map(\.reason) == [
                 "session R1 is at Room 204, not at this kiosk's location (Library Lab)",
                 "session S1 is at Main Lobby, not at this kiosk's location (Library Lab)",
                 "participant GHOST is not on the hub's roster",
                 "participant GHOST is not on the hub's roster",
                 "session ADHOC-9 is neither in the hub's schedule nor an ad-hoc session this kiosk opened",
-                "session S2 is in the schedule (at Main Lobby); an ad-hoc session needs an id of its own",
+                "session S2 cannot be opened here: an ad-hoc session's id begins with ADHOC-",
                 "ad-hoc session ADHOC-1 was opened by kiosk lobby",
                 "actor M001 is a mentor, not a facilitator or admin",
                 "session R1 is at Room 204, not at this kiosk's location (Library Lab)",
+                "session S-SPRING-01 cannot be opened here: an ad-hoc session's id begins with ADHOC-",
+                "a badge_link event names no session (it names R1)",
             ])
             // Room 204's kiosk itself may not undo a check-in it never made, nor one of another participant.
             guard case .accepted(let undos) = try await store.ingest(kioskID: "room", events: [
@@ -305,7 +308,7 @@ struct HubStorageTests {
                 "an undo must name the check-in it undoes (undoes_seq)",
             ])
             #expect(try await store.events(kioskID: "lab", after: nil, limit: 100).isEmpty, "nothing of the lab's is stored")
-            #expect(try await store.rejectedEvents(kioskID: "lab", includingResolved: false).count == 9)
+            #expect(try await store.rejectedEvents(kioskID: "lab", includingResolved: false).count == 11)
         }
     }
 

@@ -117,3 +117,10 @@ final class ChildProcess {
         return result
     }
 }
+
+extension ChildProcess {
+    /// Headless Chromium as the tests run it (as root, without /dev/shm or a GPU) with `arguments`.
+    static func chromium(_ arguments: [String]) throws -> Result {
+        try run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] + arguments)
+    }
+}

@@ -48,14 +48,11 @@ extension HubSyncTests {
         // A real browser: the page loads and draws. Chromium sends the URL's credentials as Basic.
         let screenshot = cli.directory + "/dashboard.png"
         let address = hub.url.replacingOccurrences(of: "http://", with: "http://admin:\(hub.adminToken)@") + "/dashboard"
-        let chromium = try ChildProcess.run([
-            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1200,1800",
-            "--screenshot=\(screenshot)", address,
-        ])
+        let chromium = try ChildProcess.chromium(["--hide-scrollbars", "--window-size=1200,1800", "--screenshot=\(screenshot)", address])
         #expect(chromium.status == 0, "\(chromium.stderr)")
         let png = try #require(FileManager.default.contents(atPath: screenshot))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000, "a screenshot with content (\(png.count) bytes)")
-        let dom = try ChildProcess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom", address])
+        let dom = try ChildProcess.chromium(["--dump-dom", address])
         #expect(dom.stdout.contains("<svg") && dom.stdout.contains("kiosk-1"), "the browser got the page, not a login prompt")
         if let keep = ProcessInfo.processInfo.environment["MENTOR_HUB_DASHBOARD_SCREENSHOT"] {
             try? FileManager.default.removeItem(atPath: keep)

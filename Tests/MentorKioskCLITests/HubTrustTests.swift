@@ -139,10 +139,7 @@ extension HubSyncTests {
             return Int(text.firstMatch(of: /mentor_hub_http_errors_total\{status="403"\} (\d+)/)?.1 ?? "0") ?? 0
         }
         let before = try await refusedCrossSite()
-        let browser = try ChildProcess.run([
-            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-popup-blocking",
-            "--virtual-time-budget=10000", "--dump-dom", "http://127.0.0.1:\(port)/index.html",
-        ])
+        let browser = try ChildProcess.chromium(["--disable-popup-blocking", "--virtual-time-budget=10000", "--dump-dom", "http://127.0.0.1:\(port)/index.html"])
         #expect(browser.status == 0, "\(browser.stderr.suffix(400))")
         #expect(try await refusedCrossSite() == before + 1, "the browser's POST reached the hub and was refused as cross-site")
         let kiosks = try hub.admin(["kiosk", "list"]).stdout
@@ -192,6 +189,19 @@ extension HubSyncTests {
         var answer = [UInt8](repeating: 0, count: 512)
         let count = recv(third, &answer, answer.count, 0)
         #expect(count > 0 && String(decoding: answer.prefix(max(count, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+
+        // A client that gets its answer before it has sent its body, then sends the body, cannot
+        // switch the deadline off: its next, trickled request is cut off too.
+        let sneaky = try connect()
+        defer { close(sneaky) }
+        _ = "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1\r\n\r\n".withCString { send(sneaky, $0, strlen($0), 0) }
+        #expect(readable(sneaky, within: 10) != nil, "refused (no token) before its body")
+        let refused = recv(sneaky, &answer, answer.count, 0)
+        #expect(refused > 0 && String(decoding: answer.prefix(max(refused, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 401"))
+        _ = "{GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".withCString { send(sneaky, $0, strlen($0), 0) }
+        let sneakyCut = readable(sneaky, within: 10)
+        #expect(sneakyCut != nil && sneakyCut! < 4, "cut off about 3 s after its answer (\(String(describing: sneakyCut)))")
+        #expect(recv(sneaky, &byte, 1, 0) == 0)
     }
 
     @Test("the admin event export comes in pages that name the next one")
@@ -256,5 +266,39 @@ extension HubSyncTests {
 
         let clear = try cli.run(["enroll", "http://192.0.2.10:8080", "ABCD-EFGH-JKMN"])
         #expect(clear.status != 0 && clear.stderr.contains("refusing to enroll over plain http") && clear.stderr.contains("--insecure"), "\(clear.stderr)")
+    }
+}
+
+extension HubSyncTests {
+    @Test("a participant named =HYPERLINK(…) reaches every CSV as text: the kiosk's export and report, the hub's report and dashboard downloads")
+    func spreadsheetSafeCSV() async throws {
+        let (hub, cli, _) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
+        let roster = cli.directory + "/hostile.csv"
+        try Data("id,name,role,badges,active\nX900,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"open\"\")\",mentee,900900,true\n".utf8)
+            .write(to: URL(fileURLWithPath: roster))
+        try hub.admin(["import", "participants", roster])
+        #expect(try cli.run(["sync"]).status == 0, "the kiosk takes the roster")
+        #expect(try cli.run(["checkin", "900900", "--session", "S-NETWORK", "--now", HubProcess.nowText]).status == 0)
+        #expect(try cli.run(["sync"]).status == 0)
+        let later = HubProcess.now.addingTimeInterval(3_600).formatted(.iso8601)
+        var downloads: [(String, String)] = [
+            ("kiosk export", try cli.run(["export", "--now", later]).stdout),
+            ("kiosk report", try cli.run(["report", "--format", "csv", "--now", later]).stdout),
+            ("hub report", try hub.admin(["report", "--format", "csv", "--now", later]).stdout),
+            ("hub attendance", try hub.admin(["report", "--format", "csv", "--table", "attendance", "--now", later]).stdout),
+        ]
+        for table in ["participants", "attendance"] {
+            var request = HTTPClientRequest(url: hub.url + "/dashboard/\(table).csv")
+            request.headers.add(name: "Authorization", value: "Bearer \(hub.adminToken)")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            downloads.append(("dashboard \(table).csv", String(buffer: try await response.body.collect(upTo: 8 << 20))))
+        }
+        for (name, csv) in downloads {
+            #expect(csv.contains(#""'=HYPERLINK(""http://evil.example"",""open"")""#), "\(name) holds the name as text: \(csv.prefix(600))")
+            #expect(!csv.contains(#""=HYPERLINK("#), "\(name) holds no live formula")
+        }
+        let jsonl = try cli.run(["export", "--format", "jsonl", "--now", later]).stdout
+        #expect(jsonl.contains(#""participant_name":"=HYPERLINK(\"http://evil.example\",\"open\")""#), "JSON Lines keeps the name as it is")
     }
 }
