@@ -336,8 +336,8 @@ public final class PostgresHubStore: HubStorage {
                 return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
             }
             if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
-            let known = try await storedIDs(kioskID: kioskID, seqs: events.map(\.seq), on: db)
-            let facts = try await authorityFacts(kioskID: kioskID, location: kiosk?.1 ?? "", events: events, on: db)
+            let (known, facts) = try await storedAndAuthorityFacts(
+                kioskID: kioskID, location: kiosk?.1 ?? "", events: events, seqs: first.seq...last.seq, on: db)
             let plan = IngestPlan(events: events, known: known, facts: facts)
             if !plan.rejected.isEmpty {
                 let waiting = Int(try await rows(
@@ -370,23 +370,31 @@ public final class PostgresHubStore: HubStorage {
         return Int(try await rows(Self.insertEvents(kioskID: kioskID, json: json, at: now), on: db).first?.decode(Int64.self) ?? 0)
     }
 
-    func storedIDs(kioskID: String, seqs: [Int64], on db: PostgresConnection) async throws -> [Int64: String] {
-        Dictionary(
-            try await rows("SELECT seq, id FROM hub_event WHERE kiosk_id = \(kioskID) AND seq = ANY(\(seqs))", on: db).map { try $0.decode((Int64, String).self) },
-            uniquingKeysWith: { first, _ in first })
-    }
-
-    /// What the hub knows of the sessions, people and check-ins `events` name (`KioskAuthority`).
-    func authorityFacts(kioskID: String, location: String, events: [WireEvent], on db: PostgresConnection) async throws -> AuthorityFacts {
+    /// The ids the hub holds for the events' sequence numbers, and what it knows of the sessions,
+    /// people and check-ins they name (`KioskAuthority`): the roster, the schedule and the stored
+    /// ids in one round trip, as ingest is on the clock. `seqs` bounds the stored ids read; of
+    /// those, only the events' own sequence numbers are kept.
+    func storedAndAuthorityFacts(
+        kioskID: String, location: String, events: [WireEvent], seqs: ClosedRange<Int64>, on db: PostgresConnection
+    ) async throws -> (known: [Int64: String], facts: AuthorityFacts) {
         let named = NamedInBatch(events)
+        let wanted = Set(events.map(\.seq))
+        // A push's numbers are contiguous: the range says it all. A retry's may be far apart.
+        let sparse = wanted.count == seqs.count ? [] : wanted.sorted()
+        var known: [Int64: String] = [:]
         var facts = AuthorityFacts(kioskID: kioskID, location: location)
-        for row in try await rows("SELECT id, role FROM participant WHERE id = ANY(\(named.participantIDs))", on: db) {
-            let (id, role) = try row.decode((String, String).self)
-            facts.roles[id] = Role(rawValue: role)
-        }
-        for row in try await rows("SELECT id, location FROM session WHERE id = ANY(\(named.sessionIDs))", on: db) {
-            let (id, location) = try row.decode((String, String).self)
-            facts.scheduled[id] = location
+        for row in try await rows("""
+            SELECT 'k', seq::text, id FROM hub_event WHERE kiosk_id = \(kioskID) AND seq BETWEEN \(seqs.lowerBound) AND \(seqs.upperBound)
+                AND (cardinality(\(sparse)::bigint[]) = 0 OR seq = ANY(\(sparse)))
+            UNION ALL SELECT 'p', id, role FROM participant WHERE id = ANY(\(named.participantIDs))
+            UNION ALL SELECT 's', id, location FROM session WHERE id = ANY(\(named.sessionIDs))
+            """, on: db) {
+            let (table, key, value) = try row.decode((String, String, String).self)
+            switch table {
+            case "k": if let seq = Int64(key), wanted.contains(seq), known[seq] == nil { known[seq] = value }
+            case "p": facts.roles[key] = Role(rawValue: value)
+            default: facts.scheduled[key] = value
+            }
         }
         let adHoc = named.adHocSessionIDs
         if !adHoc.isEmpty {
@@ -398,14 +406,16 @@ public final class PostgresHubStore: HubStorage {
                 if facts.adHocOpeners[session] == nil { facts.adHocOpeners[session] = kiosk }
             }
         }
-        for row in try await rows("""
-            SELECT seq, participant_id, session_id FROM hub_event
-            WHERE kiosk_id = \(kioskID) AND seq = ANY(\(named.undoneSeqs)) AND kind IN ('check_in', 'manual_check_in')
-            """, on: db) {
-            let (seq, participant, session) = try row.decode((Int64, String?, String?).self)
-            facts.checkIns[seq] = AuthorityFacts.CheckIn(participantID: participant, sessionID: session)
+        if !named.undoneSeqs.isEmpty {
+            for row in try await rows("""
+                SELECT seq, participant_id, session_id FROM hub_event
+                WHERE kiosk_id = \(kioskID) AND seq = ANY(\(named.undoneSeqs)) AND kind IN ('check_in', 'manual_check_in')
+                """, on: db) {
+                let (seq, participant, session) = try row.decode((Int64, String?, String?).self)
+                facts.checkIns[seq] = AuthorityFacts.CheckIn(participantID: participant, sessionID: session)
+            }
         }
-        return facts
+        return (known, facts)
     }
 
     // MARK: Quarantine
@@ -426,9 +436,10 @@ public final class PostgresHubStore: HubStorage {
             for (kioskID, items) in Dictionary(grouping: waiting, by: \.kioskID).sorted(by: { $0.key < $1.key }) {
                 // The kiosk's row, as a push takes it: a push and a retry of one kiosk never interleave.
                 let location = try await rows("SELECT location FROM kiosk WHERE id = \(kioskID) FOR UPDATE", on: db).first?.decode(String.self) ?? ""
-                let plan = RetryPlan(
-                    items, known: try await storedIDs(kioskID: kioskID, seqs: items.map(\.seq), on: db),
-                    facts: try await authorityFacts(kioskID: kioskID, location: location, events: items.compactMap(\.event), on: db))
+                let (known, facts) = try await storedAndAuthorityFacts(
+                    kioskID: kioskID, location: location, events: items.compactMap(\.event),
+                    seqs: (items.map(\.seq).min() ?? 0)...(items.map(\.seq).max() ?? 0), on: db)
+                let plan = RetryPlan(items, known: known, facts: facts)
                 _ = try await store(plan.fresh.map(\.event), kioskID: kioskID, at: now, on: db)
                 let resolved = plan.outcomes.filter { $0.stillRefused == nil }.map(\.id)
                 try await db.query("UPDATE rejected_event SET resolved_at = \(now) WHERE id = ANY(\(resolved))", logger: logger)
