@@ -1,18 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubPostgres
-import HubProtocol
-import HubServer
 import HubStore
-import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
-import NIOSSL
-import KioskCore
-import KioskStore
-import KioskSystem
-import ProgramFiles
-import ReportArguments
 
 /// The central server's command line: `serve` plus the admin's commands, which work on the
 /// hub's state folder directly (run them on the hub's machine, as the hub's user).

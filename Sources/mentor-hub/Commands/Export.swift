@@ -1,18 +1,8 @@
 import ArgumentParser
 import Foundation
-import HubPostgres
 import HubProtocol
 import HubServer
 import HubStore
-import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
-import NIOSSL
-import KioskCore
-import KioskStore
-import KioskSystem
-import ProgramFiles
-import ReportArguments
 
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the stored events as JSON Lines (streamed page by page, however many).")

@@ -1,18 +1,9 @@
 import ArgumentParser
 import Foundation
-import HubPostgres
-import HubProtocol
-import HubServer
 import HubStore
-import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
-import NIOSSL
 import KioskCore
-import KioskStore
 import KioskSystem
 import ProgramFiles
-import ReportArguments
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,18 +1,7 @@
 import ArgumentParser
 import Foundation
-import HubPostgres
-import HubProtocol
-import HubServer
 import HubStore
-import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
-import NIOSSL
 import KioskCore
-import KioskStore
-import KioskSystem
-import ProgramFiles
-import ReportArguments
 
 struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
