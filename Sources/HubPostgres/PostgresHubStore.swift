@@ -336,13 +336,12 @@ public final class PostgresHubStore: HubStorage {
                 return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
             }
             if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
-            let (known, facts) = try await storedAndAuthorityFacts(
-                kioskID: kioskID, location: kiosk?.1 ?? "", events: events, seqs: first.seq...last.seq, on: db)
+            let (known, facts) = try await storedAndAuthorityFacts(kioskID: kioskID, location: kiosk?.1 ?? "", events: events, on: db)
             let plan = IngestPlan(events: events, known: known, facts: facts)
             if !plan.rejected.isEmpty {
                 let waiting = Int(try await rows(
                     "SELECT count(*) FROM rejected_event WHERE kiosk_id = \(kioskID) AND resolved_at IS NULL", on: db).first?.decode(Int64.self) ?? 0)
-                if waiting + plan.rejected.count > IngestPlan.maximumQuarantined { return .quarantineFull(waiting: waiting) }
+                if plan.overfillsQuarantine(waiting: waiting) { return .quarantineFull(waiting: waiting) }
             }
             var receipt = PushReceipt(acknowledgedThrough: last.seq, stored: 0, duplicates: plan.duplicates, rejected: [])
             for (event, reason) in plan.rejected {
@@ -372,26 +371,24 @@ public final class PostgresHubStore: HubStorage {
 
     /// The ids the hub holds for the events' sequence numbers, and what it knows of the sessions,
     /// people and check-ins they name (`KioskAuthority`): the roster, the schedule and the stored
-    /// ids in one round trip, as ingest is on the clock. `seqs` bounds the stored ids read; of
-    /// those, only the events' own sequence numbers are kept.
+    /// ids in one round trip, as ingest is on the clock.
     func storedAndAuthorityFacts(
-        kioskID: String, location: String, events: [WireEvent], seqs: ClosedRange<Int64>, on db: PostgresConnection
+        kioskID: String, location: String, events: [WireEvent], on db: PostgresConnection
     ) async throws -> (known: [Int64: String], facts: AuthorityFacts) {
         let named = NamedInBatch(events)
-        let wanted = Set(events.map(\.seq))
-        // A push's numbers are contiguous: the range says it all. A retry's may be far apart.
-        let sparse = wanted.count == seqs.count ? [] : wanted.sorted()
+        let seqs = SequenceSelection(events.map(\.seq))
+        let range = seqs?.range ?? 1...0
         var known: [Int64: String] = [:]
         var facts = AuthorityFacts(kioskID: kioskID, location: location)
         for row in try await rows("""
-            SELECT 'k', seq::text, id FROM hub_event WHERE kiosk_id = \(kioskID) AND seq BETWEEN \(seqs.lowerBound) AND \(seqs.upperBound)
-                AND (cardinality(\(sparse)::bigint[]) = 0 OR seq = ANY(\(sparse)))
+            SELECT 'k', seq::text, id FROM hub_event WHERE kiosk_id = \(kioskID) AND seq BETWEEN \(range.lowerBound) AND \(range.upperBound)
+                AND (cardinality(\(seqs?.sparse ?? [])::bigint[]) = 0 OR seq = ANY(\(seqs?.sparse ?? [])))
             UNION ALL SELECT 'p', id, role FROM participant WHERE id = ANY(\(named.participantIDs))
             UNION ALL SELECT 's', id, location FROM session WHERE id = ANY(\(named.sessionIDs))
             """, on: db) {
             let (table, key, value) = try row.decode((String, String, String).self)
             switch table {
-            case "k": if let seq = Int64(key), wanted.contains(seq), known[seq] == nil { known[seq] = value }
+            case "k": if let seq = Int64(key), known[seq] == nil { known[seq] = value }
             case "p": facts.roles[key] = Role(rawValue: value)
             default: facts.scheduled[key] = value
             }
@@ -433,14 +430,12 @@ public final class PostgresHubStore: HubStorage {
                 WHERE resolved_at IS NULL AND (\(ids == nil) OR id = ANY(\(ids ?? []))) ORDER BY kiosk_id COLLATE "C", seq, id FOR UPDATE
                 """, on: db)
             var outcomes: [RetryOutcome] = []
-            for (kioskID, items) in Dictionary(grouping: waiting, by: \.kioskID).sorted(by: { $0.key < $1.key }) {
+            for (kioskID, items) in RetryPlan.byKiosk(waiting) {
                 // The kiosk's row, as a push takes it: a push and a retry of one kiosk never interleave.
                 let location = try await rows("SELECT location FROM kiosk WHERE id = \(kioskID) FOR UPDATE", on: db).first?.decode(String.self) ?? ""
-                let (known, facts) = try await storedAndAuthorityFacts(
-                    kioskID: kioskID, location: location, events: items.compactMap(\.event),
-                    seqs: (items.map(\.seq).min() ?? 0)...(items.map(\.seq).max() ?? 0), on: db)
+                let (known, facts) = try await storedAndAuthorityFacts(kioskID: kioskID, location: location, events: items.compactMap(\.event), on: db)
                 let plan = RetryPlan(items, known: known, facts: facts)
-                _ = try await store(plan.fresh.map(\.event), kioskID: kioskID, at: now, on: db)
+                _ = try await store(plan.fresh, kioskID: kioskID, at: now, on: db)
                 let resolved = plan.outcomes.filter { $0.stillRefused == nil }.map(\.id)
                 try await db.query("UPDATE rejected_event SET resolved_at = \(now) WHERE id = ANY(\(resolved))", logger: logger)
                 outcomes += plan.outcomes

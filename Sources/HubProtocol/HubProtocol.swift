@@ -112,20 +112,15 @@ public struct WireEvent: Codable, Sendable, Equatable {
     ]
     public static let maximumIDLength = ProgramID.maximumLength
 
-    var strings: [(name: String, value: String?)] {
-        [
-            ("id", id), ("kind", kind), ("participant_id", participantID), ("session_id", sessionID), ("actor_id", actorID),
-            ("status", status), ("badge_hash", badgeHash), ("note", note),
-        ]
-    }
+    /// The string fields' values, in the order of `maximumLengths`.
+    var strings: [String?] { [id, kind, participantID, sessionID, actorID, status, badgeHash, note] }
 
     /// Which field is over its documented bounds (nil: none), named as the JSON names it: too
     /// long, or holding a control character (no kiosk writes one; on an admin's terminal it
     /// could rewrite the screen). Unlike `problem`, this refuses the whole push.
     public var outOfBounds: String? {
-        for (name, value) in strings {
+        for ((name, limit), value) in zip(Self.maximumLengths, strings) {
             guard let value else { continue }
-            let limit = Self.maximumLengths.first { $0.key == name }!.value
             let length = value.unicodeScalars.count
             if length > limit { return "\(name) is \(length) characters long; at most \(limit) are allowed" }
             if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return "\(name) holds a control character" }
@@ -141,7 +136,7 @@ public struct WireEvent: Codable, Sendable, Equatable {
         if UUID(uuidString: id) == nil { return "id is not a UUID" }
         if KioskEventKind(rawValue: kind) == nil { return "unknown kind \"\(kind)\"" }
         if let status, AttendanceStatus(rawValue: status) == nil { return "unknown status \"\(status)\"" }
-        for (name, value) in strings[2...4] {
+        for (name, value) in [("participant_id", participantID), ("session_id", sessionID), ("actor_id", actorID)] {
             if let value, !ProgramID.isValid(value) { return "\(name) must be 1–64 letters, digits, '.', '_' or '-'" }
         }
         if let badgeHash, badgeHash.utf8.count != 64 || !badgeHash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {

@@ -52,7 +52,7 @@ struct CrossSiteGuard<Context: RequestContext>: RouterMiddleware {
 /// data), and a content policy that allows only what a page of the hub needs.
 struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     /// Dashboard pages: their own inline styles and their own GET form; nothing else.
-    static var pagePolicy: String { "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'" }
+    static var pagePolicy: String { "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'" }
     static var otherPolicy: String { "default-src 'none'; frame-ancestors 'none'" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -77,7 +77,7 @@ actor FailedLoginAudit {
 
     init(perMinute: Int = 30) { self.perMinute = perMinute }
 
-    func record(_ request: Request, path: String, store: any HubStorage, at now: Date) async {
+    func record(_ request: Request, store: any HubStorage, at now: Date) async {
         let thisMinute = Int64(now.timeIntervalSince1970 / 60)
         if thisMinute != minute {
             minute = thisMinute
@@ -90,7 +90,7 @@ actor FailedLoginAudit {
         written += 1
         let given = request.headers[.authorization]?.split(separator: " ").first?.lowercased()
         let scheme = given == "bearer" ? "Bearer" : given == "basic" ? "Basic" : "other"
-        var detail = "\(scheme) credentials refused for \(request.method.rawValue) \(path.prefix(200))"
+        var detail = "\(scheme) credentials refused for \(request.method.rawValue) \(request.uri.path.prefix(200))"
         if skipped > 0 { detail += "; \(skipped) more failed logins were not written one by one" }
         skipped = 0
         try? await store.audit(AuditEntry(at: now, actor: "anonymous", action: "login.failed", subject: nil, detail: detail))

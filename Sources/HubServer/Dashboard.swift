@@ -31,11 +31,7 @@ extension HubServer {
                     data = try AttendanceExport.encode(
                         try await store.attendanceExport(from: period.from, to: period.to, location: period.location, now: period.now, filter: period.filter),
                         as: .csv)
-                case "audit.csv":
-                    data = try EngagementExport.table(
-                        columns: ["at", "actor", "action", "subject", "detail"],
-                        rows: try await store.auditLog(since: period.from).map { [ProgramTime.format($0.at), $0.actor, $0.action, $0.subject, $0.detail] },
-                        as: .csv)
+                case "audit.csv": data = try Self.auditCSV(try await store.auditLog(since: period.from))
                 case "kiosks.csv":
                     data = try EngagementExport.table(
                         columns: ["kiosk_id", "location", "enrolled", "revoked", "acknowledged_through", "events_stored", "events_rejected", "last_seen_at"],
@@ -57,7 +53,7 @@ extension HubServer {
     /// Authorises, reads the period from the query, and lets `render` answer for that period.
     func dashboardResponse(_ request: Request, render: (DashboardPage.Period) async throws -> Response) async throws -> Response {
         guard isAdmin(request) else {
-            if request.headers[.authorization] != nil { await failedLogins.record(request, path: request.uri.path, store: store, at: clock()) }
+            if request.headers[.authorization] != nil { await failedLogins.record(request, store: store, at: clock()) }
             var response = Self.page(.unauthorized, "the dashboard needs the admin token: log in with any user name and the token as password")
             response.headers[.wwwAuthenticate] = "Basic realm=\"mentor-hub\", charset=\"UTF-8\""
             return response
@@ -107,6 +103,13 @@ extension HubServer {
               let credentials = String(data: decoded, encoding: .utf8), let colon = credentials.firstIndex(of: ":")
         else { return false }
         return Secrets.hash(String(credentials[credentials.index(after: colon)...])) == adminTokenHash
+    }
+
+    /// The audit log as CSV (docs/exports.md): the dashboard's download and `mentor-hub audit --format csv`.
+    public static func auditCSV(_ entries: [AuditEntry]) throws -> Data {
+        try EngagementExport.table(
+            columns: ["at", "actor", "action", "subject", "detail"],
+            rows: entries.map { [ProgramTime.format($0.at), $0.actor, $0.action, $0.subject, $0.detail] }, as: .csv)
     }
 
     static func page(_ status: HTTPResponse.Status, _ message: String) -> Response {

@@ -148,8 +148,8 @@ public struct HubServer: Sendable {
         guard ProgramID.isValid(body.kioskID) else {
             throw APIError(.badRequest, "bad_request", "kiosk_id must be 1–64 letters, digits, '.', '_' or '-'")
         }
-        guard !body.location.isEmpty, body.location.count <= Self.maximumLocationLength else {
-            throw APIError(.badRequest, "bad_request", "location must be 1–\(Self.maximumLocationLength) characters")
+        guard !body.location.isEmpty, body.location.count <= ProgramText.maximumLength else {
+            throw APIError(.badRequest, "bad_request", "location must be 1–\(ProgramText.maximumLength) characters")
         }
         let code = try await failing(on: KioskFailure.self) {
             try await store.addKiosk(id: body.kioskID, location: body.location, at: clock())
@@ -158,8 +158,6 @@ public struct HubServer: Sendable {
         return try json(["kiosk_id": body.kioskID, "enrollment_code": code], status: .created)
     }
 
-    /// The longest location a kiosk may be given.
-    static let maximumLocationLength = 200
     /// The most events one page of `GET /v1/admin/events` carries.
     public static let exportPageLimit = 10_000
 
@@ -206,7 +204,7 @@ public struct HubServer: Sendable {
         guard let token = bearer(request), Secrets.hash(token) == adminTokenHash else {
             // A Bearer token that is wrong is a failed login. Basic is not one here: a browser sends
             // its dashboard login along with any request another site makes it send.
-            if bearer(request) != nil { await failedLogins.record(request, path: request.uri.path, store: store, at: clock()) }
+            if bearer(request) != nil { await failedLogins.record(request, store: store, at: clock()) }
             throw APIError(.unauthorized, "unauthorized", "this endpoint needs the admin token (Authorization: Bearer …)")
         }
         if !CrossSiteGuard<BasicRequestContext>.safeMethods.contains(request.method) { try CrossSiteGuard<BasicRequestContext>.requireJSON(request) }

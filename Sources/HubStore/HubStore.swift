@@ -231,13 +231,13 @@ public final class HubStore: HubStorage {
                 return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
             }
             if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
-            let known = try Self.storedIDs(db, kioskID: kioskID, seqs: Array(first.seq...last.seq))
+            let known = try Self.storedIDs(db, kioskID: kioskID, SequenceSelection(events.map(\.seq)))
             let facts = try authorityFacts(db, kioskID: kioskID, location: kiosk?["location"] ?? "", events: events)
             let plan = IngestPlan(events: events, known: known, facts: facts)
             if !plan.rejected.isEmpty {
                 let waiting = try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM rejected_event WHERE kiosk_id = ? AND resolved_at IS NULL", arguments: [kioskID]) ?? 0
-                if waiting + plan.rejected.count > IngestPlan.maximumQuarantined { return .quarantineFull(waiting: waiting) }
+                if plan.overfillsQuarantine(waiting: waiting) { return .quarantineFull(waiting: waiting) }
             }
             var receipt = PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: plan.duplicates, rejected: [])
             let quarantine = try db.cachedStatement(sql: """
@@ -262,11 +262,13 @@ public final class HubStore: HubStorage {
     }
 
     /// The ids the hub holds for these sequence numbers of a kiosk.
-    static func storedIDs(_ db: Database, kioskID: String, seqs: [Int64]) throws -> [Int64: String] {
-        try Dictionary(
-            Row.fetchAll(
-                db, sql: "SELECT seq, id FROM hub_event WHERE kiosk_id = ? AND seq IN (SELECT value FROM json_each(?))",
-                arguments: [kioskID, String(decoding: try JSONEncoder().encode(seqs), as: UTF8.self)])
+    static func storedIDs(_ db: Database, kioskID: String, _ selection: SequenceSelection?) throws -> [Int64: String] {
+        guard let selection else { return [:] }
+        return try Dictionary(
+            Row.fetchAll(db, sql: """
+                SELECT seq, id FROM hub_event WHERE kiosk_id = ?1 AND seq BETWEEN ?2 AND ?3
+                    AND (json_array_length(?4) = 0 OR seq IN (SELECT value FROM json_each(?4)))
+                """, arguments: [kioskID, selection.range.lowerBound, selection.range.upperBound, try Self.jsonArray(selection.sparse)])
                 .map { ($0["seq"] as Int64, $0["id"] as String) },
             uniquingKeysWith: { first, _ in first })
     }
@@ -285,11 +287,13 @@ public final class HubStore: HubStorage {
                 facts.adHocOpeners[row["session_id"]] = row["kiosk_id"]
             }
         }
-        for row in try Row.fetchAll(db, sql: """
-            SELECT seq, participant_id, session_id FROM hub_event
-            WHERE kiosk_id = ? AND seq IN (SELECT value FROM json_each(?)) AND kind IN ('check_in', 'manual_check_in')
-            """, arguments: [kioskID, String(decoding: try JSONEncoder().encode(named.undoneSeqs), as: UTF8.self)]) {
-            facts.checkIns[row["seq"]] = AuthorityFacts.CheckIn(participantID: row["participant_id"], sessionID: row["session_id"])
+        if !named.undoneSeqs.isEmpty {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT seq, participant_id, session_id FROM hub_event
+                WHERE kiosk_id = ? AND seq IN (SELECT value FROM json_each(?)) AND kind IN ('check_in', 'manual_check_in')
+                """, arguments: [kioskID, try Self.jsonArray(named.undoneSeqs)]) {
+                facts.checkIns[row["seq"]] = AuthorityFacts.CheckIn(participantID: row["participant_id"], sessionID: row["session_id"])
+            }
         }
         return facts
     }
@@ -345,14 +349,14 @@ public final class HubStore: HubStorage {
             let waiting = try Self.quarantined(db, sql: """
                 SELECT * FROM rejected_event WHERE resolved_at IS NULL AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))
                 ORDER BY kiosk_id, seq, id
-                """, arguments: [try ids.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }])
+                """, arguments: [try ids.map(Self.jsonArray)])
             var outcomes: [RetryOutcome] = []
-            for (kioskID, items) in Dictionary(grouping: waiting, by: \.kioskID).sorted(by: { $0.key < $1.key }) {
+            for (kioskID, items) in RetryPlan.byKiosk(waiting) {
                 let location = try String.fetchOne(db, sql: "SELECT location FROM kiosk WHERE id = ?", arguments: [kioskID]) ?? ""
                 let plan = RetryPlan(
-                    items, known: try Self.storedIDs(db, kioskID: kioskID, seqs: items.map(\.seq)),
+                    items, known: try Self.storedIDs(db, kioskID: kioskID, SequenceSelection(items.map(\.seq))),
                     facts: try authorityFacts(db, kioskID: kioskID, location: location, events: items.compactMap(\.event)))
-                _ = try Self.store(db, kioskID: kioskID, events: plan.fresh.map(\.event), receivedAt: now)
+                _ = try Self.store(db, kioskID: kioskID, events: plan.fresh, receivedAt: now)
                 for outcome in plan.outcomes where outcome.stillRefused == nil {
                     try db.execute(sql: "UPDATE rejected_event SET resolved_at = ? WHERE id = ?", arguments: [now, outcome.id])
                 }
@@ -446,8 +450,9 @@ public final class HubStore: HubStorage {
         }
     }
 
-    static func jsonArray(_ strings: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
+    /// Values as one JSON array, for `json_each(?)`.
+    static func jsonArray(_ values: [some Encodable]) throws -> String {
+        String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
     }
 
     /// Through the SQLite C API (`RawRow`): a first report over a long history reads millions.

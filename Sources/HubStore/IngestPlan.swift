@@ -12,6 +12,12 @@ public struct IngestPlan: Sendable {
     /// cannot fill the hub's disk with refusals.
     public static let maximumQuarantined = 50_000
 
+    /// Whether keeping this batch's refusals would put more than `maximumQuarantined` of the
+    /// kiosk's events in quarantine, `waiting` being there already.
+    public func overfillsQuarantine(waiting: Int) -> Bool {
+        !rejected.isEmpty && waiting + rejected.count > Self.maximumQuarantined
+    }
+
     /// What became of one event of the batch.
     public enum Verdict: Sendable, Equatable {
         case fresh

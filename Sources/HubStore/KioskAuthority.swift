@@ -85,7 +85,7 @@ public enum KioskAuthority {
         if facilitatorKinds.contains(kind) {
             guard let actor = event.actorID else { return "a \(kind.rawValue) event must name the facilitator who did it (actor_id)" }
             guard let role = facts.roles[actor] else { return "actor \(actor) is not on the hub's roster" }
-            guard role == .facilitator || role == .admin else { return "actor \(actor) is a \(role.rawValue), not a facilitator or admin" }
+            guard role.maySupervise else { return "actor \(actor) is a \(role.rawValue), not a facilitator or admin" }
         }
         if kind == .undo {
             guard let target = event.undoesSeq else { return "an undo must name the check-in it undoes (undoes_seq)" }
@@ -133,95 +133,5 @@ public enum KioskAuthority {
         default:
             break
         }
-    }
-}
-
-/// An event the hub keeps in quarantine: what the kiosk sent, why it was refused, and whether
-/// a later `retry` took it in. Several may share a kiosk's sequence number (a replaced kiosk
-/// database sends new events under used numbers): every one is kept.
-public struct QuarantinedEvent: Sendable, Equatable {
-    public var id: Int64
-    public var kioskID: String
-    public var seq: Int64
-    public var eventID: String
-    public var reason: String
-    public var receivedAt: Date
-    /// When a retry stored it (or found it stored); nil while it is still refused.
-    public var resolvedAt: Date?
-    /// The event as the kiosk sent it; nil if its kept body cannot be read.
-    public var event: WireEvent?
-
-    public init(id: Int64, kioskID: String, seq: Int64, eventID: String, reason: String, receivedAt: Date, resolvedAt: Date?, event: WireEvent?) {
-        self.id = id
-        self.kioskID = kioskID
-        self.seq = seq
-        self.eventID = eventID
-        self.reason = reason
-        self.receivedAt = receivedAt
-        self.resolvedAt = resolvedAt
-        self.event = event
-    }
-}
-
-/// What a retry did with one quarantined event.
-public struct RetryOutcome: Sendable, Equatable {
-    public var id: Int64
-    public var kioskID: String
-    public var seq: Int64
-    /// Nil: stored now (or already stored); else why it is still refused.
-    public var stillRefused: String?
-
-    public init(id: Int64, kioskID: String, seq: Int64, stillRefused: String?) {
-        self.id = id
-        self.kioskID = kioskID
-        self.seq = seq
-        self.stillRefused = stillRefused
-    }
-}
-
-/// Judges quarantined events of one kiosk again, as a push would now, in sequence order.
-public struct RetryPlan: Sendable {
-    public private(set) var outcomes: [RetryOutcome] = []
-    /// Those to store now, with their quarantine ids.
-    public private(set) var fresh: [(id: Int64, event: WireEvent)] = []
-
-    public init(_ quarantined: [QuarantinedEvent], known: [Int64: String], facts: AuthorityFacts) {
-        let readable = quarantined.filter { $0.event != nil }
-        let plan = IngestPlan(events: readable.map { $0.event! }, known: known, facts: facts)
-        for (item, verdict) in zip(readable, plan.verdicts) {
-            switch verdict {
-            case .fresh:
-                fresh.append((item.id, item.event!))
-                outcomes.append(RetryOutcome(id: item.id, kioskID: item.kioskID, seq: item.seq, stillRefused: nil))
-            case .duplicate:
-                outcomes.append(RetryOutcome(id: item.id, kioskID: item.kioskID, seq: item.seq, stillRefused: nil))
-            case .rejected(let reason):
-                outcomes.append(RetryOutcome(id: item.id, kioskID: item.kioskID, seq: item.seq, stillRefused: reason))
-            }
-        }
-        for item in quarantined where item.event == nil {
-            outcomes.append(RetryOutcome(id: item.id, kioskID: item.kioskID, seq: item.seq, stillRefused: "its kept body cannot be read"))
-        }
-    }
-}
-
-/// One row of the hub's append-only audit log: who did what to which thing, when.
-public struct AuditEntry: Sendable, Equatable, Codable {
-    public var at: Date
-    /// `cli` (a command on the hub's machine), `api` (the admin token), or `anonymous`.
-    public var actor: String
-    /// A dotted name: `import.participants`, `kiosk.revoke`, `settings.set`, `rejected.retry`, `login.failed` …
-    public var action: String
-    /// What it acted on (a kiosk id, a file), if anything.
-    public var subject: String?
-    /// Counts and the like, as text.
-    public var detail: String?
-
-    public init(at: Date, actor: String, action: String, subject: String? = nil, detail: String? = nil) {
-        self.at = at
-        self.actor = actor
-        self.action = action
-        self.subject = subject
-        self.detail = detail
     }
 }

@@ -187,6 +187,12 @@ public struct Attendance: Sendable, Equatable, Codable {
     }
 }
 
+/// The longest free text of the program (a name, a title, a location): what program files
+/// accept, and what the hub accepts for a kiosk's location.
+public enum ProgramText {
+    public static let maximumLength = 200
+}
+
 /// The one rule for the ids of participants, groups, sessions and kiosks: 1–64 ASCII letters,
 /// digits, '.', '_' or '-'. Program files refuse others, and the hub refuses a push naming one.
 public enum ProgramID {

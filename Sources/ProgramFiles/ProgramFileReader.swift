@@ -161,7 +161,9 @@ public struct ProgramFileReader: Sendable {
     private func text(_ record: CSVTable.Record, _ column: String) throws(ImportError) -> String {
         let value = record[column]
         guard !value.isEmpty else { throw record.error(column, "\(column) is empty") }
-        guard value.count <= 200 else { throw record.error(column, "\(column) is longer than 200 characters") }
+        guard value.count <= ProgramText.maximumLength else {
+            throw record.error(column, "\(column) is longer than \(ProgramText.maximumLength) characters")
+        }
         guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw record.error(column, "\(column) contains a control character")
         }

@@ -15,7 +15,9 @@ struct KioskCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard ProgramID.isValid(id) else { throw ValidationError("a kiosk id is 1–64 letters, digits, '.', '_' or '-'") }
-            guard !location.isEmpty, location.count <= 200 else { throw ValidationError("a location is 1–200 characters") }
+            guard !location.isEmpty, location.count <= ProgramText.maximumLength else {
+                throw ValidationError("a location is 1–\(ProgramText.maximumLength) characters")
+            }
             let code = try await options.withStore { store in
                 let code = try await store.addKiosk(id: id, location: location, at: Date())
                 try await store.auditCommand("kiosk.add", subject: id, detail: "location \(location)")

@@ -3,7 +3,6 @@ import Foundation
 import HubStore
 import KioskCore
 import ProgramFiles
-import ReportArguments
 
 /// `rejected list|retry`: the events the hub keeps in quarantine, and taking them back once
 /// the roster or schedule that refused them is fixed.
@@ -50,32 +49,6 @@ struct Rejected: AsyncParsableCommand {
             }
             let taken = outcomes.filter { $0.stillRefused == nil }.count
             print("\(taken) taken in, \(outcomes.count - taken) still refused")
-        }
-    }
-}
-
-/// `audit`: the hub's append-only log of admin actions and failed admin logins.
-struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Print the audit log: imports, settings, kiosk changes, retries, failed admin logins.")
-    @OptionGroup var options: HubOptions
-    @Option(help: "From this day or time on (2026-03-02, or ISO 8601).") var since: String?
-    @Option(help: "table (default) or csv.") var format = "table"
-    @Option(help: "Time zone for --since without an offset.") var timeZone = "UTC"
-
-    func run() async throws {
-        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
-        guard format == "table" || format == "csv" else { throw ValidationError("--format is table or csv") }
-        let start = try since.map { try ReportArguments.dayOrTime($0, timeZone: zone) }
-        let entries = try await options.withStore { try await $0.auditLog(since: start) }
-        if format == "csv" {
-            FileHandle.standardOutput.write(try EngagementExport.table(
-                columns: ["at", "actor", "action", "subject", "detail"],
-                rows: entries.map { [ProgramTime.format($0.at), $0.actor, $0.action, $0.subject, $0.detail] }, as: .csv))
-            return
-        }
-        for entry in entries {
-            print([ProgramTime.format(entry.at), entry.actor, entry.action, entry.subject ?? "", entry.detail ?? ""].joined(separator: "  "))
         }
     }
 }
