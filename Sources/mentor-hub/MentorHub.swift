@@ -55,7 +55,9 @@ struct HubOptions: ParsableArguments {
 extension HubStorage {
     /// Appends an admin's action at the hub's command line to the audit log, naming the user.
     func auditCommand(_ action: String, subject: String? = nil, detail: String? = nil) async throws {
-        let user = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
+        // Who ran it: the sudo caller if any, else the account's name (root's shell may set no USER).
+        let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+        let user = ProcessInfo.processInfo.environment["SUDO_USER"] ?? account ?? "uid \(getuid())"
         try await audit(AuditEntry(at: Date(), actor: "cli:\(user)", action: action, subject: subject, detail: detail))
     }
 }
