@@ -190,6 +190,28 @@ public final class PostgresHubStore: HubStorage {
             "CREATE TRIGGER hub_audit_append_only BEFORE UPDATE OR DELETE ON hub_audit FOR EACH ROW EXECUTE FUNCTION hub_audit_append_only()",
             "CREATE TRIGGER hub_audit_no_truncate BEFORE TRUNCATE ON hub_audit FOR EACH STATEMENT EXECUTE FUNCTION hub_audit_append_only()",
         ]),
+        // Program life (docs/program-files.md): days in and out of the program, dated and
+        // repeatable memberships, a cancellation's reason, the program's time zone and the
+        // admin's excusals (a kiosk's are its events). Days are `YYYY-MM-DD` text, as on SQLite.
+        ("v7-program-life", [
+            "ALTER TABLE participant ADD COLUMN joined_on TEXT, ADD COLUMN left_on TEXT",
+            "ALTER TABLE session ADD COLUMN cancel_reason TEXT",
+            "ALTER TABLE group_member DROP CONSTRAINT group_member_pkey",
+            "ALTER TABLE group_member ADD COLUMN row_id BIGSERIAL PRIMARY KEY, ADD COLUMN from_day TEXT, ADD COLUMN until_day TEXT",
+            "ALTER TABLE group_member ADD CHECK (from_day IS NULL OR until_day IS NULL OR until_day > from_day)",
+            "CREATE INDEX group_member_group ON group_member(group_id)",
+            "CREATE TABLE program_time_zone (id INTEGER PRIMARY KEY CHECK (id = 1), identifier TEXT NOT NULL)",
+            """
+            CREATE TABLE hub_excusal (
+                participant_id TEXT NOT NULL,
+                session_id TEXT NOT NULL,
+                reason TEXT,
+                excused_by TEXT NOT NULL,
+                excused_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (session_id, participant_id))
+            """,
+            "CREATE INDEX hub_event_excuse ON hub_event(session_id) WHERE kind = 'excuse'",
+        ]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -343,6 +365,7 @@ public final class PostgresHubStore: HubStorage {
                     "SELECT count(*) FROM rejected_event WHERE kiosk_id = \(kioskID) AND resolved_at IS NULL", on: db).first?.decode(Int64.self) ?? 0)
                 if plan.overfillsQuarantine(waiting: waiting) { return .quarantineFull(waiting: waiting) }
             }
+            try await applyCancellations(plan.fresh, on: db)
             var receipt = PushReceipt(acknowledgedThrough: last.seq, stored: 0, duplicates: plan.duplicates, rejected: [])
             for (event, reason) in plan.rejected {
                 let body = String(decoding: try encoder.encode(event), as: UTF8.self)
@@ -359,6 +382,17 @@ public final class PostgresHubStore: HubStorage {
                 "UPDATE kiosk SET acknowledged_through = GREATEST(acknowledged_through, \(last.seq)), last_seen_at = \(now) WHERE id = \(kioskID)",
                 logger: logger)
             return .accepted(receipt)
+        }
+    }
+
+    /// Cancels the sessions of accepted `session_cancel` events, in the ingest's transaction (the
+    /// authority checked that each is scheduled here and had not started).
+    func applyCancellations(_ events: [WireEvent], on db: PostgresConnection) async throws {
+        for event in events where event.kind == KioskEventKind.sessionCancel.rawValue {
+            try await db.query("""
+                UPDATE session SET status = 'cancelled', cancel_reason = \(event.note)
+                WHERE id = \(event.sessionID) AND status = 'scheduled' AND starts_at > \(event.wallTime)
+                """, logger: logger)
         }
     }
 
@@ -403,6 +437,12 @@ public final class PostgresHubStore: HubStorage {
                 if facts.adHocOpeners[session] == nil { facts.adHocOpeners[session] = kiosk }
             }
         }
+        if !named.cancelledSessionIDs.isEmpty {
+            for row in try await rows("SELECT id, starts_at FROM session WHERE id = ANY(\(named.cancelledSessionIDs))", on: db) {
+                let (id, start) = try row.decode((String, Date).self)
+                facts.scheduledStarts[id] = Self.milliseconds(start)
+            }
+        }
         if !named.undoneSeqs.isEmpty {
             for row in try await rows("""
                 SELECT seq, participant_id, session_id FROM hub_event
@@ -435,6 +475,7 @@ public final class PostgresHubStore: HubStorage {
                 let location = try await rows("SELECT location FROM kiosk WHERE id = \(kioskID) FOR UPDATE", on: db).first?.decode(String.self) ?? ""
                 let (known, facts) = try await storedAndAuthorityFacts(kioskID: kioskID, location: location, events: items.compactMap(\.event), on: db)
                 let plan = RetryPlan(items, known: known, facts: facts)
+                try await applyCancellations(plan.fresh, on: db)
                 _ = try await store(plan.fresh, kioskID: kioskID, at: now, on: db)
                 let resolved = plan.outcomes.filter { $0.stillRefused == nil }.map(\.id)
                 try await db.query("UPDATE rejected_event SET resolved_at = \(now) WHERE id = ANY(\(resolved))", logger: logger)
@@ -587,7 +628,66 @@ public final class PostgresHubStore: HubStorage {
             WHERE location = \(location) AND ends_at >= \(window.lowerBound) AND starts_at <= \(window.upperBound) ORDER BY starts_at, id COLLATE "C"
             """)
         return try Directory.versioned(
-            location: location, participants: participants, groups: try await groups(), sessions: sessions, settings: try await settings())
+            location: location, participants: participants, groups: try await groups(), sessions: sessions, settings: try await settings(),
+            timeZone: try await timeZoneIdentifier())
+    }
+
+    public func timeZoneIdentifier() async throws -> String? {
+        try await rows("SELECT identifier FROM program_time_zone").first?.decode(String.self)
+    }
+
+    public func setTimeZoneIdentifier(_ identifier: String?) async throws {
+        try await transaction { db in
+            try await db.query("DELETE FROM program_time_zone", logger: logger)
+            if let identifier { try await db.query("INSERT INTO program_time_zone (id, identifier) VALUES (1, \(identifier))", logger: logger) }
+        }
+    }
+
+    public func session(id: String) async throws -> Session? {
+        try await sessions("WHERE id = \(id)").first
+    }
+
+    public func cancelSession(id: String, reason: String?, at now: Date) async throws -> Session {
+        try await transaction { db in
+            guard let session = try await sessions("WHERE id = \(id) FOR UPDATE", on: db).first else { throw SessionCancelRefusal.unknown(id) }
+            if let refusal = SessionCancelRefusal.refusal(session, at: now) { throw refusal }
+            guard session.status != .cancelled else { return session }
+            try await db.query("UPDATE session SET status = 'cancelled', cancel_reason = \(reason) WHERE id = \(id)", logger: logger)
+            var cancelled = session
+            cancelled.status = .cancelled
+            cancelled.cancelReason = reason
+            return cancelled
+        }
+    }
+
+    public func excuse(_ excusal: Excusal, at now: Date) async throws {
+        try await transaction { db in
+            guard let session = try await sessions("WHERE id = \(excusal.sessionID)", on: db).first else {
+                throw ExcusalRefusal.unknownSession(excusal.sessionID)
+            }
+            guard try await !rows("SELECT 1 FROM participant WHERE id = \(excusal.participantID)", on: db).isEmpty else {
+                throw ExcusalRefusal.unknownParticipant(excusal.participantID)
+            }
+            guard session.status != .cancelled else { throw ExcusalRefusal.cancelled(session.id) }
+            try await db.query("""
+                INSERT INTO hub_excusal (participant_id, session_id, reason, excused_by, excused_at)
+                VALUES (\(excusal.participantID), \(excusal.sessionID), \(excusal.reason), \(excusal.excusedBy ?? "admin"), \(now))
+                ON CONFLICT (session_id, participant_id) DO UPDATE SET reason = EXCLUDED.reason, excused_by = EXCLUDED.excused_by, excused_at = EXCLUDED.excused_at
+                """, logger: logger)
+        }
+    }
+
+    public func excusals(ofSessions sessionIDs: [String]) async throws -> [Excusal] {
+        guard !sessionIDs.isEmpty else { return [] }
+        return try await rows("""
+            SELECT participant_id, session_id, reason, excused_by FROM hub_excusal WHERE session_id = ANY(\(sessionIDs))
+            UNION ALL
+            SELECT participant_id, session_id, note, actor_id FROM hub_event
+            WHERE kind = 'excuse' AND participant_id IS NOT NULL AND session_id = ANY(\(sessionIDs))
+            """).map { row in
+            let (participant, session, reason, by) = try row.decode((String, String, String?, String?).self)
+            return Excusal(participantID: participant, sessionID: session, reason: reason, excusedBy: by)
+        }
     }
 
     public func programSnapshot(startingFrom from: Date, before to: Date, location: String?) async throws -> ProgramSnapshot {
@@ -614,17 +714,20 @@ public final class PostgresHubStore: HubStorage {
     }
 
     func participants() async throws -> [Participant] {
-        try await rows("SELECT id, name, role, active, cohort FROM participant ORDER BY id COLLATE \"C\"").map { row in
-            let (id, name, role, active, cohort) = try row.decode((String, String, String, Bool, String?).self)
-            return Participant(id: id, name: name, role: try Self.known(Role.self, role), isActive: active, cohort: cohort)
+        try await rows("SELECT id, name, role, active, cohort, joined_on, left_on FROM participant ORDER BY id COLLATE \"C\"").map { row in
+            let (id, name, role, active, cohort, joined, left) = try row.decode((String, String, String, Bool, String?, String?, String?).self)
+            return Participant(
+                id: id, name: name, role: try Self.known(Role.self, role), isActive: active, cohort: cohort, joinedOn: try Self.day(joined),
+                leftOn: try Self.day(left))
         }
     }
 
     func groups() async throws -> [MentoringGroup] {
         var members: [String: [GroupMember]] = [:]
-        for row in try await rows("SELECT group_id, participant_id, role FROM group_member ORDER BY participant_id COLLATE \"C\"") {
-            let (group, participant, role) = try row.decode((String, String, String).self)
-            members[group, default: []].append(GroupMember(participantID: participant, role: try Self.known(MemberRole.self, role)))
+        for row in try await rows("SELECT group_id, participant_id, role, from_day, until_day FROM group_member ORDER BY participant_id COLLATE \"C\", row_id") {
+            let (group, participant, role, from, until) = try row.decode((String, String, String, String?, String?).self)
+            members[group, default: []].append(GroupMember(
+                participantID: participant, role: try Self.known(MemberRole.self, role), from: try Self.day(from), until: try Self.day(until)))
         }
         return try await rows("SELECT id, name, kind FROM mentoring_group ORDER BY id COLLATE \"C\"").map { row in
             let (id, name, kind) = try row.decode((String, String, String).self)
@@ -633,20 +736,28 @@ public final class PostgresHubStore: HubStorage {
     }
 
     /// Sessions selected by `filter` (a WHERE clause with its binds, and an ORDER BY).
-    func sessions(_ filter: PostgresQuery) async throws -> [Session] {
-        var query = PostgresQuery(unsafeSQL: "SELECT id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status FROM session ")
+    func sessions(_ filter: PostgresQuery, on db: PostgresConnection? = nil) async throws -> [Session] {
+        var query = PostgresQuery(
+            unsafeSQL: "SELECT id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status, cancel_reason FROM session ")
         query.sql += filter.sql
         query.binds = filter.binds
         // Cell by cell, as events are: a year's report reads tens of thousands of sessions.
-        return try await rows(query).map { row in
+        return try await rows(query, on: db).map { row in
             let cells = row.makeRandomAccess()
             return Session(
                 id: try cells[0].decode(String.self), title: try cells[1].decode(String.self),
                 kind: try Self.known(SessionKind.self, try cells[2].decode(String.self)), location: try cells[3].decode(String.self),
                 startsAt: Self.milliseconds(try cells[4].decode(Date.self)), endsAt: Self.milliseconds(try cells[5].decode(Date.self)),
                 groupID: try cells[6].decode(String?.self), facilitatorID: try cells[7].decode(String?.self),
-                status: try Self.known(SessionStatus.self, try cells[8].decode(String.self)))
+                status: try Self.known(SessionStatus.self, try cells[8].decode(String.self)), cancelReason: try cells[9].decode(String?.self))
         }
+    }
+
+    /// A stored day, or why it is none.
+    static func day(_ text: String?) throws -> ProgramDay? {
+        guard let text else { return nil }
+        guard let day = ProgramDay(text) else { throw UnexpectedValue(text: text, type: "day (YYYY-MM-DD)") }
+        return day
     }
 
     static func known<Value: RawRepresentable<String>>(_ type: Value.Type, _ text: String) throws -> Value {
@@ -676,9 +787,11 @@ public final class PostgresHubStore: HubStorage {
             for entry in entries {
                 let person = entry.participant
                 try await upsert("""
-                    INSERT INTO participant (id, name, role, active, cohort)
-                    VALUES (\(person.id), \(person.name), \(person.role.rawValue), \(person.isActive), \(person.cohort))
-                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, active = EXCLUDED.active, cohort = EXCLUDED.cohort
+                    INSERT INTO participant (id, name, role, active, cohort, joined_on, left_on)
+                    VALUES (\(person.id), \(person.name), \(person.role.rawValue), \(person.isActive), \(person.cohort),
+                            \(person.joinedOn?.description), \(person.leftOn?.description))
+                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, active = EXCLUDED.active, cohort = EXCLUDED.cohort,
+                        joined_on = EXCLUDED.joined_on, left_on = EXCLUDED.left_on
                     """, on: db, counting: &summary)
                 try await db.query("DELETE FROM badge WHERE participant_id = \(person.id)", logger: logger)
             }
@@ -709,7 +822,10 @@ public final class PostgresHubStore: HubStorage {
                         throw ImportError(position.column("participant_id"), "no participant has the id \(member.participantID)")
                     }
                     try await db.query(
-                        "INSERT INTO group_member (group_id, participant_id, role) VALUES (\(group.id), \(member.participantID), \(member.role.rawValue))",
+                        """
+                        INSERT INTO group_member (group_id, participant_id, role, from_day, until_day)
+                        VALUES (\(group.id), \(member.participantID), \(member.role.rawValue), \(member.from?.description), \(member.until?.description))
+                        """,
                         logger: logger)
                 }
             }
@@ -717,9 +833,10 @@ public final class PostgresHubStore: HubStorage {
         }
     }
 
-    public func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary {
+    public func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date?) async throws -> ImportSummary {
         try await transaction { db in
             var summary = ImportSummary()
+            var listed: [String] = []
             for entry in entries {
                 let session = entry.session
                 if let groupID = session.groupID, try await rows("SELECT 1 FROM mentoring_group WHERE id = \(groupID)", on: db).isEmpty {
@@ -728,13 +845,28 @@ public final class PostgresHubStore: HubStorage {
                 if let facilitatorID = session.facilitatorID, try await rows("SELECT 1 FROM participant WHERE id = \(facilitatorID)", on: db).isEmpty {
                     throw ImportError(entry.position.column("facilitator_id"), "no participant has the id \(facilitatorID)")
                 }
+                listed.append(session.id)
+                // The same rules as `KioskStore.importSessions`: a row's status sets the session's
+                // (a closed one stays closed), a row without one keeps it.
+                let before = try await rows("SELECT status FROM session WHERE id = \(session.id)", on: db).first?.decode(String.self)
                 try await upsert("""
-                    INSERT INTO session (id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status)
+                    INSERT INTO session (id, title, kind, location, starts_at, ends_at, group_id, facilitator_id, status, cancel_reason)
                     VALUES (\(session.id), \(session.title), \(session.kind.rawValue), \(session.location), \(session.startsAt), \(session.endsAt),
-                            \(session.groupID), \(session.facilitatorID), \(session.status.rawValue))
+                            \(session.groupID), \(session.facilitatorID), \(session.status.rawValue), \(session.cancelReason))
                     ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, kind = EXCLUDED.kind, location = EXCLUDED.location,
-                        starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, group_id = EXCLUDED.group_id, facilitator_id = EXCLUDED.facilitator_id
+                        starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, group_id = EXCLUDED.group_id, facilitator_id = EXCLUDED.facilitator_id,
+                        status = CASE WHEN NOT \(entry.statusGiven) OR (session.status = 'closed' AND EXCLUDED.status = 'scheduled') THEN session.status
+                                      ELSE EXCLUDED.status END,
+                        cancel_reason = CASE WHEN NOT \(entry.statusGiven) OR (session.status = 'closed' AND EXCLUDED.status = 'scheduled')
+                                             THEN session.cancel_reason ELSE EXCLUDED.cancel_reason END
                     """, on: db, counting: &summary)
+                if session.status == .cancelled && before != SessionStatus.cancelled.rawValue && (before == nil || entry.statusGiven) { summary.cancelled += 1 }
+            }
+            if let now {
+                summary.cancelled += try await rows("""
+                    UPDATE session SET status = 'cancelled', cancel_reason = 'not in the imported schedule'
+                    WHERE starts_at > \(now) AND status = 'scheduled' AND NOT (id = ANY(\(listed))) RETURNING id
+                    """, on: db).count
             }
             return summary
         }

@@ -195,11 +195,15 @@ public struct Directory: Codable, Sendable, Equatable {
     /// The program's check-in rules; absent when the hub's admin set none (each kiosk then
     /// keeps its kiosk.toml's).
     public var settings: ProgramSettings?
+    /// The program's time zone (IANA), in which its days begin; absent when the admin set none.
+    /// `mentor-kiosk doctor` warns when kiosk.toml's `time_zone` differs.
+    public var timeZone: String?
 
     public init(
         version: String, location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session],
-        settings: ProgramSettings? = nil
+        settings: ProgramSettings? = nil, timeZone: String? = nil
     ) {
+        self.timeZone = timeZone
         self.version = version
         self.location = location
         self.participants = participants

@@ -29,7 +29,8 @@ extension HubServer {
                 case "participants.csv": data = try EngagementExport.participants(try await report(for: period), as: .csv)
                 case "attendance.csv":
                     data = try AttendanceExport.encode(
-                        try await store.attendanceExport(from: period.from, to: period.to, location: period.location, now: period.now, filter: period.filter),
+                        try await store.attendanceExport(from: period.from, to: period.to, location: period.location, now: period.now, timeZone: timeZone,
+                            filter: period.filter),
                         as: .csv)
                 case "audit.csv": data = try Self.auditCSV(try await store.auditLog(since: period.from))
                 case "kiosks.csv":

@@ -18,7 +18,8 @@ extension HubStorage {
         for replay in replays { arrivals += replay.attendances.lazy.map(EngagementInput.Arrival.init) }
         let input = EngagementInput(
             sessions: program.sessions, groups: program.groups, participants: program.participants,
-            arrivals: arrivals, anonymousRatings: HubAttendance.anonymousRatings(of: replays))
+            arrivals: arrivals, anonymousRatings: HubAttendance.anonymousRatings(of: replays),
+            excusals: try await excusals(ofSessions: program.sessions.map(\.id)))
         return EngagementMetrics.report(
             input, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold, filter: filter,
             listingRatings: listingRatings)
@@ -27,12 +28,15 @@ extension HubStorage {
     /// The attendance export (docs/exports.md) of the sessions starting in `from..<to`, rebuilt
     /// from the kiosks' events as `engagementReport` does: the program-wide file an admin
     /// downloads, with the kiosk export's columns.
-    public func attendanceExport(from: Date, to: Date, location: String?, now: Date, filter: ReportFilter = ReportFilter()) async throws -> [AttendanceReportRow] {
+    public func attendanceExport(
+        from: Date, to: Date, location: String?, now: Date, timeZone: TimeZone, filter: ReportFilter = ReportFilter()
+    ) async throws -> [AttendanceReportRow] {
         let (program, replays) = try await replayedPeriod(from: from, to: to, location: location, progress: nil)
         return AttendanceReport.rows(
             sessions: program.sessions, groups: Dictionary(program.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
             participants: Dictionary(program.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-            attendances: replays.flatMap(\.attendances), now: now
+            attendances: replays.flatMap(\.attendances), excusals: try await excusals(ofSessions: program.sessions.map(\.id)), now: now,
+            timeZone: timeZone
         ).filter(filter.keeps)
     }
 

@@ -54,14 +54,70 @@ public protocol HubStorage: Sendable {
     /// Imports groups all-or-nothing: each listed group's members are replaced; unknown
     /// participants refuse the file.
     func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary
-    /// Imports sessions all-or-nothing, keeping the status of sessions already known.
-    func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary
+    /// Imports sessions all-or-nothing (`KioskStore.importSessions`' rules): a row's status sets
+    /// the session's, a row without one keeps it; with `now`, the sessions that start after it
+    /// and are missing from the file are cancelled.
+    func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date?) async throws -> ImportSummary
+    /// The session of the schedule with this id.
+    func session(id: String) async throws -> Session?
+    /// Cancels a session of the schedule that has not started (`SessionCancelRefusal`'s rule).
+    func cancelSession(id: String, reason: String?, at now: Date) async throws -> Session
+    /// Excuses a participant from a session of the schedule (an admin's `excuse`).
+    func excuse(_ excusal: Excusal, at now: Date) async throws
+    /// The excusals of these sessions: the admin's, and the kiosks' `excuse` events.
+    func excusals(ofSessions sessionIDs: [String]) async throws -> [Excusal]
     /// Participants, groups, and the sessions starting in `from..<to` (at `location`, or all).
     func programSnapshot(startingFrom from: Date, before to: Date, location: String?) async throws -> ProgramSnapshot
     /// The program's check-in rules, sent to every kiosk in its directory; nil: none set.
     func settings() async throws -> ProgramSettings?
     /// Sets (or, with nil, clears) the program's check-in rules.
     func setSettings(_ settings: ProgramSettings?) async throws
+    /// The program's time zone (an IANA identifier), which every hub command uses by default and
+    /// the directory carries to kiosks; nil: none set (UTC).
+    func timeZoneIdentifier() async throws -> String?
+    func setTimeZoneIdentifier(_ identifier: String?) async throws
+}
+
+/// Why an admin's excusal was refused.
+public enum ExcusalRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownSession(String)
+    case unknownParticipant(String)
+    case cancelled(String)
+    case notExpected(participantID: String, sessionID: String)
+
+    public var description: String {
+        switch self {
+        case .unknownSession(let id): "no session has the id \(id)"
+        case .unknownParticipant(let id): "no participant has the id \(id)"
+        case .cancelled(let id): "session \(id) was cancelled: nobody is expected there"
+        case .notExpected(let participant, let session):
+            "\(participant) is not expected at \(session): only an active member of the session's group at the time can be excused"
+        }
+    }
+}
+
+extension HubStorage {
+    /// Excuses the participant when they are expected at the session (`AttendanceReport`'s rule,
+    /// days in `timeZone`): an admin's `excuse`.
+    public func excuseExpected(_ excusal: Excusal, at now: Date, timeZone: TimeZone) async throws {
+        guard let session = try await session(id: excusal.sessionID) else { throw ExcusalRefusal.unknownSession(excusal.sessionID) }
+        let program = try await programSnapshot(
+            startingFrom: session.startsAt, before: session.startsAt.addingTimeInterval(0.001), location: session.location)
+        guard let person = program.participants.first(where: { $0.id == excusal.participantID }) else {
+            throw ExcusalRefusal.unknownParticipant(excusal.participantID)
+        }
+        let member = program.groups.first { $0.id == session.groupID }?.members(at: session.startsAt, timeZone: timeZone)
+            .contains { $0.participantID == person.id } ?? false
+        guard member && person.expectedSpan(in: timeZone).contains(session.startsAt) else {
+            throw ExcusalRefusal.notExpected(participantID: person.id, sessionID: session.id)
+        }
+        try await excuse(excusal, at: now)
+    }
+
+    /// Imports sessions, cancelling none that the file leaves out.
+    public func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary {
+        try await importSessions(entries, cancellingMissingAfter: nil)
+    }
 }
 
 extension Directory {
@@ -77,10 +133,12 @@ extension Directory {
     /// A directory whose version is a hash of its content, so every back-end and every hub
     /// process names the same content with the same version (the kiosk's ETag).
     public static func versioned(
-        location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session], settings: ProgramSettings?
+        location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session], settings: ProgramSettings?,
+        timeZone: String?
     ) throws -> Directory {
         var directory = Directory(
-            version: "", location: location, participants: participants, groups: groups, sessions: sessions, settings: settings)
+            version: "", location: location, participants: participants, groups: groups, sessions: sessions, settings: settings,
+            timeZone: timeZone)
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
         directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
         return directory

@@ -133,6 +133,20 @@ public final class HubStore: HubStorage {
                 CREATE TRIGGER hub_audit_append_only_delete BEFORE DELETE ON hub_audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        // The program's one time zone, and the admin's excusals (a kiosk's are its events).
+        migrator.registerMigration("v6-program-life") { db in
+            try db.execute(sql: """
+                CREATE TABLE program_time_zone (id INTEGER PRIMARY KEY CHECK (id = 1), identifier TEXT NOT NULL);
+                CREATE TABLE hub_excusal (
+                    participant_id TEXT NOT NULL,
+                    session_id TEXT NOT NULL,
+                    reason TEXT,
+                    excused_by TEXT NOT NULL,
+                    excused_at TEXT NOT NULL,
+                    PRIMARY KEY (session_id, participant_id)) WITHOUT ROWID;
+                CREATE INDEX hub_event_excuse ON hub_event(session_id) WHERE kind = 'excuse';
+                """)
+        }
         return migrator
     }
 
@@ -239,6 +253,9 @@ public final class HubStore: HubStorage {
                     db, sql: "SELECT count(*) FROM rejected_event WHERE kiosk_id = ? AND resolved_at IS NULL", arguments: [kioskID]) ?? 0
                 if plan.overfillsQuarantine(waiting: waiting) { return .quarantineFull(waiting: waiting) }
             }
+            // The schedule lives in program.sqlite: cancelled there first, so a crash before this
+            // transaction commits leaves a cancellation that the kiosk's retry repeats harmlessly.
+            try applyCancellations(plan.fresh)
             var receipt = PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: plan.duplicates, rejected: [])
             let quarantine = try db.cachedStatement(sql: """
                 INSERT INTO rejected_event (kiosk_id, seq, event_id, reason, body, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -278,6 +295,9 @@ public final class HubStore: HubStorage {
         let named = NamedInBatch(events)
         let roster = try program.rosterFacts(participantIDs: named.participantIDs, sessionIDs: named.sessionIDs)
         var facts = AuthorityFacts(kioskID: kioskID, location: location, scheduled: roster.locations, roles: roster.roles)
+        if !named.cancelledSessionIDs.isEmpty {
+            facts.scheduledStarts = try program.sessions(ids: named.cancelledSessionIDs).reduce(into: [:]) { $0[$1.id] = $1.startsAt }
+        }
         let adHoc = named.adHocSessionIDs
         if !adHoc.isEmpty {
             for row in try Row.fetchAll(db, sql: """
@@ -296,6 +316,14 @@ public final class HubStore: HubStorage {
             }
         }
         return facts
+    }
+
+    /// Cancels the sessions of accepted `session_cancel` events (the authority checked them).
+    func applyCancellations(_ events: [WireEvent]) throws {
+        for event in events where event.kind == KioskEventKind.sessionCancel.rawValue {
+            guard let session = event.sessionID else { continue }
+            _ = try? program.cancelScheduledSession(id: session, reason: event.note, now: event.wallTime)
+        }
     }
 
     /// Inserts events judged fresh, raises the versions of their sessions and the kiosk's count.
@@ -356,6 +384,7 @@ public final class HubStore: HubStorage {
                 let plan = RetryPlan(
                     items, known: try Self.storedIDs(db, kioskID: kioskID, SequenceSelection(items.map(\.seq))),
                     facts: try authorityFacts(db, kioskID: kioskID, location: location, events: items.compactMap(\.event)))
+                try applyCancellations(plan.fresh)
                 _ = try Self.store(db, kioskID: kioskID, events: plan.fresh, receivedAt: now)
                 for outcome in plan.outcomes where outcome.stillRefused == nil {
                     try db.execute(sql: "UPDATE rejected_event SET resolved_at = ? WHERE id = ?", arguments: [now, outcome.id])
@@ -485,7 +514,18 @@ public final class HubStore: HubStorage {
         let snapshot = try program.directorySnapshot(location: location, from: window.lowerBound, to: window.upperBound)
         return try Directory.versioned(
             location: location, participants: snapshot.participants.map { DirectoryParticipant(participant: $0.0, badgeHashes: $0.1) },
-            groups: snapshot.groups, sessions: snapshot.sessions, settings: try await settings())
+            groups: snapshot.groups, sessions: snapshot.sessions, settings: try await settings(), timeZone: try await timeZoneIdentifier())
+    }
+
+    public func timeZoneIdentifier() async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT identifier FROM program_time_zone") }
+    }
+
+    public func setTimeZoneIdentifier(_ identifier: String?) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM program_time_zone")
+            if let identifier { try db.execute(sql: "INSERT INTO program_time_zone (id, identifier) VALUES (1, ?)", arguments: [identifier]) }
+        }
     }
 
     public func settings() async throws -> ProgramSettings? {
@@ -515,8 +555,41 @@ public final class HubStore: HubStorage {
         try program.importGroups(entries)
     }
 
-    public func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary {
-        try program.importSessions(entries)
+    public func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date?) async throws -> ImportSummary {
+        try program.importSessions(entries, cancellingMissingAfter: now)
+    }
+
+    public func session(id: String) async throws -> Session? {
+        try program.session(id: id)
+    }
+
+    public func cancelSession(id: String, reason: String?, at now: Date) async throws -> Session {
+        try program.cancelScheduledSession(id: id, reason: reason, now: now)
+    }
+
+    public func excuse(_ excusal: Excusal, at now: Date) async throws {
+        guard let session = try program.session(id: excusal.sessionID) else { throw ExcusalRefusal.unknownSession(excusal.sessionID) }
+        guard try program.participant(id: excusal.participantID) != nil else { throw ExcusalRefusal.unknownParticipant(excusal.participantID) }
+        guard session.status != .cancelled else { throw ExcusalRefusal.cancelled(session.id) }
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO hub_excusal (participant_id, session_id, reason, excused_by, excused_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (session_id, participant_id) DO UPDATE SET reason = excluded.reason, excused_by = excluded.excused_by, excused_at = excluded.excused_at
+                """, arguments: [excusal.participantID, excusal.sessionID, excusal.reason, excusal.excusedBy ?? "admin", now])
+        }
+    }
+
+    public func excusals(ofSessions sessionIDs: [String]) async throws -> [Excusal] {
+        guard !sessionIDs.isEmpty else { return [] }
+        let ids = try Self.jsonArray(sessionIDs)
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT participant_id, session_id, reason, excused_by FROM hub_excusal WHERE session_id IN (SELECT value FROM json_each(?1))
+                UNION ALL
+                SELECT participant_id, session_id, note, actor_id FROM hub_event INDEXED BY hub_event_excuse
+                WHERE kind = 'excuse' AND participant_id IS NOT NULL AND session_id IN (SELECT value FROM json_each(?1))
+                """, arguments: [ids]).map { Excusal(participantID: $0[0], sessionID: $0[1], reason: $0[2], excusedBy: $0[3]) }
+        }
     }
 }
 

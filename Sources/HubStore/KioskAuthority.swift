@@ -27,6 +27,8 @@ public struct AuthorityFacts: Sendable, Equatable {
     public var roles: [String: Role]
     /// The pushing kiosk's stored check-ins that the batch's undos name: seq → what it was.
     public var checkIns: [Int64: CheckIn]
+    /// When the scheduled sessions the batch's cancellations name start.
+    public var scheduledStarts: [String: Date] = [:]
 
     public init(
         kioskID: String, location: String, scheduled: [String: String] = [:], adHocOpeners: [String: String] = [:],
@@ -46,6 +48,8 @@ public struct NamedInBatch: Sendable, Equatable {
     public var sessionIDs: [String]
     public var participantIDs: [String]
     public var undoneSeqs: [Int64]
+    /// The sessions the batch's `session_cancel` events name.
+    public var cancelledSessionIDs: [String]
 
     /// The ad-hoc session ids (`ProgramID.adHocSessionPrefix`) among `sessionIDs`: the only ones
     /// whose opener the hub needs to look up (a scheduled session has none).
@@ -55,6 +59,7 @@ public struct NamedInBatch: Sendable, Equatable {
         sessionIDs = Array(Set(events.compactMap(\.sessionID))).sorted()
         participantIDs = Array(Set(events.flatMap { [$0.participantID, $0.actorID].compactMap { $0 } })).sorted()
         undoneSeqs = Array(Set(events.compactMap(\.undoesSeq))).sorted()
+        cancelledSessionIDs = Array(Set(events.filter { $0.kind == KioskEventKind.sessionCancel.rawValue }.compactMap(\.sessionID))).sorted()
     }
 }
 
@@ -65,8 +70,8 @@ public struct NamedInBatch: Sendable, Equatable {
 /// attendance. Pure: the facts in, a reason out, the same for every storage back-end.
 public enum KioskAuthority {
     /// Kinds only a facilitator (or admin) may cause; the event's actor must be one.
-    public static let facilitatorKinds: Set<KioskEventKind> = [.manualCheckIn, .undo, .badgeLink, .sessionOpen, .sessionClose]
-    static let needsParticipant: Set<KioskEventKind> = [.checkIn, .checkOut, .autoCheckOut, .manualCheckIn, .undo, .badgeLink, .pinFailed]
+    public static let facilitatorKinds: Set<KioskEventKind> = [.manualCheckIn, .undo, .badgeLink, .sessionOpen, .sessionClose, .sessionCancel, .excuse]
+    static let needsParticipant: Set<KioskEventKind> = [.checkIn, .checkOut, .autoCheckOut, .manualCheckIn, .undo, .badgeLink, .pinFailed, .excuse]
     static let sessionless: Set<KioskEventKind> = [.badgeLink, .pinFailed]
 
     /// Why the kiosk of `facts` may not send `event` (nil: it may). The event has passed
@@ -86,6 +91,12 @@ public enum KioskAuthority {
             guard let actor = event.actorID else { return "a \(kind.rawValue) event must name the facilitator who did it (actor_id)" }
             guard let role = facts.roles[actor] else { return "actor \(actor) is not on the hub's roster" }
             guard role.maySupervise else { return "actor \(actor) is a \(role.rawValue), not a facilitator or admin" }
+        }
+        if kind == .sessionCancel, let session = event.sessionID {
+            guard let start = facts.scheduledStarts[session] else { return "session \(session) is not in the hub's schedule: only a scheduled session can be cancelled" }
+            guard event.wallTime < start else {
+                return "session \(session) had started (\(ISO8601DateFormatter().string(from: start))) when the kiosk cancelled it: only a session that has not started can be cancelled"
+            }
         }
         if kind == .undo {
             guard let target = event.undoesSeq else { return "an undo must name the check-in it undoes (undoes_seq)" }

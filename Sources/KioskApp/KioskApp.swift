@@ -158,7 +158,7 @@ public final class KioskApp {
                         ?? .notAllowed
                     pending.append(.pinChecked(check))
                 case .loadTallies:
-                    let tallies = (try? desk.store.openTallies(location: desk.location, at: clock.read().wall, rules: desk.rules)) ?? []
+                    let tallies = (try? desk.store.openTallies(location: desk.location, at: clock.read().wall, rules: desk.rules, timeZone: desk.wording.timeZone)) ?? []
                     pending.append(.tallies(tallies))
                 case .manualCheckIn(let participantID, let sessionID, let actorID):
                     pending.append(.outcome(supervise("manual_check_in") {
@@ -183,6 +183,21 @@ public final class KioskApp {
                     pending.append(.outcome(supervise("session_closed") {
                         let (session, checkedOut) = try desk.store.closeSession(sessionID: sessionID, actorID: actorID, clock: clock.read(), rules: desk.rules)
                         return (nil, session, "\(session.title) is closed; \(checkedOut) checked out")
+                    }, badge: []))
+                case .excuse(let participantID, let sessionID, let actorID):
+                    pending.append(.outcome(supervise("excused") {
+                        let (person, session) = try desk.store.excuse(
+                            participantID: participantID, sessionID: sessionID, actorID: actorID, reason: nil, clock: clock.read(),
+                            timeZone: desk.wording.timeZone)
+                        return (person, session, "\(person.name) is excused from \(session.title)")
+                    }, badge: []))
+                case .loadUpcoming:
+                    let now = clock.read().wall
+                    pending.append(.upcoming((try? desk.store.sessionsToStart(location: desk.location, after: now)) ?? []))
+                case .cancelSession(let sessionID, let actorID):
+                    pending.append(.outcome(supervise("session_cancelled") {
+                        let session = try desk.store.cancelSession(sessionID: sessionID, actorID: actorID, reason: nil, clock: clock.read())
+                        return (nil, session, "\(session.title) on \(desk.wording.day(session.startsAt)) is cancelled")
                     }, badge: []))
                 case .undoCheckIn(let participantID, let sessionID, let actorID):
                     pending.append(.outcome(supervise("undone") {
@@ -240,7 +255,7 @@ public final class KioskApp {
     private func readSessions(at now: Date) {
         let rules = desk.rules
         guard let summaries = try? desk.store.sessions(
-            from: now.addingTimeInterval(-12 * 3600), to: now.addingTimeInterval(24 * 3600), location: desk.location)
+            from: now.addingTimeInterval(-12 * 3600), to: now.addingTimeInterval(24 * 3600), location: desk.location, timeZone: desk.wording.timeZone)
         else {
             surroundings.status = "database unavailable — check-ins cannot be recorded"
             return

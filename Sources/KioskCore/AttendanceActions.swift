@@ -87,6 +87,10 @@ public enum SupervisionRefusal: Error, Sendable, Equatable, CustomStringConverti
     case alreadyCheckedIn(Participant, Session, at: Date)
     case notCheckedIn(Participant, Session)
     case badgeTaken(Participant)
+    case cannotCancel(SessionCancelRefusal)
+    /// Only an expected member (of the session's group at the time, active) can be excused.
+    case notExpected(Participant, Session)
+    case sessionCancelled(Session)
 
     public var code: String {
         switch self {
@@ -99,6 +103,9 @@ public enum SupervisionRefusal: Error, Sendable, Equatable, CustomStringConverti
         case .alreadyCheckedIn: "already_checked_in"
         case .notCheckedIn: "not_checked_in"
         case .badgeTaken: "badge_taken"
+        case .cannotCancel: "cannot_cancel"
+        case .notExpected: "not_expected"
+        case .sessionCancelled: "session_cancelled"
         }
     }
 
@@ -113,6 +120,9 @@ public enum SupervisionRefusal: Error, Sendable, Equatable, CustomStringConverti
         case .alreadyCheckedIn(let participant, let session, _): "\(participant.name) is already checked in to \(session.title)"
         case .notCheckedIn(let participant, let session): "\(participant.name) is not checked in to \(session.title)"
         case .badgeTaken(let owner): "this badge already belongs to \(owner.name)"
+        case .cannotCancel(let refusal): refusal.description
+        case .notExpected(let participant, let session): "\(participant.name) is not expected at \(session.title)"
+        case .sessionCancelled(let session): "\(session.title) was cancelled"
         }
     }
 }
@@ -137,5 +147,13 @@ public enum SupervisionPolicy {
     public static func undo(participant: Participant, session: Session, existing: Attendance?) throws(SupervisionRefusal) -> Attendance {
         guard let existing else { throw .notCheckedIn(participant, session) }
         return existing
+    }
+
+    /// An excuse is for an expected member who has not come, at a session that is not cancelled
+    /// (before it, while it runs, or after: apologies often arrive late).
+    public static func excuse(participant: Participant, session: Session, isExpected: Bool, existing: Attendance?) throws(SupervisionRefusal) {
+        guard session.status != .cancelled else { throw .sessionCancelled(session) }
+        guard isExpected else { throw .notExpected(participant, session) }
+        if let existing { throw .alreadyCheckedIn(participant, session, at: existing.checkedInAt) }
     }
 }

@@ -10,6 +10,8 @@ public enum ReportStatus: String, Sendable, Codable, CaseIterable {
     case absent
     /// Expected, the session has not ended yet, and they have not checked in (yet).
     case pending
+    /// Expected, did not come, and a facilitator or admin excused them (`Excusal`).
+    case excused
 
     init(_ status: AttendanceStatus) {
         switch status {
@@ -61,33 +63,42 @@ public enum AttendanceReport {
     ///   - groups: groups by id, for expected members.
     ///   - participants: everyone who may appear, by id.
     ///   - attendances: the attendances at `sessions`.
+    ///   - excusals: members excused from sessions; those who came anyway count as present.
     ///   - now: sessions not yet started are skipped; missing members of running sessions are `pending`.
+    ///   - timeZone: the program's, in which joining, leaving and membership days begin.
+    ///
+    /// A group's members at a session are its member rows whose days hold the session's start,
+    /// of participants who had joined and not yet left by then; of those, the active ones are
+    /// expected. Anyone else who came is a row with `expected` false.
     public static func rows(
         sessions: [Session], groups: [String: MentoringGroup], participants: [String: Participant],
-        attendances: [Attendance], now: Date
+        attendances: [Attendance], excusals: [Excusal] = [], now: Date, timeZone: TimeZone
     ) -> [AttendanceReportRow] {
         let bySession = Dictionary(grouping: attendances, by: \.sessionID)
+        let excused = Set(excusals.map { [$0.participantID, $0.sessionID] })
         var rows: [AttendanceReportRow] = []
         for session in sessions.sorted(by: { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) })
         where session.startsAt <= now && session.status != .cancelled {
-            let group = session.groupID.flatMap { groups[$0] }
-            let memberRoles = Dictionary(
-                (group?.members ?? []).map { ($0.participantID, $0.role) }, uniquingKeysWith: { first, _ in first })
+            let members = (session.groupID.flatMap { groups[$0] }?.members(at: session.startsAt, timeZone: timeZone) ?? []).filter { member in
+                participants[member.participantID]?.membership.instants(in: timeZone).contains(session.startsAt) ?? false
+            }
+            let memberRoles = Dictionary(members.map { ($0.participantID, $0.role) }, uniquingKeysWith: { first, _ in first })
             let attended = Dictionary(
                 (bySession[session.id] ?? []).map { ($0.participantID, $0) }, uniquingKeysWith: { first, _ in first })
-            let expectedIDs = group?.members.map(\.participantID) ?? []
-            let guestIDs = attended.keys.filter { memberRoles[$0] == nil }.sorted()
+            let expectedIDs = members.map(\.participantID).filter { participants[$0]?.isActive == true }
+            let guestIDs = attended.keys.filter { !expectedIDs.contains($0) }.sorted()
             for participantID in expectedIDs + guestIDs {
                 guard let participant = participants[participantID] else { continue }
                 let attendance = attended[participantID]
                 let status: ReportStatus = attendance.map { ReportStatus($0.status) }
-                    ?? (session.endsAt <= now || session.status == .closed ? .absent : .pending)
+                    ?? (excused.contains([participantID, session.id]) ? .excused
+                        : session.endsAt <= now || session.status == .closed ? .absent : .pending)
                 rows.append(AttendanceReportRow(
                     sessionID: session.id, sessionTitle: session.title, sessionKind: session.kind,
                     location: session.location, startsAt: session.startsAt, endsAt: session.endsAt,
                     participantID: participant.id, participantName: participant.name, role: participant.role,
                     cohort: participant.cohort, groupID: session.groupID, memberRole: memberRoles[participantID],
-                    expected: memberRoles[participantID] != nil, status: status,
+                    expected: participant.isActive && memberRoles[participantID] != nil, status: status,
                     checkedInAt: attendance?.checkedInAt, checkedOutAt: attendance?.checkedOutAt,
                     checkOutKind: attendance?.checkOutKind,
                     durationSeconds: attendance?.durationSeconds,

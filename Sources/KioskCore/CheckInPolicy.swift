@@ -86,6 +86,8 @@ public enum ScanOutcome: Sendable, Equatable {
     /// A repeat of a scan a moment ago: the reader bounced or the participant tapped twice.
     case duplicateScan(Participant)
     case noSessionNow(Participant, next: Session?)
+    /// The participant's session now was cancelled: said so, never a bare "no session".
+    case sessionCancelled(Participant, Session, next: Session?)
     /// Several sessions are open to this participant; the buttons choose.
     case chooseSession(Participant, [Session])
     case checkIn(Participant, Session, AttendanceStatus)
@@ -145,6 +147,14 @@ public enum CheckInPolicy {
                     return false
                 }
                 .min(by: startOrder)
+            // A session of theirs whose window would be open now, had it not been cancelled.
+            if let cancelled = context.sessionsHere.filter({ session in
+                var scheduled = session
+                scheduled.status = .scheduled
+                return session.status == .cancelled && scheduled.phase(at: now, rules: rules).acceptsCheckIns && isOpen(session, to: participant, in: context)
+            }).min(by: startOrder) {
+                return .sessionCancelled(participant, cancelled, next: next)
+            }
             return .noSessionNow(participant, next: next)
         case 1:
             return .checkIn(participant, choices[0], status(for: choices[0], at: now, rules: rules))

@@ -17,13 +17,22 @@ public struct Participant: Sendable, Equatable, Hashable, Codable {
     /// The intake the participant belongs to ("2026 autumn"), for reports on one cohort; nil
     /// when the program does not use cohorts.
     public var cohort: String?
+    /// The first day they are expected at their groups' sessions (nil: from the start).
+    public var joinedOn: ProgramDay?
+    /// The day they left: they are expected only at sessions that start before it (nil: not left).
+    public var leftOn: ProgramDay?
 
-    public init(id: String, name: String, role: Role, isActive: Bool = true, cohort: String? = nil) {
+    public init(
+        id: String, name: String, role: Role, isActive: Bool = true, cohort: String? = nil, joinedOn: ProgramDay? = nil,
+        leftOn: ProgramDay? = nil
+    ) {
         self.id = id
         self.name = name
         self.role = role
         self.isActive = isActive
         self.cohort = cohort
+        self.joinedOn = joinedOn
+        self.leftOn = leftOn
     }
 }
 
@@ -55,14 +64,21 @@ public struct MentoringGroup: Sendable, Equatable, Codable {
     }
 }
 
-/// One participant's membership of a group.
+/// One participant's membership of a group, for a span of days: re-matching a pair ends one
+/// row (`until`) and begins another (`from`), and the sessions before keep their members.
 public struct GroupMember: Sendable, Equatable, Hashable, Codable {
     public var participantID: String
     public var role: MemberRole
+    /// The first day of the membership (nil: from the start).
+    public var from: ProgramDay?
+    /// The day it ended, not included (nil: still a member).
+    public var until: ProgramDay?
 
-    public init(participantID: String, role: MemberRole) {
+    public init(participantID: String, role: MemberRole, from: ProgramDay? = nil, until: ProgramDay? = nil) {
         self.participantID = participantID
         self.role = role
+        self.from = from
+        self.until = until
     }
 }
 
@@ -104,12 +120,15 @@ public struct Session: Sendable, Equatable, Hashable, Codable {
     public var groupID: String?
     public var facilitatorID: String?
     public var status: SessionStatus
+    /// Why it was cancelled, when someone said (the admin's `--reason`, a facilitator's note).
+    public var cancelReason: String?
 
     public init(
         id: String, title: String, kind: SessionKind, location: String,
         startsAt: Date, endsAt: Date, groupID: String? = nil, facilitatorID: String? = nil,
-        status: SessionStatus = .scheduled
+        status: SessionStatus = .scheduled, cancelReason: String? = nil
     ) {
+        self.cancelReason = cancelReason
         self.id = id
         self.title = title
         self.kind = kind
@@ -191,6 +210,14 @@ public struct Attendance: Sendable, Equatable, Codable {
 /// accept, and what the hub accepts for a kiosk's location.
 public enum ProgramText {
     public static let maximumLength = 200
+
+    /// Why `text` cannot be a program text such as a reason (nil: it can): too long, or holding
+    /// a control character.
+    public static func problem(_ text: String, field: String) -> String? {
+        if text.count > maximumLength { return "\(field) is longer than \(maximumLength) characters" }
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return "\(field) contains a control character" }
+        return nil
+    }
 }
 
 /// The one rule for the ids of participants, groups, sessions and kiosks: 1–64 ASCII letters,

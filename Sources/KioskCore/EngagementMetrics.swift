@@ -196,16 +196,19 @@ public struct EngagementInput: Sendable {
     /// Ratings without a name; those of the reported sessions count for satisfaction (not
     /// under a role or cohort filter: they are nobody's).
     public var anonymousRatings: [AnonymousRating]
+    /// Members excused from sessions: outside the denominators and the at-risk streaks.
+    public var excusals: [Excusal]
 
     public init(
         sessions: [Session], groups: [MentoringGroup], participants: [Participant], arrivals: [Arrival],
-        anonymousRatings: [AnonymousRating] = []
+        anonymousRatings: [AnonymousRating] = [], excusals: [Excusal] = []
     ) {
         self.sessions = sessions
         self.groups = groups
         self.participants = participants
         self.arrivals = arrivals
         self.anonymousRatings = anonymousRatings
+        self.excusals = excusals
     }
 }
 
@@ -228,7 +231,7 @@ public enum EngagementMetrics {
         _ input: EngagementInput, from: Date, to: Date, now: Date, timeZone: TimeZone, completionThreshold: Double = 0.75,
         filter: ReportFilter = ReportFilter(), listingRatings: Bool = false
     ) -> EngagementReport {
-        let program = IndexedProgram(input, now: now)
+        let program = IndexedProgram(input, now: now, timeZone: timeZone)
         let weekStarts = weeks(from: from, to: to, timeZone: timeZone)
         var tally = Tally(people: program.people.count, weeks: weekStarts.count, sessions: program.sessions.count)
         // Under a role or cohort the pairs with someone chosen; a meeting still needs both members.
@@ -246,19 +249,18 @@ public enum EngagementMetrics {
             guard filter.groupID == nil || session.groupID == filter.groupID else { continue }
             let group = session.groupID.flatMap { program.groups[$0] }
             let decided = session.endsAt <= now || session.status == .closed
-            var presentMembers = 0, presentRows = 0
-            program.forEachRow(of: sessionIndex, group: group, scratch: &scratch) { person, expected, arrival in
-                if arrival != nil {
-                    presentRows += 1
-                    if expected { presentMembers += 1 }
-                }
+            var presentMembers = 0
+            let members = program.forEachRow(of: sessionIndex, group: group, scratch: &scratch) { person, row, arrival in
+                if arrival != nil && row.isMember { presentMembers += 1 }
                 guard filter.keeps(program.people[person]) else { return }
-                tally.count(person: person, session: sessionIndex, week: week, startsAt: session.startsAt, expected: expected, decided: decided, arrival: arrival)
+                tally.count(
+                    person: person, session: sessionIndex, week: week, startsAt: session.startsAt, row: row, decided: decided, arrival: arrival)
                 if listingRatings, let rating = arrival?.rating {
                     ratings.append(.init(session, participantID: program.people[person].id, rating: rating))
                 }
             }
-            if let group, pairIDs.contains(group.id), group.allMembersKnown, presentRows > 0, presentMembers == group.members.count {
+            // A pair meets when its members of that time, two at least and all known, all came.
+            if let group, pairIDs.contains(group.id), members.allKnown, members.count >= 2, presentMembers == members.count {
                 tally.meetings[group.id, default: []].append((session.startsAt, week))
             }
         }
@@ -269,7 +271,7 @@ public enum EngagementMetrics {
         }
         var report = tally.report(
             program: program, pairs: input.groups.filter { pairIDs.contains($0.id) }, weekStarts: weekStarts, from: from, to: to,
-            now: now, completionThreshold: completionThreshold)
+            now: now, timeZone: timeZone, completionThreshold: completionThreshold)
         if listingRatings {
             report.ratings = ratings.sorted { ($0.startsAt, $0.sessionID, $0.participantID ?? "") < ($1.startsAt, $1.sessionID, $1.participantID ?? "") }
         }
@@ -326,9 +328,21 @@ extension EngagementReport.Rating {
 struct IndexedProgram {
     struct Group {
         var id: String
-        /// Members who are known participants, first role kept for a repeated member.
-        var members: [Int]
-        var allMembersKnown: Bool
+        /// Member rows of known participants: who, and when the row (and their time in the
+        /// program) lets a session start.
+        var members: [(person: Int, span: Range<Date>)]
+        /// When member rows of participants the program does not know hold.
+        var unknownMembers: [Range<Date>]
+    }
+
+    /// What a session's row is for its person.
+    struct RowKind {
+        /// A member of the session's group at the time (their row's days and their time in the program).
+        var isMember: Bool
+        /// A member who is active: the row counts as expected.
+        var expected: Bool
+        /// Expected, and excused from the session.
+        var excused: Bool
     }
 
     var people: [Participant]
@@ -337,6 +351,8 @@ struct IndexedProgram {
     var sessions: [Session]
     var sessionIndex: [String: Int]
     var groups: [String: Group]
+    /// `session * people.count + person` of each excusal.
+    var excused: Set<Int>
     /// Arrival indices of session `s` are `arrivalOrder[arrivalStart[s]..<arrivalStart[s + 1]]`.
     var arrivalStart: [Int]
     var arrivalOrder: [Int32]
@@ -353,7 +369,7 @@ struct IndexedProgram {
         var rating: Int?
     }
 
-    init(_ input: EngagementInput, now: Date) {
+    init(_ input: EngagementInput, now: Date, timeZone: TimeZone) {
         people = []
         personIndex = Dictionary(minimumCapacity: input.participants.count)
         for person in input.participants where personIndex[person.id] == nil {
@@ -366,14 +382,24 @@ struct IndexedProgram {
         if !zip(sessions, sessions.dropFirst()).allSatisfy({ !inOrder($1, $0) }) { sessions.sort(by: inOrder) }
         sessionIndex = Dictionary(uniqueKeysWithValues: sessions.enumerated().map { ($1.id, $0) })
         groups = [:]
+        let inProgram = people.map { $0.membership.instants(in: timeZone) }
         for group in input.groups where groups[group.id] == nil {
-            var members: [Int] = []
-            var known = true, listed = Set<String>()
-            for member in group.members where listed.insert(member.participantID).inserted {
-                if let index = personIndex[member.participantID] { members.append(index) } else { known = false }
+            var entry = Group(id: group.id, members: [], unknownMembers: [])
+            for member in group.members {
+                let span = member.span.instants(in: timeZone)
+                if let index = personIndex[member.participantID] {
+                    entry.members.append((index, span.clamped(to: inProgram[index])))
+                } else {
+                    entry.unknownMembers.append(span)
+                }
             }
-            groups[group.id] = Group(id: group.id, members: members, allMembersKnown: known)
+            groups[group.id] = entry
         }
+        let (peopleCount, personIndex, sessionIndex) = (people.count, personIndex, sessionIndex)
+        excused = Set(input.excusals.compactMap { excusal in
+            guard let person = personIndex[excusal.participantID], let session = sessionIndex[excusal.sessionID] else { return nil }
+            return session * peopleCount + person
+        })
         var sessionOfArrival = [Int32](repeating: -1, count: input.arrivals.count)
         personOfArrival = sessionOfArrival
         facts = input.arrivals.map { arrival in
@@ -414,11 +440,13 @@ struct IndexedProgram {
         }
     }
 
-    /// Calls `body` for each row of the session: its group's members first (expected), then
-    /// guests, with the person's arrival if they came.
+    /// Calls `body` for each row of the session: its group's members of the time first
+    /// (expected, when active), then guests, with the person's arrival if they came. Returns how
+    /// many members the group had at the session, and whether the program knows them all.
+    @discardableResult
     func forEachRow(
-        of session: Int, group: Group?, scratch: inout Scratch, _ body: (_ person: Int, _ expected: Bool, _ arrival: Fact?) -> Void
-    ) {
+        of session: Int, group: Group?, scratch: inout Scratch, _ body: (_ person: Int, _ row: RowKind, _ arrival: Fact?) -> Void
+    ) -> (count: Int, allKnown: Bool) {
         scratch.guests.removeAll(keepingCapacity: true)
         for slot in arrivalStart[session]..<arrivalStart[session + 1] {
             let arrival = arrivalOrder[slot]
@@ -428,13 +456,20 @@ struct IndexedProgram {
             scratch.arrivalOfPerson[person] = arrival
             scratch.guests.append((person, arrival))
         }
-        for person in group?.members ?? [] {
+        let startsAt = sessions[session].startsAt
+        var members = 0
+        for (person, span) in group?.members ?? [] where span.contains(startsAt) && scratch.memberSession[person] != session {
             scratch.memberSession[person] = session
-            body(person, true, scratch.arrivalSession[person] == session ? facts[Int(scratch.arrivalOfPerson[person])] : nil)
+            members += 1
+            let arrival = scratch.arrivalSession[person] == session ? facts[Int(scratch.arrivalOfPerson[person])] : nil
+            let active = people[person].isActive
+            guard active || arrival != nil else { continue }
+            body(person, RowKind(isMember: true, expected: active, excused: active && excused.contains(session * people.count + person)), arrival)
         }
         for (person, arrival) in scratch.guests where scratch.memberSession[person] != session {
-            body(person, false, facts[Int(arrival)])
+            body(person, RowKind(isMember: false, expected: false, excused: false), facts[Int(arrival)])
         }
+        return (members, !(group?.unknownMembers.contains { $0.contains(startsAt) } ?? false))
     }
 }
 
@@ -464,14 +499,14 @@ private struct Tally {
         latestExpected = lastArrival
     }
 
-    mutating func count(person: Int, session: Int, week: Int, startsAt: Date, expected isExpected: Bool, decided: Bool, arrival: IndexedProgram.Fact?) {
+    mutating func count(person: Int, session: Int, week: Int, startsAt: Date, row: IndexedProgram.RowKind, decided: Bool, arrival: IndexedProgram.Fact?) {
         seen[person] = true
         if !sessionShown[session] {
             sessionShown[session] = true
             sessions += 1
             if week >= 0 { weekSessions[week] += 1 }
         }
-        if isExpected && (decided || arrival != nil) {
+        if row.expected && (arrival != nil || decided && !row.excused) {
             expected += 1
             personExpected[person] += 1
             if week >= 0 { weekExpected[week] += 1 }
@@ -517,7 +552,8 @@ private struct Tally {
     }
 
     func report(
-        program: IndexedProgram, pairs: [MentoringGroup], weekStarts: [Date], from: Date, to: Date, now: Date, completionThreshold: Double
+        program: IndexedProgram, pairs: [MentoringGroup], weekStarts: [Date], from: Date, to: Date, now: Date, timeZone: TimeZone,
+        completionThreshold: Double
     ) -> EngagementReport {
         let ratio = EngagementMetrics.ratio
         let quietSince = now.addingTimeInterval(-Double(EngagementMetrics.quietDays) * 86_400)
@@ -531,6 +567,7 @@ private struct Tally {
         let completed = withExpectations.filter { (ratio(personPresent[$0], personExpected[$0]) ?? 0) >= completionThreshold }
         let atRisk = withExpectations.compactMap { person -> EngagementReport.AtRisk? in
             let who = program.people[person]
+            guard !who.hasLeft(by: now, in: timeZone) else { return nil }
             if missedSince[person] >= EngagementMetrics.missedInARow {
                 return .init(participantID: who.id, name: who.name, reason: "missed the last \(missedSince[person]) expected sessions")
             }

@@ -17,6 +17,11 @@ public enum KioskEventKind: String, Sendable, Codable, CaseIterable {
     /// A wrong facilitator PIN at this kiosk (or a try while locked out): who tried, and the note
     /// says what followed. Kept for the audit trail; it changes no attendance.
     case pinFailed = "pin_failed"
+    /// A facilitator cancelled a session that had not started (the note: why). Its members are
+    /// then expected nowhere, and the hub cancels it in the program's schedule.
+    case sessionCancel = "session_cancel"
+    /// A facilitator excused an expected member from a session (the note: why).
+    case excuse
 }
 
 /// The kind-specific part of an event; the store keeps each field in a column of its own.

@@ -25,6 +25,8 @@ public enum KioskInput: Sendable, Equatable {
     case roster([Participant])
     /// The open sessions' tallies, asked for with `loadTallies`.
     case tallies([SessionTally])
+    /// This location's sessions that have not started, asked for with `loadUpcoming`.
+    case upcoming([Session])
     case tick
 }
 
@@ -41,20 +43,51 @@ public struct RosterChoice: Sendable, Equatable {
 
 /// The facilitator menu's entries, in order.
 public enum FacilitatorAction: Int, Sendable, CaseIterable {
-    case tally, checkIn, undo, linkBadge, adHoc, closeSession, status, leave
+    case tally, checkIn, excuse, undo, linkBadge, adHoc, closeSession, cancelSession, status, leave
 
     public var title: String {
         switch self {
         case .tally: "Tally of open sessions"
         case .checkIn: "Check someone in (forgot badge)"
+        case .excuse: "Excuse someone missing (apologies)"
         case .undo: "Undo a check-in"
         case .linkBadge: "Link the last unknown badge"
         case .adHoc: "Start an ad-hoc session (1 hour)"
         case .closeSession: "Close a session now"
+        case .cancelSession: "Cancel a session not yet started"
         case .status: "Kiosk status"
         case .leave: "Leave facilitator mode"
         }
     }
+}
+
+/// What a facilitator does to the person they pick from an open session's list.
+public enum AttendeeAction: Sendable, Equatable {
+    /// Check in an expected member who is missing.
+    case checkIn
+    /// Undo a check-in of someone present.
+    case undo
+    /// Excuse an expected member who is missing.
+    case excuse
+
+    /// The menu entry that leads here (and where "back" returns).
+    var menuEntry: FacilitatorAction {
+        switch self {
+        case .checkIn: .checkIn
+        case .undo: .undo
+        case .excuse: .excuse
+        }
+    }
+}
+
+/// What a facilitator does to the session they pick.
+public enum SessionAction: Sendable, Equatable {
+    /// Close an open session now.
+    case close
+    /// Cancel a session that has not started.
+    case cancel
+
+    var menuEntry: FacilitatorAction { self == .close ? .closeSession : .cancelSession }
 }
 
 /// What the machine asks the edges to do. The store's answers come back as `.outcome`.
@@ -67,6 +100,9 @@ public enum KioskEffect: Sendable, Equatable {
     case loadTallies
     case manualCheckIn(participantID: String, sessionID: String, actorID: String)
     case undoCheckIn(participantID: String, sessionID: String, actorID: String)
+    case excuse(participantID: String, sessionID: String, actorID: String)
+    case loadUpcoming
+    case cancelSession(sessionID: String, actorID: String)
     case loadRoster
     case linkBadge(badge: [UInt8], participantID: String, actorID: String)
     case startAdHocSession(actorID: String)
@@ -86,24 +122,22 @@ public enum KioskScreen: Sendable, Equatable {
     case pinEntry(facilitator: Participant, digits: [Int])
     case menu(facilitator: Participant, selected: Int)
     case tally(facilitator: Participant, tallies: [SessionTally], index: Int)
-    /// Expected members not yet here, to check in by hand.
-    case pickMissing(facilitator: Participant, choices: [RosterChoice], selected: Int)
-    /// People checked in, to undo one.
-    case pickPresent(facilitator: Participant, choices: [RosterChoice], selected: Int)
+    /// People of the open sessions to act on: expected members not yet here (to check in or
+    /// excuse), or people checked in (to undo).
+    case pickAttendee(facilitator: Participant, action: AttendeeAction, choices: [RosterChoice], selected: Int)
     case status(facilitator: Participant)
     /// Whose is the unknown badge that was just scanned?
     case pickParticipant(facilitator: Participant, badge: [UInt8], choices: [Participant], selected: Int)
-    /// Which open session to close?
-    case pickSession(facilitator: Participant, sessions: [Session], selected: Int)
+    /// Which session to close (open ones) or cancel (ones not started)?
+    case pickSession(facilitator: Participant, action: SessionAction, sessions: [Session], selected: Int)
     /// The result of a facilitator action; any button returns to the menu.
     case facilitatorResult(facilitator: Participant, report: OutcomeReport)
 
     /// The facilitator whose session this screen belongs to, if any.
     public var facilitator: Participant? {
         switch self {
-        case .pinEntry(let person, _), .menu(let person, _), .tally(let person, _, _), .pickMissing(let person, _, _),
-             .pickPresent(let person, _, _), .status(let person), .facilitatorResult(let person, _),
-             .pickParticipant(let person, _, _, _), .pickSession(let person, _, _):
+        case .pinEntry(let person, _), .menu(let person, _), .tally(let person, _, _), .pickAttendee(let person, _, _, _),
+             .status(let person), .facilitatorResult(let person, _), .pickParticipant(let person, _, _, _), .pickSession(let person, _, _, _):
             person
         default:
             nil
@@ -179,6 +213,9 @@ public enum KioskMachine {
             return pinChecked(check, state: state, now: now)
         case .tallies(let tallies):
             return (loaded(tallies, into: state), [])
+        case .upcoming(let sessions):
+            guard case .pickSession(let facilitator, .cancel, _, _) = state.screen else { return (state, []) }
+            return (state.showing(.pickSession(facilitator: facilitator, action: .cancel, sessions: sessions, selected: 0), at: state.shownAt), [])
         case .roster(let people):
             guard case .pickParticipant(let facilitator, let badge, _, _) = state.screen else { return (state, []) }
             return (state.showing(.pickParticipant(facilitator: facilitator, badge: badge, choices: people, selected: 0), at: state.shownAt), [])
@@ -209,17 +246,13 @@ public enum KioskMachine {
         switch state.screen {
         case .tally(let facilitator, _, let index):
             state.screen = .tally(facilitator: facilitator, tallies: tallies, index: min(index, max(0, tallies.count - 1)))
-        case .pickMissing(let facilitator, _, _):
-            state.screen = .pickMissing(facilitator: facilitator, choices: tallies.flatMap { tally in
-                tally.missing.map { RosterChoice(participant: $0.participant, session: tally.session) }
+        case .pickAttendee(let facilitator, let action, _, _):
+            state.screen = .pickAttendee(facilitator: facilitator, action: action, choices: tallies.flatMap { tally in
+                let lines = action == .undo ? tally.present.filter { $0.attendance?.isCheckedOut == false } : tally.missing
+                return lines.map { RosterChoice(participant: $0.participant, session: tally.session) }
             }, selected: 0)
-        case .pickPresent(let facilitator, _, _):
-            state.screen = .pickPresent(facilitator: facilitator, choices: tallies.flatMap { tally in
-                tally.present.filter { $0.attendance?.isCheckedOut == false }
-                    .map { RosterChoice(participant: $0.participant, session: tally.session) }
-            }, selected: 0)
-        case .pickSession(let facilitator, _, _):
-            state.screen = .pickSession(facilitator: facilitator, sessions: tallies.map(\.session), selected: 0)
+        case .pickSession(let facilitator, .close, _, _):
+            state.screen = .pickSession(facilitator: facilitator, action: .close, sessions: tallies.map(\.session), selected: 0)
         default:
             break
         }
@@ -285,12 +318,14 @@ public enum KioskMachine {
             case .select:
                 switch FacilitatorAction(rawValue: selected)! {
                 case .tally: return (show(.tally(facilitator: facilitator, tallies: [], index: 0)), [.loadTallies])
-                case .checkIn: return (show(.pickMissing(facilitator: facilitator, choices: [], selected: 0)), [.loadTallies])
-                case .undo: return (show(.pickPresent(facilitator: facilitator, choices: [], selected: 0)), [.loadTallies])
+                case .checkIn: return (show(.pickAttendee(facilitator: facilitator, action: .checkIn, choices: [], selected: 0)), [.loadTallies])
+                case .excuse: return (show(.pickAttendee(facilitator: facilitator, action: .excuse, choices: [], selected: 0)), [.loadTallies])
+                case .undo: return (show(.pickAttendee(facilitator: facilitator, action: .undo, choices: [], selected: 0)), [.loadTallies])
                 case .status: return (show(.status(facilitator: facilitator)), [])
                 case .leave: return (idle, [])
                 case .adHoc: return (state, [.startAdHocSession(actorID: facilitator.id)])
-                case .closeSession: return (show(.pickSession(facilitator: facilitator, sessions: [], selected: 0)), [.loadTallies])
+                case .closeSession: return (show(.pickSession(facilitator: facilitator, action: .close, sessions: [], selected: 0)), [.loadTallies])
+                case .cancelSession: return (show(.pickSession(facilitator: facilitator, action: .cancel, sessions: [], selected: 0)), [.loadUpcoming])
                 case .linkBadge:
                     guard let badge = state.unknownBadge else {
                         return (show(.facilitatorResult(facilitator: facilitator, report: OutcomeReport(
@@ -309,25 +344,23 @@ public enum KioskMachine {
             case .select: return (state, [.loadTallies])
             case .back: return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.tally.rawValue)), [])
             }
-        case .pickMissing(let facilitator, let choices, let selected), .pickPresent(let facilitator, let choices, let selected):
-            let isUndo = if case .pickPresent = state.screen { true } else { false }
-            let rebuild = { (index: Int) -> KioskScreen in
-                isUndo ? .pickPresent(facilitator: facilitator, choices: choices, selected: index)
-                    : .pickMissing(facilitator: facilitator, choices: choices, selected: index)
-            }
+        case .pickAttendee(let facilitator, let action, let choices, let selected):
             switch button {
             case .up, .down:
                 guard !choices.isEmpty else { return (state, []) }
-                return (show(rebuild(step(selected, button, count: choices.count))), [])
+                let next = step(selected, button, count: choices.count)
+                return (show(.pickAttendee(facilitator: facilitator, action: action, choices: choices, selected: next)), [])
             case .select:
                 guard choices.indices.contains(selected) else { return (state, []) }
-                let choice = choices[selected]
-                return (state, [isUndo
-                    ? .undoCheckIn(participantID: choice.participant.id, sessionID: choice.session.id, actorID: facilitator.id)
-                    : .manualCheckIn(participantID: choice.participant.id, sessionID: choice.session.id, actorID: facilitator.id)])
+                let (person, session) = (choices[selected].participant.id, choices[selected].session.id)
+                let effect: KioskEffect = switch action {
+                case .checkIn: .manualCheckIn(participantID: person, sessionID: session, actorID: facilitator.id)
+                case .undo: .undoCheckIn(participantID: person, sessionID: session, actorID: facilitator.id)
+                case .excuse: .excuse(participantID: person, sessionID: session, actorID: facilitator.id)
+                }
+                return (state, [effect])
             case .back:
-                let entry = isUndo ? FacilitatorAction.undo : .checkIn
-                return (show(.menu(facilitator: facilitator, selected: entry.rawValue)), [])
+                return (show(.menu(facilitator: facilitator, selected: action.menuEntry.rawValue)), [])
             }
         case .pickParticipant(let facilitator, let badge, let choices, let selected):
             switch button {
@@ -343,17 +376,19 @@ public enum KioskMachine {
             case .back:
                 return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.linkBadge.rawValue)), [])
             }
-        case .pickSession(let facilitator, let sessions, let selected):
+        case .pickSession(let facilitator, let action, let sessions, let selected):
             switch button {
             case .up, .down:
                 guard !sessions.isEmpty else { return (state, []) }
                 let next = step(selected, button, count: sessions.count)
-                return (show(.pickSession(facilitator: facilitator, sessions: sessions, selected: next)), [])
+                return (show(.pickSession(facilitator: facilitator, action: action, sessions: sessions, selected: next)), [])
             case .select:
                 guard sessions.indices.contains(selected) else { return (state, []) }
-                return (state, [.closeSession(sessionID: sessions[selected].id, actorID: facilitator.id)])
+                let session = sessions[selected].id
+                return (state, [action == .close
+                    ? .closeSession(sessionID: session, actorID: facilitator.id) : .cancelSession(sessionID: session, actorID: facilitator.id)])
             case .back:
-                return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.closeSession.rawValue)), [])
+                return (show(.menu(facilitator: facilitator, selected: action.menuEntry.rawValue)), [])
             }
         case .status(let facilitator):
             return (show(.menu(facilitator: facilitator, selected: FacilitatorAction.status.rawValue)), [])

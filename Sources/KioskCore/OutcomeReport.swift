@@ -93,6 +93,11 @@ public struct KioskWording: Sendable {
             return OutcomeReport(
                 code: "no_session", verdict: .noSession, message: "✗ No session right now\(tail)", participant: person,
                 session: next, time: next?.startsAt)
+        case .sessionCancelled(let person, let session, let next):
+            let tail = next.map { " — next: \($0.title) at \(clock($0.startsAt))" } ?? ""
+            return OutcomeReport(
+                code: "session_cancelled", verdict: .noSession, message: "✗ \(session.title) today was cancelled\(tail)", participant: person,
+                session: session, time: next?.startsAt)
         case .chooseSession(let person, let sessions):
             let list = sessions.map { "\($0.id) (\($0.title), \(clock($0.startsAt))–\(clock($0.endsAt)))" }
             return OutcomeReport(

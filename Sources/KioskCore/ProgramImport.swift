@@ -64,10 +64,13 @@ public struct GroupEntry: Sendable, Equatable {
 public struct SessionEntry: Sendable, Equatable {
     public var session: Session
     public var position: SourcePosition
+    /// Whether the row set the session's status; without one, an existing session keeps its own.
+    public var statusGiven: Bool
 
-    public init(session: Session, position: SourcePosition) {
+    public init(session: Session, position: SourcePosition, statusGiven: Bool = false) {
         self.session = session
         self.position = position
+        self.statusGiven = statusGiven
     }
 }
 
@@ -75,13 +78,16 @@ public struct SessionEntry: Sendable, Equatable {
 public struct ImportSummary: Sendable, Equatable, CustomStringConvertible {
     public var inserted: Int
     public var updated: Int
+    /// Sessions the import cancelled (by their `status`, or as missing from the file).
+    public var cancelled: Int
 
-    public init(inserted: Int = 0, updated: Int = 0) {
+    public init(inserted: Int = 0, updated: Int = 0, cancelled: Int = 0) {
         self.inserted = inserted
         self.updated = updated
+        self.cancelled = cancelled
     }
 
-    public var description: String { "\(inserted) added, \(updated) updated" }
+    public var description: String { "\(inserted) added, \(updated) updated" + (cancelled > 0 ? ", \(cancelled) cancelled" : "") }
 }
 
 /// The program as a report sees it: participants, groups, and the sessions of a period.

@@ -12,7 +12,9 @@ public struct SessionTally: Sendable, Equatable {
     public var present: [Line]
     /// Expected members not (yet) checked in, by name.
     public var missing: [Line]
-    /// The group's members; when the session has no group, everyone who attended.
+    /// Expected members a facilitator excused, who have not come, by name: counted in no figure.
+    public var excused: [Line]
+    /// The group's expected members, less the excused; when the session has no group, everyone who attended.
     public var expectedCount: Int
     /// People in this tally whom the program's figures flag (filled by the store from the
     /// last four weeks; empty until then).
@@ -35,9 +37,10 @@ public struct SessionTally: Sendable, Equatable {
     /// People here who are not members of the session's group.
     public var guests: Int { present.count - expectedPresent }
 
-    /// "2 of 4 expected + 1 guest".
+    /// "2 of 4 expected + 1 guest", "2 of 3 expected, 1 excused".
     public var presence: String {
         "\(expectedPresent) of \(expectedCount) expected" + (guests > 0 ? " + \(guests) guest\(guests == 1 ? "" : "s")" : "")
+            + (excused.isEmpty ? "" : ", \(excused.count) excused")
     }
 
     public var late: [Line] { present.filter { $0.attendance?.status == .late } }
@@ -46,16 +49,16 @@ public struct SessionTally: Sendable, Equatable {
     /// - Parameters:
     ///   - expected: the session group's members (empty for a session without a group).
     ///   - attendances: the session's attendances, with their participants.
-    public init(session: Session, expected: [Participant], attendances: [(Participant, Attendance)]) {
+    ///   - excused: ids of members excused from the session (those who came count as present).
+    public init(session: Session, expected: [Participant], attendances: [(Participant, Attendance)], excused: Set<String> = []) {
         self.session = session
         let attendedIDs = Set(attendances.map { $0.0.id })
         present = attendances
             .sorted { ($0.1.checkedInAt, $0.0.name) < ($1.1.checkedInAt, $1.0.name) }
             .map { Line(participant: $0.0, attendance: $0.1) }
-        missing = expected
-            .filter { !attendedIDs.contains($0.id) }
-            .sorted { $0.name < $1.name }
-            .map { Line(participant: $0, attendance: nil) }
-        expectedCount = session.groupID == nil ? attendances.count : expected.count
+        let absent = expected.filter { !attendedIDs.contains($0.id) }.sorted { $0.name < $1.name }
+        missing = absent.filter { !excused.contains($0.id) }.map { Line(participant: $0, attendance: nil) }
+        self.excused = absent.filter { excused.contains($0.id) }.map { Line(participant: $0, attendance: nil) }
+        expectedCount = session.groupID == nil ? attendances.count : expected.count - self.excused.count
     }
 }

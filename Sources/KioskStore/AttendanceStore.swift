@@ -5,21 +5,22 @@ import KioskCore
 extension KioskStore {
     /// A badge scan at this kiosk's `location`: decides with `CheckInPolicy` and, for a
     /// check-in, commits the event and the attendance before returning.
+    /// - Parameter timeZone: the program's, in which group memberships begin and end.
     public func scan(
-        _ badge: BadgeHash, location: String, clock: ClockReading, rules: CheckInRules,
+        _ badge: BadgeHash, location: String, clock: ClockReading, rules: CheckInRules, timeZone: TimeZone,
         chosenSessionID: String? = nil
     ) throws -> ScanOutcome {
-        try scanCounting(badge, location: location, clock: clock, rules: rules, chosenSessionID: chosenSessionID).outcome
+        try scanCounting(badge, location: location, clock: clock, rules: rules, timeZone: timeZone, chosenSessionID: chosenSessionID).outcome
     }
 
     /// `scan`, also returning, for a check-in, how many sessions the participant has now
     /// attended (counted in the same transaction, for the milestone line).
     public func scanCounting(
-        _ badge: BadgeHash, location: String, clock: ClockReading, rules: CheckInRules,
+        _ badge: BadgeHash, location: String, clock: ClockReading, rules: CheckInRules, timeZone: TimeZone,
         chosenSessionID: String? = nil
     ) throws -> (outcome: ScanOutcome, attended: Int?) {
         try record { db in
-            let context = try scanContext(db, badge: badge, location: location, now: clock.wall)
+            let context = try scanContext(db, badge: badge, location: location, now: clock.wall, timeZone: timeZone)
             let outcome = CheckInPolicy.decide(context, at: clock.wall, rules: rules, chosenSessionID: chosenSessionID)
             guard case .checkIn(let participant, let session, let status) = outcome else { return (outcome, nil) }
             try appendCheckIn(
@@ -193,7 +194,7 @@ extension KioskStore {
     /// Everything a scan needs in two indexed queries: the badge's owner with their last badge
     /// activity, then this location's sessions that have not ended, each with the owner's
     /// membership of its group and their attendance at it.
-    private func scanContext(_ db: Database, badge: BadgeHash, location: String, now: Date) throws -> ScanContext {
+    private func scanContext(_ db: Database, badge: BadgeHash, location: String, now: Date, timeZone: TimeZone) throws -> ScanContext {
         guard let owner = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT participant.*,
               (SELECT wall_time FROM event WHERE event.participant_id = participant.id AND kind IN ('check_in', 'check_out')
@@ -203,24 +204,30 @@ extension KioskStore {
             """), arguments: [badge.hex])
         else { return ScanContext(participant: nil, sessionsHere: []) }
         let participant = try ParticipantRecord(row: owner).participant
+        // The participant's memberships with their days: a re-matched mentee's old pair is not theirs.
+        var memberships: [String: [DaySpan]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT group_id, from_day, until_day FROM group_member WHERE participant_id = ?"), arguments: [participant.id]) {
+            memberships[row[0], default: []].append(DaySpan(from: row[1], until: row[2]))
+        }
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT session.*,
-              EXISTS (SELECT 1 FROM group_member
-                      WHERE group_member.group_id = session.group_id AND group_member.participant_id = ?1) AS is_member,
-              attendance.*
+            SELECT session.*, attendance.*
             FROM session INDEXED BY session_location_end
             LEFT JOIN attendance ON attendance.participant_id = ?1 AND attendance.session_id = session.id
             WHERE session.location = ?2 AND session.ends_at > ?3 AND session.starts_at < ?4
             """), arguments: [
                 participant.id, location, DatabaseTime.text(now), DatabaseTime.text(now.addingTimeInterval(7 * 24 * 3600)),
-            ], adapter: Self.sessionWithMembership)
+            ], adapter: Self.sessionWithAttendance)
         var sessions: [Session] = []
         var groupIDs: Set<String> = []
         var attendances: [Attendance] = []
         for row in rows {
             let session = try SessionRecord(row: row.scopes["session"]!).session
             sessions.append(session)
-            if row["is_member"] == true, let groupID = session.groupID { groupIDs.insert(groupID) }
+            if let groupID = session.groupID,
+                memberships[groupID]?.contains(where: { $0.instants(in: timeZone).contains(session.startsAt) }) == true {
+                groupIDs.insert(groupID)
+            }
             if let attendanceRow = row.scopes["attendance"], attendanceRow["participant_id"] as String? != nil {
                 attendances.append(try AttendanceRecord(row: attendanceRow).attendance)
             }
@@ -230,8 +237,9 @@ extension KioskStore {
             lastBadgeActivity: owner["last_badge_activity"])
     }
 
-    private static let sessionWithMembership = ScopeAdapter([
-        "session": RangeRowAdapter(0..<9), "attendance": SuffixRowAdapter(fromIndex: 10),
+    /// `session.*` (its ten columns) then `attendance.*`.
+    private static let sessionWithAttendance = ScopeAdapter([
+        "session": RangeRowAdapter(0..<10), "attendance": SuffixRowAdapter(fromIndex: 10),
     ])
 
     private func lastBadgeActivity(_ db: Database, participantID: String) throws -> Date? {

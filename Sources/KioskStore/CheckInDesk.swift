@@ -35,7 +35,7 @@ public struct CheckInDesk: Sendable {
     public func scan(bytes: some Collection<UInt8>, clock: ClockReading, chosenSessionID: String? = nil) -> OutcomeReport {
         recording(bytes) { hash in
             let (outcome, attended) = try store.scanCounting(
-                hash, location: location, clock: clock, rules: rules, chosenSessionID: chosenSessionID)
+                hash, location: location, clock: clock, rules: rules, timeZone: wording.timeZone, chosenSessionID: chosenSessionID)
             var report = wording.report(outcome)
             report.milestone = attended.flatMap { wording.milestone(sessionsAttended: $0) }
             return report

@@ -49,18 +49,24 @@ extension KioskStore {
                     throw ImportError(
                         position.column("participant_id"), "no participant has the id \(member.participantID)")
                 }
-                try GroupMemberRecord(groupId: group.id, participantId: member.participantID, role: member.role).insert(db)
+                try GroupMemberRecord(groupID: group.id, member).insert(db)
             }
         }
         return summary
     }
 
-    /// Imports sessions all-or-nothing; existing ids are updated in place, keeping their status.
-    public func importSessions(_ entries: [SessionEntry]) throws -> ImportSummary {
-        try importing { db in try Self.importSessions(entries, db) }
+    /// Imports sessions all-or-nothing; existing ids are updated in place (a new time
+    /// reschedules them). A row's `status` sets the session's (`cancelled`, or `scheduled` to
+    /// restore one); a row without one keeps an existing session's status, so importing the
+    /// term's file again revives no cancelled session. A session closed at a kiosk stays closed.
+    ///
+    /// - Parameter now: when given, also cancel the sessions that start after it and are not
+    ///   in the file (`--cancel-missing`; past sessions are never touched).
+    public func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date? = nil) throws -> ImportSummary {
+        try importing { db in try Self.importSessions(entries, cancellingMissingAfter: now, db) }
     }
 
-    static func importSessions(_ entries: [SessionEntry], _ db: Database) throws -> ImportSummary {
+    static func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date? = nil, _ db: Database) throws -> ImportSummary {
         var summary = ImportSummary()
         for entry in entries {
             var record = SessionRecord(entry.session)
@@ -70,28 +76,60 @@ extension KioskStore {
             if let facilitatorID = record.facilitatorId, try !ParticipantRecord.exists(db, key: facilitatorID) {
                 throw ImportError(entry.position.column("facilitator_id"), "no participant has the id \(facilitatorID)")
             }
-            if let existing = try SessionRecord.fetchOne(db, key: record.id) {
-                record.status = existing.status
+            let existing = try SessionRecord.fetchOne(db, key: record.id)
+            if let existing {
+                if !entry.statusGiven || existing.status == .closed && record.status == .scheduled {
+                    record.status = existing.status
+                    record.cancelReason = existing.cancelReason
+                }
                 summary.updated += 1
             } else {
                 summary.inserted += 1
             }
+            if record.status == .cancelled && existing?.status != .cancelled { summary.cancelled += 1 }
             try record.upsert(db)
+        }
+        if let now {
+            let listed = String(decoding: try JSONEncoder().encode(entries.map(\.session.id)), as: UTF8.self)
+            try db.execute(sql: """
+                UPDATE session SET status = 'cancelled', cancel_reason = 'not in the imported schedule'
+                WHERE starts_at > ? AND status = 'scheduled' AND id NOT IN (SELECT value FROM json_each(?))
+                """, arguments: [now, listed])
+            summary.cancelled += db.changesCount
         }
         return summary
     }
 
+    /// Cancels a session that has not started: the hub admin's `session cancel` (at a kiosk,
+    /// `cancelSession(_:actorID:…)` also writes the event). Cancelling it again changes nothing.
+    public func cancelScheduledSession(id: String, reason: String?, now: Date) throws -> Session {
+        try record { db in try Self.cancel(db, sessionID: id, reason: reason, now: now) }
+    }
+
+    static func cancel(_ db: Database, sessionID: String, reason: String?, now: Date) throws -> Session {
+        guard var record = try SessionRecord.fetchOne(db, key: sessionID) else { throw SessionCancelRefusal.unknown(sessionID) }
+        if let refusal = SessionCancelRefusal.refusal(record.session, at: now) { throw refusal }
+        if record.status == .cancelled { return record.session }
+        record.status = .cancelled
+        record.cancelReason = reason
+        try record.update(db)
+        return record.session
+    }
+
     /// Replaces this kiosk's directory with the hub's in one transaction: participants, their
-    /// badges, groups and sessions are upserted (sessions keep their local status);
+    /// badges, groups and sessions are upserted (the hub's cancellations and restorations are
+    /// taken; a session closed here stays closed, and one cancelled here stays cancelled until
+    /// the hub has the cancellation);
     /// participants the hub no longer lists are made inactive (their history stays); the
     /// directory's version and the program's settings (nil: none) are kept with it.
     public func applyDirectory(
-        version: String, participants: [ParticipantEntry], groups: [GroupEntry], sessions: [SessionEntry], settings: ProgramSettings?
+        version: String, participants: [ParticipantEntry], groups: [GroupEntry], sessions: [SessionEntry], settings: ProgramSettings?,
+        timeZone: String? = nil
     ) throws {
         _ = try importing { db in
             try db.execute(
-                sql: "UPDATE sync_state SET directory_version = ?, hub_settings = ? WHERE id = 1",
-                arguments: [version, try settings.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }])
+                sql: "UPDATE sync_state SET directory_version = ?, hub_settings = ?, hub_time_zone = ? WHERE id = 1",
+                arguments: [version, try settings.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, timeZone])
             let listed = participants.map(\.participant.id)
             try db.execute(
                 sql: "UPDATE participant SET active = 0 WHERE id NOT IN (SELECT value FROM json_each(?))",
@@ -99,7 +137,15 @@ extension KioskStore {
             try db.execute(sql: "DELETE FROM badge")
             _ = try Self.importParticipants(participants, db)
             _ = try Self.importGroups(groups, db)
-            let summary = try Self.importSessions(sessions, db)
+            let acknowledged = try Int64.fetchOne(db, sql: "SELECT acknowledged_through FROM sync_state WHERE id = 1") ?? 0
+            let cancelledHere = Set(try String.fetchAll(db, sql: """
+                SELECT session_id FROM event WHERE kind = 'session_cancel' AND seq > ? AND session_id IS NOT NULL
+                """, arguments: [acknowledged]))
+            let summary = try Self.importSessions(sessions.map { entry in
+                var entry = entry
+                entry.statusGiven = !cancelledHere.contains(entry.session.id)
+                return entry
+            }, db)
             // Badges a facilitator linked here stay linked until the hub's directory gives the
             // badge to someone (the hub keeps the link event; it does not add it to its roster).
             try db.execute(sql: """
@@ -140,6 +186,11 @@ extension KioskStore {
                     SELECT * FROM session WHERE starts_at >= ? AND starts_at < ? AND (? IS NULL OR location = ?) ORDER BY starts_at, id
                     """, arguments: [from, to, location, location]).map(\.session))
         }
+    }
+
+    /// The sessions with these ids (any status, any time).
+    public func sessions(ids sessionIDs: [String]) throws -> [Session] {
+        try read { db in try SessionRecord.fetchAll(db, keys: sessionIDs).map(\.session) }
     }
 
     /// One write transaction for a whole file: any error rolls every row back.

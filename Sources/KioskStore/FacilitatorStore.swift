@@ -64,6 +64,43 @@ extension KioskStore {
         }
     }
 
+    /// A facilitator cancels a session that has not started: it is in no figure, and the hub
+    /// cancels it in the schedule when the event arrives. Cancelling it again changes nothing.
+    public func cancelSession(sessionID: String, actorID: String, reason: String?, clock: ClockReading) throws -> Session {
+        try record { db in
+            _ = try SupervisionPolicy.authorize(actor: try participant(db, id: actorID), actorID: actorID)
+            guard let session = try SessionRecord.fetchOne(db, key: sessionID)?.session else { throw SupervisionRefusal.sessionUnknown(sessionID) }
+            if session.status == .cancelled { return session }
+            let cancelled: Session
+            do {
+                cancelled = try Self.cancel(db, sessionID: sessionID, reason: reason, now: clock.wall)
+            } catch let refusal as SessionCancelRefusal {
+                throw SupervisionRefusal.cannotCancel(refusal)
+            }
+            try append(db, EventDraft(
+                kind: .sessionCancel, participantID: nil, sessionID: sessionID, actorID: actorID, clock: clock, details: EventDetails(note: reason)))
+            return cancelled
+        }
+    }
+
+    /// A facilitator excuses an expected member from a session (they sent apologies): the row is
+    /// `excused`, outside the figures' denominators.
+    public func excuse(
+        participantID: String, sessionID: String, actorID: String, reason: String?, clock: ClockReading, timeZone: TimeZone
+    ) throws -> (Participant, Session) {
+        try record { db in
+            _ = try SupervisionPolicy.authorize(actor: try participant(db, id: actorID), actorID: actorID)
+            guard let person = try participant(db, id: participantID) else { throw SupervisionRefusal.participantUnknown(participantID) }
+            guard let session = try SessionRecord.fetchOne(db, key: sessionID)?.session else { throw SupervisionRefusal.sessionUnknown(sessionID) }
+            let expected = try expectedMembers(db, of: session, timeZone: timeZone).contains { $0.id == participantID }
+            let existing = try AttendanceRecord.fetchOne(db, key: ["participant_id": participantID, "session_id": sessionID])?.attendance
+            try SupervisionPolicy.excuse(participant: person, session: session, isExpected: expected, existing: existing)
+            try append(db, EventDraft(
+                kind: .excuse, participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock, details: EventDetails(note: reason)))
+            return (person, session)
+        }
+    }
+
     /// A facilitator starts a session here and now (open to everyone, facilitated by them).
     public func startAdHocSession(actorID: String, location: String, minutes: Int, clock: ClockReading) throws -> Session {
         try record { db in

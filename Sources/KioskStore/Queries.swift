@@ -15,12 +15,11 @@ public struct SessionSummary: Sendable, Equatable {
 
 extension KioskStore {
     /// Sessions overlapping `[from, to)`, optionally at one location, by start time.
-    public func sessions(from: Date, to: Date, location: String? = nil) throws -> [SessionSummary] {
+    /// - Parameter timeZone: the program's, in which membership days begin.
+    public func sessions(from: Date, to: Date, location: String? = nil, timeZone: TimeZone) throws -> [SessionSummary] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT session.*,
-                  (SELECT count(*) FROM attendance WHERE attendance.session_id = session.id) AS present,
-                  (SELECT count(*) FROM group_member WHERE group_member.group_id = session.group_id) AS expected
+                SELECT session.*, (SELECT count(*) FROM attendance WHERE attendance.session_id = session.id) AS present
                 FROM session
                 WHERE ends_at > ? AND starts_at < ? AND (? IS NULL OR location = ?)
                 ORDER BY starts_at, id
@@ -28,9 +27,32 @@ extension KioskStore {
             return try rows.map { row in
                 let session = try SessionRecord(row: row).session
                 let present: Int = row["present"]
-                let expected: Int = row["expected"]
-                return SessionSummary(session: session, present: present, expected: session.groupID == nil ? nil : expected)
+                let expected = session.groupID == nil ? nil : try expectedMembers(db, of: session, timeZone: timeZone).count
+                return SessionSummary(session: session, present: present, expected: expected)
             }
+        }
+    }
+
+    /// Who is expected at `session`: its group's members at the time who are active and in the
+    /// program then (`AttendanceReport`'s rule).
+    func expectedMembers(_ db: Database, of session: Session, timeZone: TimeZone) throws -> [Participant] {
+        guard let groupID = session.groupID else { return [] }
+        let rows = try GroupMemberRecord.fetchAll(db, sql: "SELECT * FROM group_member WHERE group_id = ? ORDER BY rowid", arguments: [groupID])
+        let group = MentoringGroup(id: groupID, name: "", kind: .circle, members: rows.map(\.member))
+        let ids = group.members(at: session.startsAt, timeZone: timeZone).map(\.participantID)
+        return try ParticipantRecord.fetchAll(db, keys: ids).map(\.participant).filter { person in
+            person.expectedSpan(in: timeZone).contains(session.startsAt)
+        }
+    }
+
+    /// The scheduled sessions at `location` that start after `now`, in the coming two weeks:
+    /// those a facilitator may still cancel.
+    public func sessionsToStart(location: String, after now: Date) throws -> [Session] {
+        try pool.read { db in
+            try SessionRecord.fetchAll(db, sql: """
+                SELECT * FROM session INDEXED BY session_location_end
+                WHERE location = ? AND ends_at > ? AND starts_at > ? AND starts_at < ? AND status = 'scheduled' ORDER BY starts_at, id
+                """, arguments: [location, now, now, now.addingTimeInterval(14 * 86_400)]).map(\.session)
         }
     }
 
@@ -47,14 +69,14 @@ extension KioskStore {
     }
 
     /// The facilitator's tally of one session.
-    public func tally(sessionID: String) throws -> SessionTally? {
+    public func tally(sessionID: String, timeZone: TimeZone) throws -> SessionTally? {
         try pool.read { db in
-            try SessionRecord.fetchOne(db, key: sessionID).map { try tally(db, session: $0.session) }
+            try SessionRecord.fetchOne(db, key: sessionID).map { try tally(db, session: $0.session, timeZone: timeZone) }
         }
     }
 
     /// The tallies of the sessions at `location` whose check-in window is open at `now`, in one read.
-    public func openTallies(location: String, at now: Date, rules: CheckInRules) throws -> [SessionTally] {
+    public func openTallies(location: String, at now: Date, rules: CheckInRules, timeZone: TimeZone) throws -> [SessionTally] {
         var tallies = try pool.read { db in
             try SessionRecord.fetchAll(db, sql: """
                 SELECT * FROM session INDEXED BY session_location_end WHERE location = ? AND ends_at > ? AND starts_at < ?
@@ -62,13 +84,13 @@ extension KioskStore {
                 """, arguments: [location, now, now.addingTimeInterval(rules.opensBefore)])
                 .map(\.session)
                 .filter { $0.phase(at: now, rules: rules).acceptsCheckIns }
-                .map { try tally(db, session: $0) }
+                .map { try tally(db, session: $0, timeZone: timeZone) }
         }
         guard !tallies.isEmpty else { return tallies }
         // Who is drifting away, by the program's own definition, over the last four weeks here.
         let from = now.addingTimeInterval(-28 * 86_400)
         let atRisk = EngagementMetrics.report(
-            try engagementInput(from: from, to: now), from: from, to: now, now: now, timeZone: TimeZone(identifier: "UTC")!
+            try engagementInput(from: from, to: now, location: location), from: from, to: now, now: now, timeZone: timeZone
         ).atRisk
         for index in tallies.indices {
             let here = Set((tallies[index].present + tallies[index].missing).map(\.participant.id))
@@ -77,11 +99,8 @@ extension KioskStore {
         return tallies
     }
 
-    private func tally(_ db: Database, session: Session) throws -> SessionTally {
-        let expected = try ParticipantRecord.fetchAll(db, sql: """
-            SELECT participant.* FROM group_member JOIN participant ON participant.id = group_member.participant_id
-            WHERE group_member.group_id = ?
-            """, arguments: [session.groupID]).map(\.participant)
+    private func tally(_ db: Database, session: Session, timeZone: TimeZone) throws -> SessionTally {
+        let expected = try expectedMembers(db, of: session, timeZone: timeZone)
         let rows = try Row.fetchAll(db, sql: """
             SELECT participant.id, participant.name, participant.role, participant.active, participant.cohort, attendance.* FROM attendance
             JOIN participant ON participant.id = attendance.participant_id
@@ -93,11 +112,12 @@ extension KioskStore {
             (try ParticipantRecord(row: row.scopes["participant"]!).participant,
              try AttendanceRecord(row: row.scopes["attendance"]!).attendance)
         }
-        return SessionTally(session: session, expected: expected, attendances: attendances)
+        let excused = Set(try Self.excusals(db, sessionIDs: [session.id]).map(\.participantID))
+        return SessionTally(session: session, expected: expected, attendances: attendances, excused: excused)
     }
 
-    /// The attendance export for sessions starting in `[from, to)`.
-    public func attendanceReport(from: Date, to: Date, location: String? = nil, now: Date) throws -> [AttendanceReportRow] {
+    /// The attendance export for sessions starting in `[from, to)`, days in `timeZone`.
+    public func attendanceReport(from: Date, to: Date, location: String? = nil, now: Date, timeZone: TimeZone) throws -> [AttendanceReportRow] {
         try pool.read { db in
             let sessions = try SessionRecord.fetchAll(db, sql: """
                 SELECT * FROM session WHERE starts_at >= ? AND starts_at < ? AND (? IS NULL OR location = ?)
@@ -108,17 +128,17 @@ extension KioskStore {
             for record in try GroupRecord.fetchAll(db, keys: groupIDs) {
                 groups[record.id] = MentoringGroup(id: record.id, name: record.name, kind: record.kind, members: [])
             }
-            for member in try GroupMemberRecord.filter(groupIDs.contains(Column("group_id"))).fetchAll(db) {
-                groups[member.groupId]?.members.append(GroupMember(participantID: member.participantId, role: member.role))
+            for member in try GroupMemberRecord.filter(groupIDs.contains(Column("group_id"))).order(Column("participant_id"), Column.rowID).fetchAll(db) {
+                groups[member.groupId]?.members.append(member.member)
             }
-            for id in groups.keys { groups[id]?.members.sort { $0.participantID < $1.participantID } }
             let participants = Dictionary(
                 uniqueKeysWithValues: try ParticipantRecord.fetchAll(db).map { ($0.id, $0.participant) })
             let attendances = try AttendanceRecord
                 .filter(sessionIDs.contains(Column("session_id")))
                 .fetchAll(db).map(\.attendance)
             return AttendanceReport.rows(
-                sessions: sessions, groups: groups, participants: participants, attendances: attendances, now: now)
+                sessions: sessions, groups: groups, participants: participants, attendances: attendances,
+                excusals: try Self.excusals(db, sessionIDs: sessionIDs), now: now, timeZone: timeZone)
         }
     }
 
@@ -169,7 +189,8 @@ extension KioskStore {
             }
             return EngagementInput(
                 sessions: sessions, groups: try Self.groups(db), participants: try ParticipantRecord.fetchAll(db).map(\.participant),
-                arrivals: arrivals, anonymousRatings: try Self.anonymousRatings(db, from: from, to: to, location: location))
+                arrivals: arrivals, anonymousRatings: try Self.anonymousRatings(db, from: from, to: to, location: location),
+                excusals: try Self.excusals(db, from: from, to: to, location: location))
         }
     }
 
@@ -186,17 +207,38 @@ extension KioskStore {
             """, arguments: [from, to, location, location]).map { AnonymousRating(sessionID: $0[0], rating: $0[1]) }
     }
 
+    /// Members excused from sessions starting in `[from, to)` (at `location`, or all): the
+    /// kiosk's `excuse` events.
+    static func excusals(_ db: Database, from: Date, to: Date, location: String?) throws -> [Excusal] {
+        try Row.fetchAll(db, sql: """
+            SELECT e.participant_id, e.session_id, e.note, e.actor_id FROM event e JOIN session s ON s.id = e.session_id
+            WHERE e.kind = 'excuse' AND e.participant_id IS NOT NULL
+              AND s.starts_at >= ? AND s.starts_at < ? AND (? IS NULL OR s.location = ?)
+            ORDER BY e.seq
+            """, arguments: [from, to, location, location]).map(Self.excusal)
+    }
+
+    static func excusals(_ db: Database, sessionIDs: [String]) throws -> [Excusal] {
+        try Row.fetchAll(db, sql: """
+            SELECT participant_id, session_id, note, actor_id FROM event
+            WHERE kind = 'excuse' AND participant_id IS NOT NULL AND session_id IN (SELECT value FROM json_each(?))
+            ORDER BY seq
+            """, arguments: [String(decoding: try JSONEncoder().encode(sessionIDs), as: UTF8.self)]).map(Self.excusal)
+    }
+
+    private static func excusal(_ row: Row) -> Excusal {
+        Excusal(participantID: row[0], sessionID: row[1], reason: row[2], excusedBy: row[3])
+    }
+
     /// Every group with its members (for pair meetings in reports).
     public func groups() throws -> [MentoringGroup] {
         try read { db in try Self.groups(db) }
     }
 
     static func groups(_ db: Database) throws -> [MentoringGroup] {
-        let members = Dictionary(grouping: try GroupMemberRecord.fetchAll(db, sql: "SELECT * FROM group_member ORDER BY participant_id"), by: \.groupId)
+        let members = Dictionary(grouping: try GroupMemberRecord.fetchAll(db, sql: "SELECT * FROM group_member ORDER BY participant_id, rowid"), by: \.groupId)
         return try GroupRecord.fetchAll(db, sql: "SELECT * FROM mentoring_group ORDER BY id").map { group in
-            MentoringGroup(
-                id: group.id, name: group.name, kind: group.kind,
-                members: (members[group.id] ?? []).map { GroupMember(participantID: $0.participantId, role: $0.role) })
+            MentoringGroup(id: group.id, name: group.name, kind: group.kind, members: (members[group.id] ?? []).map(\.member))
         }
     }
 

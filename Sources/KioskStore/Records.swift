@@ -17,6 +17,8 @@ struct ParticipantRecord: SnakeCaseRecord {
     var role: Role
     var active: Bool
     var cohort: String?
+    var joinedOn: ProgramDay?
+    var leftOn: ProgramDay?
 
     init(_ participant: Participant) {
         id = participant.id
@@ -24,9 +26,13 @@ struct ParticipantRecord: SnakeCaseRecord {
         role = participant.role
         active = participant.isActive
         cohort = participant.cohort
+        joinedOn = participant.joinedOn
+        leftOn = participant.leftOn
     }
 
-    var participant: Participant { Participant(id: id, name: name, role: role, isActive: active, cohort: cohort) }
+    var participant: Participant {
+        Participant(id: id, name: name, role: role, isActive: active, cohort: cohort, joinedOn: joinedOn, leftOn: leftOn)
+    }
 
     /// Decodes by column name without Codable: this runs on every scan.
     init(row: Row) throws {
@@ -35,6 +41,8 @@ struct ParticipantRecord: SnakeCaseRecord {
         role = row["role"]
         active = row["active"]
         cohort = row["cohort"]
+        joinedOn = row["joined_on"]
+        leftOn = row["left_on"]
     }
 }
 
@@ -56,6 +64,18 @@ struct GroupMemberRecord: SnakeCaseRecord {
     var groupId: String
     var participantId: String
     var role: MemberRole
+    var fromDay: ProgramDay?
+    var untilDay: ProgramDay?
+
+    init(groupID: String, _ member: GroupMember) {
+        groupId = groupID
+        participantId = member.participantID
+        role = member.role
+        fromDay = member.from
+        untilDay = member.until
+    }
+
+    var member: GroupMember { GroupMember(participantID: participantId, role: role, from: fromDay, until: untilDay) }
 }
 
 struct SessionRecord: SnakeCaseRecord {
@@ -69,6 +89,7 @@ struct SessionRecord: SnakeCaseRecord {
     var groupId: String?
     var facilitatorId: String?
     var status: SessionStatus
+    var cancelReason: String?
 
     init(_ session: Session) {
         id = session.id
@@ -80,6 +101,7 @@ struct SessionRecord: SnakeCaseRecord {
         groupId = session.groupID
         facilitatorId = session.facilitatorID
         status = session.status
+        cancelReason = session.cancelReason
     }
 
     init(row: Row) throws {
@@ -92,12 +114,13 @@ struct SessionRecord: SnakeCaseRecord {
         groupId = row["group_id"]
         facilitatorId = row["facilitator_id"]
         status = row["status"]
+        cancelReason = row["cancel_reason"]
     }
 
     var session: Session {
         Session(
             id: id, title: title, kind: kind, location: location, startsAt: startsAt, endsAt: endsAt,
-            groupID: groupId, facilitatorID: facilitatorId, status: status)
+            groupID: groupId, facilitatorID: facilitatorId, status: status, cancelReason: cancelReason)
     }
 }
 
@@ -197,3 +220,12 @@ extension SessionStatus: DatabaseValueConvertible {}
 extension AttendanceStatus: DatabaseValueConvertible {}
 extension CheckOutKind: DatabaseValueConvertible {}
 extension KioskEventKind: DatabaseValueConvertible {}
+
+/// Days are stored as their `YYYY-MM-DD` text, which sorts as the days do.
+extension ProgramDay: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { description.databaseValue }
+
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ProgramDay? {
+        String.fromDatabaseValue(dbValue).flatMap(ProgramDay.init)
+    }
+}

@@ -129,40 +129,79 @@ enum KioskSchema {
         // copying the table. Every row, its seq and the AUTOINCREMENT counter carry over; the
         // append-only triggers come back (DROP TABLE fires no DELETE trigger).
         migrator.registerMigration("v6-pin-failed-events") { db in
+            try widenEventKinds(db, to: [
+                "check_in", "check_out", "auto_check_out", "manual_check_in", "undo", "rating", "badge_link", "session_open", "session_close",
+                "pin_failed",
+            ])
+        }
+        // Program life (docs/program-files.md): days in and out of the program, dated and
+        // repeatable group memberships, a cancellation's reason, and the two facilitator events
+        // that change who is expected: cancelling a session and excusing a member.
+        migrator.registerMigration("v7-program-life") { db in
             try db.execute(sql: """
-                CREATE TABLE event_v6 (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    id TEXT NOT NULL UNIQUE,
-                    kiosk_id TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('check_in', 'check_out', 'auto_check_out', 'manual_check_in', 'undo', 'rating',
-                                                      'badge_link', 'session_open', 'session_close', 'pin_failed')),
-                    participant_id TEXT,
-                    session_id TEXT,
-                    actor_id TEXT,
-                    wall_time TEXT NOT NULL,
-                    monotonic_ns INTEGER NOT NULL,
-                    clock_trusted INTEGER NOT NULL CHECK (clock_trusted IN (0, 1)),
-                    status TEXT CHECK (status IN ('on_time', 'late', 'manual')),
-                    duration_seconds REAL,
-                    rating INTEGER CHECK (rating BETWEEN 1 AND 4),
-                    undoes_seq INTEGER,
-                    via_badge INTEGER CHECK (via_badge IN (0, 1)),
-                    effective_at TEXT,
-                    badge_hash TEXT,
-                    note TEXT
+                ALTER TABLE participant ADD COLUMN joined_on TEXT;
+                ALTER TABLE participant ADD COLUMN left_on TEXT;
+                ALTER TABLE session ADD COLUMN cancel_reason TEXT;
+                ALTER TABLE sync_state ADD COLUMN hub_time_zone TEXT;
+                CREATE TABLE group_member_v7 (
+                    group_id TEXT NOT NULL REFERENCES mentoring_group(id) ON DELETE CASCADE,
+                    participant_id TEXT NOT NULL REFERENCES participant(id),
+                    role TEXT NOT NULL CHECK (role IN ('mentor', 'mentee', 'facilitator')),
+                    from_day TEXT,
+                    until_day TEXT,
+                    CHECK (from_day IS NULL OR until_day IS NULL OR until_day > from_day)
                 );
-                INSERT INTO event_v6 SELECT seq, id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, clock_trusted,
-                    status, duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note FROM event ORDER BY seq;
-                UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'event'), 0)) WHERE name = 'event_v6';
-                DROP TABLE event;
-                ALTER TABLE event_v6 RENAME TO event;
-                CREATE INDEX event_participant ON event(participant_id, seq);
-                CREATE TRIGGER event_no_update BEFORE UPDATE ON event
-                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-                CREATE TRIGGER event_no_delete BEFORE DELETE ON event
-                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                INSERT INTO group_member_v7 (group_id, participant_id, role) SELECT group_id, participant_id, role FROM group_member;
+                DROP TABLE group_member;
+                ALTER TABLE group_member_v7 RENAME TO group_member;
+                CREATE INDEX group_member_group ON group_member(group_id);
+                CREATE INDEX group_member_participant ON group_member(participant_id);
                 """)
+            try widenEventKinds(db, to: [
+                "check_in", "check_out", "auto_check_out", "manual_check_in", "undo", "rating", "badge_link", "session_open", "session_close",
+                "pin_failed", "session_cancel", "excuse",
+            ])
+            try db.execute(sql: "CREATE INDEX event_excuse ON event(session_id) WHERE kind = 'excuse'")
         }
         return migrator
+    }
+
+    /// Widens the event kinds' CHECK, which SQLite can only do by copying the table. Every row,
+    /// its seq and the AUTOINCREMENT counter carry over; the append-only triggers come back
+    /// (DROP TABLE fires no DELETE trigger). Each migration passes its own list.
+    private static func widenEventKinds(_ db: Database, to kinds: [String]) throws {
+        let allowed = kinds.map { "'\($0)'" }.joined(separator: ", ")
+        try db.execute(sql: """
+            CREATE TABLE event_widened (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                kiosk_id TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN (\(allowed))),
+                participant_id TEXT,
+                session_id TEXT,
+                actor_id TEXT,
+                wall_time TEXT NOT NULL,
+                monotonic_ns INTEGER NOT NULL,
+                clock_trusted INTEGER NOT NULL CHECK (clock_trusted IN (0, 1)),
+                status TEXT CHECK (status IN ('on_time', 'late', 'manual')),
+                duration_seconds REAL,
+                rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+                undoes_seq INTEGER,
+                via_badge INTEGER CHECK (via_badge IN (0, 1)),
+                effective_at TEXT,
+                badge_hash TEXT,
+                note TEXT
+            );
+            INSERT INTO event_widened SELECT seq, id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, clock_trusted,
+                status, duration_seconds, rating, undoes_seq, via_badge, effective_at, badge_hash, note FROM event ORDER BY seq;
+            UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'event'), 0)) WHERE name = 'event_widened';
+            DROP TABLE event;
+            ALTER TABLE event_widened RENAME TO event;
+            CREATE INDEX event_participant ON event(participant_id, seq);
+            CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+                BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+            CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+                BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+            """)
     }
 }

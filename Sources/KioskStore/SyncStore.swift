@@ -74,6 +74,11 @@ extension KioskStore {
         }
     }
 
+    /// The program's time zone the hub's directory carried, if the hub's admin set one.
+    public func hubTimeZone() throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT hub_time_zone FROM sync_state WHERE id = 1") }
+    }
+
     /// The check-in rules the hub's directory carried, if any: they win over kiosk.toml's.
     public func hubSettings() throws -> ProgramSettings? {
         try read { db in try String.fetchOne(db, sql: "SELECT hub_settings FROM sync_state WHERE id = 1") }

@@ -86,15 +86,21 @@ public struct KioskScreens: Sendable {
             drawMenu(&grid, facilitator: facilitator, selected: selected)
         case .tally(_, let tallies, let index):
             drawTally(&grid, tallies: tallies, index: index)
-        case .pickMissing(_, let choices, let selected):
-            drawPick(&grid, title: "Check someone in", empty: "Everyone expected is here.", items: choices.map(Self.line), selected: selected, verb: "check in")
-        case .pickPresent(_, let choices, let selected):
-            drawPick(&grid, title: "Undo a check-in", empty: "Nobody is checked in.", items: choices.map(Self.line), selected: selected, verb: "undo")
+        case .pickAttendee(_, let action, let choices, let selected):
+            let (title, empty, verb) = switch action {
+            case .checkIn: ("Check someone in", "Everyone expected is here.", "check in")
+            case .undo: ("Undo a check-in", "Nobody is checked in.", "undo")
+            case .excuse: ("Excuse someone missing", "Nobody expected is missing.", "excuse")
+            }
+            drawPick(&grid, title: title, empty: empty, items: choices.map(Self.line), selected: selected, verb: verb)
         case .pickParticipant(_, _, let choices, let selected):
             drawPick(&grid, title: "Whose badge is it?", empty: "The roster is empty.", items: choices.map(\.name), selected: selected, verb: "link the badge")
-        case .pickSession(_, let sessions, let selected):
+        case .pickSession(_, .close, let sessions, let selected):
             let items = sessions.map { "\($0.title)  \(wording.clock($0.startsAt))–\(wording.clock($0.endsAt))" }
             drawPick(&grid, title: "Close a session now", empty: "No session is open.", items: items, selected: selected, verb: "close it")
+        case .pickSession(_, .cancel, let sessions, let selected):
+            let items = sessions.map { "\(wording.day($0.startsAt)) \(wording.clock($0.startsAt))  \($0.title)" }
+            drawPick(&grid, title: "Cancel a session", empty: "No session here is still to start.", items: items, selected: selected, verb: "cancel it")
         case .status:
             drawStatus(&grid, surroundings)
         case .facilitatorResult(_, let report):
@@ -120,11 +126,13 @@ public struct KioskScreens: Sendable {
 
     private func drawMenu(_ grid: inout ScreenGrid, facilitator: Participant, selected: Int) {
         var row = drawFacilitatorTitle(&grid, facilitator.name)
+        // A blank line between entries when the screen has room for it.
+        let spacing = row + 2 * FacilitatorAction.allCases.count + 2 <= grid.rows ? 2 : 1
         for action in FacilitatorAction.allCases {
             let marker = action.rawValue == selected ? "▶" : " "
             grid.put(" \(marker) \(action.title) ".padding(toLength: 40, withPad: " ", startingAt: 0), row: row,
                      column: max(0, (grid.columns - 40) / 2), style: action.rawValue == selected ? Self.selected : .plain)
-            row += 2
+            row += spacing
         }
         drawFooter(&grid, "[1] up   [2] down   [3] choose   [4] leave")
     }
@@ -156,6 +164,10 @@ public struct KioskScreens: Sendable {
         }
         for line in tally.missing where row < grid.rows - 2 {
             grid.put("✗ \(line.participant.name)  missing", row: row, column: left, style: CellStyle(foreground: .red))
+            row += 1
+        }
+        for line in tally.excused where row < grid.rows - 2 {
+            grid.put("~ \(line.participant.name)  excused", row: row, column: left)
             row += 1
         }
         if !tally.atRisk.isEmpty, row < grid.rows - 3 {
@@ -264,6 +276,7 @@ public struct KioskScreens: Sendable {
         case "unknown_badge": ("UNKNOWN", "✗", .red)
         case "badge_rejected": ("NOT A BADGE", "✗", .red)
         case "no_session": ("NO SESSION", "✗", .red)
+        case "session_cancelled": ("CANCELLED", "✗", .yellow)
         case "inactive": ("INACTIVE", "✗", .red)
         case "session_not_open": ("NOT OPEN", "✗", .red)
         case "cannot_record": ("ERROR", "✗", .red)

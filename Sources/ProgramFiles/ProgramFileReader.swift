@@ -6,12 +6,17 @@ import KioskCore
 /// The kiosk and the hub read the same formats with this type.
 public struct ProgramFileReader: Sendable {
     public static let participantColumns = ["id", "name", "role", "badges", "active"]
-    /// Columns participants.csv may add: programs without cohorts leave `cohort` out.
-    public static let optionalParticipantColumns = ["cohort"]
+    /// Columns participants.csv may add: programs without cohorts leave `cohort` out; the days
+    /// someone joined and left the program (in the program's time zone).
+    public static let optionalParticipantColumns = ["cohort", "joined_on", "left_on"]
     public static let groupColumns = ["group_id", "name", "kind", "participant_id", "member_role"]
+    /// The days of a member's row: re-matching ends one row and begins another.
+    public static let optionalGroupColumns = ["from", "until"]
     public static let sessionColumns = [
         "session_id", "title", "kind", "location", "starts_at", "ends_at", "group_id", "facilitator_id",
     ]
+    /// `scheduled` or `cancelled`; empty keeps an existing session's status (new ones are scheduled).
+    public static let optionalSessionColumns = ["status"]
 
     public var normalizer: BadgeNormalizer
     public var hasher: BadgeHasher
@@ -39,6 +44,8 @@ public struct ProgramFileReader: Sendable {
             }
             let active = try flag(record, "active")
             let cohort = record["cohort"].isEmpty ? nil : try text(record, "cohort")
+            let joinedOn = try day(record, "joined_on"), leftOn = try day(record, "left_on")
+            if let problem = DaySpan(from: joinedOn, until: leftOn).problem { throw record.error("left_on", "the participant's time in the program \(problem)") }
             var hashes: [BadgeHash] = []
             let codes = record["badges"].split(separator: ";", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -58,14 +65,15 @@ public struct ProgramFileReader: Sendable {
                 if !hashes.contains(hash) { hashes.append(hash) }
             }
             entries.append(ParticipantEntry(
-                participant: Participant(id: id, name: name, role: role, isActive: active, cohort: cohort), badges: hashes,
+                participant: Participant(id: id, name: name, role: role, isActive: active, cohort: cohort, joinedOn: joinedOn, leftOn: leftOn),
+                badges: hashes,
                 position: record.position))
         }
         return entries
     }
 
     public func groups(_ data: Data, file: String) throws(ImportError) -> [GroupEntry] {
-        let table = try CSVTable(data: data, file: file, columns: Self.groupColumns)
+        let table = try CSVTable(data: data, file: file, columns: Self.groupColumns, optional: Self.optionalGroupColumns)
         var order: [String] = []
         var entries: [String: GroupEntry] = [:]
         for record in table.records {
@@ -78,7 +86,8 @@ public struct ProgramFileReader: Sendable {
             guard let role = MemberRole(rawValue: record["member_role"].lowercased()) else {
                 throw record.error("member_role", "\"\(record["member_role"])\" is not a member role; use mentor, mentee or facilitator")
             }
-            let member = GroupMember(participantID: participantID, role: role)
+            let member = GroupMember(participantID: participantID, role: role, from: try day(record, "from"), until: try day(record, "until"))
+            if let problem = member.span.problem { throw record.error("until", "the membership \(problem)") }
             if var entry = entries[id] {
                 guard entry.group.name == name else {
                     throw record.error("name", "group \(id) is named \"\(entry.group.name)\" on line \(entry.position.line)")
@@ -86,8 +95,11 @@ public struct ProgramFileReader: Sendable {
                 guard entry.group.kind == kind else {
                     throw record.error("kind", "group \(id) is a \(entry.group.kind.rawValue) on line \(entry.position.line)")
                 }
-                guard !entry.group.members.contains(where: { $0.participantID == participantID }) else {
-                    throw record.error("participant_id", "\(participantID) is listed twice in group \(id)")
+                // A member may come back: a second row of the same person for days the first does not hold.
+                if let index = entry.group.members.firstIndex(where: { $0.participantID == participantID && $0.span.overlaps(member.span) }) {
+                    throw record.error(
+                        "participant_id",
+                        "\(participantID) is listed twice in group \(id) for the same days (first on line \(entry.memberPositions[index].line)); give the rows from and until days that do not overlap")
                 }
                 entry.group.members.append(member)
                 entry.memberPositions.append(record.position)
@@ -102,8 +114,14 @@ public struct ProgramFileReader: Sendable {
         for id in order {
             let entry = entries[id]!
             if entry.group.kind == .pair {
-                let roles = entry.group.members.map(\.role).sorted { $0.rawValue < $1.rawValue }
-                guard roles == [.mentee, .mentor] else {
+                // At any one time, one mentor and one mentee: each role's rows hold disjoint days.
+                let roles = Set(entry.group.members.map(\.role))
+                let overlapping = entry.group.members.enumerated().contains { first in
+                    entry.group.members.enumerated().contains { second in
+                        first.offset < second.offset && first.element.role == second.element.role && first.element.span.overlaps(second.element.span)
+                    }
+                }
+                guard roles == [.mentee, .mentor], !overlapping else {
                     throw ImportError(
                         entry.position,
                         "pair \(id) must have exactly one mentor and one mentee; it has \(entry.group.members.map(\.role.rawValue).joined(separator: ", "))")
@@ -114,7 +132,7 @@ public struct ProgramFileReader: Sendable {
     }
 
     public func sessions(_ data: Data, file: String) throws(ImportError) -> [SessionEntry] {
-        let table = try CSVTable(data: data, file: file, columns: Self.sessionColumns)
+        let table = try CSVTable(data: data, file: file, columns: Self.sessionColumns, optional: Self.optionalSessionColumns)
         var seen: [String: Int] = [:]
         var entries: [SessionEntry] = []
         for record in table.records {
@@ -134,11 +152,17 @@ public struct ProgramFileReader: Sendable {
             guard endsAt > startsAt else { throw record.error("ends_at", "the session ends before it starts") }
             let groupID = try optionalIdentifier(record, "group_id")
             let facilitatorID = try optionalIdentifier(record, "facilitator_id")
+            let status: SessionStatus
+            switch record["status"].lowercased() {
+            case "", "scheduled": status = .scheduled
+            case "cancelled", "canceled": status = .cancelled
+            default: throw record.error("status", "\"\(record["status"])\" is not a session status; use scheduled or cancelled, or leave it empty")
+            }
             entries.append(SessionEntry(
                 session: Session(
                     id: id, title: title, kind: kind, location: location, startsAt: startsAt, endsAt: endsAt,
-                    groupID: groupID, facilitatorID: facilitatorID),
-                position: record.position))
+                    groupID: groupID, facilitatorID: facilitatorID, status: status),
+                position: record.position, statusGiven: !record["status"].isEmpty))
         }
         return entries
     }
@@ -176,6 +200,13 @@ public struct ProgramFileReader: Sendable {
         case "false", "no", "0": return false
         default: throw record.error(column, "\"\(record[column])\" is not true or false")
         }
+    }
+
+    private func day(_ record: CSVTable.Record, _ column: String) throws(ImportError) -> ProgramDay? {
+        let value = record[column]
+        guard !value.isEmpty else { return nil }
+        guard let day = ProgramDay(value) else { throw record.error(column, "\"\(value)\" is not a day; write 2026-03-02 (a day in \(timeZone.identifier))") }
+        return day
     }
 
     private func time(_ record: CSVTable.Record, _ column: String) throws(ImportError) -> Date {

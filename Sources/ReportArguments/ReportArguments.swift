@@ -16,7 +16,8 @@ public struct ReportArguments: ParsableArguments {
     public var table: ReportTable = .participants
     @Option(help: "Sessions starting at or after this day or time (default: 4 weeks before --to).") public var from: String?
     @Option(help: "Sessions starting before this day or time (default: now).") public var to: String?
-    @Option(help: "Only sessions at this location (default: all).") public var location: String?
+    @Option(help: "Only sessions at this location, or all (default: all at the hub, the kiosk's own location at a kiosk).")
+    public var location: String?
     @Option(help: "Only participants with this program role: mentee, mentor, facilitator or admin.") public var role: Role?
     @Option(help: "Only this group's sessions and members.") public var group: String?
     @Option(help: "Only participants of this cohort (participants.csv's cohort column).") public var cohort: String?
@@ -30,12 +31,21 @@ public struct ReportArguments: ParsableArguments {
     }
 
     public var filter: ReportFilter { ReportFilter(role: role, groupID: group, cohort: cohort) }
+
+    /// The location the report covers: the one given, every one for `all` (nil), else `here`.
+    public func location(defaultingTo here: String?) -> String? {
+        guard let location else { return here }
+        return location == Self.everyLocation ? nil : location
+    }
+
+    /// What `--location` says for "every location".
+    public static let everyLocation = "all"
     /// Whether the report must list every rating (the ratings table).
     public var listsRatings: Bool { table == .ratings }
     public var completionThreshold: Double { Double(completion) / 100 }
     /// What the report covers, for its heading: the location and every filter given.
     public var scope: String {
-        ([location ?? "all locations"] + [role.map { "role \($0.rawValue)" }, cohort.map { "cohort \($0)" }, group.map { "group \($0)" }].compactMap { $0 })
+        ([location.flatMap { $0 == Self.everyLocation ? nil : $0 } ?? "all locations"] + [role.map { "role \($0.rawValue)" }, cohort.map { "cohort \($0)" }, group.map { "group \($0)" }].compactMap { $0 })
             .joined(separator: ", ")
     }
 

@@ -94,7 +94,7 @@ struct CheckInBenchmark: ParsableCommand {
             for index in 0..<scans {
                 let hash = hasher.hash(try normalizer.normalize(Self.badge(index)))
                 let reading = ClockReading(wall: now.addingTimeInterval(60 + Double(index) / 1000), monotonicNanoseconds: 0, isTrusted: true)
-                readOnlySamples.append(try clock.measure { _ = try store.scan(hash, location: Self.location, clock: reading, rules: CheckInRules()) })
+                readOnlySamples.append(try clock.measure { _ = try store.scan(hash, location: Self.location, clock: reading, rules: CheckInRules(), timeZone: .gmt) })
             }
             stageRows = [
                 LatencySummary(readOnlySamples).row("stage: reads + rules, no write"),

@@ -16,8 +16,8 @@ struct MentorHub: AsyncParsableCommand {
             (postgres://user:password@host/database), which several hub processes can share.
             """,
         subcommands: [
-            Init.self, Serve.self, KioskCommand.self, Import.self, SettingsCommand.self, Report.self, Export.self, Status.self, Rejected.self,
-            AuditCommand.self,
+            Init.self, Serve.self, KioskCommand.self, Import.self, SessionCommand.self, Excuse.self, SettingsCommand.self, Report.self,
+            Export.self, Status.self, Rejected.self, AuditCommand.self,
         ])
 }
 
@@ -55,9 +55,39 @@ struct HubOptions: ParsableArguments {
 extension HubStorage {
     /// Appends an admin's action at the hub's command line to the audit log, naming the user.
     func auditCommand(_ action: String, subject: String? = nil, detail: String? = nil) async throws {
-        // Who ran it: the sudo caller if any, else the account's name (root's shell may set no USER).
+        try await audit(AuditEntry(at: Date(), actor: "cli:\(CommandLineAccount.current)", action: action, subject: subject, detail: detail))
+    }
+}
+
+/// Who runs an admin command: the sudo caller if any, else the account's name (root's shell may
+/// set no USER).
+enum CommandLineAccount {
+    static var current: String {
         let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
-        let user = ProcessInfo.processInfo.environment["SUDO_USER"] ?? account ?? "uid \(getuid())"
-        try await audit(AuditEntry(at: Date(), actor: "cli:\(user)", action: action, subject: subject, detail: detail))
+        return ProcessInfo.processInfo.environment["SUDO_USER"] ?? account ?? "uid \(getuid())"
+    }
+}
+
+/// `--time-zone` of the hub's commands: the program's days, weeks and local times are in the
+/// zone `init --time-zone` or `settings --time-zone` stored, unless the command names another.
+struct ProgramZone: ParsableArguments {
+    @Option(help: "The time zone of days and times written without an offset (default: the program's, from settings --time-zone; else UTC).")
+    var timeZone: String?
+
+    func validate() throws {
+        if let timeZone { _ = try Self.zone(timeZone) }
+    }
+
+    /// The zone this command uses: the one given, else the program's, else UTC.
+    func zone(_ store: any HubStorage) async throws -> TimeZone {
+        if let timeZone { return try Self.zone(timeZone) }
+        return try await store.timeZoneIdentifier().flatMap(TimeZone.init(identifier:)) ?? .gmt
+    }
+
+    static func zone(_ identifier: String) throws -> TimeZone {
+        guard let zone = TimeZone(identifier: identifier) else {
+            throw ValidationError("\(identifier) is not a time zone; use an IANA name such as Europe/Berlin or America/Chicago")
+        }
+        return zone
     }
 }

@@ -71,14 +71,14 @@ struct DerivedViewsTests {
         ]
         let during = AttendanceReport.rows(
             sessions: [Fixture.circle, Fixture.evening], groups: ["C1": group], participants: participants,
-            attendances: attendances, now: Fixture.at(30))
+            attendances: attendances, now: Fixture.at(30), timeZone: .gmt)
         #expect(during.map(\.participantID) == ["E004", "E005", "F001"])
         #expect(during.map(\.status) == [.onTime, .pending, .onTime])
         #expect(during.map(\.expected) == [true, true, false])
         #expect(during[0].durationSeconds == 29 * 60)
         #expect(during[0].memberRole == .mentee)
         let after = AttendanceReport.rows(
-            sessions: [Fixture.circle], groups: ["C1": group], participants: participants, attendances: attendances, now: Fixture.at(61))
+            sessions: [Fixture.circle], groups: ["C1": group], participants: participants, attendances: attendances, now: Fixture.at(61), timeZone: .gmt)
         #expect(after.map(\.status) == [.onTime, .absent, .onTime])
     }
 }

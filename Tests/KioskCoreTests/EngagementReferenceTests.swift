@@ -6,7 +6,9 @@ import Testing
 /// are written the plain way, straight from their definitions in docs/metrics.md over the
 /// attendance export's rows, and both must agree on many random programs: guests, unknown
 /// people, cancelled, closed, running and future sessions, pairs whose member is unknown,
-/// repeated arrivals, anonymous ratings, every filter.
+/// repeated arrivals, anonymous ratings, every filter; and program life: people who join late,
+/// leave or are inactive, dated (and repeated) memberships, excused members — in a time zone
+/// whose days are not UTC's.
 @Suite("Engagement metrics against a plain reference")
 struct EngagementReferenceTests {
     @Test("the one-pass metrics equal the plain definitions on random programs", arguments: 0..<40)
@@ -16,18 +18,19 @@ struct EngagementReferenceTests {
         let rows = AttendanceReport.rows(
             sessions: program.input.sessions, groups: Dictionary(program.input.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
             participants: Dictionary(program.input.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-            attendances: program.attendances, now: program.now)
+            attendances: program.attendances, excusals: program.input.excusals, now: program.now, timeZone: program.timeZone)
         for filter in [
             ReportFilter(), ReportFilter(role: .mentee), ReportFilter(role: .mentor), ReportFilter(groupID: "G1"), ReportFilter(groupID: "G4"),
             ReportFilter(cohort: "A"), ReportFilter(role: .mentee, cohort: "B"),
         ] {
-            let fast = EngagementMetrics.report(program.input, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter)
+            let fast = EngagementMetrics.report(
+                program.input, from: program.from, to: program.to, now: program.now, timeZone: program.timeZone, filter: filter)
             let plain = ReferenceMetrics.report(
-                rows: rows, groups: program.input.groups, people: program.input.participants, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter,
-                anonymousRatings: program.input.anonymousRatings)
+                rows: rows, groups: program.input.groups, people: program.input.participants, from: program.from, to: program.to, now: program.now,
+                timeZone: program.timeZone, filter: filter, anonymousRatings: program.input.anonymousRatings)
             #expect(fast == plain, "seed \(seed), filter \(filter)")
             let listed = EngagementMetrics.report(
-                program.input, from: program.from, to: program.to, now: program.now, timeZone: .gmt, filter: filter, listingRatings: true)
+                program.input, from: program.from, to: program.to, now: program.now, timeZone: program.timeZone, filter: filter, listingRatings: true)
             let ratings = try #require(listed.ratings)
             #expect((1...4).map { value in ratings.filter { $0.rating == value }.count } == plain.satisfaction.distribution, "seed \(seed)")
             let named = rows.filter { row in
@@ -38,6 +41,26 @@ struct EngagementReferenceTests {
         }
         #expect(rows.count > 0, "seed \(seed) made an empty program")
     }
+
+    @Test("the random programs hold every kind of program life the reference covers")
+    func programLifeIsCovered() {
+        var statuses = Set<ReportStatus>(), guestsWhoAreMembers = 0, leaversWithHistory = 0
+        for seed in UInt64(0)..<40 {
+            var random = SplitMix64(seed: seed)
+            let program = RandomProgram(&random)
+            let rows = AttendanceReport.rows(
+                sessions: program.input.sessions, groups: Dictionary(program.input.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+                participants: Dictionary(program.input.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+                attendances: program.attendances, excusals: program.input.excusals, now: program.now, timeZone: program.timeZone)
+            statuses.formUnion(rows.map(\.status))
+            guestsWhoAreMembers += rows.filter { !$0.expected && $0.memberRole != nil }.count
+            let leavers = Set(program.input.participants.filter { $0.hasLeft(by: program.now, in: program.timeZone) }.map(\.id))
+            leaversWithHistory += rows.filter { $0.expected && leavers.contains($0.participantID) }.count
+        }
+        #expect(statuses.isSuperset(of: [.excused, .absent, .onTime]))
+        #expect(guestsWhoAreMembers > 0, "an inactive member who came anyway")
+        #expect(leaversWithHistory > 0, "someone who left keeps the rows from before")
+    }
 }
 
 /// A small random program around a fixed Monday.
@@ -45,24 +68,44 @@ private struct RandomProgram {
     let from = Date(timeIntervalSince1970: 1_772_409_600) // 2026-03-02T00:00:00Z
     var to: Date { from.addingTimeInterval(35 * 86_400) }
     let now: Date
+    /// Six hours behind UTC: a program day begins at 06:00 UTC, and sessions fall on both sides.
+    let timeZone = TimeZone(identifier: "America/Chicago")!
     var input: EngagementInput
     var attendances: [Attendance]
 
     init(_ random: inout SplitMix64) {
         now = from.addingTimeInterval(Double(Int.random(in: 20...40, using: &random)) * 86_400 + 36_000)
-        // Cohorts A and B, and people in none.
-        let people = (0..<12).map {
-            Participant(id: "P\($0)", name: "Person \($0)", role: [.mentor, .mentee, .mentee][$0 % 3], cohort: [nil, "A", "B", "A"][$0 % 4])
+        let first = ProgramDay(year: 2026, month: 3, day: 1)
+        let timeZone = timeZone
+        func someDay(_ random: inout SplitMix64) -> ProgramDay {
+            ProgramDay(containing: first.start(in: timeZone).addingTimeInterval(Double(Int.random(in: 0...36, using: &random)) * 86_400 + 43_200), in: timeZone)
+        }
+        // Cohorts A and B, and people in none; some join late, leave or are inactive.
+        let people = (0..<12).map { index in
+            let joined = Int.random(in: 0..<4, using: &random) == 0 ? someDay(&random) : nil
+            let left = Int.random(in: 0..<4, using: &random) == 0 ? someDay(&random) : nil
+            return Participant(
+                id: "P\(index)", name: "Person \(index)", role: [.mentor, .mentee, .mentee][index % 3], isActive: Int.random(in: 0..<8, using: &random) > 0,
+                cohort: [nil, "A", "B", "A"][index % 4], joinedOn: joined, leftOn: left.map { left in joined.map { max($0, left) } ?? left })
         }
         let known = people.map(\.id)
         let everyone = known + ["GHOST"]
         var groups: [MentoringGroup] = []
         for index in 0..<6 {
             let size = index < 4 ? 2 : Int.random(in: 0...5, using: &random)
-            let members = Array(everyone.shuffled(using: &random).prefix(size)) // a group lists a person once (its key)
-            groups.append(MentoringGroup(
-                id: "G\(index)", name: "Group \(index)", kind: index < 4 ? .pair : .circle,
-                members: members.map { GroupMember(participantID: $0, role: $0 == members.first ? .mentor : .mentee) }))
+            let members = Array(everyone.shuffled(using: &random).prefix(size))
+            var rows: [GroupMember] = members.map { person in
+                let from = Int.random(in: 0..<3, using: &random) == 0 ? someDay(&random) : nil
+                let until = Int.random(in: 0..<3, using: &random) == 0 ? someDay(&random) : nil
+                return GroupMember(
+                    participantID: person, role: person == members.first ? .mentor : .mentee, from: from,
+                    until: until.map { until in from.map { max($0, until) } ?? until })
+            }
+            // A member who left the group and came back: a second row of the same person.
+            if let again = rows.first, let until = again.until, Bool.random(using: &random) {
+                rows.append(GroupMember(participantID: again.participantID, role: again.role, from: max(until, someDay(&random))))
+            }
+            groups.append(MentoringGroup(id: "G\(index)", name: "Group \(index)", kind: index < 4 ? .pair : .circle, members: rows))
         }
         var sessions: [Session] = []
         for index in 0..<Int.random(in: 5...30, using: &random) {
@@ -89,10 +132,16 @@ private struct RandomProgram {
         let anonymous = (0..<Int.random(in: 0...4, using: &random)).map { _ in
             AnonymousRating(sessionID: sessions.randomElement(using: &random)!.id, rating: Int.random(in: 1...4, using: &random))
         }
+        // Excused: often members (some of whom came anyway), sometimes anyone.
+        let excusals = sessions.flatMap { session in
+            let members = groups.first { $0.id == session.groupID }?.members.map(\.participantID) ?? []
+            return (members + [everyone.randomElement(using: &random)!]).filter { _ in Int.random(in: 0..<3, using: &random) == 0 }
+                .map { Excusal(participantID: $0, sessionID: session.id, reason: "apologies") }
+        }
         self.attendances = attendances
         input = EngagementInput(
             sessions: sessions, groups: groups, participants: people, arrivals: attendances.map(EngagementInput.Arrival.init),
-            anonymousRatings: anonymous)
+            anonymousRatings: anonymous, excusals: excusals)
     }
 }
 
@@ -121,7 +170,9 @@ private enum ReferenceMetrics {
                 && (filter.groupID == nil || $0.groupID == filter.groupID)
         }
         let groups = allGroups.filter { filter.groupID == nil || $0.id == filter.groupID }
-        let decided = rows.filter { $0.status != .pending }
+        // Excused rows are expected, and outside every count of expected rows.
+        let counted = { (row: AttendanceReportRow) in row.expected && row.status != .pending && row.status != .excused }
+        let decided = rows.filter { $0.status != .pending && $0.status != .excused }
         let expected = decided.filter(\.expected)
         let arrivals = rows.filter(\.isPresent)
         let weekStarts = EngagementMetrics.weeks(from: from, to: to, timeZone: timeZone)
@@ -129,7 +180,7 @@ private enum ReferenceMetrics {
         let byWeek = Dictionary(grouping: rows) { weekOf($0.startsAt) }
         let weeks = weekStarts.map { start in
             let rows = byWeek[start] ?? []
-            let expected = rows.filter { $0.expected && $0.status != .pending }
+            let expected = rows.filter(counted)
             return EngagementReport.Week(
                 startsOn: start, sessions: Set(rows.map(\.sessionID)).count, expected: expected.count,
                 present: expected.filter(\.isPresent).count, attendanceRate: ratio(expected.filter(\.isPresent).count, expected.count),
@@ -139,7 +190,7 @@ private enum ReferenceMetrics {
         let cohort = activeByWeek.prefix(2).reduce(into: Set<String>()) { $0.formUnion($1) }
         let retention = cohort.isEmpty ? [] : activeByWeek.map { Double($0.intersection(cohort).count) / Double(cohort.count) }
         let participants = Dictionary(grouping: rows, by: \.participantID).map { id, rows in
-            let expected = rows.filter { $0.expected && $0.status != .pending }
+            let expected = rows.filter(counted)
             return EngagementReport.ParticipantFigures(
                 participantID: id, name: rows[0].participantName, expected: expected.count, present: expected.filter(\.isPresent).count,
                 attendanceRate: ratio(expected.filter(\.isPresent).count, expected.count), lastArrival: rows.filter(\.isPresent).map(\.startsAt).max())
@@ -161,9 +212,14 @@ private enum ReferenceMetrics {
         let pairs = groups.filter { group in
             group.kind == .pair && (filter.role == nil && filter.cohort == nil || group.members.contains { chosen($0.participantID) })
         }.sorted { $0.id.compare($1.id, options: .numeric) == .orderedAscending }.map { group in
-            let members = Set(group.members.map(\.participantID))
+            // Its members at the session: rows whose days hold the start, of people then in the
+            // program (someone unknown is never present); at least two, all of whom came.
             let meetings = bySession.values.filter { rows in
-                rows.first?.groupID == group.id && members.isSubset(of: Set(rows.map(\.participantID)))
+                guard rows.first?.groupID == group.id else { return false }
+                let members = group.members(at: rows[0].startsAt, timeZone: timeZone).filter { member in
+                    person[member.participantID].map { $0.membership.instants(in: timeZone).contains(rows[0].startsAt) } ?? true
+                }
+                return members.count >= 2 && Set(members.map(\.participantID)).isSubset(of: Set(rows.map(\.participantID)))
             }.map { $0[0].startsAt }
             let last = meetings.max()
             return EngagementReport.Pair(
@@ -177,7 +233,9 @@ private enum ReferenceMetrics {
         let expectedByPerson = Dictionary(grouping: expected, by: \.participantID)
         let quietSince = now.addingTimeInterval(-Double(EngagementMetrics.quietDays) * 86_400)
         let atRisk = participants.compactMap { person -> EngagementReport.AtRisk? in
-            guard let expected = expectedByPerson[person.participantID], !expected.isEmpty else { return nil }
+            guard let expected = expectedByPerson[person.participantID], !expected.isEmpty,
+                !(self.person(person.participantID, in: people)?.hasLeft(by: now, in: timeZone) ?? false)
+            else { return nil }
             let latestFirst = Array(expected.reversed()) // the export's rows are in (start, session id) order
             let missed = latestFirst.prefix { !$0.isPresent }.count
             if missed >= EngagementMetrics.missedInARow {
@@ -204,6 +262,8 @@ private enum ReferenceMetrics {
     }
 
     static func ratio(_ part: Int, _ whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) }
+
+    static func person(_ id: String, in people: [Participant]) -> Participant? { people.first { $0.id == id } }
 
     static func median(_ seconds: [Int]) -> Double? {
         guard !seconds.isEmpty else { return nil }

@@ -81,7 +81,7 @@ struct FacilitatorTests {
             (Fixture.lena, Fixture.attendance(Fixture.lena, Fixture.circle, at: 0)),
         ])
         (state, effects) = KioskMachine.handle(.tallies([tally]), in: state, at: now)
-        #expect(state.screen == .pickMissing(facilitator: Fixture.fatima, choices: [RosterChoice(participant: Fixture.omar, session: Fixture.circle)], selected: 0))
+        #expect(state.screen == .pickAttendee(facilitator: Fixture.fatima, action: .checkIn, choices: [RosterChoice(participant: Fixture.omar, session: Fixture.circle)], selected: 0))
         (state, effects) = KioskMachine.handle(.button(.select), in: state, at: now)
         #expect(effects == [.manualCheckIn(participantID: "E005", sessionID: "S-CIRCLE", actorID: "F001")])
         let done = OutcomeReport(code: "manual_check_in", verdict: .done, message: "✓ Omar Haddad checked in to Peer Circle A")
@@ -92,7 +92,7 @@ struct FacilitatorTests {
 
     @Test("undo lists those still in; leave and inactivity end facilitator mode")
     func undoAndLeave() {
-        var state = KioskState(screen: .pickPresent(facilitator: Fixture.fatima, choices: [], selected: 0), shownAt: now)
+        var state = KioskState(screen: .pickAttendee(facilitator: Fixture.fatima, action: .undo, choices: [], selected: 0), shownAt: now)
         let tally = SessionTally(session: Fixture.circle, expected: [], attendances: [
             (Fixture.lena, Fixture.attendance(Fixture.lena, Fixture.circle, at: 0)),
             (Fixture.omar, Fixture.attendance(Fixture.omar, Fixture.circle, at: 0, out: 20)),

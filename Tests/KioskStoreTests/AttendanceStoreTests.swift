@@ -229,7 +229,7 @@ struct FacilitatorStoreTests {
         let fixture = try StoreFixture()
         defer { fixture.remove() }
         _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
-        let tallies = try fixture.store.openTallies(location: StoreFixture.location, at: fixture.now, rules: CheckInRules())
+        let tallies = try fixture.store.openTallies(location: StoreFixture.location, at: fixture.now, rules: CheckInRules(), timeZone: .gmt)
         #expect(tallies.map(\.session.id) == ["S-PAIR1", "S-NETWORK", "S-LUNCH", "S-CIRCLE"])
         #expect(tallies.last?.present.map(\.participant.id) == ["E004"])
     }
@@ -245,7 +245,7 @@ struct FacilitatorStoreTests {
         _ = try fixture.store.importSessions(try fixture.reader.sessions(Data(extra.utf8), file: "extra.csv"))
         _ = fixture.desk.scan(fixture.badge("E004"), clock: ClockReading(wall: twoDaysAgo.addingTimeInterval(60), monotonicNanoseconds: 1))
         _ = fixture.desk.scan(fixture.badge("E005"), clock: fixture.clock(0))
-        let circle = try #require(try fixture.store.openTallies(location: StoreFixture.location, at: fixture.now, rules: CheckInRules()).last)
+        let circle = try #require(try fixture.store.openTallies(location: StoreFixture.location, at: fixture.now, rules: CheckInRules(), timeZone: .gmt).last)
         #expect(circle.session.id == "S-CIRCLE")
         #expect(circle.atRisk.map(\.participantID) == ["E006", "M004"], "Lena came last time and Omar is here now; the others missed both")
         #expect(circle.atRisk.allSatisfy { $0.reason == "missed the last 2 expected sessions" })

@@ -51,7 +51,7 @@ struct DatabaseFileTests {
             #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE event SET kind = 'check_in' WHERE seq = 8") }
             #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM event WHERE seq = 1") }
             #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE tbl_name = 'event' AND type IN ('index', 'trigger') ORDER BY name")
-                .filter { !$0.hasPrefix("sqlite_") } == ["event_no_delete", "event_no_update", "event_participant"])
+                .filter { !$0.hasPrefix("sqlite_") } == ["event_excuse", "event_no_delete", "event_no_update", "event_participant"])
         }
     }
 
@@ -153,12 +153,12 @@ struct DatabaseFileTests {
         defer { fixture.remove() }
         _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
         _ = fixture.desk.scan(fixture.badge("E005"), clock: fixture.clock(600))
-        let tally = try #require(try fixture.store.tally(sessionID: "S-CIRCLE"))
+        let tally = try #require(try fixture.store.tally(sessionID: "S-CIRCLE", timeZone: .gmt))
         #expect(tally.present.count == 2)
         #expect(tally.expectedCount == 4)
         #expect(tally.missing.map(\.participant.id).sorted() == ["E006", "M004"])
         let rows = try fixture.store.attendanceReport(
-            from: fixture.now.addingTimeInterval(-3600), to: fixture.now.addingTimeInterval(3600), now: fixture.now.addingTimeInterval(3 * 3600))
+            from: fixture.now.addingTimeInterval(-3600), to: fixture.now.addingTimeInterval(3600), now: fixture.now.addingTimeInterval(3 * 3600), timeZone: .gmt)
         let circle = rows.filter { $0.sessionID == "S-CIRCLE" }
         #expect(circle.map(\.participantID) == ["E004", "E005", "E006", "M004"])
         #expect(circle.map(\.status) == [.onTime, .late, .absent, .absent])

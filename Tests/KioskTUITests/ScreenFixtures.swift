@@ -25,6 +25,15 @@ enum ScreenFixtures {
         tally.atRisk = [.init(participantID: "E005", name: "Omar Haddad", reason: "missed the last 2 expected sessions")]
         return tally
     }()
+    static let priya = Participant(id: "E006", name: "Priya Shah", role: .mentee)
+    /// A tally with a member excused (they sent apologies).
+    static let tallyWithExcused = SessionTally(
+        session: circle, expected: [lena, omar, priya],
+        attendances: [(lena, Attendance(participantID: "E004", sessionID: "S-CIRCLE", status: .onTime, checkedInAt: now, kioskID: "k1"))],
+        excused: ["E006"])
+    static let cancelledPair = Session(
+        id: "S-PAIR3", title: "Pair 3 check-in", kind: .oneOnOne, location: "Main Lobby", startsAt: now.addingTimeInterval(-120),
+        endsAt: now.addingTimeInterval(2400), groupID: "P3", status: .cancelled)
 
     static let surroundings = KioskSurroundings(
         location: "Main Lobby", now: now,
@@ -42,6 +51,7 @@ enum ScreenFixtures {
         "late": state(.result(wording.report(ScanOutcome.checkIn(lena, circle, .late)))),
         "unknown": state(.result(wording.report(ScanOutcome.unknownBadge))),
         "no_session": state(.result(wording.report(ScanOutcome.noSessionNow(lena, next: circle)))),
+        "session_cancelled": state(.result(wording.report(ScanOutcome.sessionCancelled(lena, cancelledPair, next: circle)))),
         "cannot_record": state(.result(wording.cannotRecord())),
         "choose": state(.chooseSession(badge: [], participant: lena, choices: [networking, circle], selected: 1)),
         "offer_checkout": state(.offerCheckOut(badge: [], report: wording.report(ScanOutcome.alreadyCheckedIn(lena, circle, at: now)))),
@@ -50,7 +60,9 @@ enum ScreenFixtures {
         "pin": state(.pinEntry(facilitator: fatima, digits: [1, 2])),
         "menu": state(.menu(facilitator: fatima, selected: 1)),
         "tally": state(.tally(facilitator: fatima, tallies: [tally], index: 0)),
-        "pick_missing": state(.pickMissing(facilitator: fatima, choices: [RosterChoice(participant: omar, session: circle)], selected: 0)),
+        "tally_excused": state(.tally(facilitator: fatima, tallies: [tallyWithExcused], index: 0)),
+        "pick_cancel": state(.pickSession(facilitator: fatima, action: .cancel, sessions: [cancelledPair, circle], selected: 0)),
+        "pick_missing": state(.pickAttendee(facilitator: fatima, action: .checkIn, choices: [RosterChoice(participant: omar, session: circle)], selected: 0)),
         "status": state(.status(facilitator: fatima)),
         "facilitator_done": state(.facilitatorResult(facilitator: fatima, report: OutcomeReport(
             code: "manual_check_in", verdict: .done, message: "✓ Omar Haddad checked in to Peer Circle A"))),

@@ -37,10 +37,14 @@ struct HelpTextTests {
               rate                    Rate the session a badge last checked out of (1–4).
               manual-checkin          Check a participant in by hand (facilitator action).
               undo                    Undo a mistaken check-in (facilitator action).
+              excuse                  Excuse an expected member from a session: they sent
+                                      apologies (facilitator action).
               set-pin                 Set a facilitator's kiosk PIN: four presses of the
                                       buttons 1–4 (stored only as a hash).
               sessions                List today's sessions with their check-in window and
                                       counts.
+              session                 Change one session of the schedule (facilitator
+                                      actions).
               tally                   Show a session's tally: present, expected, late,
                                       missing.
               report                  Engagement figures for a period: attendance,

@@ -92,7 +92,7 @@ struct KioskScreenTests {
         try kiosk.waitFor("✓ Welcome, Priya Shah — checked in to Lunch & Learn: Giving Feedback (late,")
     }
 
-    @Test("facilitator: badge, [1], PIN, check someone in by hand, undo it; both recorded with the actor")
+    @Test("facilitator: badge, [1], PIN, check someone in by hand, undo it, excuse them; all recorded with the actor")
     func facilitator() throws {
         let (kiosk, cli) = try demo()
         defer { cli.remove() }
@@ -109,16 +109,24 @@ struct KioskScreenTests {
         try kiosk.waitFor("▶ Jonas Weber")
         try kiosk.press(3)
         try kiosk.waitFor("✓ Jonas Weber checked in to Maria & Jonas — one-on-one")
-        try kiosk.press(4, 2, 2, 3)
+        try kiosk.press(4, 2, 2, 2, 3)
         try kiosk.waitFor("FACILITATOR · Undo a check-in")
         let list = try kiosk.waitFor("▶ Jonas Weber")
         #expect(list.contains("Fatima Okafor"))
         try kiosk.press(3)
         try kiosk.waitFor("✓ Jonas Weber is no longer checked in to Maria & Jonas — one-on-one")
+        try kiosk.press(4, 2, 2, 3)
+        try kiosk.waitFor("FACILITATOR · Excuse someone missing")
+        try kiosk.waitFor("▶ Jonas Weber")
+        try kiosk.press(3)
+        try kiosk.waitFor("✓ Jonas Weber is excused from Maria & Jonas — one-on-one")
+        try kiosk.press(4, 3)
+        try kiosk.waitFor("FACILITATOR · Tally")
+        try kiosk.waitFor("Jonas Weber  excused")
         let store = try KioskStore(path: cli.directory + "/demo/kiosk.sqlite", kioskID: "kiosk-1")
         let events = try store.events().filter { $0.draft.participantID == "E001" }
-        #expect(events.map(\.draft.kind) == [.manualCheckIn, .undo])
-        #expect(events.map(\.draft.actorID) == ["F001", "F001"])
+        #expect(events.map(\.draft.kind) == [.manualCheckIn, .undo, .excuse])
+        #expect(events.map(\.draft.actorID) == ["F001", "F001", "F001"])
     }
 
     @Test("facilitator links an unknown badge; it checks its new owner in at once")
@@ -133,7 +141,7 @@ struct KioskScreenTests {
         try kiosk.waitFor("[1] facilitator menu")
         try kiosk.press(1, 1, 2, 3, 4)
         try kiosk.waitFor("FACILITATOR · Fatima Okafor")
-        try kiosk.press(2, 2, 2, 3)
+        try kiosk.press(2, 2, 2, 2, 3)
         try kiosk.waitFor("FACILITATOR · Whose badge is it?")
         try kiosk.waitFor("▶ Aisha Bello")
         try kiosk.press(3)

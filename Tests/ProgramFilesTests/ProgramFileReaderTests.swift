@@ -43,7 +43,7 @@ struct ProgramFileReaderTests {
 
     static let brokenParticipants: [(String, String)] = [
         ("id,name,role,badges\nM1,A,mentor,1234\n", "participants.csv:1: missing column active; the header must be id,name,role,badges,active"),
-        ("id,name,role,badge,active\n", "participants.csv:1: column badge: unknown column \"badge\"; the columns are id,name,role,badges,active,cohort"),
+        ("id,name,role,badge,active\n", "participants.csv:1: column badge: unknown column \"badge\"; the columns are id,name,role,badges,active,cohort,joined_on,left_on"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM2,Bob,coach,1235,true\n", "participants.csv:3: column role: \"coach\" is not a role; use one of mentee, mentor, facilitator, admin"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM2,Bob,mentor,1235\n", "participants.csv:3: expected 5 fields, found 4"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM1,Bob,mentor,1235,true\n", "participants.csv:3: column id: participant M1 is listed twice (first on line 2)"),
@@ -100,7 +100,7 @@ struct ProgramFileReaderTests {
         #expect(throws: ImportError(SourcePosition(file: "groups.csv", line: 3, column: "kind"), "group P1 is a pair on line 2")) {
             try reader.groups(Data("group_id,name,kind,participant_id,member_role\nP1,X,pair,M1,mentor\nP1,X,circle,M2,mentee\n".utf8), file: "groups.csv")
         }
-        #expect(throws: ImportError(SourcePosition(file: "groups.csv", line: 3, column: "participant_id"), "M1 is listed twice in group C1")) {
+        #expect(throws: ImportError(SourcePosition(file: "groups.csv", line: 3, column: "participant_id"), "M1 is listed twice in group C1 for the same days (first on line 2); give the rows from and until days that do not overlap")) {
             try reader.groups(Data("group_id,name,kind,participant_id,member_role\nC1,X,circle,M1,mentor\nC1,X,circle,M1,mentee\n".utf8), file: "groups.csv")
         }
     }

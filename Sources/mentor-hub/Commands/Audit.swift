@@ -12,13 +12,14 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
     @Option(help: "From this day or time on (2026-03-02, or ISO 8601).") var since: String?
     @Option(help: "table (default) or csv.") var format = "table"
-    @Option(help: "Time zone for --since without an offset.") var timeZone = "UTC"
+    @OptionGroup var programZone: ProgramZone
 
     func run() async throws {
-        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
         guard format == "table" || format == "csv" else { throw ValidationError("--format is table or csv") }
-        let start = try since.map { try ReportArguments.dayOrTime($0, timeZone: zone) }
-        let entries = try await options.withStore { try await $0.auditLog(since: start) }
+        let entries = try await options.withStore { store in
+            let zone = try await programZone.zone(store)
+            return try await store.auditLog(since: try since.map { try ReportArguments.dayOrTime($0, timeZone: zone) })
+        }
         if format == "csv" {
             FileHandle.standardOutput.write(try HubServer.auditCSV(entries))
             return

@@ -11,18 +11,25 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
     @Argument(help: "participants, groups or sessions") var kind: String
     @Argument(help: "The CSV file.") var file: String
-    @Option(help: "Time zone for times written without an offset.") var timeZone = "UTC"
+    @OptionGroup var zone: ProgramZone
+    @Flag(help: "With sessions: cancel the sessions that start after now and are not in the file (past ones are never touched).")
+    var cancelMissing = false
+
+    func validate() throws {
+        if cancelMissing && kind != "sessions" { throw ValidationError("--cancel-missing goes with import sessions") }
+    }
 
     func run() async throws {
-        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-        let reader = ProgramFileReader(normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try SecretFile.load(options.secretPath), timeZone: zone)
         let summary = try await options.withStore { store in
+            let reader = ProgramFileReader(
+                normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try SecretFile.load(options.secretPath), timeZone: try await zone.zone(store))
             let summary: ImportSummary
             switch kind {
             case "participants": summary = try await store.importParticipants(try reader.participants(data, file: file))
             case "groups": summary = try await store.importGroups(try reader.groups(data, file: file))
-            case "sessions": summary = try await store.importSessions(try reader.sessions(data, file: file))
+            case "sessions":
+                summary = try await store.importSessions(try reader.sessions(data, file: file), cancellingMissingAfter: cancelMissing ? Date() : nil)
             default: throw ValidationError("import participants, groups or sessions, not \(kind)")
             }
             try await store.auditCommand("import.\(kind)", subject: file, detail: "\(summary)")

@@ -10,27 +10,27 @@ struct Report: AsyncParsableCommand {
         abstract: "The program's engagement figures from every kiosk's events, as mentor-kiosk report prints them (docs/metrics.md).")
     @OptionGroup var options: HubOptions
     @OptionGroup var report: ReportArguments
-    @Option(help: "Time zone for days, weeks and times written without an offset.") var timeZone = "UTC"
+    @OptionGroup var programZone: ProgramZone
     @Option(help: "Report as of this time (default: now), for scripts and checks.") var now: String?
 
     func run() async throws {
-        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
-        let current = try now.map { try ReportArguments.dayOrTime($0, timeZone: zone) } ?? Date()
-        let (start, end) = try report.period(now: current, timeZone: zone)
-        if report.wantsAttendance {
-            let rows = try await options.withStore { store in
-                try await store.attendanceExport(from: start, to: end, location: report.location, now: current)
-            }
-            return try report.print(attendance: rows)
-        }
         let progress = ProgressLine()
         defer { progress.finish() }
-        let figures = try await options.withStore { store in
-            try await store.engagementReport(
-                from: start, to: end, location: report.location, now: current, timeZone: zone, completionThreshold: report.completionThreshold,
+        let location = report.location(defaultingTo: nil)
+        let (figures, zone) = try await options.withStore { store -> (EngagementReport?, TimeZone) in
+            let zone = try await programZone.zone(store)
+            let current = try now.map { try ReportArguments.dayOrTime($0, timeZone: zone) } ?? Date()
+            let (start, end) = try report.period(now: current, timeZone: zone)
+            if report.wantsAttendance {
+                try report.print(attendance: try await store.attendanceExport(from: start, to: end, location: location, now: current, timeZone: zone))
+                return (nil, zone)
+            }
+            let figures = try await store.engagementReport(
+                from: start, to: end, location: location, now: current, timeZone: zone, completionThreshold: report.completionThreshold,
                 filter: report.filter, listingRatings: report.listsRatings, progress: progress.show)
+            return (figures, zone)
         }
         progress.finish()
-        try report.print(figures, timeZone: zone)
+        if let figures { try report.print(figures, timeZone: zone) }
     }
 }

@@ -14,7 +14,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port; the chosen one is printed).") var port = 8080
     @Option(help: "PEM certificate chain to serve HTTPS with.") var tlsCertificate: String?
     @Option(help: "PEM private key of that certificate.") var tlsKey: String?
-    @Option(help: "The program's time zone, for the dashboard's days and weeks.") var timeZone = "UTC"
+    @OptionGroup var programZone: ProgramZone
     @Option(help: "Seconds a client has to send a whole request (headers and body) before it is cut off.") var requestTimeout = 30
     @Option(help: "Connections open at once; more wait to be accepted.") var maxConnections = 512
 
@@ -40,7 +40,6 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("\(timeZone) is not a time zone") }
         guard let token = FileManager.default.contents(atPath: options.adminTokenPath).map({ String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }),
               !token.isEmpty
         else { throw ValidationError("cannot read the admin token \(options.adminTokenPath); run `mentor-hub init`") }
@@ -49,7 +48,7 @@ struct Serve: AsyncParsableCommand {
         }
         let serverBuilder = try serverBuilder()
         try await options.withStore { store in
-            let server = HubServer(store: store, adminToken: token, badgeSecret: secret, timeZone: zone)
+            let server = HubServer(store: store, adminToken: token, badgeSecret: secret, timeZone: try await programZone.zone(store))
             let app = Application(
                 router: server.router(), server: serverBuilder,
                 configuration: .init(address: .hostname(host, port: port), availableConnectionsDelegate: limits.connectionsDelegate),

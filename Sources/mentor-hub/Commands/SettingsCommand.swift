@@ -6,19 +6,36 @@ import KioskCore
 struct SettingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings",
-        abstract: "Show or set the program's check-in rules, which every kiosk takes with its directory.",
-        discussion: "Options not given keep their current value (or the kiosk default). Without settings, each kiosk keeps its kiosk.toml's [check_in].")
+        abstract: "Show or set the program's check-in rules and time zone, which every kiosk takes with its directory.",
+        discussion: """
+            Options not given keep their current value (or the kiosk default). Without settings, each kiosk keeps its kiosk.toml's [check_in]. \
+            The time zone is the program's: every hub command reads days and local times in it unless given --time-zone, and \
+            mentor-kiosk doctor warns when a kiosk.toml's time_zone differs.
+            """)
     @OptionGroup var options: HubOptions
     @Option(help: "Minutes before the start a session's check-in opens (0–240).") var opensBeforeMinutes: Int?
     @Option(help: "Minutes after the start an arrival is still on time (0–240).") var onTimeGraceMinutes: Int?
     @Option(help: "Seconds within which a second scan repeats the first (0–300).") var duplicateWindowSeconds: Int?
     @Option(help: "Minutes after check-out a rating is still taken (1–1440).") var ratingWindowMinutes: Int?
     @Option(help: "Store ratings without who gave them (true or false).") var anonymousRatings: Bool?
-    @Flag(help: "Remove the program's settings: each kiosk goes back to its own.") var clear = false
+    @Option(help: "The program's time zone (an IANA name such as America/Chicago).") var timeZone: String?
+    @Flag(help: "Remove the program's check-in rules: each kiosk goes back to its own (the time zone stays).") var clear = false
+
+    func validate() throws {
+        if let timeZone { _ = try ProgramZone.zone(timeZone) }
+    }
 
     func run() async throws {
         let changes = [opensBeforeMinutes, onTimeGraceMinutes, duplicateWindowSeconds, ratingWindowMinutes].contains { $0 != nil } || anonymousRatings != nil
         if clear && changes { throw ValidationError("--clear takes no other option") }
+        let zone = try await options.withStore { store in
+            if let timeZone {
+                try await store.setTimeZoneIdentifier(timeZone)
+                try await store.auditCommand("settings.time_zone", detail: timeZone)
+            }
+            return try await store.timeZoneIdentifier()
+        }
+        print("time_zone = \(zone ?? "UTC (none set)")")
         let settings: ProgramSettings? = try await options.withStore { store in
             if clear {
                 try await store.setSettings(nil)

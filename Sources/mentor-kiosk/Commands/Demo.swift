@@ -90,8 +90,8 @@ struct Demo: ParsableCommand {
 
         try store.closeEndedSessions(clock: at(35 * 60 + 10))
         print("\nTally at \(wording.clock(at(35 * 60 + 10).wall)):")
-        if let tally = try store.tally(sessionID: "S-CIRCLE") { print(TallyText(wording: wording).render(tally)) }
-        if let tally = try store.tally(sessionID: "S-PAIR1") {
+        if let tally = try store.tally(sessionID: "S-CIRCLE", timeZone: wording.timeZone) { print(TallyText(wording: wording).render(tally)) }
+        if let tally = try store.tally(sessionID: "S-PAIR1", timeZone: wording.timeZone) {
             print("\n" + TallyText(wording: wording).render(tally))
             if tally.missing.isEmpty { print("Both members of the pair came: a verified pair meeting.") }
         }

@@ -38,6 +38,12 @@ struct Doctor: ParsableCommand {
                 : "attendance differs from the event log: \(mismatches.prefix(3).joined(separator: "; "))")
             print("• roster: \(counts["participant"] ?? 0) participants, \(counts["badge"] ?? 0) badges, \(counts["mentoring_group"] ?? 0) groups, \(counts["session"] ?? 0) sessions")
             let (rules, fromHub) = try context.settings(store)
+            if let programZone = try store.hubTimeZone() {
+                let same = TimeZone(identifier: programZone) == context.config.timeZone
+                report(same ? true : nil, same
+                    ? "time zone \(programZone), as the hub's program"
+                    : "time_zone is \(context.config.timeZone.identifier) in the config, but the program's (from the hub) is \(programZone): days and local times differ; set time_zone = \"\(programZone)\" under [kiosk] in kiosk.toml")
+            }
             print("• check-in rules from \(fromHub ? "the hub" : "the config"): opens \(rules.opensBeforeMinutes) min before, on time until \(rules.onTimeGraceMinutes) min after, repeats within \(rules.duplicateWindowSeconds) s, ratings for \(rules.ratingWindowMinutes) min, anonymous ratings \(rules.anonymousRatings ? "on" : "off")")
         } catch {
             report(false, "database: \(error.localizedDescription)")

@@ -21,7 +21,7 @@ struct Sessions: ParsableCommand {
         let today = calendar.startOfDay(for: now)
         let until = calendar.date(byAdding: .day, value: max(1, days), to: today)!
         let location = allLocations ? nil : context.config.location
-        let summaries = try store.sessions(from: today, to: until, location: location)
+        let summaries = try store.sessions(from: today, to: until, location: location, timeZone: context.config.timeZone)
         print("Sessions at \(location ?? "all locations") from \(ProgramTime.format(today)) (\(context.config.timeZone.identifier))")
         if summaries.isEmpty { print("  none") }
         let wording = context.wording
@@ -50,7 +50,7 @@ struct Tally: ParsableCommand {
         let context = try options.context()
         let store = try context.openStore()
         try store.closeEndedSessions(clock: context.clock.read())
-        guard let tally = try store.tally(sessionID: session) else {
+        guard let tally = try store.tally(sessionID: session, timeZone: context.config.timeZone) else {
             throw ValidationError("no session has the id \(session)")
         }
         if json {

@@ -61,6 +61,28 @@ struct Undo: ParsableCommand {
     }
 }
 
+struct Excuse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Excuse an expected member from a session: they sent apologies (facilitator action).",
+        discussion: "An excused row is outside the attendance rate and neither breaks nor extends an at-risk streak (docs/metrics.md).")
+
+    @OptionGroup var options: KioskOptions
+    @OptionGroup var action: SupervisionOptions
+    @Option(help: "Why (kept with the event; at most 200 characters).") var reason: String?
+
+    func validate() throws {
+        if let reason, let problem = ProgramText.problem(reason, field: "--reason") { throw ValidationError(problem) }
+    }
+
+    func run() throws {
+        try action.perform(options, code: "excused", verb: "is excused from") { store, context in
+            try store.excuse(
+                participantID: action.participant, sessionID: action.session, actorID: action.by, reason: reason, clock: context.clock.read(),
+                timeZone: context.config.timeZone)
+        }
+    }
+}
+
 struct SetPIN: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set-pin",

@@ -1,0 +1,181 @@
+import Foundation
+
+/// A day of the program's calendar (`joined_on`, `left_on`, a membership's `from` and `until`):
+/// a date without a time, which becomes an instant only in the program's time zone. Written
+/// `YYYY-MM-DD` in files, on the wire and in the databases.
+public struct ProgramDay: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    /// Reads `YYYY-MM-DD`; nil for anything else, or for a day no calendar has (2026-02-30).
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
+            calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: year, month: month, day: day)
+        else { return nil }
+    }
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The day on which `date` falls in `timeZone`.
+    public init(containing date: Date, in timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        self.init(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+    }
+
+    /// The day's first instant in `timeZone` (its midnight, or the first moment after a gap).
+    public func start(in timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let noon = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12)) ?? .distantPast
+        return calendar.startOfDay(for: noon)
+    }
+
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public static func < (lhs: ProgramDay, rhs: ProgramDay) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let day = ProgramDay(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a day (YYYY-MM-DD): \(text)"))
+        }
+        self = day
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// The days something holds for: from its first day (`from`, included) to the day it ended
+/// (`until`, not included), either end open. A participant's `joined_on`/`left_on` and a group
+/// member's `from`/`until` are both such spans, so a re-matched mentee's old row ends on the day
+/// the new one begins, with neither a gap nor an overlap.
+public struct DaySpan: Sendable, Equatable {
+    public var from: ProgramDay?
+    public var until: ProgramDay?
+
+    public init(from: ProgramDay?, until: ProgramDay?) {
+        self.from = from
+        self.until = until
+    }
+
+    /// The instants the span covers in `timeZone`: a session belongs to it when it starts inside.
+    public func instants(in timeZone: TimeZone) -> Range<Date> {
+        let start = from?.start(in: timeZone) ?? .distantPast
+        return start..<max(start, until?.start(in: timeZone) ?? .distantFuture)
+    }
+
+    /// Whether some day lies in both spans.
+    public func overlaps(_ other: DaySpan) -> Bool {
+        Self.before(from, other.until) && Self.before(other.from, until)
+    }
+
+    /// Whether a span beginning on `start` begins before one ending on `end` ends (nil: open).
+    private static func before(_ start: ProgramDay?, _ end: ProgramDay?) -> Bool {
+        guard let start, let end else { return true }
+        return start < end
+    }
+
+    /// Why the span cannot be used (nil: it can).
+    public var problem: String? {
+        if let from, let until, until <= from { return "ends (\(until)) on or before it begins (\(from))" }
+        return nil
+    }
+}
+
+extension Participant {
+    /// The days the participant is in the program: `joined_on` to `left_on`.
+    public var membership: DaySpan { DaySpan(from: joinedOn, until: leftOn) }
+
+    /// When sessions they are expected at may start: from `joined_on` to `left_on` in the
+    /// program's time zone, and never for an inactive participant.
+    public func expectedSpan(in timeZone: TimeZone) -> Range<Date> {
+        isActive ? membership.instants(in: timeZone) : Date.distantPast..<Date.distantPast
+    }
+
+    /// Whether they have left the program by `now` (their `left_on` has begun): someone who left
+    /// is never listed at risk.
+    public func hasLeft(by now: Date, in timeZone: TimeZone) -> Bool {
+        leftOn.map { $0.start(in: timeZone) <= now } ?? false
+    }
+}
+
+extension GroupMember {
+    /// The days of this membership: `from` to `until`.
+    public var span: DaySpan { DaySpan(from: from, until: until) }
+}
+
+extension MentoringGroup {
+    /// The members of the group at a session starting at `startsAt`: rows whose span holds it,
+    /// each participant once (first row's role kept).
+    public func members(at startsAt: Date, timeZone: TimeZone) -> [GroupMember] {
+        var listed = Set<String>()
+        return members.filter { member in
+            member.span.instants(in: timeZone).contains(startsAt) && listed.insert(member.participantID).inserted
+        }
+    }
+}
+
+/// A facilitator's or admin's note that an expected member sent apologies for a session: the
+/// row is `excused`, outside the attendance rate's denominator, and neither breaks nor extends
+/// an at-risk streak. An arrival at the session counts over it.
+public struct Excusal: Sendable, Equatable, Hashable, Codable {
+    public var participantID: String
+    public var sessionID: String
+    public var reason: String?
+    /// The facilitator (kiosk) or admin account (hub) who excused them.
+    public var excusedBy: String?
+
+    public init(participantID: String, sessionID: String, reason: String? = nil, excusedBy: String? = nil) {
+        self.participantID = participantID
+        self.sessionID = sessionID
+        self.reason = reason
+        self.excusedBy = excusedBy
+    }
+}
+
+/// Why a session cannot be cancelled. Only a session that has not started can be: once people
+/// may have checked in, its attendance is a fact (a facilitator closes it instead).
+public enum SessionCancelRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknown(String)
+    case started(Session)
+    case closed(Session)
+
+    /// The one rule, for kiosk and hub alike: nil when `session` may be cancelled at `now`
+    /// (cancelling a cancelled session again changes nothing, and is no error).
+    public static func refusal(_ session: Session, at now: Date) -> SessionCancelRefusal? {
+        if session.status == .cancelled { return nil }
+        if session.startsAt <= now { return .started(session) }
+        if session.status != .scheduled { return .closed(session) }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .unknown(let id): "no session has the id \(id)"
+        case .started(let session): "session \(session.id) has started (\(session.startsAt)): only a session that has not started can be cancelled"
+        case .closed(let session): "session \(session.id) was closed: only a scheduled session can be cancelled"
+        }
+    }
+}
