@@ -629,7 +629,7 @@ public final class PostgresHubStore: HubStorage {
             """)
         return try Directory.versioned(
             location: location, participants: participants, groups: try await groups(), sessions: sessions, settings: try await settings(),
-            timeZone: try await timeZoneIdentifier())
+            timeZone: try await timeZoneIdentifier(), excusals: try await excusals(ofSessions: sessions.map(\.id)))
     }
 
     public func timeZoneIdentifier() async throws -> String? {

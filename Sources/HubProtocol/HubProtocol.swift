@@ -198,12 +198,16 @@ public struct Directory: Codable, Sendable, Equatable {
     /// The program's time zone (IANA), in which its days begin; absent when the admin set none.
     /// `mentor-kiosk doctor` warns when kiosk.toml's `time_zone` differs.
     public var timeZone: String?
+    /// Who is excused from the directory's sessions (by an admin, or at any kiosk), so a kiosk
+    /// counts them as the hub does; absent from hubs of older releases.
+    public var excusals: [Excusal]?
 
     public init(
         version: String, location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session],
-        settings: ProgramSettings? = nil, timeZone: String? = nil
+        settings: ProgramSettings? = nil, timeZone: String? = nil, excusals: [Excusal]? = nil
     ) {
         self.timeZone = timeZone
+        self.excusals = excusals
         self.version = version
         self.location = location
         self.participants = participants

@@ -134,11 +134,15 @@ extension Directory {
     /// process names the same content with the same version (the kiosk's ETag).
     public static func versioned(
         location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session], settings: ProgramSettings?,
-        timeZone: String?
+        timeZone: String?, excusals: [Excusal]
     ) throws -> Directory {
+        // One per member and session, in one order: the version must not depend on the query's.
+        var seen = Set<[String]>()
+        let excusals = excusals.sorted { ($0.sessionID, $0.participantID) < ($1.sessionID, $1.participantID) }
+            .filter { seen.insert([$0.sessionID, $0.participantID]).inserted }
         var directory = Directory(
             version: "", location: location, participants: participants, groups: groups, sessions: sessions, settings: settings,
-            timeZone: timeZone)
+            timeZone: timeZone, excusals: excusals)
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
         directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
         return directory

@@ -514,7 +514,8 @@ public final class HubStore: HubStorage {
         let snapshot = try program.directorySnapshot(location: location, from: window.lowerBound, to: window.upperBound)
         return try Directory.versioned(
             location: location, participants: snapshot.participants.map { DirectoryParticipant(participant: $0.0, badgeHashes: $0.1) },
-            groups: snapshot.groups, sessions: snapshot.sessions, settings: try await settings(), timeZone: try await timeZoneIdentifier())
+            groups: snapshot.groups, sessions: snapshot.sessions, settings: try await settings(), timeZone: try await timeZoneIdentifier(),
+            excusals: try await excusals(ofSessions: snapshot.sessions.map(\.id)))
     }
 
     public func timeZoneIdentifier() async throws -> String? {

@@ -124,7 +124,7 @@ extension KioskStore {
     /// directory's version and the program's settings (nil: none) are kept with it.
     public func applyDirectory(
         version: String, participants: [ParticipantEntry], groups: [GroupEntry], sessions: [SessionEntry], settings: ProgramSettings?,
-        timeZone: String? = nil
+        timeZone: String? = nil, excusals: [Excusal] = []
     ) throws {
         _ = try importing { db in
             try db.execute(
@@ -146,6 +146,15 @@ extension KioskStore {
                 entry.statusGiven = !cancelledHere.contains(entry.session.id)
                 return entry
             }, db)
+            // The hub's word on who is excused from the sessions it served; other sessions keep theirs.
+            let served = String(decoding: try JSONEncoder().encode(sessions.map(\.session.id)), as: UTF8.self)
+            try db.execute(sql: "DELETE FROM hub_excusal WHERE session_id IN (SELECT value FROM json_each(?))", arguments: [served])
+            let servedIDs = Set(sessions.map(\.session.id))
+            for excusal in excusals where servedIDs.contains(excusal.sessionID) {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO hub_excusal (participant_id, session_id, reason, excused_by) VALUES (?, ?, ?, ?)
+                    """, arguments: [excusal.participantID, excusal.sessionID, excusal.reason, excusal.excusedBy])
+            }
             // Badges a facilitator linked here stay linked until the hub's directory gives the
             // badge to someone (the hub keeps the link event; it does not add it to its roster).
             try db.execute(sql: """

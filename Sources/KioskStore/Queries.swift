@@ -208,23 +208,25 @@ extension KioskStore {
     }
 
     /// Members excused from sessions starting in `[from, to)` (at `location`, or all): the
-    /// kiosk's `excuse` events.
+    /// kiosk's own `excuse` events, and those the hub's directory carried.
     static func excusals(_ db: Database, from: Date, to: Date, location: String?) throws -> [Excusal] {
         try Row.fetchAll(db, sql: """
-            SELECT e.participant_id, e.session_id, e.note, e.actor_id FROM event e JOIN session s ON s.id = e.session_id
-            WHERE e.kind = 'excuse' AND e.participant_id IS NOT NULL
-              AND s.starts_at >= ? AND s.starts_at < ? AND (? IS NULL OR s.location = ?)
-            ORDER BY e.seq
+            SELECT e.participant_id, e.session_id, e.reason, e.excused_by FROM (\(excusalsSQL)) e JOIN session s ON s.id = e.session_id
+            WHERE s.starts_at >= ? AND s.starts_at < ? AND (? IS NULL OR s.location = ?)
             """, arguments: [from, to, location, location]).map(Self.excusal)
     }
 
     static func excusals(_ db: Database, sessionIDs: [String]) throws -> [Excusal] {
         try Row.fetchAll(db, sql: """
-            SELECT participant_id, session_id, note, actor_id FROM event
-            WHERE kind = 'excuse' AND participant_id IS NOT NULL AND session_id IN (SELECT value FROM json_each(?))
-            ORDER BY seq
+            SELECT participant_id, session_id, reason, excused_by FROM (\(excusalsSQL)) WHERE session_id IN (SELECT value FROM json_each(?))
             """, arguments: [String(decoding: try JSONEncoder().encode(sessionIDs), as: UTF8.self)]).map(Self.excusal)
     }
+
+    /// Every excusal the kiosk knows: its own events, then the hub's.
+    private static let excusalsSQL = """
+        SELECT participant_id, session_id, note AS reason, actor_id AS excused_by FROM event WHERE kind = 'excuse' AND participant_id IS NOT NULL
+        UNION ALL SELECT participant_id, session_id, reason, excused_by FROM hub_excusal
+        """
 
     private static func excusal(_ row: Row) -> Excusal {
         Excusal(participantID: row[0], sessionID: row[1], reason: row[2], excusedBy: row[3])

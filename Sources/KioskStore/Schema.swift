@@ -143,6 +143,13 @@ enum KioskSchema {
                 ALTER TABLE participant ADD COLUMN left_on TEXT;
                 ALTER TABLE session ADD COLUMN cancel_reason TEXT;
                 ALTER TABLE sync_state ADD COLUMN hub_time_zone TEXT;
+                CREATE TABLE hub_excusal (
+                    participant_id TEXT NOT NULL,
+                    session_id TEXT NOT NULL,
+                    reason TEXT,
+                    excused_by TEXT,
+                    PRIMARY KEY (session_id, participant_id)
+                ) WITHOUT ROWID;
                 CREATE TABLE group_member_v7 (
                     group_id TEXT NOT NULL REFERENCES mentoring_group(id) ON DELETE CASCADE,
                     participant_id TEXT NOT NULL REFERENCES participant(id),

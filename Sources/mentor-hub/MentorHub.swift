@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HubPostgres
 import HubStore
+import ReportArguments
 
 /// The central server's command line: `serve` plus the admin's commands, which work on the
 /// hub's state folder directly (run them on the hub's machine, as the hub's user).
@@ -68,11 +69,15 @@ enum CommandLineAccount {
     }
 }
 
-/// `--time-zone` of the hub's commands: the program's days, weeks and local times are in the
-/// zone `init --time-zone` or `settings --time-zone` stored, unless the command names another.
-struct ProgramZone: ParsableArguments {
+/// `--time-zone` and `--now` of the hub's commands: the program's days, weeks and local times
+/// are in the zone `init --time-zone` or `settings --time-zone` stored, unless the command names
+/// another; and a command acts as of now, unless `--now` (or `MENTOR_HUB_NOW`) names another
+/// moment: for rehearsing a term and for tests, as `mentor-kiosk --now` is.
+struct ProgramTimeOptions: ParsableArguments {
     @Option(help: "The time zone of days and times written without an offset (default: the program's, from settings --time-zone; else UTC).")
     var timeZone: String?
+    @Option(help: "Act as of this day or time, for rehearsals and tests (default: $MENTOR_HUB_NOW, else now).")
+    var now: String?
 
     func validate() throws {
         if let timeZone { _ = try Self.zone(timeZone) }
@@ -82,6 +87,17 @@ struct ProgramZone: ParsableArguments {
     func zone(_ store: any HubStorage) async throws -> TimeZone {
         if let timeZone { return try Self.zone(timeZone) }
         return try await store.timeZoneIdentifier().flatMap(TimeZone.init(identifier:)) ?? .gmt
+    }
+
+    /// The moment this command acts at, a day or a time read in `zone`.
+    func moment(in zone: TimeZone) throws -> Date {
+        try rehearsed(in: zone) ?? Date()
+    }
+
+    /// The moment `--now` or `MENTOR_HUB_NOW` names; nil: the real time.
+    func rehearsed(in zone: TimeZone) throws -> Date? {
+        guard let text = now ?? ProcessInfo.processInfo.environment["MENTOR_HUB_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        return try ReportArguments.dayOrTime(text, timeZone: zone)
     }
 
     static func zone(_ identifier: String) throws -> TimeZone {

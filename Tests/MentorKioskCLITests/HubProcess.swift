@@ -7,11 +7,12 @@ import Testing
 /// folder, or a fresh PostgreSQL database.
 final class HubProcess {
     let state: String
-    let url: String
     let adminToken: String
     /// `--database URL` for every command, or nothing (SQLite).
     let databaseArguments: [String]
-    private let server: ChildProcess
+    private(set) var url: String
+    private var server: ChildProcess
+    private let log: String
 
     /// The hub serves the sessions of the coming days by its own clock, so its sample program
     /// is placed around the real time (to the minute), and the kiosks check in at that time.
@@ -24,23 +25,37 @@ final class HubProcess {
     ///   - tls: a PEM certificate and key: the hub then serves HTTPS itself.
     ///   - database: where the hub keeps its data.
     ///   - serveArguments: more options for `mentor-hub serve` (limits, say).
-    init(directory: String, tls: (certificate: String, key: String)? = nil, database: HubDatabase = .sqlite, serveArguments: [String] = []) throws {
+    ///   - initArguments: more options for `mentor-hub init` (the program's time zone, say).
+    ///   - program: the participants, groups and sessions CSV to import (default: the sample program around now).
+    init(
+        directory: String, tls: (certificate: String, key: String)? = nil, database: HubDatabase = .sqlite, serveArguments: [String] = [],
+        initArguments: [String] = [], program: [(kind: String, csv: String)]? = nil
+    ) throws {
         state = directory + "/hub"
+        log = directory + "/hub"
         databaseArguments = try database.arguments()
-        try Self.run(["init", "--state", state] + databaseArguments)
+        try Self.run(["init", "--state", state] + databaseArguments + initArguments)
         adminToken = String(decoding: FileManager.default.contents(atPath: state + "/admin.token") ?? Data(), as: UTF8.self)
         let sample = SampleProgram(around: Self.now, location: "Main Lobby")
-        for (kind, text) in [("participants", sample.participantsCSV), ("groups", sample.groupsCSV), ("sessions", sample.sessionsCSV)] {
+        for (kind, text) in program ?? [("participants", sample.participantsCSV), ("groups", sample.groupsCSV), ("sessions", sample.sessionsCSV)] {
             let path = directory + "/hub-\(kind).csv"
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             try Self.run(["import", kind, path, "--state", state] + databaseArguments)
         }
-        (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments + serveArguments, log: directory + "/hub", tls: tls)
+        (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments + serveArguments, log: log, tls: tls)
+    }
+
+    /// Stops the server and starts another on the same state (at a new port) with these options.
+    func restart(serveArguments: [String]) throws {
+        server.signal(SIGTERM)
+        server.wait()
+        (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments + serveArguments, log: log, tls: nil)
     }
 
     /// A second hub process on `other`'s state and (PostgreSQL) database, as behind a load balancer.
     init(alongside other: HubProcess, log: String) throws {
         state = other.state
+        self.log = log
         adminToken = other.adminToken
         databaseArguments = other.databaseArguments
         (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments, log: log, tls: nil)

@@ -12,12 +12,12 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
     @Option(help: "From this day or time on (2026-03-02, or ISO 8601).") var since: String?
     @Option(help: "table (default) or csv.") var format = "table"
-    @OptionGroup var programZone: ProgramZone
+    @OptionGroup var time: ProgramTimeOptions
 
     func run() async throws {
         guard format == "table" || format == "csv" else { throw ValidationError("--format is table or csv") }
         let entries = try await options.withStore { store in
-            let zone = try await programZone.zone(store)
+            let zone = try await time.zone(store)
             return try await store.auditLog(since: try since.map { try ReportArguments.dayOrTime($0, timeZone: zone) })
         }
         if format == "csv" {

@@ -11,7 +11,7 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
     @Argument(help: "participants, groups or sessions") var kind: String
     @Argument(help: "The CSV file.") var file: String
-    @OptionGroup var zone: ProgramZone
+    @OptionGroup var time: ProgramTimeOptions
     @Flag(help: "With sessions: cancel the sessions that start after now and are not in the file (past ones are never touched).")
     var cancelMissing = false
 
@@ -22,14 +22,14 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
         let summary = try await options.withStore { store in
-            let reader = ProgramFileReader(
-                normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try SecretFile.load(options.secretPath), timeZone: try await zone.zone(store))
+            let zone = try await time.zone(store)
+            let reader = ProgramFileReader(normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try SecretFile.load(options.secretPath), timeZone: zone)
             let summary: ImportSummary
             switch kind {
             case "participants": summary = try await store.importParticipants(try reader.participants(data, file: file))
             case "groups": summary = try await store.importGroups(try reader.groups(data, file: file))
             case "sessions":
-                summary = try await store.importSessions(try reader.sessions(data, file: file), cancellingMissingAfter: cancelMissing ? Date() : nil)
+                summary = try await store.importSessions(try reader.sessions(data, file: file), cancellingMissingAfter: cancelMissing ? try time.moment(in: zone) : nil)
             default: throw ValidationError("import participants, groups or sessions, not \(kind)")
             }
             try await store.auditCommand("import.\(kind)", subject: file, detail: "\(summary)")

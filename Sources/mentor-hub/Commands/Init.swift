@@ -11,7 +11,7 @@ struct Init: AsyncParsableCommand {
     var timeZone: String?
 
     func validate() throws {
-        if let timeZone { _ = try ProgramZone.zone(timeZone) }
+        if let timeZone { _ = try ProgramTimeOptions.zone(timeZone) }
     }
 
     func run() async throws {

@@ -10,16 +10,15 @@ struct Report: AsyncParsableCommand {
         abstract: "The program's engagement figures from every kiosk's events, as mentor-kiosk report prints them (docs/metrics.md).")
     @OptionGroup var options: HubOptions
     @OptionGroup var report: ReportArguments
-    @OptionGroup var programZone: ProgramZone
-    @Option(help: "Report as of this time (default: now), for scripts and checks.") var now: String?
+    @OptionGroup var time: ProgramTimeOptions
 
     func run() async throws {
         let progress = ProgressLine()
         defer { progress.finish() }
         let location = report.location(defaultingTo: nil)
         let (figures, zone) = try await options.withStore { store -> (EngagementReport?, TimeZone) in
-            let zone = try await programZone.zone(store)
-            let current = try now.map { try ReportArguments.dayOrTime($0, timeZone: zone) } ?? Date()
+            let zone = try await time.zone(store)
+            let current = try time.moment(in: zone)
             let (start, end) = try report.period(now: current, timeZone: zone)
             if report.wantsAttendance {
                 try report.print(attendance: try await store.attendanceExport(from: start, to: end, location: location, now: current, timeZone: zone))

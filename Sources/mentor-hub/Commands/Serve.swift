@@ -14,7 +14,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port; the chosen one is printed).") var port = 8080
     @Option(help: "PEM certificate chain to serve HTTPS with.") var tlsCertificate: String?
     @Option(help: "PEM private key of that certificate.") var tlsKey: String?
-    @OptionGroup var programZone: ProgramZone
+    @OptionGroup var time: ProgramTimeOptions
     @Option(help: "Seconds a client has to send a whole request (headers and body) before it is cut off.") var requestTimeout = 30
     @Option(help: "Connections open at once; more wait to be accepted.") var maxConnections = 512
 
@@ -48,7 +48,10 @@ struct Serve: AsyncParsableCommand {
         }
         let serverBuilder = try serverBuilder()
         try await options.withStore { store in
-            let server = HubServer(store: store, adminToken: token, badgeSecret: secret, timeZone: try await programZone.zone(store))
+            let zone = try await time.zone(store)
+            // A clock that stands still, for a rehearsal of the program at another moment (--now).
+            let rehearsed = try time.rehearsed(in: zone)
+            let server = HubServer(store: store, adminToken: token, badgeSecret: secret, timeZone: zone, clock: { rehearsed ?? Date() })
             let app = Application(
                 router: server.router(), server: serverBuilder,
                 configuration: .init(address: .hostname(host, port: port), availableConnectionsDelegate: limits.connectionsDelegate),

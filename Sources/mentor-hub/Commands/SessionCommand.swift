@@ -16,6 +16,7 @@ struct CancelSession: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
     @Argument(help: "The session's id.") var session: String
     @Option(help: "Why (kept with the session and in the audit log; at most 200 characters).") var reason: String?
+    @OptionGroup var time: ProgramTimeOptions
 
     func validate() throws {
         if let reason, let problem = ProgramText.problem(reason, field: "--reason") { throw ValidationError(problem) }
@@ -25,7 +26,7 @@ struct CancelSession: AsyncParsableCommand {
         let cancelled = try await options.withStore { store in
             let cancelled: Session
             do {
-                cancelled = try await store.cancelSession(id: session, reason: reason, at: Date())
+                cancelled = try await store.cancelSession(id: session, reason: reason, at: try time.moment(in: try await time.zone(store)))
             } catch let refusal as SessionCancelRefusal {
                 throw ValidationError(refusal.description)
             }
@@ -43,7 +44,7 @@ struct Excuse: AsyncParsableCommand {
     @Argument(help: "The participant's id.") var participant: String
     @Option(help: "The session's id.") var session: String
     @Option(help: "Why (kept with the excusal and in the audit log; at most 200 characters).") var reason: String?
-    @OptionGroup var programZone: ProgramZone
+    @OptionGroup var time: ProgramTimeOptions
 
     func validate() throws {
         if let reason, let problem = ProgramText.problem(reason, field: "--reason") { throw ValidationError(problem) }
@@ -53,8 +54,8 @@ struct Excuse: AsyncParsableCommand {
         try await options.withStore { store in
             do {
                 try await store.excuseExpected(
-                    Excusal(participantID: participant, sessionID: session, reason: reason, excusedBy: "cli:\(CommandLineAccount.current)"), at: Date(),
-                    timeZone: try await programZone.zone(store))
+                    Excusal(participantID: participant, sessionID: session, reason: reason, excusedBy: "cli:\(CommandLineAccount.current)"),
+                    at: try time.moment(in: try await time.zone(store)), timeZone: try await time.zone(store))
             } catch let refusal as ExcusalRefusal {
                 throw ValidationError(refusal.description)
             }

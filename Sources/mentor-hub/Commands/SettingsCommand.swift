@@ -22,7 +22,7 @@ struct SettingsCommand: AsyncParsableCommand {
     @Flag(help: "Remove the program's check-in rules: each kiosk goes back to its own (the time zone stays).") var clear = false
 
     func validate() throws {
-        if let timeZone { _ = try ProgramZone.zone(timeZone) }
+        if let timeZone { _ = try ProgramTimeOptions.zone(timeZone) }
     }
 
     func run() async throws {
