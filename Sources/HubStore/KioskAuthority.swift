@@ -78,17 +78,17 @@ public enum KioskAuthority {
     /// `WireEvent.problem` already.
     public static func refusal(of event: WireEvent, facts: AuthorityFacts) -> String? {
         guard let kind = KioskEventKind(rawValue: event.kind) else { return "unknown kind \"\(event.kind)\"" }
-        if needsParticipant.contains(kind), event.participantID == nil { return "a \(kind.rawValue) event must name its participant" }
+        if needsParticipant.contains(kind), event.participantID == nil { return "\(kind.named) event must name its participant" }
         if let participant = event.participantID, facts.roles[participant] == nil {
             return "participant \(participant) is not on the hub's roster"
         }
         if Self.sessionless.contains(kind) {
-            if let session = event.sessionID { return "a \(kind.rawValue) event names no session (it names \(session))" }
+            if let session = event.sessionID { return "\(kind.named) event names no session (it names \(session))" }
         } else if let problem = sessionRefusal(kind, event.sessionID, facts) {
             return problem
         }
         if facilitatorKinds.contains(kind) {
-            guard let actor = event.actorID else { return "a \(kind.rawValue) event must name the facilitator who did it (actor_id)" }
+            guard let actor = event.actorID else { return "\(kind.named) event must name the facilitator who did it (actor_id)" }
             guard let role = facts.roles[actor] else { return "actor \(actor) is not on the hub's roster" }
             guard role.maySupervise else { return "actor \(actor) is a \(role.rawValue), not a facilitator or admin" }
         }
@@ -111,7 +111,7 @@ public enum KioskAuthority {
     }
 
     static func sessionRefusal(_ kind: KioskEventKind, _ sessionID: String?, _ facts: AuthorityFacts) -> String? {
-        guard let sessionID else { return "a \(kind.rawValue) event must name its session" }
+        guard let sessionID else { return "\(kind.named) event must name its session" }
         if kind == .sessionOpen {
             guard ProgramID.isAdHocSession(sessionID) else {
                 return "session \(sessionID) cannot be opened here: an ad-hoc session's id begins with \(ProgramID.adHocSessionPrefix)"
@@ -145,4 +145,9 @@ public enum KioskAuthority {
             break
         }
     }
+}
+
+extension KioskEventKind {
+    /// "a check_in", "an undo": the kind as a refusal names it.
+    var named: String { ("aeiou".contains(rawValue.first ?? "x") ? "an " : "a ") + rawValue }
 }

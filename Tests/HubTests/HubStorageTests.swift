@@ -346,6 +346,81 @@ struct HubStorageTests {
         }
     }
 
+    @Test("program life: a kiosk cancels and excuses only here and ahead; the admin's excusals, cancellations and time zone reach the directory", arguments: HubBackend.available)
+    func programLife(_ backend: HubBackend) async throws {
+        try await backend.withProgram { store in
+            _ = try await store.addKiosk(id: "lobby", location: "Main Lobby", at: Self.now)
+            _ = try await store.addKiosk(id: "lab", location: "Library Lab", at: Self.now)
+            func event(_ seq: Int64, _ kind: String, _ participant: String?, _ session: String?, actor: String?, at wall: Date = Self.now) -> WireEvent {
+                var event = Self.event(seq: seq)
+                (event.kind, event.participantID, event.sessionID, event.actorID, event.wallTime, event.note) = (kind, participant, session, actor, wall, "why")
+                event.status = nil
+                return event
+            }
+            let started = Date(timeIntervalSince1970: 1_795_602_600) // 2026-11-24T10:30:00Z: S1–S3 began at 10:00
+            guard case .accepted(let lobby) = try await store.ingest(kioskID: "lobby", events: [
+                event(1, "session_cancel", nil, "S2", actor: "F001"), event(2, "session_cancel", nil, "S3", actor: "F001", at: started),
+                event(3, "session_cancel", nil, "S3", actor: "M001"), event(4, "session_open", nil, "ADHOC-7", actor: "F001"),
+                event(5, "session_cancel", nil, "ADHOC-7", actor: "F001"), event(6, "excuse", "E004", "S1", actor: "F001"),
+                event(7, "excuse", nil, "S1", actor: "F001"),
+            ], at: Self.now),
+                case .accepted(let lab) = try await store.ingest(kioskID: "lab", events: [
+                    event(1, "session_cancel", nil, "S3", actor: "F001"), event(2, "excuse", "M001", "S3", actor: "F001"),
+                ], at: Self.now)
+            else { Issue.record("refused as a whole"); return }
+            #expect(lobby.stored == 3, "\(lobby.rejected)")
+            #expect(lobby.rejected.map(\.reason) == [
+                "session S3 had started (2026-11-24T10:00:00Z) when the kiosk cancelled it: only a session that has not started can be cancelled",
+                "actor M001 is a mentor, not a facilitator or admin",
+                "session ADHOC-7 is not in the hub's schedule: only a scheduled session can be cancelled",
+                "an excuse event must name its participant",
+            ])
+            #expect(lab.stored == 0 && lab.rejected.map(\.reason) == [
+                "session S3 is at Main Lobby, not at this kiosk's location (Library Lab)",
+                "session S3 is at Main Lobby, not at this kiosk's location (Library Lab)",
+            ])
+            #expect(try await store.session(id: "S2")?.status == .cancelled, "the kiosk's cancellation reached the schedule")
+            #expect(try await store.session(id: "S2")?.cancelReason == "why")
+            #expect(try await store.session(id: "S3")?.status == .scheduled)
+
+            // The admin: cancel once (again is no error), never a started session; excuse, never at a cancelled one.
+            #expect(try await store.cancelSession(id: "S3", reason: "storm", at: Self.now).status == .cancelled)
+            #expect(try await store.cancelSession(id: "S3", reason: "storm", at: Self.now).cancelReason == "storm")
+            await #expect(throws: SessionCancelRefusal.self) { try await store.cancelSession(id: "R1", reason: nil, at: started) }
+            await #expect(throws: SessionCancelRefusal.unknown("S9")) { try await store.cancelSession(id: "S9", reason: nil, at: Self.now) }
+            try await store.excuse(Excusal(participantID: "M001", sessionID: "S1", reason: "travel", excusedBy: "cli:root"), at: Self.now)
+            await #expect(throws: ExcusalRefusal.cancelled("S3")) { try await store.excuse(Excusal(participantID: "M001", sessionID: "S3"), at: Self.now) }
+            await #expect(throws: ExcusalRefusal.unknownParticipant("GHOST")) { try await store.excuse(Excusal(participantID: "GHOST", sessionID: "S1"), at: Self.now) }
+            let excused = try await store.excusals(ofSessions: ["S1", "S2"]).sorted { $0.participantID < $1.participantID }
+            #expect(excused == [
+                Excusal(participantID: "E004", sessionID: "S1", reason: "why", excusedBy: "F001"),
+                Excusal(participantID: "M001", sessionID: "S1", reason: "travel", excusedBy: "cli:root"),
+            ])
+
+            let before = try await store.directory(location: "Main Lobby", at: Self.now)
+            #expect(before.timeZone == nil)
+            #expect(before.excusals == excused)
+            #expect(before.sessions.first { $0.id == "S3" }?.status == .cancelled)
+            try await store.setTimeZoneIdentifier("America/Chicago")
+            #expect(try await store.timeZoneIdentifier() == "America/Chicago")
+            let after = try await store.directory(location: "Main Lobby", at: Self.now)
+            #expect(after.timeZone == "America/Chicago" && after.version != before.version)
+            #expect(try await store.directory(location: "Library Lab", at: Self.now).excusals == [], "no other room's excusals")
+
+            // A schedule without S1's neighbours cancels those still to come; the started one stays.
+            let reader = ProgramFileReader(
+                normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try BadgeHasher(secret: Data(repeating: 7, count: 32)), timeZone: .gmt)
+            let onlyS1 = try reader.sessions(Data("""
+                session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id
+                S1,Circle,group,Main Lobby,2026-11-24T10:00:00Z,2026-11-24T11:00:00Z,,
+                """.utf8), file: "s.csv")
+            #expect(try await store.importSessions(onlyS1, cancellingMissingAfter: started) == ImportSummary(updated: 1, cancelled: 0), "everything else had started")
+            #expect(try await store.importSessions(onlyS1, cancellingMissingAfter: Self.now) == ImportSummary(updated: 1, cancelled: 1), "R1 (S2 and S3 already were)")
+            #expect(try await store.session(id: "R1")?.cancelReason == "not in the imported schedule")
+            #expect(try await store.session(id: "S1")?.status == .scheduled)
+        }
+    }
+
     @Test("the audit log reads back in order, from a time on", arguments: HubBackend.available)
     func auditLog(_ backend: HubBackend) async throws {
         try await backend.withStorage { store in

@@ -56,6 +56,9 @@ struct ProgramFileReaderTests {
         ("id,name,role,badges,active\nM1,\"Ann\nLee\",mentor,1234,true\nM2,Bob,mentor,1235,true\nM3,\"Cy,mentor,1236,true\n", "participants.csv:2: column name: the field runs across lines; is a closing quote missing?"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM3,\"Cy,mentor,1236,true\nM4,Di,mentor,1237,true\n", "participants.csv:3: expected 5 fields, found 2"),
         ("", "participants.csv:1: the file is empty; expected a header row: id,name,role,badges,active"),
+        ("id,name,role,badges,active,joined_on\nM1,Ann,mentor,1234,true,2026-02-30\n", "participants.csv:2: column joined_on: \"2026-02-30\" is not a day; write 2026-03-02 (a day in Europe/Berlin)"),
+        ("id,name,role,badges,active,left_on\nM1,Ann,mentor,1234,true,5 March\n", "participants.csv:2: column left_on: \"5 March\" is not a day; write 2026-03-02 (a day in Europe/Berlin)"),
+        ("id,name,role,badges,active,joined_on,left_on\nM1,Ann,mentor,1234,true,2026-03-09,2026-03-09\n", "participants.csv:2: column left_on: the participant's time in the program ends (2026-03-09) on or before it begins (2026-03-09)"),
     ]
 
     @Test("broken participants files name file, line and column", arguments: brokenParticipants)
@@ -102,6 +105,53 @@ struct ProgramFileReaderTests {
         }
         #expect(throws: ImportError(SourcePosition(file: "groups.csv", line: 3, column: "participant_id"), "M1 is listed twice in group C1 for the same days (first on line 2); give the rows from and until days that do not overlap")) {
             try reader.groups(Data("group_id,name,kind,participant_id,member_role\nC1,X,circle,M1,mentor\nC1,X,circle,M1,mentee\n".utf8), file: "groups.csv")
+        }
+    }
+
+    @Test("groups: dated rows re-match a pair, a member may come back; overlapping rows are refused")
+    func datedMemberships() throws {
+        let header = "group_id,name,kind,participant_id,member_role,from,until\n"
+        let rematched = try reader.groups(Data((header + """
+            P12,Pair 12,pair,M1,mentor,,
+            P12,Pair 12,pair,E12,mentee,,2026-10-12
+            P12,Pair 12,pair,E13,mentee,2026-10-12,
+            C1,Circle,circle,E12,mentee,,2026-10-01
+            C1,Circle,circle,E12,mentee,2026-11-02,
+            """).utf8), file: "groups.csv")
+        #expect(rematched[0].group.members.map(\.span) == [
+            DaySpan(from: nil, until: nil), DaySpan(from: nil, until: ProgramDay("2026-10-12")), DaySpan(from: ProgramDay("2026-10-12"), until: nil),
+        ], "one mentee until the 12th, the next from the 12th: one pair at any time")
+        #expect(rematched[1].group.members.count == 2, "a member who left and came back")
+        // 23:00 UTC on the 11th is already the 12th in Berlin: the new mentee's day.
+        let members = rematched[0].group.members(at: Date(timeIntervalSince1970: 1_791_759_600), timeZone: TimeZone(identifier: "Europe/Berlin")!)
+        #expect(members.map(\.participantID) == ["M1", "E13"])
+
+        #expect(throws: ImportError(SourcePosition(file: "groups.csv", line: 2), "pair P12 must have exactly one mentor and one mentee; it has mentor, mentee, mentee")) {
+            try reader.groups(Data((header + "P12,X,pair,M1,mentor,,\nP12,X,pair,E12,mentee,,2026-10-13\nP12,X,pair,E13,mentee,2026-10-12,\n").utf8), file: "groups.csv")
+        }
+        #expect(throws: ImportError(SourcePosition(file: "groups.csv", line: 3, column: "participant_id"), "E12 is listed twice in group C1 for the same days (first on line 2); give the rows from and until days that do not overlap")) {
+            try reader.groups(Data((header + "C1,X,circle,E12,mentee,,2026-10-12\nC1,X,circle,E12,mentee,2026-10-11,\n").utf8), file: "groups.csv")
+        }
+        #expect(throws: ImportError(SourcePosition(file: "groups.csv", line: 2, column: "until"), "the membership ends (2026-10-01) on or before it begins (2026-10-12)")) {
+            try reader.groups(Data((header + "C1,X,circle,E12,mentee,2026-10-12,2026-10-01\n").utf8), file: "groups.csv")
+        }
+        #expect(throws: ImportError(SourcePosition(file: "groups.csv", line: 2, column: "from"), "\"12.10.2026\" is not a day; write 2026-03-02 (a day in Europe/Berlin)")) {
+            try reader.groups(Data((header + "C1,X,circle,E12,mentee,12.10.2026,\n").utf8), file: "groups.csv")
+        }
+    }
+
+    @Test("sessions: an optional status cancels, restores, or (empty) leaves it to the session")
+    func sessionStatus() throws {
+        let header = "session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id,status\n"
+        let entries = try reader.sessions(Data((header + """
+            S1,T,workshop,L,2026-03-02 15:00,2026-03-02 16:00,,,cancelled
+            S2,T,workshop,L,2026-03-02 15:00,2026-03-02 16:00,,,Scheduled
+            S3,T,workshop,L,2026-03-02 15:00,2026-03-02 16:00,,,
+            """).utf8), file: "s.csv")
+        #expect(entries.map(\.session.status) == [.cancelled, .scheduled, .scheduled])
+        #expect(entries.map(\.statusGiven) == [true, true, false])
+        #expect(throws: ImportError(SourcePosition(file: "s.csv", line: 2, column: "status"), "\"closed\" is not a session status; use scheduled or cancelled, or leave it empty")) {
+            try reader.sessions(Data((header + "S1,T,workshop,L,2026-03-02 15:00,2026-03-02 16:00,,,closed\n").utf8), file: "s.csv")
         }
     }
 
