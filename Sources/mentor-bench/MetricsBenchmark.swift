@@ -22,12 +22,15 @@ struct MetricsBenchmark: AsyncParsableCommand {
     @Option(help: "A PostgreSQL server (URL of any database on it) to run the hub's report on; the benchmark creates and drops its own database there.")
     var postgres: String?
     @Flag(help: "Run the hub's report on its default back-end (SQLite) instead of the kiosk's.") var hub = false
+    @Flag(help: "Seed program life too (kiosk only): every circle's last seat changes hands mid-year (dated rows), one participant in 20 leaves after nine months, one member of every tenth session is excused.")
+    var programLife = false
 
     func validate() throws {
         guard participants >= circleSize, circleSize >= 2, sessions >= 1, runs >= 1 else {
             throw ValidationError("need at least one circle of 2 or more, one session and one run")
         }
         guard attendances <= sessions * circleSize else { throw ValidationError("--attendances must fit: at most sessions × circle size") }
+        if programLife && (hub || postgres != nil) { throw ValidationError("--program-life seeds the kiosk's database only") }
     }
 
     func run() async throws {
@@ -74,7 +77,7 @@ struct MetricsBenchmark: AsyncParsableCommand {
         let median = { (times: [Duration]) in times.sorted()[times.count / 2] }
         let real = median(reportTimes), base = median(baselineTimes)
         guard let report, report.attended == attendances else { throw BenchError("the report counted \(report?.attended ?? 0) arrivals, not \(attendances)") }
-        print("mentor-bench metrics: SQLite kiosk database, \(participants) participants, \(sessions) sessions, \(attendances) attendance rows over 52 weeks (seeded in \(String(format: "%.1f", seeded.seconds)) s), median of \(runs)")
+        print("mentor-bench metrics: SQLite kiosk database\(programLife ? " with program life" : ""), \(participants) participants, \(sessions) sessions, \(attendances) attendance rows over 52 weeks (seeded in \(String(format: "%.1f", seeded.seconds)) s), median of \(runs)")
         print(String(format: "  full report: %.2f s (reading %.2f s, every metric %.2f s)   goal < 1 s: %@", real.seconds, median(readTimes).seconds,
                      (real - median(readTimes)).seconds, real < .seconds(1) ? "met" : "NOT met"))
         print(String(format: "  baseline bare aggregate SQL: %.2f s   ratio %.1f×", base.seconds, real.seconds / base.seconds))
@@ -88,18 +91,31 @@ struct MetricsBenchmark: AsyncParsableCommand {
         let perSession = Double(attendances) / Double(sessions)
         try store.benchmarkWrite { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            let person = try db.makeStatement(sql: "INSERT INTO participant (id, name, role) VALUES (?, ?, ?)")
+            let day = { (fraction: Double) in ProgramDay(containing: start.addingTimeInterval(end.timeIntervalSince(start) * fraction), in: .gmt).description }
+            let person = try db.makeStatement(sql: "INSERT INTO participant (id, name, role, left_on) VALUES (?, ?, ?, ?)")
             for index in 0..<participants {
-                try person.execute(arguments: ["P\(index)", "Participant \(index)", index % circleSize == 0 ? "mentor" : "mentee"])
+                try person.execute(arguments: [
+                    "P\(index)", "Participant \(index)", index % circleSize == 0 ? "mentor" : "mentee", programLife && index % 20 == 7 ? day(0.75) : nil,
+                ])
             }
             let group = try db.makeStatement(sql: "INSERT INTO mentoring_group (id, name, kind) VALUES (?, ?, 'circle')")
-            let member = try db.makeStatement(sql: "INSERT INTO group_member (group_id, participant_id, role) VALUES (?, ?, ?)")
+            let member = try db.makeStatement(sql: "INSERT INTO group_member (group_id, participant_id, role, from_day, until_day) VALUES (?, ?, ?, ?, ?)")
             for circle in 0..<circles {
                 try group.execute(arguments: ["C\(circle)", "Circle \(circle)"])
                 for seat in 0..<circleSize {
-                    try member.execute(arguments: ["C\(circle)", "P\(circle * circleSize + seat)", seat == 0 ? "mentor" : "mentee"])
+                    let handedOver = programLife && seat == circleSize - 1
+                    try member.execute(arguments: [
+                        "C\(circle)", "P\(circle * circleSize + seat)", seat == 0 ? "mentor" : "mentee", nil, handedOver ? day(0.5) : nil,
+                    ])
+                    if handedOver {
+                        try member.execute(arguments: ["C\(circle)", "P\((circle * circleSize + seat + circleSize) % participants)", "mentee", day(0.5), nil])
+                    }
                 }
             }
+            let excuse = try db.makeStatement(sql: """
+                INSERT INTO event (id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns, clock_trusted, note)
+                VALUES (?, 'bench', 'excuse', ?, ?, 'P0', ?, 0, 1, 'apologies')
+                """)
             let session = try db.makeStatement(sql: """
                 INSERT INTO session (id, title, kind, location, starts_at, ends_at, group_id, status) VALUES (?, ?, 'group', 'Hall', ?, ?, ?, 'closed')
                 """)
@@ -114,6 +130,9 @@ struct MetricsBenchmark: AsyncParsableCommand {
                 let circle = index % circles
                 try session.execute(arguments: ["S\(index)", "Session \(index)", DatabaseTime.text(begins), DatabaseTime.text(begins.addingTimeInterval(3600)), "C\(circle)"])
                 let due = withAttendance ? Int((Double(index + 1) * perSession).rounded()) - written : 0
+                if programLife && index % 10 == 0 && due < circleSize - 1 {
+                    try excuse.execute(arguments: [UUID().uuidString.lowercased(), "P\(circle * circleSize + circleSize - 2)", "S\(index)", DatabaseTime.text(begins)])
+                }
                 for seat in 0..<min(due, circleSize) {
                     let late = seat % 7 == 3
                     let badge = seat % 5 != 4
