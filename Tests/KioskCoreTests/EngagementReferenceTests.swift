@@ -15,10 +15,7 @@ struct EngagementReferenceTests {
     func agreesWithReference(seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
         let program = RandomProgram(&random)
-        let rows = AttendanceReport.rows(
-            sessions: program.input.sessions, groups: Dictionary(program.input.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-            participants: Dictionary(program.input.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-            attendances: program.attendances, excusals: program.input.excusals, now: program.now, timeZone: program.timeZone)
+        let rows = program.rows
         for filter in [
             ReportFilter(), ReportFilter(role: .mentee), ReportFilter(role: .mentor), ReportFilter(groupID: "G1"), ReportFilter(groupID: "G4"),
             ReportFilter(cohort: "A"), ReportFilter(role: .mentee, cohort: "B"),
@@ -48,10 +45,7 @@ struct EngagementReferenceTests {
         for seed in UInt64(0)..<40 {
             var random = SplitMix64(seed: seed)
             let program = RandomProgram(&random)
-            let rows = AttendanceReport.rows(
-                sessions: program.input.sessions, groups: Dictionary(program.input.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-                participants: Dictionary(program.input.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-                attendances: program.attendances, excusals: program.input.excusals, now: program.now, timeZone: program.timeZone)
+            let rows = program.rows
             statuses.formUnion(rows.map(\.status))
             guestsWhoAreMembers += rows.filter { !$0.expected && $0.memberRole != nil }.count
             let leavers = Set(program.input.participants.filter { $0.hasLeft(by: program.now, in: program.timeZone) }.map(\.id))
@@ -72,6 +66,14 @@ private struct RandomProgram {
     let timeZone = TimeZone(identifier: "America/Chicago")!
     var input: EngagementInput
     var attendances: [Attendance]
+
+    /// The attendance export's rows of the program: what the reference counts.
+    var rows: [AttendanceReportRow] {
+        AttendanceReport.rows(
+            sessions: input.sessions, groups: Dictionary(input.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+            participants: Dictionary(input.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+            attendances: attendances, excusals: input.excusals, now: now, timeZone: timeZone)
+    }
 
     init(_ random: inout SplitMix64) {
         now = from.addingTimeInterval(Double(Int.random(in: 20...40, using: &random)) * 86_400 + 36_000)

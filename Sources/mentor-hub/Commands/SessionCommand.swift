@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HubStore
 import KioskCore
+import ReportArguments
 
 /// `mentor-hub session …`: changes to one session of the program's schedule.
 struct SessionCommand: AsyncParsableCommand {
@@ -15,22 +16,18 @@ struct CancelSession: AsyncParsableCommand {
         abstract: "Cancel a session that has not started: it is in no figure, and kiosks learn it with their next directory.")
     @OptionGroup var options: HubOptions
     @Argument(help: "The session's id.") var session: String
-    @Option(help: "Why (kept with the session and in the audit log; at most 200 characters).") var reason: String?
+    @OptionGroup var why: ReasonOption
     @OptionGroup var time: ProgramTimeOptions
-
-    func validate() throws {
-        if let reason, let problem = ProgramText.problem(reason, field: "--reason") { throw ValidationError(problem) }
-    }
 
     func run() async throws {
         let cancelled = try await options.withStore { store in
             let cancelled: Session
             do {
-                cancelled = try await store.cancelSession(id: session, reason: reason, at: try time.moment(in: try await time.zone(store)))
+                cancelled = try await store.cancelSession(id: session, reason: why.reason, at: try time.moment(in: try await time.zone(store)))
             } catch let refusal as SessionCancelRefusal {
                 throw ValidationError(refusal.description)
             }
-            try await store.auditCommand("session.cancel", subject: session, detail: reason)
+            try await store.auditCommand("session.cancel", subject: session, detail: why.reason)
             return cancelled
         }
         print("\(cancelled.id) (\(cancelled.title), \(ISO8601DateFormatter().string(from: cancelled.startsAt))) is cancelled")
@@ -43,23 +40,19 @@ struct Excuse: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
     @Argument(help: "The participant's id.") var participant: String
     @Option(help: "The session's id.") var session: String
-    @Option(help: "Why (kept with the excusal and in the audit log; at most 200 characters).") var reason: String?
+    @OptionGroup var why: ReasonOption
     @OptionGroup var time: ProgramTimeOptions
-
-    func validate() throws {
-        if let reason, let problem = ProgramText.problem(reason, field: "--reason") { throw ValidationError(problem) }
-    }
 
     func run() async throws {
         try await options.withStore { store in
             do {
                 try await store.excuseExpected(
-                    Excusal(participantID: participant, sessionID: session, reason: reason, excusedBy: "cli:\(CommandLineAccount.current)"),
+                    Excusal(participantID: participant, sessionID: session, reason: why.reason, excusedBy: "cli:\(CommandLineAccount.current)"),
                     at: try time.moment(in: try await time.zone(store)), timeZone: try await time.zone(store))
             } catch let refusal as ExcusalRefusal {
                 throw ValidationError(refusal.description)
             }
-            try await store.auditCommand("excuse", subject: "\(participant) at \(session)", detail: reason)
+            try await store.auditCommand("excuse", subject: "\(participant) at \(session)", detail: why.reason)
         }
         print("\(participant) is excused from \(session)")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KioskCore
 import KioskStore
+import ReportArguments
 
 /// `mentor-kiosk session …`: changes to one session of the schedule.
 struct SessionCommand: ParsableCommand {
@@ -16,19 +17,15 @@ struct CancelSession: ParsableCommand {
     @OptionGroup var options: KioskOptions
     @Argument(help: "The session's id.") var session: String
     @Option(help: "The facilitator's (or admin's) participant id.") var by: String
-    @Option(help: "Why (kept with the event; at most 200 characters).") var reason: String?
+    @OptionGroup var why: ReasonOption
     @Flag(help: "Print JSON instead of text.") var json = false
-
-    func validate() throws {
-        if let reason, let problem = ProgramText.problem(reason, field: "--reason") { throw ValidationError(problem) }
-    }
 
     func run() throws {
         let context = try options.context()
         let store = try context.openStore()
         let printer = OutcomePrinter(json: json)
         do {
-            let cancelled = try store.cancelSession(sessionID: session, actorID: by, reason: reason, clock: context.clock.read())
+            let cancelled = try store.cancelSession(sessionID: session, actorID: by, reason: why.reason, clock: context.clock.read())
             printer.print(OutcomeReport(
                 code: "session_cancelled", verdict: .done,
                 message: "✓ \(cancelled.title) (\(context.wording.clock(cancelled.startsAt))) is cancelled by \(by)", session: cancelled))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KioskCore
 import KioskStore
+import ReportArguments
 
 /// The options of a facilitator action: who does it to whom, at which session.
 struct SupervisionOptions: ParsableArguments {
@@ -68,16 +69,12 @@ struct Excuse: ParsableCommand {
 
     @OptionGroup var options: KioskOptions
     @OptionGroup var action: SupervisionOptions
-    @Option(help: "Why (kept with the event; at most 200 characters).") var reason: String?
-
-    func validate() throws {
-        if let reason, let problem = ProgramText.problem(reason, field: "--reason") { throw ValidationError(problem) }
-    }
+    @OptionGroup var why: ReasonOption
 
     func run() throws {
         try action.perform(options, code: "excused", verb: "is excused from") { store, context in
             try store.excuse(
-                participantID: action.participant, sessionID: action.session, actorID: action.by, reason: reason, clock: context.clock.read(),
+                participantID: action.participant, sessionID: action.session, actorID: action.by, reason: why.reason, clock: context.clock.read(),
                 timeZone: context.config.timeZone)
         }
     }
