@@ -442,6 +442,11 @@ public final class PostgresHubStore: HubStorage {
                 let (id, start) = try row.decode((String, Date).self)
                 facts.scheduledStarts[id] = Self.milliseconds(start)
             }
+            for row in try await rows("""
+                SELECT DISTINCT session_id FROM hub_event WHERE session_id = ANY(\(named.cancelledSessionIDs)) AND kind IN ('check_in', 'manual_check_in')
+                """, on: db) {
+                facts.attendedSessions.insert(try row.decode(String.self))
+            }
         }
         if !named.undoneSeqs.isEmpty {
             for row in try await rows("""

@@ -297,6 +297,10 @@ public final class HubStore: HubStorage {
         var facts = AuthorityFacts(kioskID: kioskID, location: location, scheduled: roster.locations, roles: roster.roles)
         if !named.cancelledSessionIDs.isEmpty {
             facts.scheduledStarts = try program.sessions(ids: named.cancelledSessionIDs).reduce(into: [:]) { $0[$1.id] = $1.startsAt }
+            facts.attendedSessions = Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT session_id FROM hub_event INDEXED BY hub_event_session
+                WHERE session_id IN (SELECT value FROM json_each(?)) AND kind IN ('check_in', 'manual_check_in')
+                """, arguments: [try Self.jsonArray(named.cancelledSessionIDs)]))
         }
         let adHoc = named.adHocSessionIDs
         if !adHoc.isEmpty {

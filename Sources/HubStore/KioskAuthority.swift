@@ -29,6 +29,9 @@ public struct AuthorityFacts: Sendable, Equatable {
     public var checkIns: [Int64: CheckIn]
     /// When the scheduled sessions the batch's cancellations name start.
     public var scheduledStarts: [String: Date] = [:]
+    /// Of those, the ones someone checked in to (at any kiosk): they took place, and a forged
+    /// cancellation must not wipe their attendance from the figures.
+    public var attendedSessions: Set<String> = []
 
     public init(
         kioskID: String, location: String, scheduled: [String: String] = [:], adHocOpeners: [String: String] = [:],
@@ -97,6 +100,9 @@ public enum KioskAuthority {
             guard event.wallTime < start else {
                 return "session \(session) had started (\(ISO8601DateFormatter().string(from: start))) when the kiosk cancelled it: only a session that has not started can be cancelled"
             }
+            guard !facts.attendedSessions.contains(session) else {
+                return "session \(session) has check-ins: a session people came to cannot be cancelled"
+            }
         }
         if kind == .undo {
             guard let target = event.undoesSeq else { return "an undo must name the check-in it undoes (undoes_seq)" }
@@ -141,6 +147,7 @@ public enum KioskAuthority {
             if let session = event.sessionID, facts.adHocOpeners[session] == nil { facts.adHocOpeners[session] = facts.kioskID }
         case .checkIn?, .manualCheckIn?:
             facts.checkIns[event.seq] = AuthorityFacts.CheckIn(participantID: event.participantID, sessionID: event.sessionID)
+            if let session = event.sessionID { facts.attendedSessions.insert(session) }
         default:
             break
         }

@@ -161,13 +161,17 @@ public enum SessionCancelRefusal: Error, Sendable, Equatable, CustomStringConver
     case unknown(String)
     case started(Session)
     case closed(Session)
+    /// People checked in already (the window opens before the start).
+    case attended(Session)
 
     /// The one rule, for kiosk and hub alike: nil when `session` may be cancelled at `now`
     /// (cancelling a cancelled session again changes nothing, and is no error).
-    public static func refusal(_ session: Session, at now: Date) -> SessionCancelRefusal? {
+    /// - Parameter attended: whether anyone checked in to it.
+    public static func refusal(_ session: Session, at now: Date, attended: Bool = false) -> SessionCancelRefusal? {
         if session.status == .cancelled { return nil }
         if session.startsAt <= now { return .started(session) }
         if session.status != .scheduled { return .closed(session) }
+        if attended { return .attended(session) }
         return nil
     }
 
@@ -176,6 +180,7 @@ public enum SessionCancelRefusal: Error, Sendable, Equatable, CustomStringConver
         case .unknown(let id): "no session has the id \(id)"
         case .started(let session): "session \(session.id) has started (\(session.startsAt)): only a session that has not started can be cancelled"
         case .closed(let session): "session \(session.id) was closed: only a scheduled session can be cancelled"
+        case .attended(let session): "session \(session.id) has check-ins: a session people came to cannot be cancelled"
         }
     }
 }

@@ -108,7 +108,8 @@ extension KioskStore {
 
     static func cancel(_ db: Database, sessionID: String, reason: String?, now: Date) throws -> Session {
         guard var record = try SessionRecord.fetchOne(db, key: sessionID) else { throw SessionCancelRefusal.unknown(sessionID) }
-        if let refusal = SessionCancelRefusal.refusal(record.session, at: now) { throw refusal }
+        let attended = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM attendance WHERE session_id = ?)", arguments: [sessionID]) ?? false
+        if let refusal = SessionCancelRefusal.refusal(record.session, at: now, attended: attended) { throw refusal }
         if record.status == .cancelled { return record.session }
         record.status = .cancelled
         record.cancelReason = reason

@@ -75,6 +75,12 @@ struct ProgramLifeStoreTests {
         #expect(events.first?.draft.details.note == "speaker ill" && events.first?.draft.actorID == "F001")
         #expect(try fixture.store.sessionsToStart(location: StoreFixture.location, after: fixture.now).allSatisfy { $0.id != "S-WORKSHOP" })
 
+        // People checked in early (the window opens before the start): it takes place.
+        _ = try fixture.store.manualCheckIn(participantID: "E004", sessionID: "S-CIRCLEB", actorID: "F001", clock: fixture.clock(2 * 86_400 - 600), rules: CheckInRules())
+        #expect(throws: SupervisionRefusal.cannotCancel(.attended(try #require(try fixture.store.session(id: "S-CIRCLEB"))))) {
+            try fixture.store.cancelSession(sessionID: "S-CIRCLEB", actorID: "F001", reason: nil, clock: fixture.clock(2 * 86_400 - 300))
+        }
+
         // A badge at the time it would have been open says why there is no session.
         let report = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(3 * 3600 - 60))
         #expect(report.code == "session_cancelled" && report.message == "✗ CV Workshop today was cancelled", "\(report.message)")
