@@ -358,14 +358,14 @@ public final class PostgresHubStore: HubStorage {
                 return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
             }
             if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
-            let (known, facts) = try await storedAndAuthorityFacts(kioskID: kioskID, location: kiosk?.1 ?? "", events: events, on: db)
+            let (known, facts) = try await storedAndAuthorityFacts(kioskID: kioskID, location: kiosk?.1 ?? "", events: events, at: now, on: db)
             let plan = IngestPlan(events: events, known: known, facts: facts)
             if !plan.rejected.isEmpty {
                 let waiting = Int(try await rows(
                     "SELECT count(*) FROM rejected_event WHERE kiosk_id = \(kioskID) AND resolved_at IS NULL", on: db).first?.decode(Int64.self) ?? 0)
                 if plan.overfillsQuarantine(waiting: waiting) { return .quarantineFull(waiting: waiting) }
             }
-            try await applyCancellations(plan.fresh, on: db)
+            try await applyCancellations(plan.fresh, kioskID: kioskID, at: now, on: db)
             var receipt = PushReceipt(acknowledgedThrough: last.seq, stored: 0, duplicates: plan.duplicates, rejected: [])
             for (event, reason) in plan.rejected {
                 let body = String(decoding: try encoder.encode(event), as: UTF8.self)
@@ -386,14 +386,27 @@ public final class PostgresHubStore: HubStorage {
     }
 
     /// Cancels the sessions of accepted `session_cancel` events, in the ingest's transaction (the
-    /// authority checked that each is scheduled here and had not started).
-    func applyCancellations(_ events: [WireEvent], on db: PostgresConnection) async throws {
+    /// authority checked that each is scheduled here and had not started), and audits each.
+    func applyCancellations(_ events: [WireEvent], kioskID: String, at now: Date, on db: PostgresConnection) async throws {
         for event in events where event.kind == KioskEventKind.sessionCancel.rawValue {
-            try await db.query("""
+            let cancelled = try await rows("""
                 UPDATE session SET status = 'cancelled', cancel_reason = \(event.note)
-                WHERE id = \(event.sessionID) AND status = 'scheduled' AND starts_at > \(event.wallTime)
+                WHERE id = \(event.sessionID) AND status = 'scheduled' AND starts_at > \(event.wallTime) RETURNING id
+                """, on: db)
+            guard !cancelled.isEmpty else { continue }
+            let detail = "by \(event.actorID ?? "?")" + (event.note.map { ": \($0)" } ?? "")
+            try await db.query("""
+                INSERT INTO hub_audit (at, actor, action, subject, detail) VALUES (\(now), \("kiosk:\(kioskID)"), 'session.cancel', \(event.sessionID), \(detail))
                 """, logger: logger)
         }
+    }
+
+    /// Which of these sessions someone checked in to, at any kiosk (the hub's attendance is its events).
+    func attended(among sessionIDs: [String], on db: PostgresConnection? = nil) async throws -> Set<String> {
+        guard !sessionIDs.isEmpty else { return [] }
+        return Set(try await rows("""
+            SELECT DISTINCT session_id FROM hub_event WHERE session_id = ANY(\(sessionIDs)) AND kind IN ('check_in', 'manual_check_in')
+            """, on: db).map { try $0.decode(String.self) })
     }
 
     /// Inserts events judged fresh (the trigger raises versions and counts). - Returns: how many were new.
@@ -407,7 +420,7 @@ public final class PostgresHubStore: HubStorage {
     /// people and check-ins they name (`KioskAuthority`): the roster, the schedule and the stored
     /// ids in one round trip, as ingest is on the clock.
     func storedAndAuthorityFacts(
-        kioskID: String, location: String, events: [WireEvent], on db: PostgresConnection
+        kioskID: String, location: String, events: [WireEvent], at now: Date, on db: PostgresConnection
     ) async throws -> (known: [Int64: String], facts: AuthorityFacts) {
         let named = NamedInBatch(events)
         let seqs = SequenceSelection(events.map(\.seq))
@@ -442,11 +455,8 @@ public final class PostgresHubStore: HubStorage {
                 let (id, start) = try row.decode((String, Date).self)
                 facts.scheduledStarts[id] = Self.milliseconds(start)
             }
-            for row in try await rows("""
-                SELECT DISTINCT session_id FROM hub_event WHERE session_id = ANY(\(named.cancelledSessionIDs)) AND kind IN ('check_in', 'manual_check_in')
-                """, on: db) {
-                facts.attendedSessions.insert(try row.decode(String.self))
-            }
+            facts.attendedSessions = try await attended(among: named.cancelledSessionIDs, on: db)
+            facts.receivedAt = now
         }
         if !named.undoneSeqs.isEmpty {
             for row in try await rows("""
@@ -478,9 +488,10 @@ public final class PostgresHubStore: HubStorage {
             for (kioskID, items) in RetryPlan.byKiosk(waiting) {
                 // The kiosk's row, as a push takes it: a push and a retry of one kiosk never interleave.
                 let location = try await rows("SELECT location FROM kiosk WHERE id = \(kioskID) FOR UPDATE", on: db).first?.decode(String.self) ?? ""
-                let (known, facts) = try await storedAndAuthorityFacts(kioskID: kioskID, location: location, events: items.compactMap(\.event), on: db)
+                let (known, facts) = try await storedAndAuthorityFacts(
+                    kioskID: kioskID, location: location, events: items.compactMap(\.event), at: now, on: db)
                 let plan = RetryPlan(items, known: known, facts: facts)
-                try await applyCancellations(plan.fresh, on: db)
+                try await applyCancellations(plan.fresh, kioskID: kioskID, at: now, on: db)
                 _ = try await store(plan.fresh, kioskID: kioskID, at: now, on: db)
                 let resolved = plan.outcomes.filter { $0.stillRefused == nil }.map(\.id)
                 try await db.query("UPDATE rejected_event SET resolved_at = \(now) WHERE id = ANY(\(resolved))", logger: logger)
@@ -634,7 +645,7 @@ public final class PostgresHubStore: HubStorage {
             """)
         return try Directory.versioned(
             location: location, participants: participants, groups: try await groups(), sessions: sessions, settings: try await settings(),
-            timeZone: try await timeZoneIdentifier(), excusals: try await excusals(ofSessions: sessions.map(\.id)))
+            timeZone: try await timeZoneIdentifier(), excusals: try await excusals(ofSessions: sessions.map(\.id)).map(\.withoutDetails))
     }
 
     public func timeZoneIdentifier() async throws -> String? {
@@ -655,7 +666,8 @@ public final class PostgresHubStore: HubStorage {
     public func cancelSession(id: String, reason: String?, at now: Date) async throws -> Session {
         try await transaction { db in
             guard let session = try await sessions("WHERE id = \(id) FOR UPDATE", on: db).first else { throw SessionCancelRefusal.unknown(id) }
-            if let refusal = SessionCancelRefusal.refusal(session, at: now) { throw refusal }
+            let attended = try await !attended(among: [id], on: db).isEmpty
+            if let refusal = SessionCancelRefusal.refusal(session, at: now, attended: attended) { throw refusal }
             guard session.status != .cancelled else { return session }
             try await db.query("UPDATE session SET status = 'cancelled', cancel_reason = \(reason) WHERE id = \(id)", logger: logger)
             var cancelled = session
@@ -865,12 +877,20 @@ public final class PostgresHubStore: HubStorage {
                         cancel_reason = CASE WHEN NOT \(entry.statusGiven) OR (session.status = 'closed' AND EXCLUDED.status = 'scheduled')
                                              THEN session.cancel_reason ELSE EXCLUDED.cancel_reason END
                     """, on: db, counting: &summary)
-                if session.status == .cancelled && before != SessionStatus.cancelled.rawValue && (before == nil || entry.statusGiven) { summary.cancelled += 1 }
+                if session.status == .cancelled && before != SessionStatus.cancelled.rawValue && (before == nil || entry.statusGiven) {
+                    guard try await attended(among: [session.id], on: db).isEmpty else {
+                        throw ImportError(entry.position.column("status"), "session \(session.id) has check-ins: a session people came to cannot be cancelled")
+                    }
+                    summary.cancelled += 1
+                }
             }
             if let now {
+                let locations = Array(Set(entries.map(\.session.location))).sorted()
                 summary.cancelled += try await rows("""
                     UPDATE session SET status = 'cancelled', cancel_reason = 'not in the imported schedule'
-                    WHERE starts_at > \(now) AND status = 'scheduled' AND NOT (id = ANY(\(listed))) RETURNING id
+                    WHERE starts_at > \(now) AND status = 'scheduled' AND location = ANY(\(locations)) AND NOT (id = ANY(\(listed)))
+                      AND NOT EXISTS (SELECT 1 FROM hub_event e WHERE e.session_id = session.id AND e.kind IN ('check_in', 'manual_check_in'))
+                    RETURNING id
                     """, on: db).count
             }
             return summary

@@ -246,7 +246,7 @@ public final class HubStore: HubStorage {
             }
             if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
             let known = try Self.storedIDs(db, kioskID: kioskID, SequenceSelection(events.map(\.seq)))
-            let facts = try authorityFacts(db, kioskID: kioskID, location: kiosk?["location"] ?? "", events: events)
+            let facts = try authorityFacts(db, kioskID: kioskID, location: kiosk?["location"] ?? "", events: events, at: now)
             let plan = IngestPlan(events: events, known: known, facts: facts)
             if !plan.rejected.isEmpty {
                 let waiting = try Int.fetchOne(
@@ -255,7 +255,7 @@ public final class HubStore: HubStorage {
             }
             // The schedule lives in program.sqlite: cancelled there first, so a crash before this
             // transaction commits leaves a cancellation that the kiosk's retry repeats harmlessly.
-            try applyCancellations(plan.fresh)
+            try applyCancellations(db, plan.fresh, kioskID: kioskID, at: now)
             var receipt = PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: plan.duplicates, rejected: [])
             let quarantine = try db.cachedStatement(sql: """
                 INSERT INTO rejected_event (kiosk_id, seq, event_id, reason, body, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -291,16 +291,14 @@ public final class HubStore: HubStorage {
     }
 
     /// What the hub knows of the sessions, people and check-ins `events` name (`KioskAuthority`).
-    func authorityFacts(_ db: Database, kioskID: String, location: String, events: [WireEvent]) throws -> AuthorityFacts {
+    func authorityFacts(_ db: Database, kioskID: String, location: String, events: [WireEvent], at now: Date) throws -> AuthorityFacts {
         let named = NamedInBatch(events)
         let roster = try program.rosterFacts(participantIDs: named.participantIDs, sessionIDs: named.sessionIDs)
         var facts = AuthorityFacts(kioskID: kioskID, location: location, scheduled: roster.locations, roles: roster.roles)
         if !named.cancelledSessionIDs.isEmpty {
             facts.scheduledStarts = try program.sessions(ids: named.cancelledSessionIDs).reduce(into: [:]) { $0[$1.id] = $1.startsAt }
-            facts.attendedSessions = Set(try String.fetchAll(db, sql: """
-                SELECT DISTINCT session_id FROM hub_event INDEXED BY hub_event_session
-                WHERE session_id IN (SELECT value FROM json_each(?)) AND kind IN ('check_in', 'manual_check_in')
-                """, arguments: [try Self.jsonArray(named.cancelledSessionIDs)]))
+            facts.attendedSessions = try Self.attended(db, among: named.cancelledSessionIDs)
+            facts.receivedAt = now
         }
         let adHoc = named.adHocSessionIDs
         if !adHoc.isEmpty {
@@ -322,12 +320,30 @@ public final class HubStore: HubStorage {
         return facts
     }
 
-    /// Cancels the sessions of accepted `session_cancel` events (the authority checked them).
-    func applyCancellations(_ events: [WireEvent]) throws {
+    /// Cancels the sessions of accepted `session_cancel` events (the authority checked them) and
+    /// audits each. A failure to write the schedule fails the whole push (nothing is acknowledged,
+    /// the kiosk sends it again); only a refusal by the schedule's own rules is passed over.
+    func applyCancellations(_ db: Database, _ events: [WireEvent], kioskID: String, at now: Date) throws {
         for event in events where event.kind == KioskEventKind.sessionCancel.rawValue {
             guard let session = event.sessionID else { continue }
-            _ = try? program.cancelScheduledSession(id: session, reason: event.note, now: event.wallTime)
+            do {
+                _ = try program.cancelScheduledSession(id: session, reason: event.note, now: event.wallTime, attended: false)
+            } catch is SessionCancelRefusal {
+                continue
+            }
+            try db.execute(
+                sql: "INSERT INTO hub_audit (at, actor, action, subject, detail) VALUES (?, ?, 'session.cancel', ?, ?)",
+                arguments: [now, "kiosk:\(kioskID)", session, "by \(event.actorID ?? "?")" + (event.note.map { ": \($0)" } ?? "")])
         }
+    }
+
+    /// Which of these sessions someone checked in to, at any kiosk (the hub's attendance is its events).
+    static func attended(_ db: Database, among sessionIDs: [String]) throws -> Set<String> {
+        guard !sessionIDs.isEmpty else { return [] }
+        return Set(try String.fetchAll(db, sql: """
+            SELECT DISTINCT session_id FROM hub_event INDEXED BY hub_event_session
+            WHERE session_id IN (SELECT value FROM json_each(?)) AND kind IN ('check_in', 'manual_check_in')
+            """, arguments: [try Self.jsonArray(sessionIDs)]))
     }
 
     /// Inserts events judged fresh, raises the versions of their sessions and the kiosk's count.
@@ -387,8 +403,8 @@ public final class HubStore: HubStorage {
                 let location = try String.fetchOne(db, sql: "SELECT location FROM kiosk WHERE id = ?", arguments: [kioskID]) ?? ""
                 let plan = RetryPlan(
                     items, known: try Self.storedIDs(db, kioskID: kioskID, SequenceSelection(items.map(\.seq))),
-                    facts: try authorityFacts(db, kioskID: kioskID, location: location, events: items.compactMap(\.event)))
-                try applyCancellations(plan.fresh)
+                    facts: try authorityFacts(db, kioskID: kioskID, location: location, events: items.compactMap(\.event), at: now))
+                try applyCancellations(db, plan.fresh, kioskID: kioskID, at: now)
                 _ = try Self.store(db, kioskID: kioskID, events: plan.fresh, receivedAt: now)
                 for outcome in plan.outcomes where outcome.stillRefused == nil {
                     try db.execute(sql: "UPDATE rejected_event SET resolved_at = ? WHERE id = ?", arguments: [now, outcome.id])
@@ -519,7 +535,7 @@ public final class HubStore: HubStorage {
         return try Directory.versioned(
             location: location, participants: snapshot.participants.map { DirectoryParticipant(participant: $0.0, badgeHashes: $0.1) },
             groups: snapshot.groups, sessions: snapshot.sessions, settings: try await settings(), timeZone: try await timeZoneIdentifier(),
-            excusals: try await excusals(ofSessions: snapshot.sessions.map(\.id)))
+            excusals: try await excusals(ofSessions: snapshot.sessions.map(\.id)).map(\.withoutDetails))
     }
 
     public func timeZoneIdentifier() async throws -> String? {
@@ -561,7 +577,7 @@ public final class HubStore: HubStorage {
     }
 
     public func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date?) async throws -> ImportSummary {
-        try program.importSessions(entries, cancellingMissingAfter: now)
+        try program.importSessions(entries, cancellingMissingAfter: now) { ids in try self.pool.read { try Self.attended($0, among: ids) } }
     }
 
     public func session(id: String) async throws -> Session? {
@@ -569,7 +585,8 @@ public final class HubStore: HubStorage {
     }
 
     public func cancelSession(id: String, reason: String?, at now: Date) async throws -> Session {
-        try program.cancelScheduledSession(id: id, reason: reason, now: now)
+        let attended = try await pool.read { try Self.attended($0, among: [id]) }
+        return try program.cancelScheduledSession(id: id, reason: reason, now: now, attended: !attended.isEmpty)
     }
 
     public func excuse(_ excusal: Excusal, at now: Date) async throws {

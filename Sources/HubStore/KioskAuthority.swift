@@ -32,6 +32,8 @@ public struct AuthorityFacts: Sendable, Equatable {
     /// Of those, the ones someone checked in to (at any kiosk): they took place, and a forged
     /// cancellation must not wipe their attendance from the figures.
     public var attendedSessions: Set<String> = []
+    /// When the hub received the batch (by its own clock, which a kiosk cannot set).
+    public var receivedAt: Date = .distantPast
 
     public init(
         kioskID: String, location: String, scheduled: [String: String] = [:], adHocOpeners: [String: String] = [:],
@@ -99,6 +101,15 @@ public enum KioskAuthority {
             guard let start = facts.scheduledStarts[session] else { return "session \(session) is not in the hub's schedule: only a scheduled session can be cancelled" }
             guard event.wallTime < start else {
                 return "session \(session) had started (\(ISO8601DateFormatter().string(from: start))) when the kiosk cancelled it: only a session that has not started can be cancelled"
+            }
+            // The kiosk writes its wall time; the hub's own clock says when the cancellation arrived.
+            // Before the start, and for a session the kiosk is served: a stolen token cannot
+            // backdate a cancellation to hide a session's absences, nor cancel months ahead.
+            guard facts.receivedAt < start else {
+                return "session \(session) had started (\(ISO8601DateFormatter().string(from: start))) when its cancellation reached the hub: a kiosk's cancellation must arrive before the start (the admin can cancel it in the schedule file)"
+            }
+            guard start <= facts.receivedAt.addingTimeInterval(Double(Directory.servedDays) * 86_400) else {
+                return "session \(session) starts more than \(Directory.servedDays) days ahead: a kiosk cancels only the sessions it is served"
             }
             guard !facts.attendedSessions.contains(session) else {
                 return "session \(session) has check-ins: a session people came to cannot be cancelled"

@@ -153,6 +153,10 @@ public struct Excusal: Sendable, Equatable, Hashable, Codable {
         self.reason = reason
         self.excusedBy = excusedBy
     }
+
+    /// Who and which session only: what a kiosk is told (a reason may be personal, and the lobby
+    /// screen needs none).
+    public var withoutDetails: Excusal { Excusal(participantID: participantID, sessionID: sessionID) }
 }
 
 /// Why a session cannot be cancelled. Only a session that has not started can be: once people

@@ -60,13 +60,25 @@ extension KioskStore {
     /// restore one); a row without one keeps an existing session's status, so importing the
     /// term's file again revives no cancelled session. A session closed at a kiosk stays closed.
     ///
-    /// - Parameter now: when given, also cancel the sessions that start after it and are not
-    ///   in the file (`--cancel-missing`; past sessions are never touched).
-    public func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date? = nil) throws -> ImportSummary {
-        try importing { db in try Self.importSessions(entries, cancellingMissingAfter: now, db) }
+    /// A session people checked in to cannot be cancelled (the row is refused).
+    ///
+    /// - Parameters:
+    ///   - now: when given, also cancel the sessions at the file's locations that start after it
+    ///     and are not in the file (`--cancel-missing`; past and attended sessions are never touched).
+    ///   - attendedAmong: which of these sessions someone checked in to; by default this
+    ///     database's attendance (the hub passes its events').
+    public func importSessions(
+        _ entries: [SessionEntry], cancellingMissingAfter now: Date? = nil, attendedAmong: (([String]) throws -> Set<String>)? = nil
+    ) throws -> ImportSummary {
+        try importing { db in
+            try Self.importSessions(entries, cancellingMissingAfter: now, db) { ids in try attendedAmong?(ids) ?? Self.attended(db, among: ids) }
+        }
     }
 
-    static func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date? = nil, _ db: Database) throws -> ImportSummary {
+    static func importSessions(
+        _ entries: [SessionEntry], cancellingMissingAfter now: Date? = nil, _ db: Database,
+        attendedAmong: ([String]) throws -> Set<String> = { _ in [] }
+    ) throws -> ImportSummary {
         var summary = ImportSummary()
         for entry in entries {
             var record = SessionRecord(entry.session)
@@ -86,29 +98,50 @@ extension KioskStore {
             } else {
                 summary.inserted += 1
             }
-            if record.status == .cancelled && existing?.status != .cancelled { summary.cancelled += 1 }
+            if record.status == .cancelled && existing?.status != .cancelled {
+                guard try attendedAmong([record.id]).isEmpty else {
+                    throw ImportError(entry.position.column("status"), "session \(record.id) has check-ins: a session people came to cannot be cancelled")
+                }
+                summary.cancelled += 1
+            }
             try record.upsert(db)
         }
         if let now {
-            let listed = String(decoding: try JSONEncoder().encode(entries.map(\.session.id)), as: UTF8.self)
+            let encoder = JSONEncoder()
+            let missing = try String.fetchAll(db, sql: """
+                SELECT id FROM session WHERE starts_at > ? AND status = 'scheduled'
+                  AND location IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?))
+                """, arguments: [
+                    now, String(decoding: try encoder.encode(Set(entries.map(\.session.location)).sorted()), as: UTF8.self),
+                    String(decoding: try encoder.encode(entries.map(\.session.id)), as: UTF8.self),
+                ])
+            let attended = try attendedAmong(missing)
+            let cancelled = missing.filter { !attended.contains($0) }
             try db.execute(sql: """
-                UPDATE session SET status = 'cancelled', cancel_reason = 'not in the imported schedule'
-                WHERE starts_at > ? AND status = 'scheduled' AND id NOT IN (SELECT value FROM json_each(?))
-                """, arguments: [now, listed])
+                UPDATE session SET status = 'cancelled', cancel_reason = 'not in the imported schedule' WHERE id IN (SELECT value FROM json_each(?))
+                """, arguments: [String(decoding: try encoder.encode(cancelled), as: UTF8.self)])
             summary.cancelled += db.changesCount
         }
         return summary
     }
 
-    /// Cancels a session that has not started: the hub admin's `session cancel` (at a kiosk,
-    /// `cancelSession(_:actorID:…)` also writes the event). Cancelling it again changes nothing.
-    public func cancelScheduledSession(id: String, reason: String?, now: Date) throws -> Session {
-        try record { db in try Self.cancel(db, sessionID: id, reason: reason, now: now) }
+    /// Which of these sessions someone checked in to here.
+    static func attended(_ db: Database, among sessionIDs: [String]) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: """
+            SELECT DISTINCT session_id FROM attendance WHERE session_id IN (SELECT value FROM json_each(?))
+            """, arguments: [String(decoding: try JSONEncoder().encode(sessionIDs), as: UTF8.self)]))
     }
 
-    static func cancel(_ db: Database, sessionID: String, reason: String?, now: Date) throws -> Session {
+    /// Cancels a session that has not started: the hub admin's `session cancel` (at a kiosk,
+    /// `cancelSession(_:actorID:…)` also writes the event). Cancelling it again changes nothing.
+    /// - Parameter attended: whether anyone checked in to it; by default, this database's attendance says.
+    public func cancelScheduledSession(id: String, reason: String?, now: Date, attended: Bool? = nil) throws -> Session {
+        try record { db in try Self.cancel(db, sessionID: id, reason: reason, now: now, attended: attended) }
+    }
+
+    static func cancel(_ db: Database, sessionID: String, reason: String?, now: Date, attended: Bool? = nil) throws -> Session {
         guard var record = try SessionRecord.fetchOne(db, key: sessionID) else { throw SessionCancelRefusal.unknown(sessionID) }
-        let attended = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM attendance WHERE session_id = ?)", arguments: [sessionID]) ?? false
+        let attended = try attended ?? !Self.attended(db, among: [sessionID]).isEmpty
         if let refusal = SessionCancelRefusal.refusal(record.session, at: now, attended: attended) { throw refusal }
         if record.status == .cancelled { return record.session }
         record.status = .cancelled

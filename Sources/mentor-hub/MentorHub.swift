@@ -94,10 +94,14 @@ struct ProgramTimeOptions: ParsableArguments {
         try rehearsed(in: zone) ?? Date()
     }
 
-    /// The moment `--now` or `MENTOR_HUB_NOW` names; nil: the real time.
-    func rehearsed(in zone: TimeZone) throws -> Date? {
-        guard let text = now ?? ProcessInfo.processInfo.environment["MENTOR_HUB_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
-        return try ReportArguments.dayOrTime(text, timeZone: zone)
+    /// The moment `--now` (or, unless `optionOnly`, `MENTOR_HUB_NOW`) names; nil: the real time.
+    /// A rehearsed moment is said on standard error, so a leftover one is noticed.
+    func rehearsed(in zone: TimeZone, optionOnly: Bool = false) throws -> Date? {
+        let variable = optionOnly ? nil : ProcessInfo.processInfo.environment["MENTOR_HUB_NOW"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let text = now ?? variable else { return nil }
+        let moment = try ReportArguments.dayOrTime(text, timeZone: zone)
+        FileHandle.standardError.write(Data("mentor-hub: acting as of \(ISO8601DateFormatter().string(from: moment)) (\(now == nil ? "MENTOR_HUB_NOW" : "--now")), not the real time\n".utf8))
+        return moment
     }
 
     static func zone(_ identifier: String) throws -> TimeZone {

@@ -357,7 +357,7 @@ struct HubStorageTests {
                 event.status = nil
                 return event
             }
-            let started = Date(timeIntervalSince1970: 1_795_602_600) // 2026-11-24T10:30:00Z: S1–S3 began at 10:00
+            let started = Date(timeIntervalSince1970: 1_795_516_200) // 2026-11-24T10:30:00Z: S1–S3 began at 10:00
             guard case .accepted(let lobby) = try await store.ingest(kioskID: "lobby", events: [
                 event(1, "session_cancel", nil, "S2", actor: "F001"), event(2, "session_cancel", nil, "S3", actor: "F001", at: started),
                 event(3, "session_cancel", nil, "S3", actor: "M001"), event(4, "session_open", nil, "ADHOC-7", actor: "F001"),
@@ -384,8 +384,16 @@ struct HubStorageTests {
             #expect(try await store.session(id: "S2")?.status == .cancelled, "the kiosk's cancellation reached the schedule")
             #expect(try await store.session(id: "S2")?.cancelReason == "why")
             #expect(try await store.session(id: "S3")?.status == .scheduled)
+            #expect(try await store.auditLog(since: nil).map { "\($0.actor) \($0.action) \($0.subject ?? "") \($0.detail ?? "")" } == ["kiosk:lobby session.cancel S2 by F001: why"])
+            // Backdated: written "before the start", but it reached the hub after the start.
+            guard case .accepted(let late) = try await store.ingest(kioskID: "lobby", events: [event(10, "session_cancel", nil, "S3", actor: "F001")], at: started)
+            else { Issue.record("refused as a whole"); return }
+            #expect(late.rejected.map(\.reason) == [
+                "session S3 had started (2026-11-24T10:00:00Z) when its cancellation reached the hub: a kiosk's cancellation must arrive before the start (the admin can cancel it in the schedule file)",
+            ])
 
             // The admin: cancel once (again is no error), never a started session; excuse, never at a cancelled one.
+            await #expect(throws: SessionCancelRefusal.self, "M001 checked in to S1") { try await store.cancelSession(id: "S1", reason: nil, at: Self.now) }
             #expect(try await store.cancelSession(id: "S3", reason: "storm", at: Self.now).status == .cancelled)
             #expect(try await store.cancelSession(id: "S3", reason: "storm", at: Self.now).cancelReason == "storm")
             await #expect(throws: SessionCancelRefusal.self) { try await store.cancelSession(id: "R1", reason: nil, at: started) }
@@ -401,7 +409,7 @@ struct HubStorageTests {
 
             let before = try await store.directory(location: "Main Lobby", at: Self.now)
             #expect(before.timeZone == nil)
-            #expect(before.excusals == excused)
+            #expect(before.excusals == excused.map(\.withoutDetails), "who and which session, never the reason")
             #expect(before.sessions.first { $0.id == "S3" }?.status == .cancelled)
             try await store.setTimeZoneIdentifier("America/Chicago")
             #expect(try await store.timeZoneIdentifier() == "America/Chicago")
@@ -409,16 +417,22 @@ struct HubStorageTests {
             #expect(after.timeZone == "America/Chicago" && after.version != before.version)
             #expect(try await store.directory(location: "Library Lab", at: Self.now).excusals == [], "no other room's excusals")
 
-            // A schedule without S1's neighbours cancels those still to come; the started one stays.
+            // The schedule file: no cancelling a session people came to; the missing ones still to
+            // come, at the file's locations only, are cancelled.
             let reader = ProgramFileReader(
                 normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try BadgeHasher(secret: Data(repeating: 7, count: 32)), timeZone: .gmt)
-            let onlyS1 = try reader.sessions(Data("""
-                session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id
-                S1,Circle,group,Main Lobby,2026-11-24T10:00:00Z,2026-11-24T11:00:00Z,,
-                """.utf8), file: "s.csv")
-            #expect(try await store.importSessions(onlyS1, cancellingMissingAfter: started) == ImportSummary(updated: 1, cancelled: 0), "everything else had started")
-            #expect(try await store.importSessions(onlyS1, cancellingMissingAfter: Self.now) == ImportSummary(updated: 1, cancelled: 1), "R1 (S2 and S3 already were)")
-            #expect(try await store.session(id: "R1")?.cancelReason == "not in the imported schedule")
+            let header = "session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id,status\n"
+            do {
+                _ = try await store.importSessions(try reader.sessions(Data((header + "S1,Circle,group,Main Lobby,2026-11-24T10:00:00Z,2026-11-24T11:00:00Z,,,cancelled\n").utf8), file: "s.csv"))
+                Issue.record("an attended session was cancelled")
+            } catch {
+                #expect("\(error)".contains("s.csv:2: column status: session S1 has check-ins"), "\(error)")
+            }
+            _ = try await store.importSessions(try reader.sessions(Data((header + "S4,Later,group,Main Lobby,2026-11-25T10:00:00Z,2026-11-25T11:00:00Z,,,\n").utf8), file: "s.csv"))
+            let onlyS1 = try reader.sessions(Data((header + "S1,Circle,group,Main Lobby,2026-11-24T10:00:00Z,2026-11-24T11:00:00Z,,,\n").utf8), file: "s.csv")
+            #expect(try await store.importSessions(onlyS1, cancellingMissingAfter: started) == ImportSummary(updated: 1, cancelled: 1), "S4 (the others had started)")
+            #expect(try await store.session(id: "S4")?.cancelReason == "not in the imported schedule")
+            #expect(try await store.session(id: "R1")?.status == .scheduled, "another location's session is not this file's to cancel")
             #expect(try await store.session(id: "S1")?.status == .scheduled)
         }
     }

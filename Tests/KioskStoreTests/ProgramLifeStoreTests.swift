@@ -29,10 +29,13 @@ struct ProgramLifeStoreTests {
         _ = try fixture.store.importSessions(try sessions(fixture, [workshop + ",scheduled"]))
         #expect(try fixture.store.session(id: "S-WORKSHOP")?.status == .scheduled, "scheduled restores it")
 
+        _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
         _ = try fixture.store.closeSession(sessionID: "S-CIRCLE", actorID: "F001", clock: fixture.clock(60), rules: CheckInRules())
-        let circle = "S-CIRCLE,Peer Circle A,group,Lobby,2026-03-02T14:58:00Z,2026-03-02T15:58:00Z,C1,F001,scheduled"
-        _ = try fixture.store.importSessions(try sessions(fixture, [circle]))
+        let circle = "S-CIRCLE,Peer Circle A,group,Lobby,2026-03-02T14:58:00Z,2026-03-02T15:58:00Z,C1,F001"
+        _ = try fixture.store.importSessions(try sessions(fixture, [circle + ",scheduled"]))
         #expect(try fixture.store.session(id: "S-CIRCLE")?.status == .closed, "a session closed at the kiosk stays closed")
+        #expect(throws: StoreError.self, "Lena came: it took place") { try fixture.store.importSessions(try sessions(fixture, [circle + ",cancelled"])) }
+        #expect(try fixture.store.session(id: "S-CIRCLE")?.status == .closed)
 
         #expect(throws: ImportError.self) { try sessions(fixture, [workshop + ",postponed"]) }
     }

@@ -149,6 +149,9 @@ struct ProgramLifeTests {
             if week == 7 {
                 let cancelled = try kiosk(["session", "cancel", "P1-W7", "--by", "F1", "--reason", "room booked", "--now", Self.at(week: 7, 9)])
                 #expect(cancelled.status == 0, "\(cancelled.stdout)\(cancelled.stderr)")
+                try sync()
+                let audit = try hub.admin(["audit"]).stdout
+                #expect(audit.contains("kiosk:kiosk-1  session.cancel  P1-W7  by F1: room booked"), "\(audit)")
                 let mentor = try kiosk(["session", "cancel", "P3-W7", "--by", "M1", "--now", Self.at(week: 7, 9)])
                 #expect(mentor.status == 8 && mentor.stdout.contains("only facilitators and admins"), "\(mentor.stdout)")
             }

@@ -12,7 +12,7 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "participants, groups or sessions") var kind: String
     @Argument(help: "The CSV file.") var file: String
     @OptionGroup var time: ProgramTimeOptions
-    @Flag(help: "With sessions: cancel the sessions that start after now and are not in the file (past ones are never touched).")
+    @Flag(help: "With sessions: cancel the sessions at the file's locations that start after now and are not in it (past and attended ones are never touched).")
     var cancelMissing = false
 
     func validate() throws {
@@ -29,7 +29,11 @@ struct Import: AsyncParsableCommand {
             case "participants": summary = try await store.importParticipants(try reader.participants(data, file: file))
             case "groups": summary = try await store.importGroups(try reader.groups(data, file: file))
             case "sessions":
-                summary = try await store.importSessions(try reader.sessions(data, file: file), cancellingMissingAfter: cancelMissing ? try time.moment(in: zone) : nil)
+                let entries = try reader.sessions(data, file: file)
+                if cancelMissing && entries.isEmpty {
+                    throw ValidationError("\(file) lists no session: --cancel-missing would cancel every session still to come")
+                }
+                summary = try await store.importSessions(entries, cancellingMissingAfter: cancelMissing ? try time.moment(in: zone) : nil)
             default: throw ValidationError("import participants, groups or sessions, not \(kind)")
             }
             try await store.auditCommand("import.\(kind)", subject: file, detail: "\(summary)")

@@ -49,8 +49,9 @@ struct Serve: AsyncParsableCommand {
         let serverBuilder = try serverBuilder()
         try await options.withStore { store in
             let zone = try await time.zone(store)
-            // A clock that stands still, for a rehearsal of the program at another moment (--now).
-            let rehearsed = try time.rehearsed(in: zone)
+            // A clock that stands still, for a rehearsal of the program at another moment: only with
+            // an explicit --now (a MENTOR_HUB_NOW left in the environment must not freeze a live hub).
+            let rehearsed = try time.rehearsed(in: zone, optionOnly: true)
             let server = HubServer(store: store, adminToken: token, badgeSecret: secret, timeZone: zone, clock: { rehearsed ?? Date() })
             let app = Application(
                 router: server.router(), server: serverBuilder,
