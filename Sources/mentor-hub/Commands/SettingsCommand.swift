@@ -10,7 +10,7 @@ struct SettingsCommand: AsyncParsableCommand {
         discussion: """
             Options not given keep their current value (or the kiosk default). Without settings, each kiosk keeps its kiosk.toml's [check_in]. \
             The time zone is the program's: every hub command reads days and local times in it unless given --time-zone, and \
-            mentor-kiosk doctor warns when a kiosk.toml's time_zone differs.
+            mentor-kiosk doctor warns when a kiosk.toml's time_zone differs. A running serve reads it when it starts: restart it.
             """)
     @OptionGroup var options: HubOptions
     @Option(help: "Minutes before the start a session's check-in opens (0–240).") var opensBeforeMinutes: Int?
