@@ -217,5 +217,8 @@ struct ProgramLifeTests {
         #expect(attendance.components(separatedBy: ",excused,").count - 1 == 2, "\(attendance)")
         #expect(hubSchedule.components(separatedBy: ",excused,").count - 1 == 2, "\(hubSchedule)")
         #expect(try kiosk(["doctor"]).stdout.contains("✓ time zone America/Chicago, as the hub's program"))
+        let berlin = try write("kiosk-berlin.toml", "[kiosk]\nid = \"kiosk-1\"\nlocation = \"Main Lobby\"\ntime_zone = \"Europe/Berlin\"\n")
+        let doctor = try cli.run(["doctor", "--config", berlin]).stdout
+        #expect(doctor.contains("! time_zone is Europe/Berlin in the config, but the program's (from the hub) is America/Chicago"), "\(doctor)")
     }
 }
