@@ -175,9 +175,12 @@ extension KioskStore {
             let cancelledHere = Set(try String.fetchAll(db, sql: """
                 SELECT session_id FROM event WHERE kind = 'session_cancel' AND seq > ? AND session_id IS NOT NULL
                 """, arguments: [acknowledged]))
+            // A session people checked in to here took place: a cancellation the hub made before it
+            // had those check-ins never hides them on this kiosk.
+            let attendedHere = try Self.attended(db, among: sessions.filter { $0.session.status == .cancelled }.map(\.session.id))
             let summary = try Self.importSessions(sessions.map { entry in
                 var entry = entry
-                entry.statusGiven = !cancelledHere.contains(entry.session.id)
+                entry.statusGiven = !cancelledHere.contains(entry.session.id) && !attendedHere.contains(entry.session.id)
                 return entry
             }, db)
             // The hub's word on who is excused from the sessions it served; other sessions keep theirs.

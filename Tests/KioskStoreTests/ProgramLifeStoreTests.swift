@@ -145,6 +145,16 @@ struct ProgramLifeStoreTests {
         try fixture.store.recordPush(acknowledgedThrough: try fixture.store.lastSequence(), rejections: [], at: fixture.now)
         try fixture.store.applyDirectory(version: "v2", participants: roster, groups: groups, sessions: schedule, settings: nil)
         #expect(try fixture.store.session(id: "S-WORKSHOP")?.status == .scheduled, "the hub has it and restored the session: the hub wins")
+
+        // The hub cancelled the circle before it had this kiosk's check-in: the kiosk keeps what it recorded.
+        _ = fixture.desk.scan(fixture.badge("E004"), clock: fixture.clock(0))
+        let cancelledCircle = schedule.map { entry in
+            var entry = entry
+            if entry.session.id == "S-CIRCLE" { entry.session.status = .cancelled }
+            return entry
+        }
+        try fixture.store.applyDirectory(version: "v3", participants: roster, groups: groups, sessions: cancelledCircle, settings: nil)
+        #expect(try fixture.store.session(id: "S-CIRCLE")?.status == .scheduled)
     }
 
     @Test("v7 carries every membership over and lets a member come back")
