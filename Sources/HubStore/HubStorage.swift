@@ -106,9 +106,9 @@ extension HubStorage {
         guard let person = program.participants.first(where: { $0.id == excusal.participantID }) else {
             throw ExcusalRefusal.unknownParticipant(excusal.participantID)
         }
-        let member = program.groups.first { $0.id == session.groupID }?.members(at: session.startsAt, timeZone: timeZone)
-            .contains { $0.participantID == person.id } ?? false
-        guard member && person.expectedSpan(in: timeZone).contains(session.startsAt) else {
+        let timeline = MembershipTimeline(
+            groups: program.groups.filter { $0.id == session.groupID }, participants: [person.id: person], timeZone: timeZone)
+        guard timeline.expected(at: session).contains(where: { $0.participant.id == person.id }) else {
             throw ExcusalRefusal.notExpected(participantID: person.id, sessionID: session.id)
         }
         try await excuse(excusal, at: now)

@@ -76,16 +76,15 @@ public enum AttendanceReport {
     ) -> [AttendanceReportRow] {
         let bySession = Dictionary(grouping: attendances, by: \.sessionID)
         let excused = Set(excusals.map { [$0.participantID, $0.sessionID] })
+        let timeline = MembershipTimeline(groups: groups.values, participants: participants, timeZone: timeZone)
         var rows: [AttendanceReportRow] = []
         for session in sessions.sorted(by: { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) })
         where session.startsAt <= now && session.status != .cancelled {
-            let members = (session.groupID.flatMap { groups[$0] }?.members(at: session.startsAt, timeZone: timeZone) ?? []).filter { member in
-                participants[member.participantID]?.membership.instants(in: timeZone).contains(session.startsAt) ?? false
-            }
-            let memberRoles = Dictionary(members.map { ($0.participantID, $0.role) }, uniquingKeysWith: { first, _ in first })
+            let members = timeline.members(of: session)
+            let memberRoles = Dictionary(members.map { ($0.participant.id, $0.role) }, uniquingKeysWith: { first, _ in first })
             let attended = Dictionary(
                 (bySession[session.id] ?? []).map { ($0.participantID, $0) }, uniquingKeysWith: { first, _ in first })
-            let expectedIDs = members.map(\.participantID).filter { participants[$0]?.isActive == true }
+            let expectedIDs = members.filter(\.participant.isActive).map(\.participant.id)
             let guestIDs = attended.keys.filter { !expectedIDs.contains($0) }.sorted()
             for participantID in expectedIDs + guestIDs {
                 guard let participant = participants[participantID] else { continue }

@@ -108,12 +108,6 @@ extension Participant {
     /// The days the participant is in the program: `joined_on` to `left_on`.
     public var membership: DaySpan { DaySpan(from: joinedOn, until: leftOn) }
 
-    /// When sessions they are expected at may start: from `joined_on` to `left_on` in the
-    /// program's time zone, and never for an inactive participant.
-    public func expectedSpan(in timeZone: TimeZone) -> Range<Date> {
-        isActive ? membership.instants(in: timeZone) : Date.distantPast..<Date.distantPast
-    }
-
     /// Whether they have left the program by `now` (their `left_on` has begun): someone who left
     /// is never listed at risk.
     public func hasLeft(by now: Date, in timeZone: TimeZone) -> Bool {
@@ -127,13 +121,55 @@ extension GroupMember {
 }
 
 extension MentoringGroup {
-    /// The members of the group at a session starting at `startsAt`: rows whose span holds it,
-    /// each participant once (first row's role kept).
+    /// The member rows holding a session that starts at `startsAt`, each participant once (the
+    /// first row's role kept). Who of them counts is `MembershipTimeline`'s rule.
     public func members(at startsAt: Date, timeZone: TimeZone) -> [GroupMember] {
         var listed = Set<String>()
         return members.filter { member in
             member.span.instants(in: timeZone).contains(startsAt) && listed.insert(member.participantID).inserted
         }
+    }
+}
+
+/// Who belonged to which group when, every day already turned into an instant of the program's
+/// time zone: the one rule for "a member of that time" (a member row whose days hold the
+/// session's start, of a known participant whose `joined_on`–`left_on` days hold it too), and of
+/// them the expected ones (the active). The export, the tally, the kiosk's counts and the hub's
+/// excusals ask it; `EngagementMetrics` applies the same spans to its indexed program.
+public struct MembershipTimeline: Sendable {
+    /// A member row: who, in which role, and when a session may start for it to count.
+    public struct Seat: Sendable {
+        public var participant: Participant
+        public var role: MemberRole
+        public var span: Range<Date>
+    }
+
+    private var seats: [String: [Seat]] = [:]
+
+    /// - Parameters:
+    ///   - groups: the groups whose sessions will be asked about.
+    ///   - participants: everyone who may be a member; rows of anyone else are left out.
+    public init(groups: some Sequence<MentoringGroup>, participants: [String: Participant], timeZone: TimeZone) {
+        for group in groups where seats[group.id] == nil {
+            seats[group.id] = group.members.compactMap { member in
+                guard let person = participants[member.participantID] else { return nil }
+                return Seat(
+                    participant: person, role: member.role,
+                    span: member.span.instants(in: timeZone).clamped(to: person.membership.instants(in: timeZone)))
+            }
+        }
+    }
+
+    /// The members of `session`'s group at its start, each person once (the first row's role).
+    public func members(of session: Session) -> [Seat] {
+        guard let groupID = session.groupID else { return [] }
+        var listed = Set<String>()
+        return (seats[groupID] ?? []).filter { $0.span.contains(session.startsAt) && listed.insert($0.participant.id).inserted }
+    }
+
+    /// Those of them who are expected: the active ones.
+    public func expected(at session: Session) -> [Seat] {
+        members(of: session).filter(\.participant.isActive)
     }
 }
 

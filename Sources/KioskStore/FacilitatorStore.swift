@@ -92,7 +92,8 @@ extension KioskStore {
             _ = try SupervisionPolicy.authorize(actor: try participant(db, id: actorID), actorID: actorID)
             guard let person = try participant(db, id: participantID) else { throw SupervisionRefusal.participantUnknown(participantID) }
             guard let session = try SessionRecord.fetchOne(db, key: sessionID)?.session else { throw SupervisionRefusal.sessionUnknown(sessionID) }
-            let expected = try expectedMembers(db, of: session, timeZone: timeZone).contains { $0.id == participantID }
+            let expected = try membershipTimeline(db, of: [session], timeZone: timeZone).expected(at: session)
+                .contains { $0.participant.id == participantID }
             let existing = try AttendanceRecord.fetchOne(db, key: ["participant_id": participantID, "session_id": sessionID])?.attendance
             try SupervisionPolicy.excuse(participant: person, session: session, isExpected: expected, existing: existing)
             try append(db, EventDraft(

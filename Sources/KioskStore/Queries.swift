@@ -24,25 +24,27 @@ extension KioskStore {
                 WHERE ends_at > ? AND starts_at < ? AND (? IS NULL OR location = ?)
                 ORDER BY starts_at, id
                 """, arguments: [from, to, location, location])
-            return try rows.map { row in
-                let session = try SessionRecord(row: row).session
-                let present: Int = row["present"]
-                let expected = session.groupID == nil ? nil : try expectedMembers(db, of: session, timeZone: timeZone).count
-                return SessionSummary(session: session, present: present, expected: expected)
+            let sessions = try rows.map { try SessionRecord(row: $0).session }
+            let timeline = try membershipTimeline(db, of: sessions, timeZone: timeZone)
+            return zip(sessions, rows).map { session, row in
+                SessionSummary(session: session, present: row["present"], expected: session.groupID == nil ? nil : timeline.expected(at: session).count)
             }
         }
     }
 
-    /// Who is expected at `session`: its group's members at the time who are active and in the
-    /// program then (`AttendanceReport`'s rule).
-    func expectedMembers(_ db: Database, of session: Session, timeZone: TimeZone) throws -> [Participant] {
-        guard let groupID = session.groupID else { return [] }
-        let rows = try GroupMemberRecord.fetchAll(db, sql: "SELECT * FROM group_member WHERE group_id = ? ORDER BY rowid", arguments: [groupID])
-        let group = MentoringGroup(id: groupID, name: "", kind: .circle, members: rows.map(\.member))
-        let ids = group.members(at: session.startsAt, timeZone: timeZone).map(\.participantID)
-        return try ParticipantRecord.fetchAll(db, keys: ids).map(\.participant).filter { person in
-            person.expectedSpan(in: timeZone).contains(session.startsAt)
+    /// Who belonged to the groups of `sessions` when, read in two queries (their member rows and
+    /// those members), for `MembershipTimeline`'s rule.
+    func membershipTimeline(_ db: Database, of sessions: [Session], timeZone: TimeZone) throws -> MembershipTimeline {
+        let groupIDs = String(decoding: try JSONEncoder().encode(Set(sessions.compactMap(\.groupID)).sorted()), as: UTF8.self)
+        let rows = try GroupMemberRecord.fetchAll(db, sql: """
+            SELECT * FROM group_member WHERE group_id IN (SELECT value FROM json_each(?)) ORDER BY rowid
+            """, arguments: [groupIDs])
+        let people = try ParticipantRecord.fetchAll(db, keys: Set(rows.map(\.participantId))).map(\.participant)
+        let groups = Dictionary(grouping: rows, by: \.groupId).map { id, rows in
+            MentoringGroup(id: id, name: "", kind: .circle, members: rows.map(\.member))
         }
+        return MembershipTimeline(
+            groups: groups, participants: Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }), timeZone: timeZone)
     }
 
     /// The scheduled sessions at `location` that start after `now`, in the coming two weeks:
@@ -100,7 +102,7 @@ extension KioskStore {
     }
 
     private func tally(_ db: Database, session: Session, timeZone: TimeZone) throws -> SessionTally {
-        let expected = try expectedMembers(db, of: session, timeZone: timeZone)
+        let expected = try membershipTimeline(db, of: [session], timeZone: timeZone).expected(at: session).map(\.participant)
         let rows = try Row.fetchAll(db, sql: """
             SELECT participant.id, participant.name, participant.role, participant.active, participant.cohort, attendance.* FROM attendance
             JOIN participant ON participant.id = attendance.participant_id

@@ -46,9 +46,10 @@ struct Excuse: AsyncParsableCommand {
     func run() async throws {
         try await options.withStore { store in
             do {
+                let zone = try await time.zone(store)
                 try await store.excuseExpected(
                     Excusal(participantID: participant, sessionID: session, reason: why.reason, excusedBy: "cli:\(CommandLineAccount.current)"),
-                    at: try time.moment(in: try await time.zone(store)), timeZone: try await time.zone(store))
+                    at: try time.moment(in: zone), timeZone: zone)
             } catch let refusal as ExcusalRefusal {
                 throw ValidationError(refusal.description)
             }
