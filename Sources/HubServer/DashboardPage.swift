@@ -48,7 +48,7 @@ enum DashboardPage {
             h1{font-size:1.4em;margin:.2em 0} h2{font-size:1.1em;margin:0 0 .4em} section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1em;margin:1em 0}
             .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1em} .figures{display:flex;flex-wrap:wrap;gap:1.5em}
             .figure b{display:block;font-size:1.6em} table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:.2em .5em;border-bottom:1px solid #eee}
-            .dl{float:right;font-size:.85em} form{margin:.5em 0} .quiet{color:#b3261e} svg text{font:11px system-ui,sans-serif;fill:#444}
+            .dl{float:right;font-size:.85em} form{margin:.5em 0} .quiet{color:#b3261e} tr.at_risk td:nth-child(2){color:#b3261e;font-weight:bold} tr.watch td:nth-child(2){color:#8a5a00} svg text{font:11px system-ui,sans-serif;fill:#444}
             </style></head><body>
             <h1>Engagement — \(escape(period.location ?? "all locations"))</h1>
             <form method=get action=/dashboard>
@@ -66,6 +66,8 @@ enum DashboardPage {
             <div class=figure><b>\(percent(report.completion))</b>completed ≥ \(percent(report.completionThreshold))</div>
             <div class=figure><b>\(report.satisfaction.mean.map { String(format: "%.1f", $0) } ?? "–")</b>of 4 satisfaction (\(percent(report.satisfaction.responseRate)) answered)</div>
             <div class=figure><b>\(report.atRisk.count)</b>at risk</div>
+            <div class=figure><b>\(report.pairs.filter { $0.health == .atRisk }.count)</b>pairs at risk</div>
+            <div class=figure><b>\(percent(report.goalAchievement.share))</b>goal achievement (\(report.goalAchievement.pairs) pairs answered)</div>
             </div></section>
             <div class=grid>
             <section id=attendance><h2>Attendance per week \(download("weeks")) \(download("attendance", "CSV of every attendance"))</h2>
@@ -84,6 +86,7 @@ enum DashboardPage {
             <section id=pairs><h2>Verified pair meetings per week \(download("pairs"))</h2>
             \(SVGChart.heatMap(report.pairs.map { (label: $0.groupID + ($0.quiet ? " ⚠" : ""), values: $0.meetingsPerWeek) }, columns: weeks))
             </section>
+            \(pairHealth(report.pairs))
             <section id=at-risk><h2>At risk (\(report.atRisk.count)) \(download("participants"))</h2>
             <table><tr><th>participant<th>name<th>why</tr>
             """
@@ -104,6 +107,26 @@ enum DashboardPage {
         }
         if kiosks.isEmpty { html += "<tr><td colspan=6>no kiosks yet (mentor-hub kiosk add)</tr>\n" }
         return html + "</table></section>\n</body></html>\n"
+    }
+
+    /// The pairs worst first, with why, their fit answers over time and their feedback.
+    static func pairHealth(_ pairs: [EngagementReport.Pair]) -> String {
+        let worstFirst = pairs.enumerated().sorted { ($1.element.health, $0.offset) < ($0.element.health, $1.offset) }.map(\.element)
+        var html = """
+            <section id=pair-health><h2>Pair health, worst first</h2>
+            <table><tr><th>pair<th>health<th>why<th>meetings<th>one-sided<th>fit answers (mentor, mentee)<th>goal<th>feedback from mentee / mentor</tr>
+
+            """
+        for pair in worstFirst {
+            let fits = pair.fit.answers.map { "\($0.role): \($0.answer.replacingOccurrences(of: "_", with: " "))" }.joined(separator: " → ")
+            let goal = pair.goalProgress.latest.map { "\($0) of 4" + (pair.goalProgress.trend.map { ", \($0)" } ?? "") } ?? "–"
+            let feedback = [pair.feedbackFromMentee, pair.feedbackFromMentor].map { $0.map { String(format: "%.1f", $0) } ?? "–" }.joined(separator: " / ")
+            html += "<tr class=\(pair.health.rawValue)><td>\(escape(pair.groupID))<td>\(pair.health.rawValue.replacingOccurrences(of: "_", with: " "))"
+                + "<td class=quiet>\(escape(pair.reasons.joined(separator: "; ")))<td>\(pair.meetings)<td>\(pair.oneSidedSessions.count)"
+                + "<td>\(escape(fits.isEmpty ? "–" : fits))<td>\(goal)<td>\(feedback)</tr>\n"
+        }
+        if pairs.isEmpty { html += "<tr><td colspan=8>no pairs in this period</tr>\n" }
+        return html + "</table></section>"
     }
 
     static func age(since date: Date, now: Date) -> String {

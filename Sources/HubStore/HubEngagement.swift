@@ -19,7 +19,7 @@ extension HubStorage {
         let input = EngagementInput(
             sessions: program.sessions, groups: program.groups, participants: program.participants,
             arrivals: arrivals, anonymousRatings: HubAttendance.anonymousRatings(of: replays),
-            excusals: try await excusals(ofSessions: program.sessions.map(\.id)))
+            excusals: try await excusals(ofSessions: program.sessions.map(\.id)), answers: replays.flatMap(\.answers))
         return EngagementMetrics.report(
             input, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold, filter: filter,
             listingRatings: listingRatings)
@@ -120,6 +120,12 @@ public enum HubAttendance {
             }
             if recorded.draft.kind == .rating, event.participantID == nil, let rating = event.rating {
                 replays[slot].anonymousRatings.append(rating)
+            }
+            if recorded.draft.kind == .answer, let participantID = event.participantID, let value = event.rating,
+                let question = event.note.flatMap(CheckOutQuestion.init(rawValue:))
+            {
+                replays[slot].answers.append(PairAnswer(
+                    participantID: participantID, sessionID: id, question: question, value: value, answeredAt: event.wallTime))
             }
             projection.apply(recorded)
         }

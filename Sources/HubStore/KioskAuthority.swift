@@ -76,7 +76,9 @@ public struct NamedInBatch: Sendable, Equatable {
 public enum KioskAuthority {
     /// Kinds only a facilitator (or admin) may cause; the event's actor must be one.
     public static let facilitatorKinds: Set<KioskEventKind> = [.manualCheckIn, .undo, .badgeLink, .sessionOpen, .sessionClose, .sessionCancel, .excuse]
-    static let needsParticipant: Set<KioskEventKind> = [.checkIn, .checkOut, .autoCheckOut, .manualCheckIn, .undo, .badgeLink, .pinFailed, .excuse]
+    static let needsParticipant: Set<KioskEventKind> = [
+        .checkIn, .checkOut, .autoCheckOut, .manualCheckIn, .undo, .badgeLink, .pinFailed, .excuse, .answer,
+    ]
     static let sessionless: Set<KioskEventKind> = [.badgeLink, .pinFailed]
 
     /// Why the kiosk of `facts` may not send `event` (nil: it may). The event has passed
@@ -114,6 +116,15 @@ public enum KioskAuthority {
             guard !facts.attendedSessions.contains(session) else {
                 return "session \(session) has check-ins: a session people came to cannot be cancelled"
             }
+        }
+        if kind == .answer {
+            guard let question = event.note.flatMap(CheckOutQuestion.init(rawValue:)), question != .rating else {
+                return "an answer must name its question in note (\(CheckOutQuestion.answerQuestions.map(\.rawValue).joined(separator: ", ")))"
+            }
+            guard let value = event.rating, question.answers.contains(value) else {
+                return "an answer to \(question.rawValue) must be \(question.answers.lowerBound)–\(question.answers.upperBound) (rating)"
+            }
+            guard event.actorID == event.participantID else { return "an answer is given by its participant (actor_id must be participant_id)" }
         }
         if kind == .undo {
             guard let target = event.undoesSeq else { return "an undo must name the check-in it undoes (undoes_seq)" }

@@ -2,8 +2,9 @@ import Foundation
 import KioskCore
 import NIOCore
 
-/// What one session's events rebuild at the hub: its attendances, its anonymous ratings and, for
-/// a session a facilitator opened at a kiosk, the session itself. Check-ins, check-outs, undos
+/// What one session's events rebuild at the hub: its attendances, its anonymous ratings, the
+/// answers to its check-out questions and, for a session a facilitator opened at a kiosk, the
+/// session itself. Check-ins, check-outs, undos
 /// and ratings only ever change the attendance of their own (participant, session), so each
 /// session replays on its own; the hub keeps every session's replay with the session's version
 /// (raised by each ingest that stores an event of it) and a report replays only the sessions
@@ -12,11 +13,16 @@ public struct SessionReplay: Sendable, Equatable {
     public var sessionID: String
     public var attendances: [Attendance]
     public var anonymousRatings: [Int]
+    /// Answers to the check-out questions after the rating (pair health), in replay order.
+    public var answers: [PairAnswer]
     /// The session as its `session_open` event described it; nil for a scheduled session.
     public var adHocSession: Session?
 
-    public init(sessionID: String, attendances: [Attendance] = [], anonymousRatings: [Int] = [], adHocSession: Session? = nil) {
+    public init(
+        sessionID: String, attendances: [Attendance] = [], anonymousRatings: [Int] = [], answers: [PairAnswer] = [], adHocSession: Session? = nil
+    ) {
         self.sessionID = sessionID
+        self.answers = answers
         self.attendances = attendances
         self.anonymousRatings = anonymousRatings
         self.adHocSession = adHocSession
@@ -25,7 +31,7 @@ public struct SessionReplay: Sendable, Equatable {
     /// The layout of `encoded()`. Raise it whenever it changes: kept replays of another layout,
     /// or made by other replay rules (`AttendanceProjection.rulesVersion`), are rebuilt from
     /// their events.
-    public static let layout: UInt8 = 1
+    public static let layout: UInt8 = 2
 
     /// The replay in a compact binary form, stored per session: a report reads a year of them
     /// (a million attendances) much faster than it could read and replay the events again.
@@ -45,6 +51,13 @@ public struct SessionReplay: Sendable, Equatable {
         }
         buffer.writeInteger(UInt32(anonymousRatings.count))
         for rating in anonymousRatings { buffer.writeInteger(Int32(clamping: rating)) }
+        buffer.writeInteger(UInt32(answers.count))
+        for answer in answers {
+            buffer.writeLengthPrefixedString(answer.participantID)
+            buffer.writeLengthPrefixedString(answer.question.rawValue)
+            buffer.writeInteger(Int32(clamping: answer.value))
+            buffer.writeInteger(Self.milliseconds(answer.answeredAt))
+        }
         // Kiosk ids repeat across a session's attendances: each is written once, then indexed.
         var kiosks: [String: UInt32] = [:]
         for attendance in attendances where kiosks[attendance.kioskID] == nil { kiosks[attendance.kioskID] = UInt32(kiosks.count) }
@@ -91,6 +104,15 @@ public struct SessionReplay: Sendable, Equatable {
         for _ in 0..<ratingCount {
             guard let rating = buffer.readInteger(as: Int32.self) else { return nil }
             anonymousRatings.append(Int(rating))
+        }
+        guard let answerCount = buffer.readInteger(as: UInt32.self), Int(answerCount) <= buffer.readableBytes else { return nil }
+        answers = []
+        for _ in 0..<answerCount {
+            guard let participantID = buffer.readLengthPrefixedString(),
+                let question = buffer.readLengthPrefixedString().flatMap(CheckOutQuestion.init(rawValue:)),
+                let value = buffer.readInteger(as: Int32.self), let at = buffer.readInteger(as: Int64.self)
+            else { return nil }
+            answers.append(PairAnswer(participantID: participantID, sessionID: sessionID, question: question, value: Int(value), answeredAt: Self.date(at)))
         }
         guard let kioskCount = buffer.readInteger(as: UInt32.self), Int(kioskCount) <= buffer.readableBytes else { return nil }
         var kiosks: [String] = []

@@ -29,6 +29,7 @@ public final class KioskApp {
     private let desk: CheckInDesk
     private let clock: any KioskClock
     private let options: Options
+    private let timeouts: KioskTimeouts
     private let screens: KioskScreens
     private let terminal: CursesTerminal
     private let notifier: SystemdNotifier
@@ -52,6 +53,9 @@ public final class KioskApp {
         self.desk = desk
         self.clock = clock
         self.options = options
+        var timeouts = KioskTimeouts()
+        if let feedback = desk.feedback { timeouts.question = Double(feedback.questionSeconds) }
+        self.timeouts = timeouts
         self.screens = KioskScreens(wording: desk.wording)
         let now = clock.read().wall
         self.state = KioskState(shownAt: now)
@@ -140,7 +144,7 @@ public final class KioskApp {
         var pending = [input]
         while !pending.isEmpty {
             let next = pending.removeFirst()
-            let (newState, effects) = KioskMachine.handle(next, in: state, at: clock.read().wall)
+            let (newState, effects) = KioskMachine.handle(next, in: state, at: clock.read().wall, timeouts: timeouts)
             state = newState
             for effect in effects {
                 switch effect {
@@ -150,6 +154,8 @@ public final class KioskApp {
                     pending.append(.outcome(desk.checkOut(bytes: badge, clock: clock.read()), badge: badge))
                 case .rate(let badge, let value):
                     pending.append(.outcome(desk.rate(bytes: badge, value: value, clock: clock.read()), badge: badge))
+                case .answer(let badge, let question, let value):
+                    pending.append(.outcome(desk.answer(bytes: badge, question: question, value: value, clock: clock.read()), badge: badge))
                 case .signal(let signal):
                     devices?.signal(signal, now: KioskDevices.monotonicNanoseconds())
                 case .checkPIN(let facilitator, let pin):

@@ -67,7 +67,7 @@ public struct AttendanceProjection: Sendable, Equatable {
             attendance.rating = draft.details.rating
             attendance.hasRated = true
             attendances[key] = attendance
-        case .badgeLink, .sessionOpen, .sessionClose, .pinFailed, .sessionCancel, .excuse:
+        case .badgeLink, .sessionOpen, .sessionClose, .pinFailed, .sessionCancel, .excuse, .answer:
             return
         }
     }

@@ -29,6 +29,7 @@ public struct EngagementReport: Codable, Sendable, Equatable {
     public var satisfaction: Satisfaction
     public var timeInSession: TimeInSession
     public var pairs: [Pair]
+    public var goalAchievement = GoalAchievement(pairs: 0, achieving: 0, share: nil, byCohort: [:])
     public var atRisk: [AtRisk]
     public var participants: [ParticipantFigures]
     /// Every rating counted in `satisfaction`, when asked for (`listingRatings`): the ratings export.
@@ -83,6 +84,70 @@ public struct EngagementReport: Codable, Sendable, Equatable {
         public var lastMeeting: Date?
         /// No verified meeting in the `quietDays` before now.
         public var quiet: Bool
+        /// Decided sessions where exactly one of the pair's two members of that time came (both
+        /// expected, neither excused), oldest first.
+        public var oneSidedSessions: [OneSidedSession] = []
+        /// How many of those came last in a row (a verified meeting starts the count again).
+        public var oneSidedInARow = 0
+        /// The members' answers to "is this pairing a good fit?", latest by role.
+        public var fit = Fit(mentor: nil, mentee: nil, answers: [])
+        public var goalProgress = GoalProgress(answers: 0, latest: nil, previous: nil)
+        /// The mean of the mentee's "how helpful was your mentor" answers.
+        public var feedbackFromMentee: Double?
+        /// The mean of the mentor's "how engaged was your mentee" answers.
+        public var feedbackFromMentor: Double?
+        public var health = PairHealthLevel.ok
+        /// Why the health is not ok, the at-risk reasons first.
+        public var reasons: [String] = []
+    }
+
+    /// A pair session only one member came to.
+    public struct OneSidedSession: Codable, Sendable, Equatable {
+        public var sessionID: String
+        public var startsAt: Date
+        /// Who came, and as which role.
+        public var participantID: String
+        public var role: String
+    }
+
+    /// The pair's fit answers: the latest of each role (`good_fit`, `still_deciding`, `not_a_fit`)
+    /// and every answer in time order.
+    public struct Fit: Codable, Sendable, Equatable {
+        public var mentor: String?
+        public var mentee: String?
+        public var answers: [FitAnswer]
+    }
+
+    public struct FitAnswer: Codable, Sendable, Equatable {
+        public var sessionID: String
+        public var participantID: String
+        public var role: String
+        public var answer: String
+        public var at: Date
+    }
+
+    /// The pair's goal-progress answers (1–4, either member): how many, the latest two, and
+    /// whether the latest rose, held or fell (`rising`, `steady`, `falling`; nil under two answers).
+    public struct GoalProgress: Codable, Sendable, Equatable {
+        public var answers: Int
+        public var latest: Int?
+        public var previous: Int?
+        public var trend: String?
+    }
+
+    /// The share of pairs whose latest goal-progress answer is 3–4, of the pairs with one: for
+    /// the program, and per cohort (a pair's cohort is its mentee's).
+    public struct GoalAchievement: Codable, Sendable, Equatable {
+        public var pairs: Int
+        public var achieving: Int
+        public var share: Double?
+        public var byCohort: [String: CohortShare]
+    }
+
+    public struct CohortShare: Codable, Sendable, Equatable {
+        public var pairs: Int
+        public var achieving: Int
+        public var share: Double?
     }
 
     /// Someone who may be drifting away, and why.
@@ -198,11 +263,14 @@ public struct EngagementInput: Sendable {
     public var anonymousRatings: [AnonymousRating]
     /// Members excused from sessions: outside the denominators and the at-risk streaks.
     public var excusals: [Excusal]
+    /// Answers to the check-out questions (fit, goal progress, directed feedback): the pairs' health.
+    public var answers: [PairAnswer]
 
     public init(
         sessions: [Session], groups: [MentoringGroup], participants: [Participant], arrivals: [Arrival],
-        anonymousRatings: [AnonymousRating] = [], excusals: [Excusal] = []
+        anonymousRatings: [AnonymousRating] = [], excusals: [Excusal] = [], answers: [PairAnswer] = []
     ) {
+        self.answers = answers
         self.sessions = sessions
         self.groups = groups
         self.participants = participants
@@ -250,8 +318,19 @@ public enum EngagementMetrics {
             let group = session.groupID.flatMap { program.groups[$0] }
             let decided = session.endsAt <= now || session.status == .closed
             var presentMembers = 0
+            let isPair = group.map { pairIDs.contains($0.id) } ?? false
+            var log = PairSessionLog(sessionID: session.id, startsAt: session.startsAt, decided: decided, countable: true, came: [], roleOf: [:])
+            var expectedMembers = 0
             let members = program.forEachRow(of: sessionIndex, group: group, scratch: &scratch) { person, row, arrival in
                 if arrival != nil && row.isMember { presentMembers += 1 }
+                if isPair, let role = row.role {
+                    if row.expected { expectedMembers += 1 }
+                    if row.excused && arrival == nil { log.countable = false }
+                    if arrival != nil {
+                        log.came.append((program.people[person].id, role))
+                        log.roleOf[program.people[person].id] = role
+                    }
+                }
                 guard filter.keeps(program.people[person]) else { return }
                 tally.count(
                     person: person, session: sessionIndex, week: week, startsAt: session.startsAt, row: row, decided: decided, arrival: arrival)
@@ -263,6 +342,10 @@ public enum EngagementMetrics {
             if let group, pairIDs.contains(group.id), members.allKnown, members.count >= 2, presentMembers == members.count {
                 tally.meetings[group.id, default: []].append((session.startsAt, week))
             }
+            if let group, isPair {
+                log.countable = log.countable && members.allKnown && members.count == 2 && expectedMembers == 2
+                tally.pairLogs[group.id, default: []].append(log)
+            }
         }
         for rating in input.anonymousRatings where !filter.choosesPeople {
             guard let session = program.sessionIndex[rating.sessionID], tally.sessionShown[session] else { continue }
@@ -272,10 +355,39 @@ public enum EngagementMetrics {
         var report = tally.report(
             program: program, pairs: input.groups.filter { pairIDs.contains($0.id) }, weekStarts: weekStarts, from: from, to: to,
             now: now, timeZone: timeZone, completionThreshold: completionThreshold)
+        assessPairs(&report, logs: tally.pairLogs, answers: input.answers, program: program, now: now)
         if listingRatings {
             report.ratings = ratings.sorted { ($0.startsAt, $0.sessionID, $0.participantID ?? "") < ($1.startsAt, $1.sessionID, $1.participantID ?? "") }
         }
         return report
+    }
+
+    /// Each pair's one-sided sessions, answers and health, and the goal achievement they add up to.
+    static func assessPairs(
+        _ report: inout EngagementReport, logs: [String: [PairSessionLog]], answers: [PairAnswer], program: IndexedProgram, now: Date
+    ) {
+        let quietSince = now.addingTimeInterval(-Double(quietDays) * 86_400)
+        var pairOfSession: [String: String] = [:]
+        for (groupID, pairLogs) in logs { for log in pairLogs { pairOfSession[log.sessionID] = groupID } }
+        var answersOfPair: [String: [PairAnswer]] = [:]
+        for answer in answers { if let pair = pairOfSession[answer.sessionID] { answersOfPair[pair, default: []].append(answer) } }
+        var achievement = EngagementReport.GoalAchievement(pairs: 0, achieving: 0, share: nil, byCohort: [:])
+        for index in report.pairs.indices {
+            let id = report.pairs[index].groupID
+            report.pairs[index].assess(logs[id] ?? [], answers: answersOfPair[id] ?? [], now: now, quietSince: quietSince)
+            guard let latest = report.pairs[index].goalProgress.latest else { continue }
+            let achieving = PairHealthRules.achieving.contains(latest) ? 1 : 0
+            achievement.pairs += 1
+            achievement.achieving += achieving
+            let cohort = program.groups[id]?.cohort ?? ""
+            var share = achievement.byCohort[cohort] ?? .init(pairs: 0, achieving: 0, share: nil)
+            share.pairs += 1
+            share.achieving += achieving
+            share.share = ratio(share.achieving, share.pairs)
+            achievement.byCohort[cohort] = share
+        }
+        achievement.share = ratio(achievement.achieving, achievement.pairs)
+        report.goalAchievement = achievement
     }
 
     /// The Mondays (00:00 in `timeZone`) of the weeks that overlap `from..<to`.
@@ -330,9 +442,11 @@ struct IndexedProgram {
         var id: String
         /// Member rows of known participants: who, and when the row (and their time in the
         /// program) lets a session start.
-        var members: [(person: Int, span: Range<Date>)]
+        var members: [(person: Int, span: Range<Date>, role: MemberRole)]
         /// When member rows of participants the program does not know hold.
         var unknownMembers: [Range<Date>]
+        /// The cohort of its (latest) mentee, for goal achievement by cohort; "" without one.
+        var cohort = ""
     }
 
     /// What a session's row is for its person.
@@ -343,6 +457,8 @@ struct IndexedProgram {
         var expected: Bool
         /// Expected, and excused from the session.
         var excused: Bool
+        /// A member's role in the group at the session; nil for a guest.
+        var role: MemberRole? = nil
     }
 
     var people: [Participant]
@@ -388,7 +504,8 @@ struct IndexedProgram {
             for member in group.members {
                 let span = member.span.instants(in: timeZone)
                 if let index = personIndex[member.participantID] {
-                    entry.members.append((index, span.clamped(to: inProgram[index])))
+                    entry.members.append((index, span.clamped(to: inProgram[index]), member.role))
+                    if member.role == .mentee { entry.cohort = people[index].cohort ?? "" }
                 } else {
                     entry.unknownMembers.append(span)
                 }
@@ -458,13 +575,15 @@ struct IndexedProgram {
         }
         let startsAt = sessions[session].startsAt
         var members = 0
-        for (person, span) in group?.members ?? [] where span.contains(startsAt) && scratch.memberSession[person] != session {
+        for (person, span, role) in group?.members ?? [] where span.contains(startsAt) && scratch.memberSession[person] != session {
             scratch.memberSession[person] = session
             members += 1
             let arrival = scratch.arrivalSession[person] == session ? facts[Int(scratch.arrivalOfPerson[person])] : nil
             let active = people[person].isActive
             guard active || arrival != nil else { continue }
-            body(person, RowKind(isMember: true, expected: active, excused: active && excused.contains(session * people.count + person)), arrival)
+            body(
+                person, RowKind(isMember: true, expected: active, excused: active && excused.contains(session * people.count + person), role: role),
+                arrival)
         }
         for (person, arrival) in scratch.guests where scratch.memberSession[person] != session {
             body(person, RowKind(isMember: false, expected: false, excused: false), facts[Int(arrival)])
@@ -485,6 +604,7 @@ private struct Tally {
     var ratingSum = 0, ratingCount = 0, distribution = [0, 0, 0, 0]
     var badgeOuts = 0, badgeDurations: [Int] = [], automaticOuts = 0, automaticDurations: [Int] = []
     var meetings: [String: [(startsAt: Date, week: Int)]] = [:]
+    var pairLogs: [String: [PairSessionLog]] = [:]
 
     init(people: Int, weeks: Int, sessions: Int) {
         sessionShown = Array(repeating: false, count: sessions)

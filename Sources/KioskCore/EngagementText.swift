@@ -46,8 +46,18 @@ public enum EngagementText {
         for pair in report.pairs.prefix(listed) {
             let last = pair.lastMeeting.map { "last \(date($0))" } ?? "never met"
             lines.append("  \(pair.groupID.padding(toLength: 12, withPad: " ", startingAt: 0)) \(pair.meetings) meeting\(pair.meetings == 1 ? "" : "s"), \(last)\(pair.quiet ? "  ← none in \(EngagementMetrics.quietDays) days" : "")")
+            if pair.health != .ok {
+                lines.append("    \(pair.health == .atRisk ? "AT RISK" : "watch"): \(pair.reasons.joined(separator: "; "))")
+            }
         }
         if report.pairs.count > listed { lines.append("  … and \(report.pairs.count - listed) more: --format csv --table pairs lists them all") }
+        if report.goalAchievement.pairs > 0 {
+            let cohorts = report.goalAchievement.byCohort.sorted { $0.key < $1.key }.filter { !$0.key.isEmpty }
+                .map { "\($0.key) \(percent($0.value.share))" }
+            lines.append(row(
+                "goal achievement", "\(percent(report.goalAchievement.share)) of \(report.goalAchievement.pairs) pairs at 3–4"
+                    + (cohorts.isEmpty ? "" : " (" + cohorts.joined(separator: ", ") + ")")))
+        }
         lines.append("")
         lines.append("At risk (\(report.atRisk.count))")
         if report.atRisk.isEmpty { lines.append("  nobody") }

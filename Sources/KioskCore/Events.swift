@@ -22,6 +22,9 @@ public enum KioskEventKind: String, Sendable, Codable, CaseIterable {
     case sessionCancel = "session_cancel"
     /// A facilitator excused an expected member from a session (the note: why).
     case excuse
+    /// An answer to a check-out question other than the rating (`CheckOutQuestion`): the
+    /// question in `note`, the button in `rating`, always with the participant.
+    case answer
 }
 
 /// The kind-specific part of an event; the store keeps each field in a column of its own.
@@ -38,7 +41,7 @@ public struct EventDetails: Sendable, Equatable, Codable {
     public var effectiveAt: Date?
     /// For `badge_link`: the linked badge's hash (never the code).
     public var badgeHash: String?
-    /// For `session_open`: the new session's title.
+    /// For `session_open`: the new session's title; for `answer`: the question.
     public var note: String?
 
     public init(

@@ -95,6 +95,8 @@ public enum KioskEffect: Sendable, Equatable {
     case scan(badge: [UInt8], chosenSessionID: String?)
     case checkOut(badge: [UInt8])
     case rate(badge: [UInt8], value: Int)
+    /// An answer to a check-out question after the rating.
+    case answer(badge: [UInt8], question: CheckOutQuestion, value: Int)
     case signal(KioskSignal)
     case checkPIN(Participant, ButtonPIN)
     case loadTallies
@@ -118,6 +120,9 @@ public enum KioskScreen: Sendable, Equatable {
     case offerCheckOut(badge: [UInt8], report: OutcomeReport)
     /// After a check-out: one button rates the session.
     case rating(badge: [UInt8], report: OutcomeReport)
+    /// After the rating: one more question of the check-out (`report.questions`), one button
+    /// answers it; `thanks` is what the rating's answer said.
+    case question(badge: [UInt8], report: OutcomeReport, question: CheckOutQuestion, thanks: String)
     /// A facilitator or admin types their PIN with the buttons.
     case pinEntry(facilitator: Participant, digits: [Int])
     case menu(facilitator: Participant, selected: Int)
@@ -151,6 +156,8 @@ public struct KioskTimeouts: Sendable, Equatable {
     public var choice: TimeInterval = 20
     public var offer: TimeInterval = 10
     public var rating: TimeInterval = 15
+    /// A question after the rating: short, so that the questions add little to a check-out.
+    public var question: TimeInterval = 8
     /// Facilitator screens: left alone this long, the kiosk leaves facilitator mode.
     public var facilitator: TimeInterval = 60
 
@@ -163,6 +170,7 @@ public struct KioskTimeouts: Sendable, Equatable {
         case .chooseSession: choice
         case .offerCheckOut: offer
         case .rating: rating
+        case .question: question
         default: facilitator
         }
     }
@@ -279,7 +287,15 @@ public enum KioskMachine {
             return show(.offerCheckOut(badge: badge, report: report), .already)
         case "checked_out":
             return show(.rating(badge: badge, report: report), .ok)
-        case "rated":
+        case "rated", "already_rated":
+            // The next question of the check-out, if it asks one more.
+            if case .rating(let rated, let checkOut) = state.screen, rated == badge,
+                let next = checkOut.questions.first(where: { $0 != .rating })
+            {
+                return show(.question(badge: badge, report: checkOut, question: next, thanks: report.message), .ok)
+            }
+            return show(.result(report), .ok)
+        case "answered":
             return show(.result(report), .ok)
         default:
             return show(.result(report), report.verdict == .already ? .already : .error)
@@ -417,6 +433,9 @@ public enum KioskMachine {
             }
         case .rating(let badge, _):
             return (state, [.rate(badge: badge, value: button.number)])
+        case .question(let badge, _, let question, _):
+            guard question.answers.contains(button.number) else { return (idle, []) }
+            return (state, [.answer(badge: badge, question: question, value: button.number)])
         }
     }
 }

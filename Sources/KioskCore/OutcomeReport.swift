@@ -29,6 +29,8 @@ public struct OutcomeReport: Sendable, Equatable {
     public var choices: [Session]
     /// A line celebrating a round number of sessions attended, when one is earned.
     public var milestone: String?
+    /// After a check-out: the questions to ask, in order (the rating first).
+    public var questions: [CheckOutQuestion] = []
 
     public init(
         code: String, verdict: Verdict, message: String, participant: Participant? = nil, session: Session? = nil,
@@ -176,6 +178,41 @@ public struct KioskWording: Sendable {
                 code: "rated", verdict: .done,
                 message: "✓ Thank you for rating \(value) of \(RatingPolicy.scale.upperBound)\(anonymous ? " (anonymous)" : "")",
                 participant: anonymous ? nil : participant)
+        }
+    }
+
+    /// The words of a check-out question and of its buttons, in order.
+    public func prompt(_ question: CheckOutQuestion) -> (question: String, choices: [String]) {
+        switch question {
+        case .rating: ("How was the session?", ["poor", "okay", "good", "great"])
+        case .pairFit: ("Is this pairing a good fit?", ["good fit", "still deciding", "not a fit", "skip"])
+        case .goalProgress: ("Progress on your goal since last time?", ["none", "a little", "good", "great"])
+        case .mentorHelpful: ("How helpful was your mentor today?", ["not really", "a little", "helpful", "very"])
+        case .menteeEngaged: ("How engaged was your mentee today?", ["not really", "a little", "engaged", "very"])
+        }
+    }
+
+    public func report(_ outcome: AnswerOutcome, participant: Participant?) -> OutcomeReport {
+        switch outcome {
+        case .invalidValue(let question, let value):
+            return OutcomeReport(
+                code: "invalid_answer", verdict: .refused,
+                message: "✗ \(value) is not an answer to \(question.rawValue); answer from \(question.answers.lowerBound) to \(question.answers.upperBound)",
+                participant: participant)
+        case .notCheckedOut:
+            return OutcomeReport(
+                code: "not_checked_out", verdict: .refused, message: "✗ Questions follow a check-out; there is nothing to answer",
+                participant: participant)
+        case .tooLate:
+            return OutcomeReport(
+                code: "answer_too_late", verdict: .refused, message: "✗ The time to answer for that session has passed", participant: participant)
+        case .notAsked(let question):
+            return OutcomeReport(
+                code: "not_asked", verdict: .already, message: "• \(question.rawValue) is not asked after this check-out (answered, or not due)",
+                participant: participant)
+        case .record(_, let question, let value):
+            let choice = prompt(question).choices[value - 1]
+            return OutcomeReport(code: "answered", verdict: .done, message: "✓ Thank you — \(choice)", participant: participant)
         }
     }
 

@@ -10,6 +10,8 @@ public struct ProgramSettings: Codable, Sendable, Equatable {
     public var duplicateWindowSeconds: Int
     public var ratingWindowMinutes: Int
     public var anonymousRatings: Bool
+    /// The check-out questions; nil (a hub that sets none) leaves each kiosk's `[feedback]`.
+    public var feedback: FeedbackSettings?
 
     /// The allowed values, shared with the kiosk's config reader.
     public static let opensBeforeLimits = 0...240
@@ -41,6 +43,6 @@ public struct ProgramSettings: Codable, Sendable, Equatable {
         ] where !limits.contains(value) {
             return "\(name) must be \(limits.lowerBound)–\(limits.upperBound), not \(value)"
         }
-        return nil
+        return feedback?.problem
     }
 }

@@ -19,6 +19,8 @@ public struct SessionTally: Sendable, Equatable {
     /// People in this tally whom the program's figures flag (filled by the store from the
     /// last four weeks; empty until then).
     public var atRisk: [EngagementReport.AtRisk] = []
+    /// The pairs of this session's people whose health is not ok (docs/metrics.md), worst first.
+    public var pairsNeedingAttention: [EngagementReport.Pair] = []
 
     /// Check-ins per `minutes`-long step, from the start (or the first arrival, if earlier) to
     /// the last arrival: the facilitator's sparkline of how people came in.

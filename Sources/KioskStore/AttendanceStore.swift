@@ -34,6 +34,14 @@ extension KioskStore {
 
     /// A badge check-out: ends the participant's most recent open attendance.
     public func checkOut(_ badge: BadgeHash, clock: ClockReading, rules: CheckInRules) throws -> CheckOutOutcome {
+        try checkOutAsking(badge, clock: clock, rules: rules, feedback: nil, timeZone: .gmt).outcome
+    }
+
+    /// `checkOut`, also choosing in the same transaction the questions to ask after it (the
+    /// rating alone when `feedback` is nil).
+    public func checkOutAsking(
+        _ badge: BadgeHash, clock: ClockReading, rules: CheckInRules, feedback: FeedbackSettings?, timeZone: TimeZone
+    ) throws -> (outcome: CheckOutOutcome, questions: [CheckOutQuestion]) {
         try record { db in
             let participant = try participant(db, badge: badge)
             let open = try participant.map { try attendances(db, participantID: $0.id, openOnly: true) } ?? []
@@ -46,8 +54,11 @@ extension KioskStore {
                     clock: clock, details: EventDetails(durationSeconds: duration, viaBadge: true)))
                 try closeAttendance(
                     db, participantID: participant.id, sessionID: session.id, at: clock.wall, trusted: clock.isTrusted, kind: .badge)
+                guard let feedback else { return (outcome, [.rating]) }
+                let pair = try pairCheckOutFacts(db, participantID: participant.id, session: session, timeZone: timeZone)
+                return (outcome, CheckOutQuestions.choose(pair: pair, settings: feedback))
             }
-            return outcome
+            return (outcome, [])
         }
     }
 
@@ -57,9 +68,7 @@ extension KioskStore {
     ) throws -> (Participant?, RatingOutcome) {
         try record { db in
             guard let participant = try participant(db, badge: badge) else { return (nil, .notCheckedOut) }
-            let latest = try attendances(db, participantID: participant.id, openOnly: false)
-                .filter { $0.attendance.checkedOutAt != nil }
-                .max { $0.attendance.checkedOutAt! < $1.attendance.checkedOutAt! }
+            let latest = try latestCheckedOut(db, participantID: participant.id)
             let outcome = RatingPolicy.decide(value: value, latest: latest, at: clock.wall, rules: rules, anonymous: anonymous)
             if case .record(let sessionID, let value, let anonymous) = outcome {
                 try append(db, EventDraft(
@@ -247,6 +256,13 @@ extension KioskStore {
             SELECT wall_time FROM event WHERE participant_id = ? AND kind IN ('check_in', 'check_out')
             ORDER BY seq DESC LIMIT 1
             """), arguments: [participantID])
+    }
+
+    /// The attendance the participant last checked out of: what a rating or an answer is about.
+    func latestCheckedOut(_ db: Database, participantID: String) throws -> SessionAttendance? {
+        try attendances(db, participantID: participantID, openOnly: false)
+            .filter { $0.attendance.checkedOutAt != nil }
+            .max { $0.attendance.checkedOutAt! < $1.attendance.checkedOutAt! }
     }
 
     func attendances(_ db: Database, participantID: String, openOnly: Bool) throws -> [SessionAttendance] {

@@ -11,6 +11,8 @@ public struct CheckInDesk: Sendable {
     public var location: String
     public var anonymousRatings: Bool
     public var wording: KioskWording
+    /// The questions after a check-out; nil asks the rating alone.
+    public var feedback: FeedbackSettings? = FeedbackSettings()
 
     public init(
         store: KioskStore, normalizer: BadgeNormalizer, hasher: BadgeHasher, rules: CheckInRules, location: String,
@@ -46,8 +48,14 @@ public struct CheckInDesk: Sendable {
         scan(bytes: Array(raw.utf8), clock: clock, chosenSessionID: chosenSessionID)
     }
 
+    /// A check-out, its report listing the questions to ask next (`questions`).
     public func checkOut(bytes: some Collection<UInt8>, clock: ClockReading) -> OutcomeReport {
-        recording(bytes) { hash in wording.report(try store.checkOut(hash, clock: clock, rules: rules)) }
+        recording(bytes) { hash in
+            let (outcome, questions) = try store.checkOutAsking(hash, clock: clock, rules: rules, feedback: feedback, timeZone: wording.timeZone)
+            var report = wording.report(outcome)
+            report.questions = questions
+            return report
+        }
     }
 
     public func checkOut(_ raw: String, clock: ClockReading) -> OutcomeReport {
@@ -63,6 +71,21 @@ public struct CheckInDesk: Sendable {
 
     public func rate(_ raw: String, value: Int, clock: ClockReading) -> OutcomeReport {
         rate(bytes: Array(raw.utf8), value: value, clock: clock)
+    }
+
+    /// An answer to a check-out question; the rating goes through `rate`.
+    public func answer(bytes: some Collection<UInt8>, question: CheckOutQuestion, value: Int, clock: ClockReading) -> OutcomeReport {
+        if question == .rating { return rate(bytes: bytes, value: value, clock: clock) }
+        return recording(bytes) { hash in
+            let (participant, outcome) = try store.answer(
+                hash, question: question, value: value, clock: clock, rules: rules, feedback: feedback ?? FeedbackSettings(),
+                timeZone: wording.timeZone)
+            return wording.report(outcome, participant: participant)
+        }
+    }
+
+    public func answer(_ raw: String, question: CheckOutQuestion, value: Int, clock: ClockReading) -> OutcomeReport {
+        answer(bytes: Array(raw.utf8), question: question, value: value, clock: clock)
     }
 
     /// Refuses non-badges, and reports a failed commit as "cannot record" — never as success.

@@ -91,12 +91,16 @@ extension KioskStore {
         guard !tallies.isEmpty else { return tallies }
         // Who is drifting away, by the program's own definition, over the last four weeks here.
         let from = now.addingTimeInterval(-28 * 86_400)
-        let atRisk = EngagementMetrics.report(
-            try engagementInput(from: from, to: now, location: location), from: from, to: now, now: now, timeZone: timeZone
-        ).atRisk
+        let input = try engagementInput(from: from, to: now, location: location)
+        let report = EngagementMetrics.report(input, from: from, to: now, now: now, timeZone: timeZone)
+        let members = Dictionary(input.groups.map { ($0.id, Set($0.members.map(\.participantID))) }, uniquingKeysWith: { first, _ in first })
+        let needingAttention = report.pairs.filter { $0.health != .ok }.sorted { $0.health > $1.health }
         for index in tallies.indices {
             let here = Set((tallies[index].present + tallies[index].missing).map(\.participant.id))
-            tallies[index].atRisk = atRisk.filter { here.contains($0.participantID) }
+            tallies[index].atRisk = report.atRisk.filter { here.contains($0.participantID) }
+            tallies[index].pairsNeedingAttention = needingAttention.filter { pair in
+                pair.groupID == tallies[index].session.groupID || !(members[pair.groupID] ?? []).isDisjoint(with: here)
+            }
         }
         return tallies
     }
@@ -192,7 +196,8 @@ extension KioskStore {
             return EngagementInput(
                 sessions: sessions, groups: try Self.groups(db), participants: try ParticipantRecord.fetchAll(db).map(\.participant),
                 arrivals: arrivals, anonymousRatings: try Self.anonymousRatings(db, from: from, to: to, location: location),
-                excusals: try Self.excusals(db, from: from, to: to, location: location))
+                excusals: try Self.excusals(db, from: from, to: to, location: location),
+                answers: try Self.pairAnswers(db, from: from, to: to, location: location))
         }
     }
 

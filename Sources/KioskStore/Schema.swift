@@ -170,6 +170,15 @@ enum KioskSchema {
             ])
             try db.execute(sql: "CREATE INDEX event_excuse ON event(session_id) WHERE kind = 'excuse'")
         }
+        // Pair health (docs/metrics.md): answers to the check-out questions after the rating.
+        migrator.registerMigration("v8-check-out-answers") { db in
+            try widenEventKinds(db, to: [
+                "check_in", "check_out", "auto_check_out", "manual_check_in", "undo", "rating", "badge_link", "session_open", "session_close",
+                "pin_failed", "session_cancel", "excuse", "answer",
+            ])
+            try db.execute(sql: "CREATE INDEX event_excuse ON event(session_id) WHERE kind = 'excuse'")
+            try db.execute(sql: "CREATE INDEX event_answer ON event(session_id) WHERE kind = 'answer'")
+        }
         return migrator
     }
 

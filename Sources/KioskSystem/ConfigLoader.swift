@@ -65,6 +65,16 @@ public enum ConfigLoader {
             config.checkInRules = rules
             config.anonymousRatings = try section.boolean("anonymous_ratings", default: false)
         }
+        try reader.section("feedback", keys: ["pair_fit", "fit_sessions", "goal_every", "directed_feedback", "question_seconds"]) { section throws(ConfigError) in
+            var feedback = config.feedback
+            feedback.pairFit = try section.boolean("pair_fit", default: feedback.pairFit)
+            feedback.fitSessions = try section.integer("fit_sessions", default: feedback.fitSessions, in: FeedbackSettings.fitSessionsLimits)
+            feedback.goalEvery = try section.integer("goal_every", default: feedback.goalEvery, in: FeedbackSettings.goalEveryLimits)
+            feedback.directedFeedback = try section.boolean("directed_feedback", default: feedback.directedFeedback)
+            feedback.questionSeconds = try section.integer(
+                "question_seconds", default: feedback.questionSeconds, in: FeedbackSettings.questionSecondsLimits)
+            config.feedback = feedback
+        }
         try reader.section("backup", keys: ["directory", "keep"]) { section throws(ConfigError) in
             config.backupDirectory = try section.string("directory", default: "", allowEmpty: true)
             config.backupsKept = try section.integer("keep", default: 7, in: 1...365)

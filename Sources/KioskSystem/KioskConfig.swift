@@ -13,6 +13,8 @@ public struct KioskConfig: Sendable, Equatable {
     public var secretFile = ""
     public var checkInRules = CheckInRules()
     public var anonymousRatings = false
+    /// `[feedback]`: the questions after the rating (the hub's program settings win when set).
+    public var feedback = FeedbackSettings()
     /// Empty means `<state_directory>/backups`.
     public var backupDirectory = ""
     public var backupsKept = 7

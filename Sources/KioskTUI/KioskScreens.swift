@@ -80,6 +80,8 @@ public struct KioskScreens: Sendable {
             drawOffer(&grid, report)
         case .rating(_, let report):
             drawRating(&grid, report)
+        case .question(_, let report, let question, let thanks):
+            drawQuestion(&grid, report: report, question: question, thanks: thanks)
         case .pinEntry(let facilitator, let digits):
             drawPIN(&grid, facilitator: facilitator, digits: digits)
         case .menu(let facilitator, let selected):
@@ -179,6 +181,17 @@ public struct KioskScreens: Sendable {
                 row += 1
             }
         }
+        if !tally.pairsNeedingAttention.isEmpty, row < grid.rows - 3 {
+            row += 1
+            grid.put("Pairs needing attention:", row: row, column: left, style: Self.emphasis)
+            row += 1
+            for pair in tally.pairsNeedingAttention where row < grid.rows - 2 {
+                let level = pair.health == .atRisk ? "AT RISK" : "watch"
+                let line = "! \(pair.groupID) \(level) — \(pair.reasons.first ?? "")"
+                grid.put(String(line.prefix(grid.columns - left - 1)), row: row, column: left, style: CellStyle(foreground: pair.health == .atRisk ? .red : .yellow))
+                row += 1
+            }
+        }
         drawFooter(&grid, "[1] [2] other session   [3] refresh   [4] back")
     }
 
@@ -270,7 +283,7 @@ public struct KioskScreens: Sendable {
         switch report.code {
         case "checked_in":
             report.status == AttendanceStatus.late.rawValue ? ("LATE", "✓", .yellow) : ("WELCOME", "✓", .green)
-        case "rated", "already_rated": ("THANK YOU", "✓", .green)
+        case "rated", "already_rated", "answered": ("THANK YOU", "✓", .green)
         case "checked_out": ("GOODBYE", "✓", .green)
         case "already_checked_out": ("ALREADY OUT", "•", .yellow)
         case "unknown_badge": ("UNKNOWN", "✗", .red)
@@ -332,10 +345,31 @@ public struct KioskScreens: Sendable {
         var row = drawBanner(&grid, "GOODBYE", row: 2, style: CellStyle(foreground: .green, bold: true))
         grid.center(report.message, row: row, style: CellStyle(foreground: .green, bold: true))
         row += 2
-        grid.center("How was the session? Press one button:", row: row, style: Self.emphasis)
-        row += 2
-        grid.center("[1] poor     [2] okay     [3] good     [4] great", row: row, style: Self.emphasis)
+        drawPrompt(&grid, .rating, row: row)
         drawFooter(&grid, "No rating? The screen closes by itself.")
+    }
+
+    /// A question after the rating: whose it is, the question, one button per answer. Directed
+    /// feedback names no one: the screen stands in a lobby.
+    private func drawQuestion(_ grid: inout ScreenGrid, report: OutcomeReport, question: CheckOutQuestion, thanks: String) {
+        var row = drawBanner(&grid, "ONE MORE", row: 2, style: CellStyle(foreground: .cyan, bold: true))
+        grid.center(thanks, row: row, style: CellStyle(foreground: .green, bold: true))
+        row += 2
+        if let name = report.participant?.name {
+            grid.center("\(name), one more question, just for the program office:", row: row)
+            row += 2
+        }
+        drawPrompt(&grid, question, row: row)
+        drawFooter(&grid, question.answers.count < 4
+            ? "[4] skip · no answer? The screen closes by itself in a few seconds."
+            : "No answer? The screen closes by itself in a few seconds.")
+    }
+
+    private func drawPrompt(_ grid: inout ScreenGrid, _ question: CheckOutQuestion, row: Int) {
+        let prompt = wording.prompt(question)
+        grid.center("\(prompt.question) Press one button:", row: row, style: Self.emphasis)
+        let choices = prompt.choices.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "     ")
+        grid.center(choices, row: row + 2, style: Self.emphasis)
     }
 
     static func wrap(_ text: String, width: Int) -> [String] {

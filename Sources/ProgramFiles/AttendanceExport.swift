@@ -198,14 +198,25 @@ public enum EngagementExport {
             }, as: format)
     }
 
-    /// The pairs' verified meetings, one column per week.
+    /// The pairs' verified meetings, one column per week, then their health (docs/metrics.md).
     public static func pairs(_ report: EngagementReport, as format: ExportFormat) throws -> Data {
-        try AttendanceExport.encode(
-            columns: ["group_id", "meetings", "last_meeting", "quiet"] + report.weeks.map { "week_" + ProgramTime.format($0.startsOn).prefix(10) },
+        let text = { (value: String?) in value.map(AttendanceExport.Value.text) ?? .null }
+        return try AttendanceExport.encode(
+            columns: ["group_id", "meetings", "last_meeting", "quiet"] + report.weeks.map { "week_" + ProgramTime.format($0.startsOn).prefix(10) }
+                + [
+                    "one_sided_sessions", "one_sided_in_a_row", "fit_mentor", "fit_mentee", "goal_progress", "goal_trend", "feedback_from_mentee",
+                    "feedback_from_mentor", "health", "reasons",
+                ],
             rows: report.pairs.map { pair in
                 [
                     .text(pair.groupID), .integer(pair.meetings), pair.lastMeeting.map { .text(ProgramTime.format($0)) } ?? .null, .boolean(pair.quiet),
-                ] + pair.meetingsPerWeek.map(AttendanceExport.Value.integer)
+                ] + pair.meetingsPerWeek.map(AttendanceExport.Value.integer) + [
+                    .integer(pair.oneSidedSessions.count), .integer(pair.oneSidedInARow), text(pair.fit.mentor), text(pair.fit.mentee),
+                    pair.goalProgress.latest.map(AttendanceExport.Value.integer) ?? .null, text(pair.goalProgress.trend),
+                    pair.feedbackFromMentee.map(AttendanceExport.Value.decimal) ?? .null,
+                    pair.feedbackFromMentor.map(AttendanceExport.Value.decimal) ?? .null, .text(pair.health.rawValue),
+                    pair.reasons.isEmpty ? .null : .text(pair.reasons.joined(separator: "; ")),
+                ]
             }, as: format)
     }
 

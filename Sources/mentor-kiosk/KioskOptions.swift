@@ -81,16 +81,20 @@ struct KioskContext {
     /// The check-in rules in effect: the program's, from the hub's directory, else kiosk.toml's.
     func settings(_ store: KioskStore) throws -> (settings: ProgramSettings, fromHub: Bool) {
         if let hub = try store.hubSettings() { return (hub, true) }
-        return (ProgramSettings(rules: config.checkInRules, anonymousRatings: config.anonymousRatings), false)
+        var settings = ProgramSettings(rules: config.checkInRules, anonymousRatings: config.anonymousRatings)
+        settings.feedback = config.feedback
+        return (settings, false)
     }
 
     /// The check-in desk on `store` (default: the configured database, which must exist).
     func desk(store: KioskStore? = nil) throws -> CheckInDesk {
         let store = try store ?? openStore()
         let settings = try settings(store).settings
-        return CheckInDesk(
+        var desk = CheckInDesk(
             store: store, normalizer: normalizer(), hasher: try hasher(), rules: settings.rules,
             location: config.location, anonymousRatings: settings.anonymousRatings, wording: wording)
+        desk.feedback = settings.feedback ?? config.feedback
+        return desk
     }
 }
 

@@ -12,7 +12,7 @@ struct MentorKiosk: AsyncParsableCommand {
             7 not a badge, 8 refused, 9 cannot record; sync exits 10 when the hub cannot be reached or refuses.
             """,
         subcommands: [
-            Demo.self, Run.self, Init.self, ConfigCommand.self, Import.self, CheckIn.self, CheckOut.self, Rate.self, ManualCheckIn.self,
+            Demo.self, Run.self, Init.self, ConfigCommand.self, Import.self, CheckIn.self, CheckOut.self, Rate.self, Answer.self, ManualCheckIn.self,
             Undo.self, Excuse.self, SetPIN.self, Sessions.self, SessionCommand.self, Tally.self, Report.self, Export.self, Backup.self, Doctor.self, HardwareCommand.self, Enroll.self, Sync.self,
         ])
 }

@@ -17,6 +17,7 @@ struct OutcomePrinter {
             if let duration = report.durationSeconds { object["duration_seconds"] = duration }
             if !report.choices.isEmpty { object["choices"] = report.choices.map(Self.describe) }
             if let milestone = report.milestone { object["milestone"] = milestone }
+            if !report.questions.isEmpty { object["questions"] = report.questions.map(\.rawValue) }
             Swift.print(Self.jsonLine(object))
         } else {
             Swift.print(report.message)

@@ -111,10 +111,16 @@ struct EngagementMetricsTests {
     @Test("verified pair meetings, a pair where one side never comes, and who is at risk")
     func pairsAndRisk() {
         let report = Self.report()
-        #expect(report.pairs == [
-            .init(groupID: "P1", meetings: 1, meetingsPerWeek: [1, 0, 0], lastMeeting: Self.day(0), quiet: false),
-            .init(groupID: "P2", meetings: 0, meetingsPerWeek: [0, 0, 0], lastMeeting: nil, quiet: true),
-        ])
+        // P2's two sessions had only its mentor: one-sided twice in a row, and never a meeting.
+        var p2 = EngagementReport.Pair(groupID: "P2", meetings: 0, meetingsPerWeek: [0, 0, 0], lastMeeting: nil, quiet: true)
+        p2.oneSidedSessions = [
+            .init(sessionID: "S2", startsAt: Self.day(2), participantID: "M1", role: "mentor"),
+            .init(sessionID: "S4", startsAt: Self.day(14), participantID: "M1", role: "mentor"),
+        ]
+        p2.oneSidedInARow = 2
+        p2.health = .atRisk
+        p2.reasons = ["one-sided: only one member came to the last 2 sessions (the mentor each time)", "quiet: no verified meeting in 21 days"]
+        #expect(report.pairs == [.init(groupID: "P1", meetings: 1, meetingsPerWeek: [1, 0, 0], lastMeeting: Self.day(0), quiet: false), p2])
         #expect(report.atRisk == [.init(participantID: "E2", name: "Person E2", reason: "missed the last 3 expected sessions")])
         // Two days later P1's meeting is 22 days old, and E1 has had no attendance in 21 days.
         let later = Self.day(22)

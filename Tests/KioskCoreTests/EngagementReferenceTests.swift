@@ -8,7 +8,8 @@ import Testing
 /// people, cancelled, closed, running and future sessions, pairs whose member is unknown,
 /// repeated arrivals, anonymous ratings, every filter; and program life: people who join late,
 /// leave or are inactive, dated (and repeated) memberships, excused members — in a time zone
-/// whose days are not UTC's.
+/// whose days are not UTC's; and pair health: one-sided sessions and the check-out answers
+/// (some from people who did not come, twice, or out of range).
 @Suite("Engagement metrics against a plain reference")
 struct EngagementReferenceTests {
     @Test("the one-pass metrics equal the plain definitions on random programs", arguments: 0..<40)
@@ -24,8 +25,13 @@ struct EngagementReferenceTests {
                 program.input, from: program.from, to: program.to, now: program.now, timeZone: program.timeZone, filter: filter)
             let plain = ReferenceMetrics.report(
                 rows: rows, groups: program.input.groups, people: program.input.participants, from: program.from, to: program.to, now: program.now,
-                timeZone: program.timeZone, filter: filter, anonymousRatings: program.input.anonymousRatings)
-            #expect(fast == plain, "seed \(seed), filter \(filter)")
+                timeZone: program.timeZone, filter: filter, anonymousRatings: program.input.anonymousRatings, sessions: program.input.sessions,
+                answers: program.input.answers)
+            // The reference decides each pair's health; the words of its reasons are the fast code's alone.
+            var withoutReasons = fast
+            for index in withoutReasons.pairs.indices { withoutReasons.pairs[index].reasons = [] }
+            #expect(withoutReasons == plain, "seed \(seed), filter \(filter)")
+            #expect(fast.pairs.allSatisfy { ($0.health == .ok) == $0.reasons.isEmpty }, "seed \(seed): a reason for every health but ok")
             let listed = EngagementMetrics.report(
                 program.input, from: program.from, to: program.to, now: program.now, timeZone: program.timeZone, filter: filter, listingRatings: true)
             let ratings = try #require(listed.ratings)
@@ -54,6 +60,18 @@ struct EngagementReferenceTests {
         #expect(statuses.isSuperset(of: [.excused, .absent, .onTime]))
         #expect(guestsWhoAreMembers > 0, "an inactive member who came anyway")
         #expect(leaversWithHistory > 0, "someone who left keeps the rows from before")
+        var health = Set<PairHealthLevel>(), oneSided = 0, fitAnswers = 0, goals = 0
+        for seed in UInt64(0)..<40 {
+            var random = SplitMix64(seed: seed)
+            let program = RandomProgram(&random)
+            let report = EngagementMetrics.report(program.input, from: program.from, to: program.to, now: program.now, timeZone: program.timeZone)
+            health.formUnion(report.pairs.map(\.health))
+            oneSided += report.pairs.map(\.oneSidedSessions.count).reduce(0, +)
+            fitAnswers += report.pairs.map(\.fit.answers.count).reduce(0, +)
+            goals += report.goalAchievement.pairs
+        }
+        #expect(health == Set(PairHealthLevel.allCases), "pairs ok, to watch and at risk")
+        #expect(oneSided > 0 && fitAnswers > 0 && goals > 0, "one-sided sessions \(oneSided), fit answers \(fitAnswers), pairs with goals \(goals)")
     }
 }
 
@@ -140,10 +158,19 @@ private struct RandomProgram {
             return (members + [everyone.randomElement(using: &random)!]).filter { _ in Int.random(in: 0..<3, using: &random) == 0 }
                 .map { Excusal(participantID: $0, sessionID: session.id, reason: "apologies") }
         }
+        // Answers at pair sessions: by members and by anyone, some twice, some out of range.
+        let answers = sessions.flatMap { session in
+            let members = groups.first { $0.id == session.groupID && $0.kind == .pair }?.members.map(\.participantID) ?? []
+            return (members + members + [everyone.randomElement(using: &random)!]).filter { _ in Bool.random(using: &random) }.map { person in
+                PairAnswer(
+                    participantID: person, sessionID: session.id, question: CheckOutQuestion.answerQuestions.randomElement(using: &random)!,
+                    value: Int.random(in: 0...4, using: &random), answeredAt: session.startsAt.addingTimeInterval(Double(Int.random(in: 0...5, using: &random)) * 600))
+            }
+        }
         self.attendances = attendances
         input = EngagementInput(
             sessions: sessions, groups: groups, participants: people, arrivals: attendances.map(EngagementInput.Arrival.init),
-            anonymousRatings: anonymous, excusals: excusals)
+            anonymousRatings: anonymous, excusals: excusals, answers: answers)
     }
 }
 
@@ -165,7 +192,7 @@ private enum ReferenceMetrics {
     static func report(
         rows allRows: [AttendanceReportRow], groups allGroups: [MentoringGroup], people: [Participant], from: Date, to: Date, now: Date,
         timeZone: TimeZone,
-        completionThreshold: Double = 0.75, filter: ReportFilter, anonymousRatings: [AnonymousRating]
+        completionThreshold: Double = 0.75, filter: ReportFilter, anonymousRatings: [AnonymousRating], sessions: [Session], answers: [PairAnswer]
     ) -> EngagementReport {
         let rows = allRows.filter {
             (filter.role == nil || $0.role == filter.role) && (filter.cohort == nil || $0.cohort == filter.cohort)
@@ -224,13 +251,16 @@ private enum ReferenceMetrics {
                 return members.count >= 2 && Set(members.map(\.participantID)).isSubset(of: Set(rows.map(\.participantID)))
             }.map { $0[0].startsAt }
             let last = meetings.max()
-            return EngagementReport.Pair(
+            var pair = EngagementReport.Pair(
                 groupID: group.id, meetings: meetings.count,
                 meetingsPerWeek: weekStarts.indices.map { index in
                     let end = index + 1 < weekStarts.count ? weekStarts[index + 1] : .distantFuture
                     return meetings.filter { $0 >= weekStarts[index] && $0 < end }.count
                 },
                 lastMeeting: last, quiet: last.map { now.timeIntervalSince($0) > Double(EngagementMetrics.quietDays) * 86_400 } ?? true)
+            health(&pair, group: group, rows: allRows.filter { $0.groupID == group.id }, sessions: sessions, answers: answers, people: person, now: now,
+                   timeZone: timeZone)
+            return pair
         }
         let expectedByPerson = Dictionary(grouping: expected, by: \.participantID)
         let quietSince = now.addingTimeInterval(-Double(EngagementMetrics.quietDays) * 86_400)
@@ -260,10 +290,91 @@ private enum ReferenceMetrics {
             timeInSession: .init(
                 badgeCheckOuts: badgeOuts.count, medianMinutes: median(badgeOuts.compactMap(\.durationSeconds)),
                 automaticCheckOuts: automaticOuts.count, automaticMedianMinutes: median(automaticOuts.compactMap(\.durationSeconds))),
-            pairs: pairs, atRisk: atRisk, participants: participants)
+            pairs: pairs, goalAchievement: goalAchievement(pairs, groups: groups, people: person), atRisk: atRisk, participants: participants)
+    }
+
+    /// Of the pairs with a goal-progress answer, those whose latest is 3–4; by the cohort of the pair's (last listed) mentee.
+    static func goalAchievement(
+        _ pairs: [EngagementReport.Pair], groups: [MentoringGroup], people: [String: Participant]
+    ) -> EngagementReport.GoalAchievement {
+        let answered = pairs.filter { $0.goalProgress.latest != nil }
+        let achieving = { (pairs: [EngagementReport.Pair]) in pairs.filter { (3...4).contains($0.goalProgress.latest!) }.count }
+        let cohort = { (pair: EngagementReport.Pair) -> String in
+            let mentee = groups.first { $0.id == pair.groupID }?.members.last { $0.role == .mentee && people[$0.participantID] != nil }
+            return mentee.flatMap { people[$0.participantID]?.cohort } ?? ""
+        }
+        return .init(
+            pairs: answered.count, achieving: achieving(answered), share: ratio(achieving(answered), answered.count),
+            byCohort: Dictionary(grouping: answered, by: cohort).mapValues { pairs in
+                .init(pairs: pairs.count, achieving: achieving(pairs), share: ratio(achieving(pairs), pairs.count))
+            })
     }
 
     static func ratio(_ part: Int, _ whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) }
+
+    /// docs/metrics.md's pair health, session by session over the export's rows of the pair.
+    static func health(
+        _ pair: inout EngagementReport.Pair, group: MentoringGroup, rows: [AttendanceReportRow], sessions: [Session], answers: [PairAnswer],
+        people: [String: Participant], now: Date, timeZone: TimeZone
+    ) {
+        let status = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let bySession = Dictionary(grouping: rows, by: \.sessionID).sorted { ($0.value[0].startsAt, $0.key) < ($1.value[0].startsAt, $1.key) }
+        var inARow = 0
+        for (sessionID, rows) in bySession {
+            let session = status[sessionID]!
+            guard session.endsAt <= now || session.status == .closed else { continue }
+            let members = group.members(at: session.startsAt, timeZone: timeZone).filter { member in
+                people[member.participantID].map { $0.membership.instants(in: timeZone).contains(session.startsAt) } ?? true
+            }
+            let memberRows = rows.filter { $0.memberRole != nil }
+            guard Set(members.map(\.participantID)).count == 2, members.allSatisfy({ people[$0.participantID] != nil }),
+                memberRows.filter(\.expected).count == 2, !memberRows.contains(where: { $0.status == .excused })
+            else { continue }
+            let came = memberRows.filter(\.isPresent)
+            if came.count == 2 { inARow = 0 }
+            if came.count == 1 {
+                inARow += 1
+                pair.oneSidedSessions.append(.init(
+                    sessionID: sessionID, startsAt: session.startsAt, participantID: came[0].participantID, role: came[0].memberRole!.rawValue))
+            }
+        }
+        pair.oneSidedInARow = inARow
+        // Answers of members who came to the pair's sessions, the first per person, session and question.
+        var taken: [PairAnswer] = []
+        for answer in answers.sorted(by: { ($0.answeredAt, $0.participantID) < ($1.answeredAt, $1.participantID) }) {
+            guard let row = rows.first(where: { $0.sessionID == answer.sessionID && $0.participantID == answer.participantID }),
+                row.isPresent, row.memberRole != nil, answer.question.answers.contains(answer.value),
+                !taken.contains(where: { $0.participantID == answer.participantID && $0.sessionID == answer.sessionID && $0.question == answer.question })
+            else { continue }
+            taken.append(answer)
+        }
+        let role = { (answer: PairAnswer) in rows.first { $0.sessionID == answer.sessionID && $0.participantID == answer.participantID }!.memberRole! }
+        let fits = taken.filter { $0.question == .pairFit }.map { answer in
+            EngagementReport.FitAnswer(
+                sessionID: answer.sessionID, participantID: answer.participantID, role: role(answer).rawValue,
+                answer: PairFit(rawValue: answer.value)!.name, at: answer.answeredAt)
+        }
+        pair.fit = .init(mentor: fits.last { $0.role == "mentor" }?.answer, mentee: fits.last { $0.role == "mentee" }?.answer, answers: fits)
+        let goals = taken.filter { $0.question == .goalProgress }.map(\.value)
+        pair.goalProgress = .init(
+            answers: goals.count, latest: goals.last, previous: goals.count > 1 ? goals[goals.count - 2] : nil,
+            trend: goals.count < 2 ? nil : goals[goals.count - 1] > goals[goals.count - 2] ? "rising" : goals[goals.count - 1] < goals[goals.count - 2] ? "falling" : "steady")
+        let fromMentee = taken.filter { $0.question == .mentorHelpful && role($0) == .mentee }.map(\.value)
+        let fromMentor = taken.filter { $0.question == .menteeEngaged && role($0) == .mentor }.map(\.value)
+        let mean = { (values: [Int]) in values.isEmpty ? nil : Double(values.reduce(0, +)) / Double(values.count) }
+        (pair.feedbackFromMentee, pair.feedbackFromMentor) = (mean(fromMentee), mean(fromMentor))
+        // at risk: two or more one-sided in a row, a "not a fit", 21 days without a meeting after a session;
+        // watch: one one-sided, two low directed answers in a row, goal progress falling.
+        let quietSince = now.addingTimeInterval(-21 * 86_400)
+        let hadSession = sessions.contains { session in
+            session.groupID == group.id && session.status != .cancelled && session.startsAt >= quietSince && session.startsAt <= now
+                && (session.endsAt <= now || session.status == .closed)
+        }
+        let risky = inARow >= 2 || pair.fit.mentor == "not_a_fit" || pair.fit.mentee == "not_a_fit" || hadSession && (pair.lastMeeting ?? .distantPast) < quietSince
+        let low = [fromMentee, fromMentor].contains { $0.count >= 2 && $0.suffix(2).allSatisfy { $0 <= 2 } }
+        let watch = inARow == 1 || low || pair.goalProgress.trend == "falling"
+        pair.health = risky ? .atRisk : watch ? .watch : .ok
+    }
 
     static func person(_ id: String, in people: [Participant]) -> Participant? { people.first { $0.id == id } }
 

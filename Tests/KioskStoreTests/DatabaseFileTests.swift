@@ -51,7 +51,7 @@ struct DatabaseFileTests {
             #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE event SET kind = 'check_in' WHERE seq = 8") }
             #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM event WHERE seq = 1") }
             #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE tbl_name = 'event' AND type IN ('index', 'trigger') ORDER BY name")
-                .filter { !$0.hasPrefix("sqlite_") } == ["event_excuse", "event_no_delete", "event_no_update", "event_participant"])
+                .filter { !$0.hasPrefix("sqlite_") } == ["event_answer", "event_excuse", "event_no_delete", "event_no_update", "event_participant"])
         }
     }
 

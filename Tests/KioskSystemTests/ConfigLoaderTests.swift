@@ -65,7 +65,7 @@ struct ConfigLoaderTests {
         ("[check_in]\nopens_before_minutes = 500\n", "k.toml: check_in.opens_before_minutes: expected an integer from 0 to 240, found 500"),
         ("[check_in]\nanonymous_ratings = \"yes\"\n", "k.toml: check_in.anonymous_ratings: expected true or false, found string"),
         ("[check_in]\ngrace = 5\n", "k.toml: check_in.grace: unknown key; [check_in] has opens_before_minutes, on_time_grace_minutes, duplicate_window_seconds, rating_window_minutes, anonymous_ratings"),
-        ("[gpo]\nchip = \"x\"\n", "k.toml: gpo: unknown section; the sections are kiosk, badges, check_in, backup, gpio, reader"),
+        ("[gpo]\nchip = \"x\"\n", "k.toml: gpo: unknown section; the sections are kiosk, badges, check_in, feedback, backup, gpio, reader"),
         ("[gpio]\nbuttons = [5, 6, 13]\n", "k.toml: gpio.buttons: expected a list of 4 line offsets (0–1023), one per button, such as [5, 6, 13, 19]"),
         ("[gpio]\nbuttons = [5, 6, 13, \"x\"]\n", "k.toml: gpio.buttons: expected a list of 4 line offsets"),
         ("[gpio]\nbuttons = [5, 6, 13, 23]\n", "k.toml: gpio.buttons: line 23 is wired twice; buttons, LEDs and buzzer need a line each"),

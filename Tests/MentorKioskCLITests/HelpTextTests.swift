@@ -35,6 +35,8 @@ struct HelpTextTests {
               checkout                Check a badge out of its current session, optionally
                                       rating it.
               rate                    Rate the session a badge last checked out of (1–4).
+              answer                  Answer a check-out question after the rating (what
+                                      `checkout --json` lists as questions).
               manual-checkin          Check a participant in by hand (facilitator action).
               undo                    Undo a mistaken check-in (facilitator action).
               excuse                  Excuse an expected member from a session: they sent

@@ -18,6 +18,11 @@ struct SettingsCommand: AsyncParsableCommand {
     @Option(help: "Seconds within which a second scan repeats the first (0–300).") var duplicateWindowSeconds: Int?
     @Option(help: "Minutes after check-out a rating is still taken (1–1440).") var ratingWindowMinutes: Int?
     @Option(help: "Store ratings without who gave them (true or false).") var anonymousRatings: Bool?
+    @Option(help: "Ask \"is this pairing a good fit?\" after a pair's first sessions (true or false).") var pairFit: Bool?
+    @Option(help: "A member's first sessions of their pair after which the fit question is asked until answered (0–20).") var fitSessions: Int?
+    @Option(help: "Ask for goal progress at every Nth pair session a member attends (0 never, up to 52).") var goalEvery: Int?
+    @Option(help: "Ask a mentee about their mentor and a mentor about their mentee (true or false).") var directedFeedback: Bool?
+    @Option(help: "Seconds a question after the rating waits for a button (3–30).") var questionSeconds: Int?
     @Option(help: "The program's time zone (an IANA name such as America/Chicago).") var timeZone: String?
     @Flag(help: "Remove the program's check-in rules: each kiosk goes back to its own (the time zone stays).") var clear = false
 
@@ -26,7 +31,9 @@ struct SettingsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let feedbackChanges = [fitSessions, goalEvery, questionSeconds].contains { $0 != nil } || pairFit != nil || directedFeedback != nil
         let changes = [opensBeforeMinutes, onTimeGraceMinutes, duplicateWindowSeconds, ratingWindowMinutes].contains { $0 != nil } || anonymousRatings != nil
+            || feedbackChanges
         if clear && changes { throw ValidationError("--clear takes no other option") }
         let zone = try await options.withStore { store in
             if let timeZone {
@@ -49,23 +56,39 @@ struct SettingsCommand: AsyncParsableCommand {
             settings.duplicateWindowSeconds = duplicateWindowSeconds ?? settings.duplicateWindowSeconds
             settings.ratingWindowMinutes = ratingWindowMinutes ?? settings.ratingWindowMinutes
             settings.anonymousRatings = anonymousRatings ?? settings.anonymousRatings
+            if feedbackChanges {
+                var feedback = settings.feedback ?? FeedbackSettings()
+                feedback.pairFit = pairFit ?? feedback.pairFit
+                feedback.fitSessions = fitSessions ?? feedback.fitSessions
+                feedback.goalEvery = goalEvery ?? feedback.goalEvery
+                feedback.directedFeedback = directedFeedback ?? feedback.directedFeedback
+                feedback.questionSeconds = questionSeconds ?? feedback.questionSeconds
+                settings.feedback = feedback
+            }
             if let problem = settings.problem { throw ValidationError(problem) }
             try await store.setSettings(settings)
-            try await store.auditCommand(
-                "settings.set",
-                detail: "opens_before_minutes=\(settings.opensBeforeMinutes) on_time_grace_minutes=\(settings.onTimeGraceMinutes) duplicate_window_seconds=\(settings.duplicateWindowSeconds) rating_window_minutes=\(settings.ratingWindowMinutes) anonymous_ratings=\(settings.anonymousRatings)")
+            try await store.auditCommand("settings.set", detail: Self.lines(settings).joined(separator: " ").replacingOccurrences(of: " = ", with: "="))
             return settings
         }
         guard let settings else {
             print("no program settings: each kiosk uses its kiosk.toml's [check_in]")
             return
         }
-        print("""
-            opens_before_minutes = \(settings.opensBeforeMinutes)
-            on_time_grace_minutes = \(settings.onTimeGraceMinutes)
-            duplicate_window_seconds = \(settings.duplicateWindowSeconds)
-            rating_window_minutes = \(settings.ratingWindowMinutes)
-            anonymous_ratings = \(settings.anonymousRatings)
-            """)
+        print(Self.lines(settings).joined(separator: "\n"))
+    }
+
+    /// The settings as `key = value` lines (the check-out questions only when the program sets them).
+    static func lines(_ settings: ProgramSettings) -> [String] {
+        [
+            "opens_before_minutes = \(settings.opensBeforeMinutes)", "on_time_grace_minutes = \(settings.onTimeGraceMinutes)",
+            "duplicate_window_seconds = \(settings.duplicateWindowSeconds)", "rating_window_minutes = \(settings.ratingWindowMinutes)",
+            "anonymous_ratings = \(settings.anonymousRatings)",
+        ] + (settings.feedback.map { feedback in
+            [
+                "feedback.pair_fit = \(feedback.pairFit)", "feedback.fit_sessions = \(feedback.fitSessions)",
+                "feedback.goal_every = \(feedback.goalEvery)", "feedback.directed_feedback = \(feedback.directedFeedback)",
+                "feedback.question_seconds = \(feedback.questionSeconds)",
+            ]
+        } ?? [])
     }
 }

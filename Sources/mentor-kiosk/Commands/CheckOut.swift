@@ -42,3 +42,32 @@ struct Rate: ParsableCommand {
         try OutcomePrinter.finish(report)
     }
 }
+
+struct Answer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer a check-out question after the rating (what `checkout --json` lists as questions).",
+        discussion: """
+            QUESTION is pair_fit (1 good fit, 2 still deciding, 3 not a fit), goal_progress (1–4), \
+            mentor_helpful (a mentee's, 1–4) or mentee_engaged (a mentor's, 1–4). An answer is taken \
+            once, about the session the badge last checked out of, when that check-out asks it.
+            """)
+
+    @OptionGroup var options: KioskOptions
+    @Argument(help: "The badge code.") var badge: String
+    @Argument(help: "The question: pair_fit, goal_progress, mentor_helpful or mentee_engaged.") var question: String
+    @Argument(help: "The button pressed.") var value: Int
+    @Flag(help: "Print JSON instead of text.") var json = false
+
+    func validate() throws {
+        guard let asked = CheckOutQuestion(rawValue: question), asked != .rating else {
+            throw ValidationError("unknown question \"\(question)\"; use \(CheckOutQuestion.answerQuestions.map(\.rawValue).joined(separator: ", ")) (a rating: mentor-kiosk rate)")
+        }
+    }
+
+    func run() throws {
+        let context = try options.context()
+        let report = try context.desk().answer(badge, question: CheckOutQuestion(rawValue: question)!, value: value, clock: context.clock.read())
+        OutcomePrinter(json: json).print(report)
+        try OutcomePrinter.finish(report)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// An answer to a check-out question other than the rating (an `answer` event), as the pair
+/// health figures read it.
+public struct PairAnswer: Sendable, Equatable {
+    public var participantID: String
+    public var sessionID: String
+    public var question: CheckOutQuestion
+    public var value: Int
+    public var answeredAt: Date
+
+    public init(participantID: String, sessionID: String, question: CheckOutQuestion, value: Int, answeredAt: Date) {
+        self.participantID = participantID
+        self.sessionID = sessionID
+        self.question = question
+        self.value = value
+        self.answeredAt = answeredAt
+    }
+}
+
+/// How a pair is doing, from its verified attendance and its members' answers: what a
+/// self-logged mentoring platform cannot know. docs/metrics.md has the rules.
+public enum PairHealthLevel: String, Sendable, Codable, Comparable, CaseIterable {
+    case ok
+    case watch
+    case atRisk = "at_risk"
+
+    private var severity: Int { self == .ok ? 0 : self == .watch ? 1 : 2 }
+
+    public static func < (left: PairHealthLevel, right: PairHealthLevel) -> Bool { left.severity < right.severity }
+}
+
+/// The thresholds of the pair health rules, in one place.
+public enum PairHealthRules {
+    /// One-sided sessions in a row that put a pair at risk (one is a watch).
+    public static let oneSidedInARow = 2
+    /// A directed-feedback answer at or below this is low; two low ones in a row are a watch.
+    public static let lowFeedback = 2
+    /// A latest goal-progress answer in this range counts as achieving (goal achievement).
+    public static let achieving = 3...4
+}
+
+/// One pair session as the health rules see it: who of the pair's members of that time came.
+struct PairSessionLog {
+    var sessionID: String
+    var startsAt: Date
+    /// Ended or closed: a session still running is not yet one-sided.
+    var decided: Bool
+    /// The pair's members of that time: two, known and expected (active), none excused.
+    var countable: Bool
+    /// The members who came, with their role at the session.
+    var came: [(id: String, role: MemberRole)]
+    /// The members of that time who may answer for this session: those who came.
+    var roleOf: [String: MemberRole]
+}
+
+extension EngagementReport.Pair {
+    /// Fills in one-sided sessions, answers and health from the pair's session logs (in time
+    /// order) and the answers to those sessions, first answers only.
+    mutating func assess(_ logs: [PairSessionLog], answers: [PairAnswer], now: Date, quietSince: Date) {
+        var inARow = 0
+        for log in logs where log.decided && log.countable {
+            if log.came.count == 2 {
+                inARow = 0
+            } else if let member = log.came.first {
+                inARow += 1
+                oneSidedSessions.append(.init(sessionID: log.sessionID, startsAt: log.startsAt, participantID: member.id, role: member.role.rawValue))
+            }
+        }
+        oneSidedInARow = inARow
+        let logOfSession = Dictionary(logs.map { ($0.sessionID, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<String>()
+        var fits: [EngagementReport.FitAnswer] = []
+        var goals: [Int] = []
+        var fromMentee: [Int] = [], fromMentor: [Int] = []
+        for answer in answers.sorted(by: { ($0.answeredAt, $0.participantID) < ($1.answeredAt, $1.participantID) }) {
+            guard let log = logOfSession[answer.sessionID], let role = log.roleOf[answer.participantID], answer.question.answers.contains(answer.value),
+                seen.insert("\(answer.participantID)\u{1F}\(answer.sessionID)\u{1F}\(answer.question.rawValue)").inserted
+            else { continue }
+            switch answer.question {
+            case .pairFit:
+                if let fit = PairFit(rawValue: answer.value) {
+                    fits.append(.init(sessionID: answer.sessionID, participantID: answer.participantID, role: role.rawValue, answer: fit.name, at: answer.answeredAt))
+                }
+            case .goalProgress: goals.append(answer.value)
+            case .mentorHelpful where role == .mentee: fromMentee.append(answer.value)
+            case .menteeEngaged where role == .mentor: fromMentor.append(answer.value)
+            default: break
+            }
+        }
+        fit = .init(
+            mentor: fits.last { $0.role == MemberRole.mentor.rawValue }?.answer, mentee: fits.last { $0.role == MemberRole.mentee.rawValue }?.answer,
+            answers: fits)
+        goalProgress = .init(answers: goals.count, latest: goals.last, previous: goals.dropLast().last)
+        feedbackFromMentee = Self.mean(fromMentee)
+        feedbackFromMentor = Self.mean(fromMentor)
+
+        var risks: [String] = [], watches: [String] = []
+        if inARow >= PairHealthRules.oneSidedInARow {
+            risks.append("one-sided: only one member came to the last \(inARow) sessions (\(Self.whoCame(oneSidedSessions.suffix(inARow))))")
+        } else if inARow == 1 {
+            watches.append("one-sided: only one member came to the last session (\(Self.whoCame(oneSidedSessions.suffix(1))))")
+        }
+        let notAFit = [("mentor", fit.mentor), ("mentee", fit.mentee)].filter { $0.1 == PairFit.notAFit.name }.map(\.0)
+        if !notAFit.isEmpty { risks.append("not a fit: the \(notAFit.joined(separator: " and ")) said so") }
+        let pairHadSessions = logs.contains { $0.decided && $0.startsAt >= quietSince }
+        if pairHadSessions, (lastMeeting ?? .distantPast) < quietSince {
+            risks.append("quiet: no verified meeting in \(EngagementMetrics.quietDays) days")
+        }
+        for (answers, words) in [(fromMentee, "the mentee rated the mentor's help"), (fromMentor, "the mentor rated the mentee's engagement")]
+        where answers.count >= 2 && answers.suffix(2).allSatisfy({ $0 <= PairHealthRules.lowFeedback }) {
+            watches.append("low feedback: \(words) ≤ \(PairHealthRules.lowFeedback) twice in a row")
+        }
+        if goalProgress.trend == "falling", let latest = goalProgress.latest, let previous = goalProgress.previous {
+            watches.append("goal falling: progress \(previous) → \(latest)")
+        }
+        health = !risks.isEmpty ? .atRisk : !watches.isEmpty ? .watch : .ok
+        reasons = risks + watches
+    }
+
+    static func mean(_ values: [Int]) -> Double? {
+        values.isEmpty ? nil : Double(values.reduce(0, +)) / Double(values.count)
+    }
+
+    /// "the mentee each time", "mentor 1, mentee 2".
+    static func whoCame(_ sessions: ArraySlice<EngagementReport.OneSidedSession>) -> String {
+        let counts = Dictionary(sessions.map { ($0.role, 1) }, uniquingKeysWith: +)
+        if counts.count == 1, let role = counts.keys.first { return "the \(role)" + (sessions.count > 1 ? " each time" : "") }
+        return counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+}
+
+extension EngagementReport.GoalProgress {
+    init(answers: Int, latest: Int?, previous: Int?) {
+        self.answers = answers
+        self.latest = latest
+        self.previous = previous
+        trend = switch (previous, latest) {
+        case let (previous?, latest?) where latest > previous: "rising"
+        case let (previous?, latest?) where latest < previous: "falling"
+        case (_?, _?): "steady"
+        default: nil
+        }
+    }
+}
