@@ -188,7 +188,9 @@ public struct KioskScreens: Sendable {
             for pair in tally.pairsNeedingAttention where row < grid.rows - 2 {
                 let level = pair.health == .atRisk ? "AT RISK" : "watch"
                 let line = "! \(pair.groupID) \(level) — \(pair.reasons.first ?? "")"
-                grid.put(String(line.prefix(grid.columns - left - 1)), row: row, column: left, style: CellStyle(foreground: pair.health == .atRisk ? .red : .yellow))
+                let width = grid.columns - left - 1
+                grid.put(line.count > width ? line.prefix(width - 1) + "…" : line, row: row, column: left,
+                         style: CellStyle(foreground: pair.health == .atRisk ? .red : .yellow))
                 row += 1
             }
         }

@@ -312,6 +312,36 @@ struct HubStorageTests {
         }
     }
 
+    @Test("check-out answers: a kiosk's answers name a known question, a button it has, and their own participant; the replay keeps them", arguments: HubBackend.available)
+    func answers(_ backend: HubBackend) async throws {
+        try await backend.withProgram { store in
+            _ = try await store.addKiosk(id: "room", location: "Room 204", at: Self.now)
+            func answer(_ seq: Int64, _ participant: String?, _ session: String, _ question: String?, _ value: Int?, actor: String? = "E004") -> WireEvent {
+                var event = Self.event(seq: seq)
+                (event.kind, event.participantID, event.sessionID, event.actorID, event.note, event.rating) = ("answer", participant, session, actor, question, value)
+                return event
+            }
+            var checkIn = Self.event(seq: 1)
+            (checkIn.kind, checkIn.participantID, checkIn.sessionID, checkIn.actorID) = ("check_in", "E004", "R1", "E004")
+            guard case .accepted(let result) = try await store.ingest(kioskID: "room", events: [
+                checkIn, answer(2, "E004", "R1", "pair_fit", 2), answer(3, "E004", "R1", "rating", 2), answer(4, "E004", "R1", "pair_fit", 4),
+                answer(5, "E004", "R1", "goal_progress", nil), answer(6, "E004", "R1", "mentee_engaged", 1, actor: "F001"),
+                answer(7, nil, "R1", "pair_fit", 1, actor: nil), answer(8, "E004", "S1", "goal_progress", 3), answer(9, "E004", "R1", "fit", 1),
+            ], at: Self.now) else { Issue.record("refused as a whole"); return }
+            #expect(result.stored == 2)
+            let list = "pair_fit, goal_progress, mentor_helpful, mentee_engaged"
+            #expect(result.rejected.map(\.reason) == [
+                "an answer must name its question in note (\(list))", "an answer to pair_fit must be 1–3 (rating)",
+                "an answer to goal_progress must be 1–4 (rating)", "an answer is given by its participant (actor_id must be participant_id)",
+                "an answer event must name its participant", "session S1 is at Main Lobby, not at this kiosk's location (Room 204)",
+                "an answer must name its question in note (\(list))",
+            ])
+            let replay = try #require(try await store.currentReplays(ofSessions: ["R1"]).first)
+            #expect(replay.answers.map { "\($0.participantID) \($0.question.rawValue) \($0.value)" } == ["E004 pair_fit 2"])
+            #expect(SessionReplay(sessionID: "R1", decoding: replay.encoded()) == replay, "answers survive the kept replay's layout")
+        }
+    }
+
     @Test("quarantine: a later event under a used seq never replaces an earlier one; a retry takes in what the fixed roster allows", arguments: HubBackend.available)
     func quarantineAndRetry(_ backend: HubBackend) async throws {
         try await backend.withProgram { store in

@@ -1,5 +1,5 @@
 import Foundation
-import KioskCore
+@testable import KioskCore
 import KioskTUI
 
 /// Fixed states and surroundings for screen snapshots: 2026-03-02 15:01 UTC at Main Lobby.
@@ -25,6 +25,32 @@ enum ScreenFixtures {
         tally.atRisk = [.init(participantID: "E005", name: "Omar Haddad", reason: "missed the last 2 expected sessions")]
         return tally
     }()
+    /// The tally of a pair's session whose pair, and another of its people's, need attention.
+    static let tallyWithPairs = {
+        var tally = SessionTally(session: pairSession, expected: [maria, jonas], attendances: [
+            (jonas, Attendance(participantID: "E001", sessionID: "S-PAIR1", status: .onTime, checkedInAt: now, kioskID: "k1")),
+        ])
+        tally.atRisk = [.init(participantID: "M001", name: "Maria García", reason: "missed the last 3 expected sessions")]
+        var p1 = EngagementReport.Pair(groupID: "P1", meetings: 1, meetingsPerWeek: [1, 0, 0, 0], lastMeeting: nil, quiet: true)
+        p1.health = .atRisk
+        p1.reasons = ["one-sided: only one member came to the last 3 sessions (the mentee each time)", "quiet: no verified meeting in 21 days"]
+        var p7 = EngagementReport.Pair(groupID: "P7", meetings: 4, meetingsPerWeek: [1, 1, 1, 1], lastMeeting: now, quiet: false)
+        p7.health = .watch
+        p7.reasons = ["goal falling: progress 3 → 2"]
+        tally.pairsNeedingAttention = [p1, p7]
+        return tally
+    }()
+    static let maria = Participant(id: "M001", name: "Maria García", role: .mentor)
+    static let jonas = Participant(id: "E001", name: "Jonas Weber", role: .mentee)
+    static let pairSession = Session(
+        id: "S-PAIR1", title: "Maria & Jonas — one-on-one", kind: .oneOnOne, location: "Main Lobby", startsAt: now.addingTimeInterval(-60),
+        endsAt: now.addingTimeInterval(2640), groupID: "P1")
+    static let pairCheckOut = {
+        var report = wording.report(CheckOutOutcome.checkOut(jonas, pairSession, checkedInAt: now, duration: 2400))
+        report.questions = [.rating, .pairFit]
+        return report
+    }()
+    static let rated = wording.report(RatingOutcome.record(sessionID: "S-PAIR1", value: 3, anonymous: false), participant: jonas)
     static let priya = Participant(id: "E006", name: "Priya Shah", role: .mentee)
     /// A tally with a member excused (they sent apologies).
     static let tallyWithExcused = SessionTally(
@@ -61,6 +87,10 @@ enum ScreenFixtures {
         "menu": state(.menu(facilitator: fatima, selected: 1)),
         "tally": state(.tally(facilitator: fatima, tallies: [tally], index: 0)),
         "tally_excused": state(.tally(facilitator: fatima, tallies: [tallyWithExcused], index: 0)),
+        "tally_pairs": state(.tally(facilitator: fatima, tallies: [tallyWithPairs], index: 0)),
+        "question_fit": state(.question(badge: [], report: pairCheckOut, question: .pairFit, thanks: rated.message)),
+        "question_mentor": state(.question(badge: [], report: pairCheckOut, question: .mentorHelpful, thanks: rated.message)),
+        "answered": state(.result(wording.report(AnswerOutcome.record(sessionID: "S-PAIR1", question: .pairFit, value: 2), participant: jonas))),
         "pick_cancel": state(.pickSession(facilitator: fatima, action: .cancel, sessions: [cancelledPair, circle], selected: 0)),
         "pick_missing": state(.pickAttendee(facilitator: fatima, action: .checkIn, choices: [RosterChoice(participant: omar, session: circle)], selected: 0)),
         "status": state(.status(facilitator: fatima)),
