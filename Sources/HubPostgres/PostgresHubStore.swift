@@ -212,6 +212,7 @@ public final class PostgresHubStore: HubStorage {
             """,
             "CREATE INDEX hub_event_excuse ON hub_event(session_id) WHERE kind = 'excuse'",
         ]),
+        ("v8-pair-goals", ["ALTER TABLE mentoring_group ADD COLUMN goal TEXT, ADD COLUMN goal_target_on TEXT"]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -746,9 +747,11 @@ public final class PostgresHubStore: HubStorage {
             members[group, default: []].append(GroupMember(
                 participantID: participant, role: try Self.known(MemberRole.self, role), from: try Self.day(from), until: try Self.day(until)))
         }
-        return try await rows("SELECT id, name, kind FROM mentoring_group ORDER BY id COLLATE \"C\"").map { row in
-            let (id, name, kind) = try row.decode((String, String, String).self)
-            return MentoringGroup(id: id, name: name, kind: try Self.known(GroupKind.self, kind), members: members[id] ?? [])
+        return try await rows("SELECT id, name, kind, goal, goal_target_on FROM mentoring_group ORDER BY id COLLATE \"C\"").map { row in
+            let (id, name, kind, goal, target) = try row.decode((String, String, String, String?, String?).self)
+            return MentoringGroup(
+                id: id, name: name, kind: try Self.known(GroupKind.self, kind), members: members[id] ?? [],
+                goal: try goal.map { PairGoal(text: $0, targetOn: try Self.day(target)) })
         }
     }
 
@@ -819,6 +822,25 @@ public final class PostgresHubStore: HubStorage {
                     }
                     try await db.query("INSERT INTO badge (hash, participant_id) VALUES (\(hash.hex), \(entry.participant.id))", logger: logger)
                 }
+            }
+            return summary
+        }
+    }
+
+    public func importGoals(_ entries: [GoalEntry]) async throws -> ImportSummary {
+        try await transaction { db in
+            var summary = ImportSummary()
+            for entry in entries {
+                guard let kind = try await rows("SELECT kind FROM mentoring_group WHERE id = \(entry.groupID)", on: db).first?.decode(String.self) else {
+                    throw ImportError(entry.position.column("group_id"), "no group has the id \(entry.groupID)")
+                }
+                guard kind == GroupKind.pair.rawValue else {
+                    throw ImportError(entry.position.column("group_id"), "group \(entry.groupID) is a \(kind); goals are a pair's")
+                }
+                try await db.query(
+                    "UPDATE mentoring_group SET goal = \(entry.goal.text), goal_target_on = \(entry.goal.targetOn?.description) WHERE id = \(entry.groupID)",
+                    logger: logger)
+                summary.updated += 1
             }
             return summary
         }

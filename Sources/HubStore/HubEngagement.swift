@@ -121,8 +121,11 @@ public enum HubAttendance {
             if recorded.draft.kind == .rating, event.participantID == nil, let rating = event.rating {
                 replays[slot].anonymousRatings.append(rating)
             }
+            // The first answer of each person to each question counts: later ones (a flood from a
+            // stolen token) are not kept, so a session's replay stays small.
             if recorded.draft.kind == .answer, let participantID = event.participantID, let value = event.rating,
-                let question = event.note.flatMap(CheckOutQuestion.init(rawValue:))
+                let question = event.note.flatMap(CheckOutQuestion.init(rawValue:)),
+                !replays[slot].answers.contains(where: { $0.participantID == participantID && $0.question == question })
             {
                 replays[slot].answers.append(PairAnswer(
                     participantID: participantID, sessionID: id, question: question, value: value, answeredAt: event.wallTime))

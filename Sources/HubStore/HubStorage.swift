@@ -54,6 +54,9 @@ public protocol HubStorage: Sendable {
     /// Imports groups all-or-nothing: each listed group's members are replaced; unknown
     /// participants refuse the file.
     func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary
+    /// Imports goals.csv all-or-nothing: each row sets its pair's goal; a group that is unknown,
+    /// or not a pair, refuses the file.
+    func importGoals(_ entries: [GoalEntry]) async throws -> ImportSummary
     /// Imports sessions all-or-nothing (`KioskStore.importSessions`' rules): a row's status sets
     /// the session's, a row without one keeps it; with `now`, the sessions that start after it
     /// and are missing from the file are cancelled.
@@ -140,9 +143,15 @@ extension Directory {
         var seen = Set<[String]>()
         let excusals = excusals.sorted { ($0.sessionID, $0.participantID) < ($1.sessionID, $1.participantID) }
             .filter { seen.insert([$0.sessionID, $0.participantID]).inserted }
+        // Goal texts are personal: a kiosk gets them only when the program shows them on its screen.
+        let showsGoals = settings?.feedback?.showGoalText == true
         var directory = Directory(
-            version: "", location: location, participants: participants, groups: groups, sessions: sessions, settings: settings,
-            timeZone: timeZone, excusals: excusals)
+            version: "", location: location, participants: participants,
+            groups: groups.map { group in
+                var group = group
+                if !showsGoals { group.goal = nil }
+                return group
+            }, sessions: sessions, settings: settings, timeZone: timeZone, excusals: excusals)
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
         directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
         return directory

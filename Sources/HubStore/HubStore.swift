@@ -576,6 +576,10 @@ public final class HubStore: HubStorage {
         try program.importGroups(entries)
     }
 
+    public func importGoals(_ entries: [GoalEntry]) async throws -> ImportSummary {
+        try program.importGoals(entries)
+    }
+
     public func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date?) async throws -> ImportSummary {
         try program.importSessions(entries, cancellingMissingAfter: now) { ids in try self.pool.read { try Self.attended($0, among: ids) } }
     }

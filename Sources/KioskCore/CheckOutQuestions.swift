@@ -52,6 +52,9 @@ public struct FeedbackSettings: Codable, Sendable, Equatable {
     public var goalEvery: Int
     /// Ask a mentee about their mentor and a mentor about their mentee when nothing else is due.
     public var directedFeedback: Bool
+    /// Show the pair's goal text (goals.csv) on the goal question; off, the screen says only
+    /// "your goal" (it stands in a lobby), and the hub sends kiosks no goal texts.
+    public var showGoalText: Bool
     /// How long a follow-up question waits for a button before the kiosk returns to its start
     /// screen (a scan is taken at any moment regardless).
     public var questionSeconds: Int
@@ -61,12 +64,14 @@ public struct FeedbackSettings: Codable, Sendable, Equatable {
     public static let questionSecondsLimits = 3...30
 
     public init(
-        pairFit: Bool = true, fitSessions: Int = 2, goalEvery: Int = 3, directedFeedback: Bool = true, questionSeconds: Int = 8
+        pairFit: Bool = true, fitSessions: Int = 2, goalEvery: Int = 3, directedFeedback: Bool = true, showGoalText: Bool = false,
+        questionSeconds: Int = 8
     ) {
         self.pairFit = pairFit
         self.fitSessions = fitSessions
         self.goalEvery = goalEvery
         self.directedFeedback = directedFeedback
+        self.showGoalText = showGoalText
         self.questionSeconds = questionSeconds
     }
 
@@ -87,16 +92,21 @@ public struct FeedbackSettings: Codable, Sendable, Equatable {
 public struct PairCheckOutFacts: Sendable, Equatable {
     public var groupID: String
     public var role: MemberRole
-    /// The pair's sessions this member has attended, this one included.
+    /// The pair's sessions this member has attended, this one included (none that started later:
+    /// an answer given after another check-in is judged as at its own check-out).
     public var sessionsAttended: Int
     /// Their latest answer to the fit question for this pair.
     public var latestFit: PairFit?
     /// The questions they already answered for this session: after one, no follow-up is asked again.
     public var answeredHere: Set<CheckOutQuestion>
+    /// The pair's goal, if the kiosk knows it.
+    public var goal: PairGoal?
 
     public init(
-        groupID: String, role: MemberRole, sessionsAttended: Int, latestFit: PairFit? = nil, answeredHere: Set<CheckOutQuestion> = []
+        groupID: String, role: MemberRole, sessionsAttended: Int, latestFit: PairFit? = nil, answeredHere: Set<CheckOutQuestion> = [],
+        goal: PairGoal? = nil
     ) {
+        self.goal = goal
         self.groupID = groupID
         self.role = role
         self.sessionsAttended = sessionsAttended

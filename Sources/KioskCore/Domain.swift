@@ -55,12 +55,28 @@ public struct MentoringGroup: Sendable, Equatable, Codable {
     public var name: String
     public var kind: GroupKind
     public var members: [GroupMember]
+    /// A pair's goal (goals.csv), which the goal-progress question is about.
+    public var goal: PairGoal?
 
-    public init(id: String, name: String, kind: GroupKind, members: [GroupMember]) {
+    public init(id: String, name: String, kind: GroupKind, members: [GroupMember], goal: PairGoal? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.members = members
+        self.goal = goal
+    }
+}
+
+/// What a pair works towards (a row of goals.csv). The kiosk's screen says only "your goal"
+/// unless the program shows goal texts (`show_goal_text`); only then do kiosks receive them.
+public struct PairGoal: Sendable, Equatable, Codable {
+    public var text: String
+    /// The day it should be reached by, if the program set one.
+    public var targetOn: ProgramDay?
+
+    public init(text: String, targetOn: ProgramDay? = nil) {
+        self.text = text
+        self.targetOn = targetOn
     }
 }
 

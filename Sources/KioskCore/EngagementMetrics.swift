@@ -319,7 +319,8 @@ public enum EngagementMetrics {
             let decided = session.endsAt <= now || session.status == .closed
             var presentMembers = 0
             let isPair = group.map { pairIDs.contains($0.id) } ?? false
-            var log = PairSessionLog(sessionID: session.id, startsAt: session.startsAt, decided: decided, countable: true, came: [], roleOf: [:])
+            var log = PairSessionLog(
+                sessionID: session.id, startsAt: session.startsAt, endsAt: session.endsAt, decided: decided, countable: true, came: [], roleOf: [:])
             var expectedMembers = 0
             let members = program.forEachRow(of: sessionIndex, group: group, scratch: &scratch) { person, row, arrival in
                 if arrival != nil && row.isMember { presentMembers += 1 }

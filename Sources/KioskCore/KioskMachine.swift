@@ -294,7 +294,7 @@ public enum KioskMachine {
             {
                 return show(.question(badge: badge, report: checkOut, question: next, thanks: report.message), .ok)
             }
-            return show(.result(report), .ok)
+            return show(.result(report), report.code == "rated" ? .ok : .already)
         case "answered":
             return show(.result(report), .ok)
         default:

@@ -31,6 +31,8 @@ public struct OutcomeReport: Sendable, Equatable {
     public var milestone: String?
     /// After a check-out: the questions to ask, in order (the rating first).
     public var questions: [CheckOutQuestion] = []
+    /// After a check-out: the pair's goal text, when the program shows it.
+    public var goal: String?
 
     public init(
         code: String, verdict: Verdict, message: String, participant: Participant? = nil, session: Session? = nil,

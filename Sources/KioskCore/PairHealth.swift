@@ -38,12 +38,26 @@ public enum PairHealthRules {
     public static let lowFeedback = 2
     /// A latest goal-progress answer in this range counts as achieving (goal achievement).
     public static let achieving = 3...4
+    /// An answer counts when given from its session's start until this long after its end (the
+    /// longest rating window a program may set): a kiosk's clock cannot move it elsewhere.
+    public static let answerWindow: TimeInterval = 86_400
+
+    /// Reasons that tell what one member said of the pairing or of the other member: the
+    /// program office's, so a lobby screen shows them only as `answerReasonOnScreen`.
+    public static let answerReasonPrefixes = ["not a fit", "low feedback"]
+    public static let answerReasonOnScreen = "a check-out answer needs a look (details at the hub)"
+
+    /// `reason` as a lobby screen may show it.
+    public static func onScreen(_ reason: String) -> String {
+        answerReasonPrefixes.contains { reason.hasPrefix($0) } ? answerReasonOnScreen : reason
+    }
 }
 
 /// One pair session as the health rules see it: who of the pair's members of that time came.
 struct PairSessionLog {
     var sessionID: String
     var startsAt: Date
+    var endsAt: Date
     /// Ended or closed: a session still running is not yet one-sided.
     var decided: Bool
     /// The pair's members of that time: two, known and expected (active), none excused.
@@ -56,7 +70,9 @@ struct PairSessionLog {
 
 extension EngagementReport.Pair {
     /// Fills in one-sided sessions, answers and health from the pair's session logs (in time
-    /// order) and the answers to those sessions, first answers only.
+    /// order) and the answers to those sessions: the first of each member to each question of a
+    /// session, if a member who came gave it in the session's answer window; "latest" means of
+    /// the latest session.
     mutating func assess(_ logs: [PairSessionLog], answers: [PairAnswer], now: Date, quietSince: Date) {
         var inARow = 0
         for log in logs where log.decided && log.countable {
@@ -73,10 +89,21 @@ extension EngagementReport.Pair {
         var fits: [EngagementReport.FitAnswer] = []
         var goals: [Int] = []
         var fromMentee: [Int] = [], fromMentor: [Int] = []
-        for answer in answers.sorted(by: { ($0.answeredAt, $0.participantID) < ($1.answeredAt, $1.participantID) }) {
-            guard let log = logOfSession[answer.sessionID], let role = log.roleOf[answer.participantID], answer.question.answers.contains(answer.value),
-                seen.insert("\(answer.participantID)\u{1F}\(answer.sessionID)\u{1F}\(answer.question.rawValue)").inserted
-            else { continue }
+        // The first answer of each member to each question of a session (as the hub's replay keeps
+        // it), if it came in the session's window and was given by a member who came.
+        let counted = answers.sorted { ($0.answeredAt, $0.participantID) < ($1.answeredAt, $1.participantID) }
+            .filter { seen.insert("\($0.participantID)\u{1F}\($0.sessionID)\u{1F}\($0.question.rawValue)").inserted }
+            .compactMap { answer -> (log: PairSessionLog, role: MemberRole, answer: PairAnswer)? in
+                guard let log = logOfSession[answer.sessionID], let role = log.roleOf[answer.participantID],
+                    answer.question.answers.contains(answer.value), answer.answeredAt >= log.startsAt,
+                    answer.answeredAt <= log.endsAt.addingTimeInterval(PairHealthRules.answerWindow)
+                else { return nil }
+                return (log, role, answer)
+            }.sorted { left, right in
+                (left.log.startsAt, left.log.sessionID, left.answer.answeredAt, left.answer.participantID)
+                    < (right.log.startsAt, right.log.sessionID, right.answer.answeredAt, right.answer.participantID)
+            }
+        for (_, role, answer) in counted {
             switch answer.question {
             case .pairFit:
                 if let fit = PairFit(rawValue: answer.value) {

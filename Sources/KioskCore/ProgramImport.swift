@@ -60,6 +60,19 @@ public struct GroupEntry: Sendable, Equatable {
     }
 }
 
+/// One pair's goal read from `goals.csv`.
+public struct GoalEntry: Sendable, Equatable {
+    public var groupID: String
+    public var goal: PairGoal
+    public var position: SourcePosition
+
+    public init(groupID: String, goal: PairGoal, position: SourcePosition) {
+        self.groupID = groupID
+        self.goal = goal
+        self.position = position
+    }
+}
+
 /// One session read from `sessions.csv`.
 public struct SessionEntry: Sendable, Equatable {
     public var session: Session

@@ -38,10 +38,10 @@ extension KioskStore {
     }
 
     /// `checkOut`, also choosing in the same transaction the questions to ask after it (the
-    /// rating alone when `feedback` is nil).
+    /// rating alone when `feedback` is nil), and the pair's goal text when they are shown.
     public func checkOutAsking(
         _ badge: BadgeHash, clock: ClockReading, rules: CheckInRules, feedback: FeedbackSettings?, timeZone: TimeZone
-    ) throws -> (outcome: CheckOutOutcome, questions: [CheckOutQuestion]) {
+    ) throws -> (outcome: CheckOutOutcome, questions: [CheckOutQuestion], goal: String?) {
         try record { db in
             let participant = try participant(db, badge: badge)
             let open = try participant.map { try attendances(db, participantID: $0.id, openOnly: true) } ?? []
@@ -54,11 +54,11 @@ extension KioskStore {
                     clock: clock, details: EventDetails(durationSeconds: duration, viaBadge: true)))
                 try closeAttendance(
                     db, participantID: participant.id, sessionID: session.id, at: clock.wall, trusted: clock.isTrusted, kind: .badge)
-                guard let feedback else { return (outcome, [.rating]) }
+                guard let feedback else { return (outcome, [.rating], nil) }
                 let pair = try pairCheckOutFacts(db, participantID: participant.id, session: session, timeZone: timeZone)
-                return (outcome, CheckOutQuestions.choose(pair: pair, settings: feedback))
+                return (outcome, CheckOutQuestions.choose(pair: pair, settings: feedback), feedback.showGoalText ? pair?.goal?.text : nil)
             }
-            return (outcome, [])
+            return (outcome, [], nil)
         }
     }
 

@@ -51,9 +51,11 @@ public struct CheckInDesk: Sendable {
     /// A check-out, its report listing the questions to ask next (`questions`).
     public func checkOut(bytes: some Collection<UInt8>, clock: ClockReading) -> OutcomeReport {
         recording(bytes) { hash in
-            let (outcome, questions) = try store.checkOutAsking(hash, clock: clock, rules: rules, feedback: feedback, timeZone: wording.timeZone)
+            let (outcome, questions, goal) = try store.checkOutAsking(
+                hash, clock: clock, rules: rules, feedback: feedback, timeZone: wording.timeZone)
             var report = wording.report(outcome)
             report.questions = questions
+            report.goal = goal
             return report
         }
     }
@@ -78,7 +80,7 @@ public struct CheckInDesk: Sendable {
         if question == .rating { return rate(bytes: bytes, value: value, clock: clock) }
         return recording(bytes) { hash in
             let (participant, outcome) = try store.answer(
-                hash, question: question, value: value, clock: clock, rules: rules, feedback: feedback ?? FeedbackSettings(),
+                hash, question: question, value: value, clock: clock, rules: rules, feedback: feedback,
                 timeZone: wording.timeZone)
             return wording.report(outcome, participant: participant)
         }

@@ -7,16 +7,15 @@ extension KioskStore {
     /// the session the participant last badged out of: taken once, only when that check-out asks
     /// it (`CheckOutQuestions`), as an `answer` event with the participant.
     public func answer(
-        _ badge: BadgeHash, question: CheckOutQuestion, value: Int, clock: ClockReading, rules: CheckInRules, feedback: FeedbackSettings,
+        _ badge: BadgeHash, question: CheckOutQuestion, value: Int, clock: ClockReading, rules: CheckInRules, feedback: FeedbackSettings?,
         timeZone: TimeZone
     ) throws -> (Participant?, AnswerOutcome) {
         try record { db in
             guard let participant = try participant(db, badge: badge) else { return (nil, .notCheckedOut) }
             let latest = try latestCheckedOut(db, participantID: participant.id)
             let pair = try latest.map { try pairCheckOutFacts(db, participantID: participant.id, session: $0.session, timeZone: timeZone) } ?? nil
-            let outcome = CheckOutQuestions.decide(
-                question, value: value, latest: latest, asked: CheckOutQuestions.choose(pair: pair, settings: feedback), at: clock.wall,
-                rules: rules)
+            let asked = feedback.map { CheckOutQuestions.choose(pair: pair, settings: $0) } ?? [.rating]
+            let outcome = CheckOutQuestions.decide(question, value: value, latest: latest, asked: asked, at: clock.wall, rules: rules)
             if case .record(let sessionID, let question, let value) = outcome {
                 try append(db, EventDraft(
                     kind: .answer, participantID: participant.id, sessionID: sessionID, actorID: participant.id, clock: clock,
@@ -36,8 +35,8 @@ extension KioskStore {
         else { return nil }
         let attended = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT count(*) FROM attendance JOIN session ON session.id = attendance.session_id
-            WHERE attendance.participant_id = ? AND session.group_id = ?
-            """), arguments: [participantID, groupID]) ?? 0
+            WHERE attendance.participant_id = ? AND session.group_id = ? AND session.starts_at <= ?
+            """), arguments: [participantID, groupID, session.startsAt]) ?? 0
         let latestFit = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT rating FROM event WHERE participant_id = ? AND kind = 'answer' AND note = 'pair_fit'
               AND session_id IN (SELECT id FROM session WHERE group_id = ?)
@@ -47,7 +46,8 @@ extension KioskStore {
             SELECT note FROM event WHERE participant_id = ? AND session_id = ? AND kind = 'answer'
             """), arguments: [participantID, session.id]).compactMap(CheckOutQuestion.init(rawValue:))
         return PairCheckOutFacts(
-            groupID: groupID, role: role, sessionsAttended: attended, latestFit: latestFit, answeredHere: Set(answered))
+            groupID: groupID, role: role, sessionsAttended: attended, latestFit: latestFit, answeredHere: Set(answered),
+            goal: try Self.goals(db, of: groupID))
     }
 
     /// The answers given at sessions starting in `[from, to)` (at `location`, or all), for the

@@ -171,6 +171,8 @@ extension KioskStore {
             try db.execute(sql: "DELETE FROM badge")
             _ = try Self.importParticipants(participants, db)
             _ = try Self.importGroups(groups, db)
+            // The hub's goals (it sends them only when the program shows goal texts).
+            for entry in groups { try Self.setGoal(entry.group.goal, of: entry.group.id, db) }
             let acknowledged = try Int64.fetchOne(db, sql: "SELECT acknowledged_through FROM sync_state WHERE id = 1") ?? 0
             let cancelledHere = Set(try String.fetchAll(db, sql: """
                 SELECT session_id FROM event WHERE kind = 'session_cancel' AND seq > ? AND session_id IS NOT NULL
@@ -240,7 +242,7 @@ extension KioskStore {
     }
 
     /// One write transaction for a whole file: any error rolls every row back.
-    private func importing(_ work: (Database) throws -> ImportSummary) throws -> ImportSummary {
+    func importing(_ work: (Database) throws -> ImportSummary) throws -> ImportSummary {
         do {
             return try record(work)
         } catch let error as ImportError {

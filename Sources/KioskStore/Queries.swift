@@ -93,13 +93,16 @@ extension KioskStore {
         let from = now.addingTimeInterval(-28 * 86_400)
         let input = try engagementInput(from: from, to: now, location: location)
         let report = EngagementMetrics.report(input, from: from, to: now, now: now, timeZone: timeZone)
-        let members = Dictionary(input.groups.map { ($0.id, Set($0.members.map(\.participantID))) }, uniquingKeysWith: { first, _ in first })
+        let groups = Dictionary(input.groups.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let needingAttention = report.pairs.filter { $0.health != .ok }.sorted { $0.health > $1.health }
         for index in tallies.indices {
             let here = Set((tallies[index].present + tallies[index].missing).map(\.participant.id))
+            let startsAt = tallies[index].session.startsAt
             tallies[index].atRisk = report.atRisk.filter { here.contains($0.participantID) }
+            // The pairs whose members at this session's start include someone of it.
             tallies[index].pairsNeedingAttention = needingAttention.filter { pair in
-                pair.groupID == tallies[index].session.groupID || !(members[pair.groupID] ?? []).isDisjoint(with: here)
+                let members = groups[pair.groupID]?.members(at: startsAt, timeZone: timeZone).map(\.participantID) ?? []
+                return pair.groupID == tallies[index].session.groupID || members.contains(where: here.contains)
             }
         }
         return tallies
@@ -246,8 +249,9 @@ extension KioskStore {
 
     static func groups(_ db: Database) throws -> [MentoringGroup] {
         let members = Dictionary(grouping: try GroupMemberRecord.fetchAll(db, sql: "SELECT * FROM group_member ORDER BY participant_id, rowid"), by: \.groupId)
+        let goals = try Self.goals(db)
         return try GroupRecord.fetchAll(db, sql: "SELECT * FROM mentoring_group ORDER BY id").map { group in
-            MentoringGroup(id: group.id, name: group.name, kind: group.kind, members: (members[group.id] ?? []).map(\.member))
+            MentoringGroup(id: group.id, name: group.name, kind: group.kind, members: (members[group.id] ?? []).map(\.member), goal: goals[group.id])
         }
     }
 

@@ -170,7 +170,8 @@ enum KioskSchema {
             ])
             try db.execute(sql: "CREATE INDEX event_excuse ON event(session_id) WHERE kind = 'excuse'")
         }
-        // Pair health (docs/metrics.md): answers to the check-out questions after the rating.
+        // Pair health (docs/metrics.md): answers to the check-out questions after the rating, and
+        // the pairs' goals (goals.csv).
         migrator.registerMigration("v8-check-out-answers") { db in
             try widenEventKinds(db, to: [
                 "check_in", "check_out", "auto_check_out", "manual_check_in", "undo", "rating", "badge_link", "session_open", "session_close",
@@ -178,6 +179,8 @@ enum KioskSchema {
             ])
             try db.execute(sql: "CREATE INDEX event_excuse ON event(session_id) WHERE kind = 'excuse'")
             try db.execute(sql: "CREATE INDEX event_answer ON event(session_id) WHERE kind = 'answer'")
+            try db.execute(sql: "ALTER TABLE mentoring_group ADD COLUMN goal TEXT")
+            try db.execute(sql: "ALTER TABLE mentoring_group ADD COLUMN goal_target_on TEXT")
         }
         return migrator
     }

@@ -65,12 +65,13 @@ public enum ConfigLoader {
             config.checkInRules = rules
             config.anonymousRatings = try section.boolean("anonymous_ratings", default: false)
         }
-        try reader.section("feedback", keys: ["pair_fit", "fit_sessions", "goal_every", "directed_feedback", "question_seconds"]) { section throws(ConfigError) in
+        try reader.section("feedback", keys: ["pair_fit", "fit_sessions", "goal_every", "directed_feedback", "show_goal_text", "question_seconds"]) { section throws(ConfigError) in
             var feedback = config.feedback
             feedback.pairFit = try section.boolean("pair_fit", default: feedback.pairFit)
             feedback.fitSessions = try section.integer("fit_sessions", default: feedback.fitSessions, in: FeedbackSettings.fitSessionsLimits)
             feedback.goalEvery = try section.integer("goal_every", default: feedback.goalEvery, in: FeedbackSettings.goalEveryLimits)
             feedback.directedFeedback = try section.boolean("directed_feedback", default: feedback.directedFeedback)
+            feedback.showGoalText = try section.boolean("show_goal_text", default: feedback.showGoalText)
             feedback.questionSeconds = try section.integer(
                 "question_seconds", default: feedback.questionSeconds, in: FeedbackSettings.questionSecondsLimits)
             config.feedback = feedback

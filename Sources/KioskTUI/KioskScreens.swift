@@ -187,7 +187,7 @@ public struct KioskScreens: Sendable {
             row += 1
             for pair in tally.pairsNeedingAttention where row < grid.rows - 2 {
                 let level = pair.health == .atRisk ? "AT RISK" : "watch"
-                let line = "! \(pair.groupID) \(level) — \(pair.reasons.first ?? "")"
+                let line = "! \(pair.groupID) \(level) — \(pair.reasons.first.map(PairHealthRules.onScreen) ?? "")"
                 let width = grid.columns - left - 1
                 grid.put(line.count > width ? line.prefix(width - 1) + "…" : line, row: row, column: left,
                          style: CellStyle(foreground: pair.health == .atRisk ? .red : .yellow))
@@ -359,6 +359,10 @@ public struct KioskScreens: Sendable {
         row += 2
         if let name = report.participant?.name {
             grid.center("\(name), one more question, just for the program office:", row: row)
+            row += 2
+        }
+        if question == .goalProgress, let goal = report.goal {
+            grid.center("Your goal: \(goal)", row: row, style: CellStyle(foreground: .cyan))
             row += 2
         }
         drawPrompt(&grid, question, row: row)

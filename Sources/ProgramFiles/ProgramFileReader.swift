@@ -12,6 +12,8 @@ public struct ProgramFileReader: Sendable {
     public static let groupColumns = ["group_id", "name", "kind", "participant_id", "member_role"]
     /// The days of a member's row: re-matching ends one row and begins another.
     public static let optionalGroupColumns = ["from", "until"]
+    public static let goalColumns = ["group_id", "goal"]
+    public static let optionalGoalColumns = ["target_date"]
     public static let sessionColumns = [
         "session_id", "title", "kind", "location", "starts_at", "ends_at", "group_id", "facilitator_id",
     ]
@@ -68,6 +70,20 @@ public struct ProgramFileReader: Sendable {
                 participant: Participant(id: id, name: name, role: role, isActive: active, cohort: cohort, joinedOn: joinedOn, leftOn: leftOn),
                 badges: hashes,
                 position: record.position))
+        }
+        return entries
+    }
+
+    /// goals.csv: one row per pair, `group_id,goal[,target_date]`.
+    public func goals(_ data: Data, file: String) throws(ImportError) -> [GoalEntry] {
+        let table = try CSVTable(data: data, file: file, columns: Self.goalColumns, optional: Self.optionalGoalColumns)
+        var entries: [GoalEntry] = []
+        var lineOf: [String: Int] = [:]
+        for record in table.records {
+            let id = try identifier(record, "group_id")
+            if let first = lineOf[id] { throw record.error("group_id", "group \(id) has a goal on line \(first) already; one goal per pair") }
+            lineOf[id] = record.position.line
+            entries.append(GoalEntry(groupID: id, goal: PairGoal(text: try text(record, "goal"), targetOn: try day(record, "target_date")), position: record.position))
         }
         return entries
     }

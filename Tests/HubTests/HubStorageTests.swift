@@ -342,6 +342,45 @@ struct HubStorageTests {
         }
     }
 
+    @Test("goals: all or nothing, pairs only; kiosks receive goal texts only when the program shows them", arguments: HubBackend.available)
+    func goals(_ backend: HubBackend) async throws {
+        try await backend.withProgram { store in
+            let reader = ProgramFileReader(
+                normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try BadgeHasher(secret: Data(repeating: 7, count: 32)), timeZone: .gmt)
+            _ = try await store.importGroups(try reader.groups(Data("""
+                group_id,name,kind,participant_id,member_role
+                P1,Pair 1,pair,M001,mentor
+                P1,Pair 1,pair,E004,mentee
+                C1,Circle,circle,E004,mentee
+
+                """.utf8), file: "g.csv"))
+            let goals = { (text: String) in try reader.goals(Data(("group_id,goal,target_date\n" + text).utf8), file: "goals.csv") }
+            for (text, message) in [
+                ("P1,Finish the CV,\nP9,x,\n", "goals.csv:3: column group_id: no group has the id P9"),
+                ("P1,Finish the CV,\nC1,x,\n", "goals.csv:3: column group_id: group C1 is a circle; goals are a pair's"),
+            ] {
+                do {
+                    _ = try await store.importGoals(try goals(text))
+                    Issue.record("\(text) was taken")
+                } catch {
+                    #expect("\(error)".contains(message), "\(error)")
+                }
+            }
+            #expect(try await store.directory(location: "Main Lobby", at: Self.now).groups.allSatisfy { $0.goal == nil }, "all or nothing")
+            #expect(try await store.importGoals(try goals("P1,Finish the CV,2026-12-18\n")).updated == 1)
+            let hidden = try await store.directory(location: "Main Lobby", at: Self.now)
+            #expect(hidden.groups.allSatisfy { $0.goal == nil }, "goal texts stay at the hub unless the program shows them")
+            var settings = ProgramSettings(rules: CheckInRules(), anonymousRatings: false)
+            settings.feedback = FeedbackSettings(showGoalText: true)
+            try await store.setSettings(settings)
+            let shown = try await store.directory(location: "Main Lobby", at: Self.now)
+            #expect(shown.groups.first { $0.id == "P1" }?.goal == PairGoal(text: "Finish the CV", targetOn: ProgramDay("2026-12-18")))
+            #expect(shown.version != hidden.version)
+            let snapshot = try await store.programSnapshot(startingFrom: Self.now.addingTimeInterval(-86_400), before: Self.now, location: nil)
+            #expect(snapshot.groups.first { $0.id == "P1" }?.goal?.text == "Finish the CV")
+        }
+    }
+
     @Test("quarantine: a later event under a used seq never replaces an earlier one; a retry takes in what the fixed roster allows", arguments: HubBackend.available)
     func quarantineAndRetry(_ backend: HubBackend) async throws {
         try await backend.withProgram { store in

@@ -164,7 +164,8 @@ private struct RandomProgram {
             return (members + members + [everyone.randomElement(using: &random)!]).filter { _ in Bool.random(using: &random) }.map { person in
                 PairAnswer(
                     participantID: person, sessionID: session.id, question: CheckOutQuestion.answerQuestions.randomElement(using: &random)!,
-                    value: Int.random(in: 0...4, using: &random), answeredAt: session.startsAt.addingTimeInterval(Double(Int.random(in: 0...5, using: &random)) * 600))
+                    value: Int.random(in: 0...4, using: &random),
+                    answeredAt: session.startsAt.addingTimeInterval([-3600, 0, 600, 1200, 3000, 5 * 86_400].randomElement(using: &random)!))
             }
         }
         self.attendances = attendances
@@ -339,14 +340,23 @@ private enum ReferenceMetrics {
             }
         }
         pair.oneSidedInARow = inARow
-        // Answers of members who came to the pair's sessions, the first per person, session and question.
-        var taken: [PairAnswer] = []
-        for answer in answers.sorted(by: { ($0.answeredAt, $0.participantID) < ($1.answeredAt, $1.participantID) }) {
+        // The first answer per person, session and question; it counts if a member who came to
+        // one of the pair's sessions gave it, in range, between the start and a day after the end.
+        // "Latest" is of the latest session.
+        var first: [PairAnswer] = []
+        for answer in answers.sorted(by: { ($0.answeredAt, $0.participantID) < ($1.answeredAt, $1.participantID) })
+        where !first.contains(where: { $0.participantID == answer.participantID && $0.sessionID == answer.sessionID && $0.question == answer.question }) {
+            first.append(answer)
+        }
+        let taken = first.filter { answer in
             guard let row = rows.first(where: { $0.sessionID == answer.sessionID && $0.participantID == answer.participantID }),
-                row.isPresent, row.memberRole != nil, answer.question.answers.contains(answer.value),
-                !taken.contains(where: { $0.participantID == answer.participantID && $0.sessionID == answer.sessionID && $0.question == answer.question })
-            else { continue }
-            taken.append(answer)
+                let session = status[answer.sessionID]
+            else { return false }
+            return row.isPresent && row.memberRole != nil && answer.question.answers.contains(answer.value) && answer.answeredAt >= session.startsAt
+                && answer.answeredAt <= session.endsAt.addingTimeInterval(86_400)
+        }.sorted {
+            (status[$0.sessionID]!.startsAt, $0.sessionID, $0.answeredAt, $0.participantID)
+                < (status[$1.sessionID]!.startsAt, $1.sessionID, $1.answeredAt, $1.participantID)
         }
         let role = { (answer: PairAnswer) in rows.first { $0.sessionID == answer.sessionID && $0.participantID == answer.participantID }!.memberRole! }
         let fits = taken.filter { $0.question == .pairFit }.map { answer in

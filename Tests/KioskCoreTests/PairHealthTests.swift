@@ -130,9 +130,31 @@ struct PairHealthTests {
             Self.answer("E4", pair: 4, week: 1, .pairFit, 3, minutes: 58), // a second fit answer for the session
             Self.answer("E4", pair: 4, week: 7, .goalProgress, 9), // out of range
             Self.answer("M4", pair: 4, week: 7, .mentorHelpful, 1), // a mentor cannot rate their mentor
+            Self.answer("E4", pair: 4, week: 8, .pairFit, 3, minutes: -5), // before the session started
+            Self.answer("M4", pair: 4, week: 8, .pairFit, 3, minutes: 60 + 24 * 60 + 1), // over a day after it ended
         ]
         #expect(try Self.pair("P4", in: Self.report(answers: Self.answers + noise)) == (try Self.pair("P4", in: Self.report())))
         #expect(try Self.pair("P1", in: Self.report(answers: noise)).fit.answers.isEmpty)
+    }
+
+    @Test("the latest answer is the latest session's, whatever time a kiosk wrote on an earlier one's; the first per question counts")
+    func latestBySession() throws {
+        // E3's "not a fit" of week 2 written with a time near the end of its window, after M3's week-3 answer…
+        let answers = [
+            Self.answer("E3", pair: 3, week: 2, .pairFit, 3, minutes: 60 + 23 * 60), Self.answer("E3", pair: 3, week: 3, .pairFit, 1),
+            Self.answer("E3", pair: 3, week: 3, .pairFit, 3, minutes: 56),
+        ]
+        let p3 = try Self.pair("P3", in: Self.report(answers: answers))
+        #expect(p3.fit.mentee == "good_fit", "week 3's is the latest; its second answer does not count")
+        #expect(p3.fit.answers.map(\.sessionID) == ["P3-w2", "P3-w3"])
+        #expect(p3.health == .ok)
+    }
+
+    @Test("a lobby screen shows answer-based reasons only as a pointer to the hub")
+    func onScreen() {
+        #expect(PairHealthRules.onScreen("not a fit: the mentee said so") == PairHealthRules.answerReasonOnScreen)
+        #expect(PairHealthRules.onScreen("low feedback: the mentee rated the mentor's help ≤ 2 twice in a row") == PairHealthRules.answerReasonOnScreen)
+        #expect(PairHealthRules.onScreen("quiet: no verified meeting in 21 days") == "quiet: no verified meeting in 21 days")
     }
 
     @Test("an excused member's absence is not one-sided; a verified meeting starts the count again")

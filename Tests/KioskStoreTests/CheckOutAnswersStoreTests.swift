@@ -43,6 +43,23 @@ struct CheckOutAnswersStoreTests {
         #expect(pair.fit.mentor == "still_deciding" && pair.fit.mentee == "good_fit" && pair.meetings == 1)
     }
 
+    @Test("goals.csv at the kiosk: pairs only; a check-out carries the goal text only when the program shows it")
+    func goals() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let goals = { (text: String) in try fixture.reader.goals(Data(("group_id,goal\n" + text).utf8), file: "goals.csv") }
+        #expect(throws: StoreError.self) { try fixture.store.importGoals(try goals("P1,Finish the CV\nC1,Read more\n")) }
+        #expect(try fixture.store.groups().allSatisfy { $0.goal == nil }, "all or nothing")
+        #expect(try fixture.store.importGoals(try goals("P1,Finish the CV\n")).updated == 1)
+        #expect(try fixture.store.groups().first { $0.id == "P1" }?.goal?.text == "Finish the CV")
+        var desk = fixture.desk
+        #expect(desk.scan(fixture.badge("M001"), clock: fixture.clock(0)).code == "checked_in")
+        #expect(desk.scan(fixture.badge("E001"), clock: fixture.clock(0)).code == "checked_in")
+        #expect(desk.checkOut(fixture.badge("M001"), clock: fixture.clock(600)).goal == nil, "a lobby screen shows no goal text by default")
+        desk.feedback?.showGoalText = true
+        #expect(desk.checkOut(fixture.badge("E001"), clock: fixture.clock(600)).goal == "Finish the CV")
+    }
+
     @Test("a circle's check-out, or a program with the questions off, asks the rating alone")
     func ratingAlone() throws {
         let fixture = try StoreFixture()
@@ -53,5 +70,6 @@ struct CheckOutAnswersStoreTests {
         desk.feedback = nil
         #expect(desk.scan(fixture.badge("E001"), clock: fixture.clock(0)).code == "checked_in")
         #expect(desk.checkOut(fixture.badge("E001"), clock: fixture.clock(600)).questions == [.rating])
+        #expect(desk.answer(fixture.badge("E001"), question: .pairFit, value: 1, clock: fixture.clock(610)).code == "not_asked")
     }
 }

@@ -89,6 +89,11 @@ enum ScreenFixtures {
         "tally_excused": state(.tally(facilitator: fatima, tallies: [tallyWithExcused], index: 0)),
         "tally_pairs": state(.tally(facilitator: fatima, tallies: [tallyWithPairs], index: 0)),
         "question_fit": state(.question(badge: [], report: pairCheckOut, question: .pairFit, thanks: rated.message)),
+        "question_goal": state(.question(badge: [], report: {
+            var report = pairCheckOut
+            report.goal = "Finish the CV and send two applications"
+            return report
+        }(), question: .goalProgress, thanks: rated.message)),
         "question_mentor": state(.question(badge: [], report: pairCheckOut, question: .mentorHelpful, thanks: rated.message)),
         "answered": state(.result(wording.report(AnswerOutcome.record(sessionID: "S-PAIR1", question: .pairFit, value: 2), participant: jonas))),
         "pick_cancel": state(.pickSession(facilitator: fatima, action: .cancel, sessions: [cancelledPair, circle], selected: 0)),

@@ -22,6 +22,8 @@ struct SettingsCommand: AsyncParsableCommand {
     @Option(help: "A member's first sessions of their pair after which the fit question is asked until answered (0–20).") var fitSessions: Int?
     @Option(help: "Ask for goal progress at every Nth pair session a member attends (0 never, up to 52).") var goalEvery: Int?
     @Option(help: "Ask a mentee about their mentor and a mentor about their mentee (true or false).") var directedFeedback: Bool?
+    @Option(help: "Show a pair's goal text (goals.csv) on the goal question; only then do kiosks receive goal texts (true or false).")
+    var showGoalText: Bool?
     @Option(help: "Seconds a question after the rating waits for a button (3–30).") var questionSeconds: Int?
     @Option(help: "The program's time zone (an IANA name such as America/Chicago).") var timeZone: String?
     @Flag(help: "Remove the program's check-in rules: each kiosk goes back to its own (the time zone stays).") var clear = false
@@ -31,7 +33,7 @@ struct SettingsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let feedbackChanges = [fitSessions, goalEvery, questionSeconds].contains { $0 != nil } || pairFit != nil || directedFeedback != nil
+        let feedbackChanges = [fitSessions, goalEvery, questionSeconds].contains { $0 != nil } || pairFit != nil || directedFeedback != nil || showGoalText != nil
         let changes = [opensBeforeMinutes, onTimeGraceMinutes, duplicateWindowSeconds, ratingWindowMinutes].contains { $0 != nil } || anonymousRatings != nil
             || feedbackChanges
         if clear && changes { throw ValidationError("--clear takes no other option") }
@@ -62,6 +64,7 @@ struct SettingsCommand: AsyncParsableCommand {
                 feedback.fitSessions = fitSessions ?? feedback.fitSessions
                 feedback.goalEvery = goalEvery ?? feedback.goalEvery
                 feedback.directedFeedback = directedFeedback ?? feedback.directedFeedback
+                feedback.showGoalText = showGoalText ?? feedback.showGoalText
                 feedback.questionSeconds = questionSeconds ?? feedback.questionSeconds
                 settings.feedback = feedback
             }
@@ -87,6 +90,7 @@ struct SettingsCommand: AsyncParsableCommand {
             [
                 "feedback.pair_fit = \(feedback.pairFit)", "feedback.fit_sessions = \(feedback.fitSessions)",
                 "feedback.goal_every = \(feedback.goalEvery)", "feedback.directed_feedback = \(feedback.directedFeedback)",
+                "feedback.show_goal_text = \(feedback.showGoalText)",
                 "feedback.question_seconds = \(feedback.questionSeconds)",
             ]
         } ?? [])

@@ -7,7 +7,7 @@ import ProgramFiles
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import the roster, groups or schedule from CSV (all or nothing).",
-        subcommands: [Participants.self, Groups.self, Sessions.self])
+        subcommands: [Participants.self, Groups.self, Sessions.self, Goals.self])
 
     struct Participants: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import participants.csv: id,name,role,badges,active and optionally cohort.")
@@ -42,6 +42,19 @@ struct Import: ParsableCommand {
         func run() throws {
             try Import.run(options: options, file: file) { reader, data, store throws in
                 try store.importSessions(try reader.sessions(data, file: file))
+            }
+        }
+    }
+
+    struct Goals: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import goals.csv: group_id,goal and optionally target_date (a pair's goal; a hub's directory replaces them).")
+        @OptionGroup var options: KioskOptions
+        @Argument(help: "The CSV file.") var file: String
+
+        func run() throws {
+            try Import.run(options: options, file: file) { reader, data, store throws in
+                try store.importGoals(try reader.goals(data, file: file))
             }
         }
     }
