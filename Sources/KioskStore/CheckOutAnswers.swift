@@ -26,28 +26,35 @@ extension KioskStore {
     }
 
     /// What the question rules need to know of the participant's pair at `session`: nil unless
-    /// the session is a pair's and they are its mentor or mentee at the time.
+    /// the session is a pair's and they are its mentor or mentee at the time. Two cached
+    /// statements: it runs in every check-out's transaction.
     func pairCheckOutFacts(_ db: Database, participantID: String, session: Session, timeZone: TimeZone) throws -> PairCheckOutFacts? {
         guard let groupID = session.groupID,
-            try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM mentoring_group WHERE id = ?"), arguments: [groupID]) == GroupKind.pair.rawValue,
-            let role = try membershipTimeline(db, of: [session], timeZone: timeZone).members(of: session)
-                .first(where: { $0.participant.id == participantID })?.role
+            let person = try ParticipantRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM participant WHERE id = ?"), arguments: [participantID])
         else { return nil }
-        let attended = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT count(*) FROM attendance JOIN session ON session.id = attendance.session_id
-            WHERE attendance.participant_id = ? AND session.group_id = ? AND session.starts_at <= ?
-            """), arguments: [participantID, groupID, session.startsAt]) ?? 0
-        let latestFit = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT rating FROM event WHERE participant_id = ? AND kind = 'answer' AND note = 'pair_fit'
-              AND session_id IN (SELECT id FROM session WHERE group_id = ?)
-            ORDER BY seq DESC LIMIT 1
-            """), arguments: [participantID, groupID]).flatMap(PairFit.init(rawValue:))
-        let answered = try String.fetchAll(db.cachedStatement(sql: """
-            SELECT note FROM event WHERE participant_id = ? AND session_id = ? AND kind = 'answer'
-            """), arguments: [participantID, session.id]).compactMap(CheckOutQuestion.init(rawValue:))
+        let rows = try GroupMemberRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM group_member WHERE group_id = ? AND participant_id = ? ORDER BY rowid"),
+            arguments: [groupID, participantID])
+        let timeline = MembershipTimeline(
+            groups: [MentoringGroup(id: groupID, name: "", kind: .pair, members: rows.map(\.member))],
+            participants: [participantID: person.participant], timeZone: timeZone)
+        guard let role = timeline.members(of: session).first?.role,
+            let facts = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT
+                  (SELECT count(*) FROM attendance JOIN session ON session.id = attendance.session_id
+                   WHERE attendance.participant_id = ?1 AND session.group_id = ?2 AND session.starts_at <= ?3),
+                  (SELECT e.rating FROM event e JOIN session s ON s.id = e.session_id
+                   WHERE e.participant_id = ?1 AND e.kind = 'answer' AND e.note = 'pair_fit' AND s.group_id = ?2 ORDER BY e.seq DESC LIMIT 1),
+                  (SELECT group_concat(note, ' ') FROM event WHERE participant_id = ?1 AND session_id = ?4 AND kind = 'answer'),
+                  goal, goal_target_on
+                FROM mentoring_group WHERE id = ?2 AND kind = 'pair'
+                """), arguments: [participantID, groupID, session.startsAt, session.id])
+        else { return nil }
+        let answered = ((facts[2] as String?) ?? "").split(separator: " ").compactMap { CheckOutQuestion(rawValue: String($0)) }
         return PairCheckOutFacts(
-            groupID: groupID, role: role, sessionsAttended: attended, latestFit: latestFit, answeredHere: Set(answered),
-            goal: try Self.goals(db, of: groupID))
+            groupID: groupID, role: role, sessionsAttended: facts[0], latestFit: (facts[1] as Int?).flatMap(PairFit.init(rawValue:)),
+            answeredHere: Set(answered),
+            goal: (facts[3] as String?).map { PairGoal(text: $0, targetOn: (facts[4] as String?).flatMap(ProgramDay.init)) })
     }
 
     /// The answers given at sessions starting in `[from, to)` (at `location`, or all), for the

@@ -30,18 +30,10 @@ extension KioskStore {
             arguments: [goal?.text, goal?.targetOn?.description, groupID])
     }
 
-    /// Every pair's goal (or one pair's), by group id.
+    /// Every pair's goal, by group id.
     static func goals(_ db: Database) throws -> [String: PairGoal] {
-        try goals(db, where: "goal IS NOT NULL", arguments: [])
-    }
-
-    static func goals(_ db: Database, of groupID: String) throws -> PairGoal? {
-        try goals(db, where: "goal IS NOT NULL AND id = ?", arguments: [groupID])[groupID]
-    }
-
-    private static func goals(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [String: PairGoal] {
         var goals: [String: PairGoal] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, goal, goal_target_on FROM mentoring_group WHERE \(condition)", arguments: arguments) {
+        for row in try Row.fetchAll(db, sql: "SELECT id, goal, goal_target_on FROM mentoring_group WHERE goal IS NOT NULL") {
             goals[row[0]] = PairGoal(text: row[1], targetOn: (row[2] as String?).flatMap(ProgramDay.init))
         }
         return goals

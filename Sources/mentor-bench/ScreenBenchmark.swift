@@ -6,19 +6,24 @@ import CKioskSystem
 import KioskStore
 import KioskSystem
 import KioskTUI
+import GRDB
 
 /// From a badge's Enter to the result painted on a terminal: the kiosk's own main-loop step
 /// (key decoding, state machine, committed check-in, rendering, ncurses paint to a
 /// pseudo-terminal), against the same check-ins through the desk alone, in the same run.
+/// `--check-out`: a pair member's check-out button to the question screen painted, with the
+/// check-out questions on, against the same with them off (the rating alone, as before them).
 struct ScreenBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "screen", abstract: "Badge Enter → result on screen, against the check-in without the screen.")
+        commandName: "screen", abstract: "Badge Enter → result on screen, against the check-in without the screen (or --check-out).")
 
     @Option(help: "Check-ins to measure (each path).") var scans = 2_000
+    @Flag(help: "Measure a pair member's check-out (button → rating screen painted), questions on against off.") var checkOut = false
 
     static let location = "Bench Hall"
 
     func run() throws {
+        if checkOut { return try runCheckOuts() }
         let folder = NSTemporaryDirectory() + "mentor-bench-screen-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -80,6 +85,78 @@ struct ScreenBenchmark: ParsableCommand {
     }
 
     static func badge(_ index: Int) -> String { String(format: "B%07d", index) }
+
+    /// `scans` pairs, each at a session of its own that is open now; every member checks in,
+    /// then half check out through a kiosk asking the questions and half through one asking none,
+    /// alternating in blocks of 100, each from the offer screen of their second tap.
+    func runCheckOuts() throws {
+        let folder = NSTemporaryDirectory() + "mentor-bench-screen-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let now = Date()
+        let store = try KioskStore(path: folder + "/kiosk.sqlite", kioskID: "bench-1")
+        let hasher = try BadgeHasher(secret: Data(repeating: 0x42, count: 32))
+        let normalizer = BadgeNormalizer(rules: BadgeRules())
+        let people = 2 * scans
+        _ = try store.importParticipants(try (0..<people).map { index in
+            ParticipantEntry(
+                participant: Participant(id: "P\(index)", name: "Participant \(index)", role: index.isMultiple(of: 2) ? .mentor : .mentee),
+                badges: [hasher.hash(try normalizer.normalize(Self.badge(index)))], position: SourcePosition(file: "bench", line: index + 2))
+        })
+        _ = try store.importGroups((0..<scans).map { pair in
+            GroupEntry(
+                group: MentoringGroup(id: "G\(pair)", name: "Pair \(pair)", kind: .pair, members: [
+                    GroupMember(participantID: "P\(2 * pair)", role: .mentor), GroupMember(participantID: "P\(2 * pair + 1)", role: .mentee),
+                ]), memberPositions: [SourcePosition(file: "bench", line: pair + 2), SourcePosition(file: "bench", line: pair + 2)])
+        })
+        _ = try store.importSessions((0..<scans).map { pair in
+            SessionEntry(
+                session: Session(
+                    id: "S\(pair)", title: "Pair \(pair)", kind: .oneOnOne, location: Self.location, startsAt: now.addingTimeInterval(-60),
+                    endsAt: now.addingTimeInterval(4 * 3600), groupID: "G\(pair)"),
+                position: SourcePosition(file: "bench", line: pair + 2))
+        })
+        var desk = CheckInDesk(
+            store: store, normalizer: normalizer, hasher: hasher, rules: CheckInRules(duplicateWindow: 0), location: Self.location,
+            anonymousRatings: false, wording: KioskWording(timeZone: TimeZone(identifier: "UTC")!))
+        for index in 0..<people where desk.scan(Self.badge(index), clock: SystemClock().read()).code != "checked_in" {
+            throw BenchError("\(Self.badge(index)) was not checked in")
+        }
+        let asking = desk
+        desk.feedback = nil
+        let silent = desk
+
+        let terminal = try PseudoTerminal(rows: 24, columns: 80)
+        setenv("TERM", "xterm-256color", 0)
+        let screen = CursesTerminal(device: terminal.devicePath)
+        screen.start()
+        let apps = [asking, silent].map { KioskApp(desk: $0, clock: SystemClock(), options: KioskApp.Options(), terminal: screen) }
+        var measured: [[Duration]] = [[], []]
+        let clock = ContinuousClock()
+        var seconds = 0.0
+        for blockStart in stride(from: 0, to: people, by: 200) {
+            for (path, app) in apps.enumerated() {
+                for index in stride(from: blockStart + path, to: min(people, blockStart + 200), by: 2) {
+                    seconds += 1
+                    app.step(keys: Array((Self.badge(index) + "\n").utf8).map(Int32.init), at: seconds)
+                    measured[path].append(clock.measure { app.step(keys: [], hardware: [.button(.select)], at: seconds + 0.5) })
+                }
+            }
+        }
+        screen.stop()
+        _ = terminal
+        let outs = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM attendance WHERE check_out_kind = 'badge'") } ?? 0
+        guard outs == people else { throw BenchError("expected \(people) check-outs, the database has \(outs)") }
+        let (on, off) = (LatencySummary(measured[0]), LatencySummary(measured[1]))
+        print("mentor-bench screen --check-out: \(people) pair members, each checking out from the offer screen (button → rating screen painted, 80×24)")
+        print(LatencySummary.header)
+        print(off.row("baseline: questions off"))
+        print(on.row("questions on"))
+        let ratio = { (percentile: Double) in
+            LatencySummary.milliseconds(on.percentile(percentile)) / LatencySummary.milliseconds(off.percentile(percentile))
+        }
+        print(String(format: "ratio on/off: p50 %.2f×, p99 %.2f×", ratio(0.5), ratio(0.99)))
+    }
 }
 
 /// A pseudo-terminal whose output is read and discarded on a background thread, so painting

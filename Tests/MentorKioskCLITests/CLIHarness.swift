@@ -64,5 +64,12 @@ struct CLIHarness {
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
+    /// Writes a file into this harness's folder; returns its path.
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = directory + "/" + name
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     struct HarnessError: Error { var message: String }
 }

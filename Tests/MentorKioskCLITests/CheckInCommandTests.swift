@@ -117,17 +117,21 @@ struct CheckInCommandTests {
         let cli = try CLIHarness()
         defer { cli.remove() }
         let config = cli.directory + "/kiosk.toml"
-        try Data("[kiosk]\nlocation = \"Room 101\"\n[check_in]\nopens_before_minutes = 30\n".utf8).write(to: URL(fileURLWithPath: config))
+        try Data("[kiosk]\nlocation = \"Room 101\"\n[check_in]\nopens_before_minutes = 30\n[feedback]\ngoal_every = 4\n".utf8).write(to: URL(fileURLWithPath: config))
         let good = try cli.run(["config", "check", "--config", config])
         #expect(good.status == 0)
         #expect(good.stdout.contains("kiosk.location = Room 101\n"))
         #expect(good.stdout.contains("check_in.opens_before_minutes = 30\n"))
+        #expect(good.stdout.contains("feedback.pair_fit = true\nfeedback.fit_sessions = 2\nfeedback.goal_every = 4\n"))
         #expect(good.stdout.contains("database = \(cli.database)\n"))
         #expect(good.stdout.contains("gpio.chip = auto\ngpio.buttons = 5, 6, 13, 19\n"))
         try Data("[backup]\nkeep = 0\n".utf8).write(to: URL(fileURLWithPath: config))
         let bad = try cli.run(["config", "check", "--config", config])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("\(config): backup.keep: expected an integer from 1 to 365, found 0"))
+        try Data("[feedback]\nquestion_seconds = 60\n".utf8).write(to: URL(fileURLWithPath: config))
+        let slow = try cli.run(["config", "check", "--config", config])
+        #expect(slow.status == 1 && slow.stderr.contains("\(config): feedback.question_seconds: expected an integer from 3 to 30, found 60"), "\(slow.stderr)")
     }
 
     @Test("commands other than init refuse to create a database by accident")

@@ -1,4 +1,5 @@
 import Foundation
+import KioskSystem
 import ProgramFiles
 import Testing
 
@@ -83,6 +84,16 @@ final class HubProcess {
     @discardableResult
     func admin(_ arguments: [String]) throws -> ChildProcess.Result {
         try ChildProcess.run([Self.binary] + arguments + ["--state", state] + databaseArguments)
+    }
+
+    /// Syncs the kiosk of `cli` (with `arguments`, its config say) with this hub, which may have
+    /// moved to another port since the kiosk enrolled (a restart with a new clock).
+    func sync(_ cli: CLIHarness, _ arguments: [String]) throws -> CLIHarness.Result {
+        let path = HubEnrollment.path(database: cli.database)
+        guard var enrollment = try HubEnrollment.load(path) else { throw CLIHarness.HarnessError(message: "the kiosk is not enrolled") }
+        enrollment.url = url
+        try enrollment.save(path)
+        return try cli.run(["sync"] + arguments)
     }
 
     /// Adds a kiosk; returns its enrollment code.

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import KioskSystem
 import NIOCore
 import Testing
 
@@ -64,11 +63,7 @@ struct PairHealthProcessTests {
     func term(_ database: HubDatabase) async throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
-        let write = { (name: String, text: String) throws -> String in
-            let path = cli.directory + "/" + name
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            return path
-        }
+        let write = cli.write
         let hubNow = { (week: Int) in ["--now", Self.at(week: week, day: 0, 8)] }
         let hub = try HubProcess(
             directory: cli.directory, database: database, serveArguments: hubNow(1),
@@ -79,11 +74,7 @@ struct PairHealthProcessTests {
         #expect(try kiosk(["enroll", hub.url, try hub.addKiosk("kiosk-1")]).status == 0)
         #expect(try kiosk(["set-pin", "F1", "1234"]).status == 0)
         let sync = {
-            let path = HubEnrollment.path(database: cli.database)
-            var enrollment = try #require(try HubEnrollment.load(path))
-            enrollment.url = hub.url
-            try enrollment.save(path)
-            let result = try kiosk(["sync"])
+            let result = try hub.sync(cli, ["--config", config])
             #expect(result.status == 0 && result.stdout.contains("0 rejected"), "\(result.stdout)\(result.stderr)")
         }
         /// The kiosk screen, its clock started at a moment of the term.
@@ -100,6 +91,17 @@ struct PairHealthProcessTests {
             try tmux.waitFor("How was the session?")
             try tmux.press(rating)
             try tmux.waitFor(question)
+        }
+        /// The facilitator's badge, the PIN, the tally of the open sessions.
+        let openTally = { (tmux: TmuxKiosk) throws -> String in
+            try tmux.scan(Self.badges["F1"]!)
+            try tmux.waitFor("[1] facilitator menu")
+            try tmux.press(1)
+            try tmux.waitFor("enter your PIN")
+            try tmux.press(1, 2, 3, 4)
+            try tmux.waitFor("Tally of open sessions")
+            try tmux.press(3)
+            return try tmux.waitFor("Pairs needing attention:")
         }
 
         for week in 1...6 {
@@ -135,30 +137,17 @@ struct PairHealthProcessTests {
                 #expect(out.stdout.contains("\"questions\":[\"rating\",\"goal_progress\"]"), "every third session: \(out.stdout)")
                 #expect(try kiosk(["answer", "100003", "goal_progress", "3", "--now", Self.at(week: 3, 19, 41)]).status == 0)
             case 6:
-                // At the start of the evening, Pair 1's session: the facilitator's tally says the mentor has been away.
-                let early = try screen(Self.at(week: 6, 17, 10))
-                try early.scan(Self.badges["F1"]!)
-                try early.waitFor("[1] facilitator menu")
-                try early.press(1)
-                try early.waitFor("enter your PIN")
-                try early.press(1, 2, 3, 4)
-                try early.waitFor("Tally of open sessions")
-                try early.press(3)
-                let p1 = try early.waitFor("Pairs needing attention:")
+                // Pair 1's and Pair 2's sessions: the facilitator's tally says who has been away.
+                let p1 = try openTally(try screen(Self.at(week: 6, 17, 10)))
                 #expect(p1.contains("! P1 AT RISK — one-sided: only one member came to the last 3"), "the last four weeks: \(p1)")
+                let p2 = try openTally(try screen(Self.at(week: 6, 18, 10)))
+                #expect(p2.contains("! P2 AT RISK — one-sided: only one member came to the last 2"), "weeks 4 and 5: \(p2)")
                 // Pair 3's check-out, then the tally of its session: its goal fell.
                 let tmux = try screen(Self.at(week: 6, 19, 40))
                 try checkOut(tmux, "M3", 3, "Progress on your goal since last time?")
                 try tmux.press(2)
                 try tmux.waitFor("✓ Thank you — a little")
-                try tmux.scan(Self.badges["F1"]!)
-                try tmux.waitFor("[1] facilitator menu")
-                try tmux.press(1)
-                try tmux.waitFor("enter your PIN")
-                try tmux.press(1, 2, 3, 4)
-                try tmux.waitFor("Tally of open sessions")
-                try tmux.press(3)
-                let tally = try tmux.waitFor("Pairs needing attention:")
+                let tally = try openTally(tmux)
                 #expect(tally.contains("! P3 watch — goal falling: progress 3 → 2"), "\(tally)")
             default:
                 break

@@ -1,6 +1,5 @@
 import Foundation
 import KioskStore
-import KioskSystem
 import Testing
 
 /// Eight weeks of a real program, through the real binaries: a hub (SQLite or PostgreSQL) whose
@@ -95,11 +94,7 @@ struct ProgramLifeTests {
     func term(_ database: HubDatabase) throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
-        let write = { (name: String, text: String) throws -> String in
-            let path = cli.directory + "/" + name
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            return path
-        }
+        let write = cli.write
         let hubNow = { (week: Int) in ["--now", Self.at(week: week, 8)] }
         let hub = try HubProcess(
             directory: cli.directory, database: database, serveArguments: hubNow(1), initArguments: ["--time-zone", "America/Chicago"],
@@ -109,12 +104,7 @@ struct ProgramLifeTests {
         #expect(try kiosk(["init"]).status == 0)
         #expect(try kiosk(["enroll", hub.url, try hub.addKiosk("kiosk-1")]).status == 0)
         let sync = {
-            // The hub moved to another port when it was restarted with a new clock.
-            let path = HubEnrollment.path(database: cli.database)
-            var enrollment = try #require(try HubEnrollment.load(path))
-            enrollment.url = hub.url
-            try enrollment.save(path)
-            let result = try kiosk(["sync"])
+            let result = try hub.sync(cli, ["--config", config])
             #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("0 rejected"), "\(result.stdout)")
         }

@@ -21,6 +21,7 @@ struct ConfigCommand: ParsableCommand {
             let settings = ProgramSettings(rules: config.checkInRules, anonymousRatings: config.anonymousRatings)
             let badge = config.badgeRules
             let hardware = config.hardware
+            let feedback = config.feedback
             print("""
                 kiosk.id = \(config.kioskID)
                 kiosk.location = \(config.location)
@@ -37,6 +38,12 @@ struct ConfigCommand: ParsableCommand {
                 check_in.duplicate_window_seconds = \(settings.duplicateWindowSeconds)
                 check_in.rating_window_minutes = \(settings.ratingWindowMinutes)
                 check_in.anonymous_ratings = \(settings.anonymousRatings)
+                feedback.pair_fit = \(feedback.pairFit)
+                feedback.fit_sessions = \(feedback.fitSessions)
+                feedback.goal_every = \(feedback.goalEvery)
+                feedback.directed_feedback = \(feedback.directedFeedback)
+                feedback.show_goal_text = \(feedback.showGoalText)
+                feedback.question_seconds = \(feedback.questionSeconds)
                 backup.directory = \(config.backupPath(database: context.databasePath))
                 backup.keep = \(config.backupsKept)
                 gpio.chip = \(hardware.chip)

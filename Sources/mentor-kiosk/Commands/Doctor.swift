@@ -45,6 +45,10 @@ struct Doctor: ParsableCommand {
                     : "time_zone is \(context.config.timeZone.identifier) in the config, but the program's (from the hub) is \(programZone): days and local times differ; set time_zone = \"\(programZone)\" under [kiosk] in kiosk.toml")
             }
             print("• check-in rules from \(fromHub ? "the hub" : "the config"): opens \(rules.opensBeforeMinutes) min before, on time until \(rules.onTimeGraceMinutes) min after, repeats within \(rules.duplicateWindowSeconds) s, ratings for \(rules.ratingWindowMinutes) min, anonymous ratings \(rules.anonymousRatings ? "on" : "off")")
+            let feedback = rules.feedback ?? context.config.feedback
+            let fit = feedback.pairFit ? "pairing fit at a pair's first \(feedback.fitSessions) sessions" : "no pairing fit"
+            let goal = feedback.goalEvery > 0 ? "goal progress every \(feedback.goalEvery) sessions" : "no goal progress"
+            print("• check-out questions from \(fromHub && rules.feedback != nil ? "the hub" : "the config"): the rating, then \(fit), \(goal), directed feedback \(feedback.directedFeedback ? "on" : "off"), goal texts \(feedback.showGoalText ? "shown" : "hidden"), \(feedback.questionSeconds) s to answer")
         } catch {
             report(false, "database: \(error.localizedDescription)")
         }
