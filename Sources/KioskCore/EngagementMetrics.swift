@@ -85,7 +85,8 @@ public struct EngagementReport: Codable, Sendable, Equatable {
         /// No verified meeting in the `quietDays` before now.
         public var quiet: Bool
         /// Decided sessions where exactly one of the pair's two members of that time came (both
-        /// expected, neither excused), oldest first.
+        /// expected, no member excused and absent), oldest first. The pair-health fields below
+        /// are filled in by `assess` (PairHealth.swift).
         public var oneSidedSessions: [OneSidedSession] = []
         /// How many of those came last in a row (a verified meeting starts the count again).
         public var oneSidedInARow = 0
@@ -99,55 +100,6 @@ public struct EngagementReport: Codable, Sendable, Equatable {
         public var health = PairHealthLevel.ok
         /// Why the health is not ok, the at-risk reasons first.
         public var reasons: [String] = []
-    }
-
-    /// A pair session only one member came to.
-    public struct OneSidedSession: Codable, Sendable, Equatable {
-        public var sessionID: String
-        public var startsAt: Date
-        /// Who came, and as which role.
-        public var participantID: String
-        public var role: String
-    }
-
-    /// The pair's fit answers: the latest of each role (`good_fit`, `still_deciding`, `not_a_fit`)
-    /// and every answer in time order.
-    public struct Fit: Codable, Sendable, Equatable {
-        public var mentor: String?
-        public var mentee: String?
-        public var answers: [FitAnswer]
-    }
-
-    public struct FitAnswer: Codable, Sendable, Equatable {
-        public var sessionID: String
-        public var participantID: String
-        public var role: String
-        public var answer: String
-        public var at: Date
-    }
-
-    /// The pair's goal-progress answers (1–4, either member): how many, the latest two, and
-    /// whether the latest rose, held or fell (`rising`, `steady`, `falling`; nil under two answers).
-    public struct GoalProgress: Codable, Sendable, Equatable {
-        public var answers: Int
-        public var latest: Int?
-        public var previous: Int?
-        public var trend: String?
-    }
-
-    /// The share of pairs whose latest goal-progress answer is 3–4, of the pairs with one: for
-    /// the program, and per cohort (a pair's cohort is its mentee's).
-    public struct GoalAchievement: Codable, Sendable, Equatable {
-        public var pairs: Int
-        public var achieving: Int
-        public var share: Double?
-        public var byCohort: [String: CohortShare]
-    }
-
-    public struct CohortShare: Codable, Sendable, Equatable {
-        public var pairs: Int
-        public var achieving: Int
-        public var share: Double?
     }
 
     /// Someone who may be drifting away, and why.
@@ -361,34 +313,6 @@ public enum EngagementMetrics {
             report.ratings = ratings.sorted { ($0.startsAt, $0.sessionID, $0.participantID ?? "") < ($1.startsAt, $1.sessionID, $1.participantID ?? "") }
         }
         return report
-    }
-
-    /// Each pair's one-sided sessions, answers and health, and the goal achievement they add up to.
-    static func assessPairs(
-        _ report: inout EngagementReport, logs: [String: [PairSessionLog]], answers: [PairAnswer], program: IndexedProgram, now: Date
-    ) {
-        let quietSince = now.addingTimeInterval(-Double(quietDays) * 86_400)
-        var pairOfSession: [String: String] = [:]
-        for (groupID, pairLogs) in logs { for log in pairLogs { pairOfSession[log.sessionID] = groupID } }
-        var answersOfPair: [String: [PairAnswer]] = [:]
-        for answer in answers { if let pair = pairOfSession[answer.sessionID] { answersOfPair[pair, default: []].append(answer) } }
-        var achievement = EngagementReport.GoalAchievement(pairs: 0, achieving: 0, share: nil, byCohort: [:])
-        for index in report.pairs.indices {
-            let id = report.pairs[index].groupID
-            report.pairs[index].assess(logs[id] ?? [], answers: answersOfPair[id] ?? [], now: now, quietSince: quietSince)
-            guard let latest = report.pairs[index].goalProgress.latest else { continue }
-            let achieving = PairHealthRules.achieving.contains(latest) ? 1 : 0
-            achievement.pairs += 1
-            achievement.achieving += achieving
-            let cohort = program.groups[id]?.cohort ?? ""
-            var share = achievement.byCohort[cohort] ?? .init(pairs: 0, achieving: 0, share: nil)
-            share.pairs += 1
-            share.achieving += achieving
-            share.share = ratio(share.achieving, share.pairs)
-            achievement.byCohort[cohort] = share
-        }
-        achievement.share = ratio(achievement.achieving, achievement.pairs)
-        report.goalAchievement = achievement
     }
 
     /// The Mondays (00:00 in `timeZone`) of the weeks that overlap `from..<to`.

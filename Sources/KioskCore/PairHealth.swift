@@ -68,6 +68,87 @@ struct PairSessionLog {
     var roleOf: [String: MemberRole]
 }
 
+extension EngagementReport {
+    /// A pair session only one member came to.
+    public struct OneSidedSession: Codable, Sendable, Equatable {
+        public var sessionID: String
+        public var startsAt: Date
+        /// Who came, and as which role.
+        public var participantID: String
+        public var role: String
+    }
+
+    /// The pair's fit answers: the latest of each role (`good_fit`, `still_deciding`, `not_a_fit`)
+    /// and every answer in time order.
+    public struct Fit: Codable, Sendable, Equatable {
+        public var mentor: String?
+        public var mentee: String?
+        public var answers: [FitAnswer]
+    }
+
+    public struct FitAnswer: Codable, Sendable, Equatable {
+        public var sessionID: String
+        public var participantID: String
+        public var role: String
+        public var answer: String
+        public var at: Date
+    }
+
+    /// The pair's goal-progress answers (1–4, either member): how many, the latest two, and
+    /// whether the latest rose, held or fell (`rising`, `steady`, `falling`; nil under two answers).
+    public struct GoalProgress: Codable, Sendable, Equatable {
+        public var answers: Int
+        public var latest: Int?
+        public var previous: Int?
+        public var trend: String?
+    }
+
+    /// The share of pairs whose latest goal-progress answer is 3–4, of the pairs with one: for
+    /// the program, and per cohort (a pair's cohort is its mentee's).
+    public struct GoalAchievement: Codable, Sendable, Equatable {
+        public var pairs: Int
+        public var achieving: Int
+        public var share: Double?
+        public var byCohort: [String: CohortShare]
+    }
+
+    public struct CohortShare: Codable, Sendable, Equatable {
+        public var pairs: Int
+        public var achieving: Int
+        public var share: Double?
+    }
+}
+
+extension EngagementMetrics {
+    /// Each pair's one-sided sessions, answers and health, and the goal achievement they add up to.
+    static func assessPairs(
+        _ report: inout EngagementReport, logs: [String: [PairSessionLog]], answers: [PairAnswer], program: IndexedProgram, now: Date
+    ) {
+        let quietSince = now.addingTimeInterval(-Double(quietDays) * 86_400)
+        var pairOfSession: [String: String] = [:]
+        for (groupID, pairLogs) in logs { for log in pairLogs { pairOfSession[log.sessionID] = groupID } }
+        var answersOfPair: [String: [PairAnswer]] = [:]
+        for answer in answers { if let pair = pairOfSession[answer.sessionID] { answersOfPair[pair, default: []].append(answer) } }
+        var achievement = EngagementReport.GoalAchievement(pairs: 0, achieving: 0, share: nil, byCohort: [:])
+        for index in report.pairs.indices {
+            let id = report.pairs[index].groupID
+            report.pairs[index].assess(logs[id] ?? [], answers: answersOfPair[id] ?? [], now: now, quietSince: quietSince)
+            guard let latest = report.pairs[index].goalProgress.latest else { continue }
+            let achieving = PairHealthRules.achieving.contains(latest) ? 1 : 0
+            achievement.pairs += 1
+            achievement.achieving += achieving
+            let cohort = program.groups[id]?.cohort ?? ""
+            var share = achievement.byCohort[cohort] ?? .init(pairs: 0, achieving: 0, share: nil)
+            share.pairs += 1
+            share.achieving += achieving
+            share.share = ratio(share.achieving, share.pairs)
+            achievement.byCohort[cohort] = share
+        }
+        achievement.share = ratio(achievement.achieving, achievement.pairs)
+        report.goalAchievement = achievement
+    }
+}
+
 extension EngagementReport.Pair {
     /// Fills in one-sided sessions, answers and health from the pair's session logs (in time
     /// order) and the answers to those sessions: the first of each member to each question of a

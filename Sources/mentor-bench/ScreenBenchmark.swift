@@ -24,19 +24,10 @@ struct ScreenBenchmark: ParsableCommand {
 
     func run() throws {
         if checkOut { return try runCheckOuts() }
-        let folder = NSTemporaryDirectory() + "mentor-bench-screen-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let now = Date()
-        let store = try KioskStore(path: folder + "/kiosk.sqlite", kioskID: "bench-1")
-        let hasher = try BadgeHasher(secret: Data(repeating: 0x42, count: 32))
-        let normalizer = BadgeNormalizer(rules: BadgeRules())
-        _ = try store.importParticipants(try (0..<(2 * scans)).map { index in
-            ParticipantEntry(
-                participant: Participant(id: "P\(index)", name: "Participant \(index)", role: .mentee),
-                badges: [hasher.hash(try normalizer.normalize(Self.badge(index)))],
-                position: SourcePosition(file: "bench", line: index + 2))
-        })
+        let (store, hasher, normalizer) = try Self.store(in: folder, people: 2 * scans) { _ in .mentee }
         _ = try store.importSessions([SessionEntry(
             session: Session(
                 id: "S-NOW", title: "Open Session", kind: .networking, location: Self.location,
@@ -86,23 +77,36 @@ struct ScreenBenchmark: ParsableCommand {
 
     static func badge(_ index: Int) -> String { String(format: "B%07d", index) }
 
+    static func folder() throws -> String {
+        let folder = NSTemporaryDirectory() + "mentor-bench-screen-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// A kiosk database in `folder` with `people` participants P0, P1, … whose badges are `badge(index)`.
+    static func store(
+        in folder: String, people: Int, role: (Int) -> Role
+    ) throws -> (KioskStore, BadgeHasher, BadgeNormalizer) {
+        let store = try KioskStore(path: folder + "/kiosk.sqlite", kioskID: "bench-1")
+        let hasher = try BadgeHasher(secret: Data(repeating: 0x42, count: 32))
+        let normalizer = BadgeNormalizer(rules: BadgeRules())
+        _ = try store.importParticipants(try (0..<people).map { index in
+            ParticipantEntry(
+                participant: Participant(id: "P\(index)", name: "Participant \(index)", role: role(index)),
+                badges: [hasher.hash(try normalizer.normalize(badge(index)))], position: SourcePosition(file: "bench", line: index + 2))
+        })
+        return (store, hasher, normalizer)
+    }
+
     /// `scans` pairs, each at a session of its own that is open now; every member checks in,
     /// then half check out through a kiosk asking the questions and half through one asking none,
     /// alternating in blocks of 100, each from the offer screen of their second tap.
     func runCheckOuts() throws {
-        let folder = NSTemporaryDirectory() + "mentor-bench-screen-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let now = Date()
-        let store = try KioskStore(path: folder + "/kiosk.sqlite", kioskID: "bench-1")
-        let hasher = try BadgeHasher(secret: Data(repeating: 0x42, count: 32))
-        let normalizer = BadgeNormalizer(rules: BadgeRules())
         let people = 2 * scans
-        _ = try store.importParticipants(try (0..<people).map { index in
-            ParticipantEntry(
-                participant: Participant(id: "P\(index)", name: "Participant \(index)", role: index.isMultiple(of: 2) ? .mentor : .mentee),
-                badges: [hasher.hash(try normalizer.normalize(Self.badge(index)))], position: SourcePosition(file: "bench", line: index + 2))
-        })
+        let (store, hasher, normalizer) = try Self.store(in: folder, people: people) { $0.isMultiple(of: 2) ? .mentor : .mentee }
         _ = try store.importGroups((0..<scans).map { pair in
             GroupEntry(
                 group: MentoringGroup(id: "G\(pair)", name: "Pair \(pair)", kind: .pair, members: [
