@@ -838,7 +838,7 @@ public final class PostgresHubStore: HubStorage {
                     throw ImportError(entry.position.column("group_id"), "group \(entry.groupID) is a \(kind); goals are a pair's")
                 }
                 try await db.query(
-                    "UPDATE mentoring_group SET goal = \(entry.goal.text), goal_target_on = \(entry.goal.targetOn?.description) WHERE id = \(entry.groupID)",
+                    "UPDATE mentoring_group SET goal = \(entry.goal?.text), goal_target_on = \(entry.goal?.targetOn?.description) WHERE id = \(entry.groupID)",
                     logger: logger)
                 summary.updated += 1
             }

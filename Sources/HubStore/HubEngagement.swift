@@ -102,6 +102,7 @@ public enum HubAttendance {
         var replays = sessionIDs.map { SessionReplay(sessionID: $0) }
         let position = Dictionary(sessionIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var projection = AttendanceProjection()
+        var answered = Set<String>()
         // Sorted by index: moving events themselves (a dozen strings each) costs more than comparing them.
         let order = events.indices.sorted { left, right in
             let (a, b) = (events[left], events[right])
@@ -125,7 +126,7 @@ public enum HubAttendance {
             // stolen token) are not kept, so a session's replay stays small.
             if recorded.draft.kind == .answer, let participantID = event.participantID, let value = event.rating,
                 let question = event.note.flatMap(CheckOutQuestion.init(rawValue:)),
-                !replays[slot].answers.contains(where: { $0.participantID == participantID && $0.question == question })
+                answered.insert("\(slot)\u{1F}\(participantID)\u{1F}\(question.rawValue)").inserted
             {
                 replays[slot].answers.append(PairAnswer(
                     participantID: participantID, sessionID: id, question: question, value: value, answeredAt: event.wallTime))

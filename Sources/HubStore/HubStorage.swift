@@ -143,13 +143,14 @@ extension Directory {
         var seen = Set<[String]>()
         let excusals = excusals.sorted { ($0.sessionID, $0.participantID) < ($1.sessionID, $1.participantID) }
             .filter { seen.insert([$0.sessionID, $0.participantID]).inserted }
-        // Goal texts are personal: a kiosk gets them only when the program shows them on its screen.
-        let showsGoals = settings?.feedback?.showGoalText == true
+        // Goal texts are personal: a kiosk gets them only when the program shows them on its
+        // screen, and only those of the pairs it serves sessions of.
+        let served = settings?.feedback?.showGoalText == true ? Set(sessions.compactMap(\.groupID)) : []
         var directory = Directory(
             version: "", location: location, participants: participants,
             groups: groups.map { group in
                 var group = group
-                if !showsGoals { group.goal = nil }
+                if !served.contains(group.id) { group.goal = nil }
                 return group
             }, sessions: sessions, settings: settings, timeZone: timeZone, excusals: excusals)
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))

@@ -42,14 +42,17 @@ public enum PairHealthRules {
     /// longest rating window a program may set): a kiosk's clock cannot move it elsewhere.
     public static let answerWindow: TimeInterval = 86_400
 
-    /// Reasons that tell what one member said of the pairing or of the other member: the
-    /// program office's, so a lobby screen shows them only as `answerReasonOnScreen`.
-    public static let answerReasonPrefixes = ["not a fit", "low feedback"]
+    /// Reasons that come from members' answers (the pairing, the other member, their goal):
+    /// the program office's, so a lobby screen shows none of them, nor the level they set.
+    public static let answerReasonPrefixes = ["not a fit", "low feedback", "goal falling"]
     public static let answerReasonOnScreen = "a check-out answer needs a look (details at the hub)"
 
-    /// `reason` as a lobby screen may show it.
-    public static func onScreen(_ reason: String) -> String {
-        answerReasonPrefixes.contains { reason.hasPrefix($0) } ? answerReasonOnScreen : reason
+    /// The pair as a lobby screen may name it: the level and first reason, unless that reason
+    /// comes from an answer (then neither: "AT RISK" beside it would tell "not a fit").
+    public static func onScreen(_ pair: EngagementReport.Pair) -> String {
+        guard let reason = pair.reasons.first else { return pair.groupID }
+        if answerReasonPrefixes.contains(where: { reason.hasPrefix($0) }) { return "\(pair.groupID) — \(answerReasonOnScreen)" }
+        return "\(pair.groupID) \(pair.health == .atRisk ? "AT RISK" : "watch") — \(reason)"
     }
 }
 

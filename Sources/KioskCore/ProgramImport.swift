@@ -60,13 +60,13 @@ public struct GroupEntry: Sendable, Equatable {
     }
 }
 
-/// One pair's goal read from `goals.csv`.
+/// One pair's goal read from `goals.csv`; nil (an empty goal) clears the pair's.
 public struct GoalEntry: Sendable, Equatable {
     public var groupID: String
-    public var goal: PairGoal
+    public var goal: PairGoal?
     public var position: SourcePosition
 
-    public init(groupID: String, goal: PairGoal, position: SourcePosition) {
+    public init(groupID: String, goal: PairGoal?, position: SourcePosition) {
         self.groupID = groupID
         self.goal = goal
         self.position = position

@@ -26,8 +26,9 @@ extension KioskStore {
     }
 
     /// What the question rules need to know of the participant's pair at `session`: nil unless
-    /// the session is a pair's and they are its mentor or mentee at the time. Two cached
-    /// statements: it runs in every check-out's transaction.
+    /// the session is a pair's and they are its mentor or mentee at the time. Three cached
+    /// statements: it runs in every check-out's transaction. Only sessions up to this one count,
+    /// so an answer given after a later check-in is judged as at its own check-out.
     func pairCheckOutFacts(_ db: Database, participantID: String, session: Session, timeZone: TimeZone) throws -> PairCheckOutFacts? {
         guard let groupID = session.groupID,
             let person = try ParticipantRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM participant WHERE id = ?"), arguments: [participantID])
@@ -44,7 +45,8 @@ extension KioskStore {
                   (SELECT count(*) FROM attendance JOIN session ON session.id = attendance.session_id
                    WHERE attendance.participant_id = ?1 AND session.group_id = ?2 AND session.starts_at <= ?3),
                   (SELECT e.rating FROM event e JOIN session s ON s.id = e.session_id
-                   WHERE e.participant_id = ?1 AND e.kind = 'answer' AND e.note = 'pair_fit' AND s.group_id = ?2 ORDER BY e.seq DESC LIMIT 1),
+                   WHERE e.participant_id = ?1 AND e.kind = 'answer' AND e.note = 'pair_fit' AND s.group_id = ?2 AND s.starts_at <= ?3
+                   ORDER BY e.seq DESC LIMIT 1),
                   (SELECT group_concat(note, ' ') FROM event WHERE participant_id = ?1 AND session_id = ?4 AND kind = 'answer'),
                   goal, goal_target_on
                 FROM mentoring_group WHERE id = ?2 AND kind = 'pair'

@@ -186,8 +186,7 @@ public struct KioskScreens: Sendable {
             grid.put("Pairs needing attention:", row: row, column: left, style: Self.emphasis)
             row += 1
             for pair in tally.pairsNeedingAttention where row < grid.rows - 2 {
-                let level = pair.health == .atRisk ? "AT RISK" : "watch"
-                let line = "! \(pair.groupID) \(level) — \(pair.reasons.first.map(PairHealthRules.onScreen) ?? "")"
+                let line = "! " + PairHealthRules.onScreen(pair)
                 let width = grid.columns - left - 1
                 grid.put(line.count > width ? line.prefix(width - 1) + "…" : line, row: row, column: left,
                          style: CellStyle(foreground: pair.health == .atRisk ? .red : .yellow))

@@ -74,7 +74,7 @@ public struct ProgramFileReader: Sendable {
         return entries
     }
 
-    /// goals.csv: one row per pair, `group_id,goal[,target_date]`.
+    /// goals.csv: one row per pair, `group_id,goal[,target_date]`; an empty goal clears the pair's.
     public func goals(_ data: Data, file: String) throws(ImportError) -> [GoalEntry] {
         let table = try CSVTable(data: data, file: file, columns: Self.goalColumns, optional: Self.optionalGoalColumns)
         var entries: [GoalEntry] = []
@@ -83,7 +83,9 @@ public struct ProgramFileReader: Sendable {
             let id = try identifier(record, "group_id")
             if let first = lineOf[id] { throw record.error("group_id", "group \(id) has a goal on line \(first) already; one goal per pair") }
             lineOf[id] = record.position.line
-            entries.append(GoalEntry(groupID: id, goal: PairGoal(text: try text(record, "goal"), targetOn: try day(record, "target_date")), position: record.position))
+            // An empty goal clears the pair's (after a re-match, say).
+            let goal = record["goal"].isEmpty ? nil : PairGoal(text: try text(record, "goal"), targetOn: try day(record, "target_date"))
+            entries.append(GoalEntry(groupID: id, goal: goal, position: record.position))
         }
         return entries
     }

@@ -342,7 +342,7 @@ struct HubStorageTests {
         }
     }
 
-    @Test("goals: all or nothing, pairs only; kiosks receive goal texts only when the program shows them", arguments: HubBackend.available)
+    @Test("goals: all or nothing, pairs only, empty to clear; kiosks receive goal texts only when the program shows them, of the pairs they serve", arguments: HubBackend.available)
     func goals(_ backend: HubBackend) async throws {
         try await backend.withProgram { store in
             let reader = ProgramFileReader(
@@ -368,6 +368,11 @@ struct HubStorageTests {
             }
             #expect(try await store.directory(location: "Main Lobby", at: Self.now).groups.allSatisfy { $0.goal == nil }, "all or nothing")
             #expect(try await store.importGoals(try goals("P1,Finish the CV,2026-12-18\n")).updated == 1)
+            _ = try await store.importSessions(try reader.sessions(Data("""
+                session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id
+                P1-NEXT,Pair 1,one_on_one,Main Lobby,\(Self.now.addingTimeInterval(86_400).formatted(.iso8601)),\(Self.now.addingTimeInterval(90_000).formatted(.iso8601)),P1,
+
+                """.utf8), file: "s.csv"), cancellingMissingAfter: nil)
             let hidden = try await store.directory(location: "Main Lobby", at: Self.now)
             #expect(hidden.groups.allSatisfy { $0.goal == nil }, "goal texts stay at the hub unless the program shows them")
             var settings = ProgramSettings(rules: CheckInRules(), anonymousRatings: false)
@@ -376,6 +381,10 @@ struct HubStorageTests {
             let shown = try await store.directory(location: "Main Lobby", at: Self.now)
             #expect(shown.groups.first { $0.id == "P1" }?.goal == PairGoal(text: "Finish the CV", targetOn: ProgramDay("2026-12-18")))
             #expect(shown.version != hidden.version)
+            #expect(try await store.directory(location: "Room 204", at: Self.now).groups.allSatisfy { $0.goal == nil }, "only the goals of pairs it serves")
+            _ = try await store.importGoals(try goals("P1,,\n"))
+            #expect(try await store.directory(location: "Main Lobby", at: Self.now).groups.allSatisfy { $0.goal == nil }, "an empty goal clears it")
+            _ = try await store.importGoals(try goals("P1,Finish the CV,2026-12-18\n"))
             let snapshot = try await store.programSnapshot(startingFrom: Self.now.addingTimeInterval(-86_400), before: Self.now, location: nil)
             #expect(snapshot.groups.first { $0.id == "P1" }?.goal?.text == "Finish the CV")
         }

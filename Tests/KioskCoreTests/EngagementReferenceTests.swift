@@ -142,7 +142,7 @@ private struct RandomProgram {
         var attendances: [Attendance] = []
         for session in sessions {
             let members = groups.first { $0.id == session.groupID }?.members.map(\.participantID) ?? []
-            for person in Set(members + (0..<2).map { _ in everyone.randomElement(using: &random)! }) where Bool.random(using: &random) {
+            for person in Set(members + (0..<2).map { _ in everyone.randomElement(using: &random)! }).sorted() where Bool.random(using: &random) {
                 let kind: CheckOutKind? = [nil, .badge, .badge, .auto].randomElement(using: &random)!
                 let stay = Double(Int.random(in: 0...3_600_000, using: &random)) / 1000
                 attendances.append(Attendance(

@@ -150,11 +150,12 @@ struct PairHealthTests {
         #expect(p3.health == .ok)
     }
 
-    @Test("a lobby screen shows answer-based reasons only as a pointer to the hub")
-    func onScreen() {
-        #expect(PairHealthRules.onScreen("not a fit: the mentee said so") == PairHealthRules.answerReasonOnScreen)
-        #expect(PairHealthRules.onScreen("low feedback: the mentee rated the mentor's help ≤ 2 twice in a row") == PairHealthRules.answerReasonOnScreen)
-        #expect(PairHealthRules.onScreen("quiet: no verified meeting in 21 days") == "quiet: no verified meeting in 21 days")
+    @Test("a lobby screen names a pair's answers, and the level they set, only as a pointer to the hub")
+    func onScreen() throws {
+        let report = Self.report()
+        #expect(PairHealthRules.onScreen(try Self.pair("P3", in: report)) == "P3 — a check-out answer needs a look (details at the hub)")
+        #expect(PairHealthRules.onScreen(try Self.pair("P1", in: report)) == "P1 AT RISK — one-sided: only one member came to the last 7 sessions (the mentee each time)")
+        #expect(PairHealthRules.onScreen(try Self.pair("P4", in: report)) == "P4")
     }
 
     @Test("an excused member's absence is not one-sided; a verified meeting starts the count again")

@@ -148,7 +148,7 @@ struct PairHealthProcessTests {
                 try tmux.press(2)
                 try tmux.waitFor("✓ Thank you — a little")
                 let tally = try openTally(tmux)
-                #expect(tally.contains("! P3 watch — goal falling: progress 3 → 2"), "\(tally)")
+                #expect(tally.contains("! P3 — a check-out answer needs a look (details at the hub)"), "the goal's fall stays at the hub: \(tally)")
             default:
                 break
             }

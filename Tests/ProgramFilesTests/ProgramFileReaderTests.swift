@@ -14,15 +14,16 @@ struct ProgramFileReaderTests {
         try reader.participants(Data(text.utf8), file: "participants.csv")
     }
 
-    @Test("goals: one per pair, an optional target day; a second row for a pair, an empty goal or a bad day names its place")
+    @Test("goals: one per pair, an optional target day, empty to clear; a second row for a pair or a bad day names its place")
     func goals() throws {
         let goals = try reader.goals(Data("group_id,goal,target_date\nP1,\"Finish the CV, then apply\",2026-12-18\nP2,Speak up in class,\n".utf8), file: "goals.csv")
         #expect(goals.map(\.groupID) == ["P1", "P2"])
         #expect(goals[0].goal == PairGoal(text: "Finish the CV, then apply", targetOn: ProgramDay("2026-12-18")))
-        #expect(goals[1].goal.targetOn == nil && goals[1].position.line == 3)
+        #expect(goals[1].goal?.targetOn == nil && goals[1].position.line == 3)
+        let cleared = try reader.goals(Data("group_id,goal\nP1,\n".utf8), file: "goals.csv")
+        #expect(cleared.map(\.goal) == [nil], "an empty goal clears the pair's")
         for (text, message) in [
             ("group_id,goal\nP1,a\nP1,b\n", "goals.csv:3: column group_id: group P1 has a goal on line 2 already; one goal per pair"),
-            ("group_id,goal\nP1,\n", "goals.csv:2: column goal: goal is empty"),
             ("group_id,goal,target_date\nP1,a,2026-02-30\n", "goals.csv:2: column target_date: \"2026-02-30\" is not a day; write 2026-03-02 (a day in Europe/Berlin)"),
         ] {
             do {
