@@ -90,7 +90,6 @@ public struct FeedbackSettings: Codable, Sendable, Equatable {
 /// What the kiosk knows, at a check-out, of the participant's pair: enough to choose the
 /// follow-up question. Nil when the session is not a pair's or they are not its mentor or mentee.
 public struct PairCheckOutFacts: Sendable, Equatable {
-    public var groupID: String
     public var role: MemberRole
     /// The pair's sessions this member has attended, this one included (none that started later:
     /// an answer given after another check-in is judged as at its own check-out).
@@ -103,11 +102,10 @@ public struct PairCheckOutFacts: Sendable, Equatable {
     public var goal: PairGoal?
 
     public init(
-        groupID: String, role: MemberRole, sessionsAttended: Int, latestFit: PairFit? = nil, answeredHere: Set<CheckOutQuestion> = [],
+        role: MemberRole, sessionsAttended: Int, latestFit: PairFit? = nil, answeredHere: Set<CheckOutQuestion> = [],
         goal: PairGoal? = nil
     ) {
         self.goal = goal
-        self.groupID = groupID
         self.role = role
         self.sessionsAttended = sessionsAttended
         self.latestFit = latestFit

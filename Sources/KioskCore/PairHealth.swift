@@ -42,16 +42,34 @@ public enum PairHealthRules {
     /// longest rating window a program may set): a kiosk's clock cannot move it elsewhere.
     public static let answerWindow: TimeInterval = 86_400
 
-    /// Reasons that come from members' answers (the pairing, the other member, their goal):
-    /// the program office's, so a lobby screen shows none of them, nor the level they set.
-    public static let answerReasonPrefixes = ["not a fit", "low feedback", "goal falling"]
+    /// Why a pair is not ok; each reason's text begins with its keyword ("one-sided: …").
+    public enum Reason: String, Sendable, CaseIterable {
+        case oneSided = "one-sided"
+        case notAFit = "not a fit"
+        case quiet
+        case lowFeedback = "low feedback"
+        case goalFalling = "goal falling"
+
+        /// Whether it comes from members' answers (the pairing, the other member, their goal):
+        /// the program office's, so a lobby screen shows none of them, nor the level they set.
+        public var fromAnswers: Bool { self == .notAFit || self == .lowFeedback || self == .goalFalling }
+
+        func text(_ detail: String) -> String { "\(rawValue): \(detail)" }
+
+        /// The reason a report's text gives.
+        public init?(of text: String) {
+            guard let reason = Self.allCases.first(where: { text.hasPrefix($0.rawValue + ":") }) else { return nil }
+            self = reason
+        }
+    }
+
     public static let answerReasonOnScreen = "a check-out answer needs a look (details at the hub)"
 
     /// The pair as a lobby screen may name it: the level and first reason, unless that reason
     /// comes from an answer (then neither: "AT RISK" beside it would tell "not a fit").
     public static func onScreen(_ pair: EngagementReport.Pair) -> String {
         guard let reason = pair.reasons.first else { return pair.groupID }
-        if answerReasonPrefixes.contains(where: { reason.hasPrefix($0) }) { return "\(pair.groupID) — \(answerReasonOnScreen)" }
+        if Reason(of: reason)?.fromAnswers == true { return "\(pair.groupID) — \(answerReasonOnScreen)" }
         return "\(pair.groupID) \(pair.health == .atRisk ? "AT RISK" : "watch") — \(reason)"
     }
 }
@@ -208,22 +226,22 @@ extension EngagementReport.Pair {
 
         var risks: [String] = [], watches: [String] = []
         if inARow >= PairHealthRules.oneSidedInARow {
-            risks.append("one-sided: only one member came to the last \(inARow) sessions (\(Self.whoCame(oneSidedSessions.suffix(inARow))))")
+            risks.append(PairHealthRules.Reason.oneSided.text("only one member came to the last \(inARow) sessions (\(Self.whoCame(oneSidedSessions.suffix(inARow))))"))
         } else if inARow == 1 {
-            watches.append("one-sided: only one member came to the last session (\(Self.whoCame(oneSidedSessions.suffix(1))))")
+            watches.append(PairHealthRules.Reason.oneSided.text("only one member came to the last session (\(Self.whoCame(oneSidedSessions.suffix(1))))"))
         }
         let notAFit = [("mentor", fit.mentor), ("mentee", fit.mentee)].filter { $0.1 == PairFit.notAFit.name }.map(\.0)
-        if !notAFit.isEmpty { risks.append("not a fit: the \(notAFit.joined(separator: " and ")) said so") }
+        if !notAFit.isEmpty { risks.append(PairHealthRules.Reason.notAFit.text("the \(notAFit.joined(separator: " and ")) said so")) }
         let pairHadSessions = logs.contains { $0.decided && $0.startsAt >= quietSince }
         if pairHadSessions, (lastMeeting ?? .distantPast) < quietSince {
-            risks.append("quiet: no verified meeting in \(EngagementMetrics.quietDays) days")
+            risks.append(PairHealthRules.Reason.quiet.text("no verified meeting in \(EngagementMetrics.quietDays) days"))
         }
         for (answers, words) in [(fromMentee, "the mentee rated the mentor's help"), (fromMentor, "the mentor rated the mentee's engagement")]
         where answers.count >= 2 && answers.suffix(2).allSatisfy({ $0 <= PairHealthRules.lowFeedback }) {
-            watches.append("low feedback: \(words) ≤ \(PairHealthRules.lowFeedback) twice in a row")
+            watches.append(PairHealthRules.Reason.lowFeedback.text("\(words) ≤ \(PairHealthRules.lowFeedback) twice in a row"))
         }
         if goalProgress.trend == "falling", let latest = goalProgress.latest, let previous = goalProgress.previous {
-            watches.append("goal falling: progress \(previous) → \(latest)")
+            watches.append(PairHealthRules.Reason.goalFalling.text("progress \(previous) → \(latest)"))
         }
         health = !risks.isEmpty ? .atRisk : !watches.isEmpty ? .watch : .ok
         reasons = risks + watches

@@ -54,7 +54,7 @@ extension KioskStore {
         else { return nil }
         let answered = ((facts[2] as String?) ?? "").split(separator: " ").compactMap { CheckOutQuestion(rawValue: String($0)) }
         return PairCheckOutFacts(
-            groupID: groupID, role: role, sessionsAttended: facts[0], latestFit: (facts[1] as Int?).flatMap(PairFit.init(rawValue:)),
+            role: role, sessionsAttended: facts[0], latestFit: (facts[1] as Int?).flatMap(PairFit.init(rawValue:)),
             answeredHere: Set(answered),
             goal: (facts[3] as String?).map { PairGoal(text: $0, targetOn: (facts[4] as String?).flatMap(ProgramDay.init)) })
     }

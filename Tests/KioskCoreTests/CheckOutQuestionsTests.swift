@@ -10,7 +10,7 @@ struct CheckOutQuestionsTests {
     let t0 = Fixture.at(50)
 
     func facts(_ role: MemberRole, attended: Int, fit: PairFit? = nil, answered: Set<CheckOutQuestion> = []) -> PairCheckOutFacts {
-        PairCheckOutFacts(groupID: "P1", role: role, sessionsAttended: attended, latestFit: fit, answeredHere: answered)
+        PairCheckOutFacts(role: role, sessionsAttended: attended, latestFit: fit, answeredHere: answered)
     }
 
     @Test("the rating first, then at most one: fit over goal over directed feedback")
