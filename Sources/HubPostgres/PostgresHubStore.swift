@@ -213,6 +213,33 @@ public final class PostgresHubStore: HubStorage {
             "CREATE INDEX hub_event_excuse ON hub_event(session_id) WHERE kind = 'excuse'",
         ]),
         ("v8-pair-goals", ["ALTER TABLE mentoring_group ADD COLUMN goal TEXT, ADD COLUMN goal_target_on TEXT"]),
+        // People's accounts at the web pages (AccountStorage), and the hub's own settings.
+        ("v9-accounts", [
+            """
+            CREATE TABLE hub_user (
+                id BIGSERIAL PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'facilitator')),
+                participant_id TEXT,
+                password_hash TEXT,
+                disabled_at TIMESTAMPTZ,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until TIMESTAMPTZ,
+                last_login_at TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL)
+            """,
+            "CREATE TABLE hub_password_link (token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES hub_user(id), expires_at TIMESTAMPTZ NOT NULL)",
+            "CREATE INDEX hub_password_link_user ON hub_password_link(user_id)",
+            """
+            CREATE TABLE hub_user_session (
+                token_hash TEXT PRIMARY KEY,
+                user_id BIGINT NOT NULL REFERENCES hub_user(id),
+                started_at TIMESTAMPTZ NOT NULL,
+                last_seen_at TIMESTAMPTZ NOT NULL)
+            """,
+            "CREATE INDEX hub_user_session_user ON hub_user_session(user_id)",
+            "CREATE TABLE hub_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong

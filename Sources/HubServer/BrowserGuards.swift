@@ -60,13 +60,15 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
         let isPage = response.headers[.contentType]?.hasPrefix("text/html") == true
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.contentSecurityPolicy] = isPage ? Self.pagePolicy : Self.otherPolicy
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // A page's own forms need `same-origin`: under `no-referrer` a browser sends `Origin: null`
+        // with them, which CrossSiteGuard must refuse. Nothing of a page's address leaves the hub.
+        response.headers[HTTPField.Name("Referrer-Policy")!] = isPage ? "same-origin" : "no-referrer"
         response.headers[.cacheControl] = "no-store"
         return response
     }
 }
 
-/// Writes failed admin logins (a wrong admin token, by Bearer or Basic) to the audit log, at
+/// Writes failed admin logins (a wrong admin token, by Bearer or Basic) and throttled logins to the audit log, at
 /// most `perMinute` rows a minute: someone guessing tokens cannot fill the disk with them. The
 /// rows left out are counted in the next one written.
 actor FailedLoginAudit {
@@ -77,7 +79,7 @@ actor FailedLoginAudit {
 
     init(perMinute: Int = 30) { self.perMinute = perMinute }
 
-    func record(_ request: Request, store: any HubStorage, at now: Date) async {
+    func record(_ request: Request, store: any HubStorage, at now: Date, reason: String? = nil) async {
         let thisMinute = Int64(now.timeIntervalSince1970 / 60)
         if thisMinute != minute {
             minute = thisMinute
@@ -90,7 +92,7 @@ actor FailedLoginAudit {
         written += 1
         let given = request.headers[.authorization]?.split(separator: " ").first?.lowercased()
         let scheme = given == "bearer" ? "Bearer" : given == "basic" ? "Basic" : "other"
-        var detail = "\(scheme) credentials refused for \(request.method.rawValue) \(request.uri.path.prefix(200))"
+        var detail = reason ?? "\(scheme) credentials refused for \(request.method.rawValue) \(request.uri.path.prefix(200))"
         if skipped > 0 { detail += "; \(skipped) more failed logins were not written one by one" }
         skipped = 0
         try? await store.audit(AuditEntry(at: now, actor: "anonymous", action: "login.failed", subject: nil, detail: detail))

@@ -7,13 +7,15 @@ import NIOCore
 import ProgramFiles
 
 /// The admin's web dashboard: `/dashboard` (the page) and `/dashboard/{table}.csv` (its
-/// tables). A browser logs in with HTTP Basic (any user name, the admin token as password);
-/// scripts may send the token as a Bearer token as for the admin API.
+/// tables). People log in at `/login` with an admin account; scripts send the admin token, as a
+/// Bearer token or as the password of HTTP Basic (any user name).
 extension HubServer {
-    func addDashboard(to router: Router<BasicRequestContext>) {
+    func addDashboard(to router: Router<HubRequestContext>) {
         router.get("dashboard") { request, _ in
-            try await dashboardResponse(request) { period in
-                let page = DashboardPage.render(try await report(for: period), kiosks: try await store.kiosks(), period: period)
+            try await dashboardResponse(request) { period, session in
+                let page = DashboardPage.render(
+                    try await report(for: period), kiosks: try await store.kiosks(), period: period,
+                    signedIn: session.map { ($0.user.email, Self.csrfToken(for: $0.token)) })
                 return Response(
                     status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                     body: .init(byteBuffer: ByteBuffer(string: page)))
@@ -21,7 +23,7 @@ extension HubServer {
         }
         router.get("dashboard/:table") { request, context in
             let name = try context.parameters.require("table")
-            return try await dashboardResponse(request) { period in
+            return try await dashboardResponse(request) { period, _ in
                 let data: Data
                 switch name {
                 case "weeks.csv": data = try EngagementExport.weeks(try await report(for: period), as: .csv)
@@ -51,13 +53,27 @@ extension HubServer {
         }
     }
 
-    /// Authorises, reads the period from the query, and lets `render` answer for that period.
-    func dashboardResponse(_ request: Request, render: (DashboardPage.Period) async throws -> Response) async throws -> Response {
-        guard isAdmin(request) else {
-            if request.headers[.authorization] != nil { await failedLogins.record(request, store: store, at: clock()) }
-            var response = Self.page(.unauthorized, "the dashboard needs the admin token: log in with any user name and the token as password")
-            response.headers[.wwwAuthenticate] = "Basic realm=\"mentor-hub\", charset=\"UTF-8\""
-            return response
+    /// Authorises (an admin's session, or the admin token from a script), reads the period from
+    /// the query, and lets `render` answer for that period. A browser without either is sent to
+    /// the login page, a facilitator to their own page.
+    func dashboardResponse(
+        _ request: Request, render: (DashboardPage.Period, (user: HubUser, token: String)?) async throws -> Response
+    ) async throws -> Response {
+        var session: (user: HubUser, token: String)?
+        if request.headers[.authorization] != nil {
+            guard isAdmin(request) else {
+                await failedLogins.record(request, store: store, at: clock())
+                var response = Self.page(.unauthorized, "the admin token is wrong; people log in at /login")
+                response.headers[.wwwAuthenticate] = "Basic realm=\"mentor-hub\", charset=\"UTF-8\""
+                return response
+            }
+        } else {
+            guard let signedIn = try await signedIn(request) else {
+                let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                return Self.redirect("/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2Fdashboard"))
+            }
+            guard signedIn.user.role == .admin else { return Self.redirect(Self.home(of: signedIn.user)) }
+            session = signedIn
         }
         let query = request.uri.queryParameters
         let now = clock()
@@ -86,7 +102,7 @@ extension HubServer {
         } catch let error as APIError {
             return Self.page(.badRequest, error.body.message)
         }
-        return try await render(period)
+        return try await render(period, session)
     }
 
     func report(for period: DashboardPage.Period) async throws -> EngagementReport {

@@ -33,7 +33,9 @@ enum DashboardPage {
         }
     }
 
-    static func render(_ report: EngagementReport, kiosks: [KioskSummary], period: Period) -> String {
+    /// `signedIn`: the person's email and their logout form's token, when they came by a session
+    /// (a script's token has nothing to log out of).
+    static func render(_ report: EngagementReport, kiosks: [KioskSummary], period: Period, signedIn: (email: String, csrf: String)? = nil) -> String {
         let weeks = report.weeks.map { period.day($0.startsOn).dropFirst(5).replacingOccurrences(of: "-", with: "/") }
         let percent = { (value: Double?) in value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
         func download(_ table: String, _ label: String = "CSV") -> String {
@@ -49,7 +51,9 @@ enum DashboardPage {
             .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1em} .figures{display:flex;flex-wrap:wrap;gap:1.5em}
             .figure b{display:block;font-size:1.6em} table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:.2em .5em;border-bottom:1px solid #eee}
             .dl{float:right;font-size:.85em} form{margin:.5em 0} .quiet{color:#b3261e} tr.at_risk td:nth-child(2){color:#b3261e;font-weight:bold} tr.watch td:nth-child(2){color:#8a5a00} svg text{font:11px system-ui,sans-serif;fill:#444}
+            .who{float:right} .who form{display:inline;margin:0}
             </style></head><body>
+            \(signedIn.map { "<div class=who>\(escape($0.email)) <form method=post action=/logout><input type=hidden name=csrf value=\"\(escape($0.csrf))\"><button>Log out</button></form></div>" } ?? "")
             <h1>Engagement — \(escape(period.location ?? "all locations"))</h1>
             <form method=get action=/dashboard>
             from <input name=from value="\(period.day(period.from))" size=10> to <input name=to value="\(period.day(period.to))" size=10>

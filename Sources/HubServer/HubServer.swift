@@ -4,6 +4,7 @@ import HTTPTypes
 import HubProtocol
 import HubStore
 import Hummingbird
+import HummingbirdBcrypt
 import KioskCore
 import NIOCore
 import Prometheus
@@ -23,19 +24,33 @@ public struct HubServer: Sendable {
     let metrics = PrometheusCollectorRegistry()
     /// Failed admin logins, written to the audit log at a bounded rate.
     let failedLogins = FailedLoginAudit()
+    /// People's login attempts per client address.
+    let loginThrottle = LoginThrottle()
+    let accountPolicy = AccountPolicy.standard
+    /// bcrypt's cost for passwords set here (4–31; every step doubles the work).
+    let passwordCost: UInt8
+    /// Cookies only over HTTPS: the hub serves TLS, or its public URL is https.
+    let secureCookies: Bool
+    /// What a login for an account without a password is checked against, for the same work.
+    let dummyPasswordHash: String
+    var pages: WebPages { .shared }
 
     public init(
-        store: any HubStorage, adminToken: String, badgeSecret: Data, timeZone: TimeZone = .gmt, clock: @escaping @Sendable () -> Date = Date.init
+        store: any HubStorage, adminToken: String, badgeSecret: Data, timeZone: TimeZone = .gmt, passwordCost: UInt8 = 11, secureCookies: Bool = false,
+        clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.adminTokenHash = Secrets.hash(adminToken)
         self.badgeSecret = badgeSecret
         self.timeZone = timeZone
         self.clock = clock
+        self.passwordCost = min(max(passwordCost, 4), 31)
+        self.secureCookies = secureCookies
+        dummyPasswordHash = Bcrypt.hash(Secrets.token(), cost: self.passwordCost)
     }
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func router() -> Router<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
         router.middlewares.add(SecurityHeaders())
         router.middlewares.add(APIErrorMiddleware(metrics: metrics))
         router.middlewares.add(CrossSiteGuard())
@@ -67,13 +82,14 @@ public struct HubServer: Sendable {
         }
         admin.get("events") { request, _ in try await exportEvents(request) }
         addDashboard(to: router)
+        addSignIn(to: router)
         router.get("metrics") { request, _ in try await prometheusMetrics(request) }
         return router
     }
 
     // MARK: Kiosk endpoints
 
-    func enroll(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func enroll(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let body = try await decode(EnrollRequest.self, request)
         guard let (kiosk, token) = try await store.enroll(code: body.code, at: clock()) else {
             throw APIError(.forbidden, "enrollment_refused", "this enrollment code is unknown, used or revoked; ask the hub's admin for a new one (mentor-hub kiosk rotate)")
@@ -82,7 +98,7 @@ public struct HubServer: Sendable {
         return try json(answer, status: .created)
     }
 
-    func push(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let kiosk = try await authorizeKiosk(request)
         let batch = try await decode(EventBatch.self, request)
         guard batch.events.count <= HubAPI.maximumBatch else {
@@ -116,7 +132,7 @@ public struct HubServer: Sendable {
         }
     }
 
-    func directory(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func directory(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let kiosk = try await authorizeKiosk(request)
         let directory = try await store.directory(location: kiosk.location, at: clock())
         let tag = "\"\(directory.version)\""
@@ -128,7 +144,7 @@ public struct HubServer: Sendable {
         return response
     }
 
-    func status(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func status(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let kiosk = try await authorizeKiosk(request)
         let report = try await decode(KioskStatusReport.self, request)
         try await store.recordStatus(kioskID: kiosk.id, report: report, at: clock())
@@ -142,7 +158,7 @@ public struct HubServer: Sendable {
         var location: String
     }
 
-    func addKiosk(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func addKiosk(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         try await authorizeAdmin(request)
         let body = try await decode(NewKiosk.self, request)
         guard ProgramID.isValid(body.kioskID) else {
@@ -207,7 +223,7 @@ public struct HubServer: Sendable {
             if bearer(request) != nil { await failedLogins.record(request, store: store, at: clock()) }
             throw APIError(.unauthorized, "unauthorized", "this endpoint needs the admin token (Authorization: Bearer …)")
         }
-        if !CrossSiteGuard<BasicRequestContext>.safeMethods.contains(request.method) { try CrossSiteGuard<BasicRequestContext>.requireJSON(request) }
+        if !CrossSiteGuard<HubRequestContext>.safeMethods.contains(request.method) { try CrossSiteGuard<HubRequestContext>.requireJSON(request) }
     }
 
     func authorizeKiosk(_ request: Request) async throws -> AuthenticatedKiosk {

@@ -5,10 +5,11 @@ import KioskCore
 import NIOCore
 
 /// What the hub needs from its storage: kiosks and their credentials, idempotent ingest, the
-/// stored events, the program (roster, groups, schedule) and each location's directory.
+/// stored events, the program (roster, groups, schedule), each location's directory, and the
+/// accounts of the people using its web pages.
 /// `HubStore` is the embedded SQLite back-end; `PostgresHubStore` (module HubPostgres) lets
 /// several hub processes share one PostgreSQL database. Both pass the same contract tests.
-public protocol HubStorage: Sendable {
+public protocol HubStorage: AccountStorage {
     /// Adds a kiosk; returns its one-time enrollment code (only its hash is stored).
     func addKiosk(id: String, location: String, at now: Date) async throws -> String
     /// A new enrollment code; the current token works until the code is used.

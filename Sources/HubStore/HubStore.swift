@@ -13,7 +13,7 @@ import NIOCore
 public final class HubStore: HubStorage {
     public let folder: String
     public let program: KioskStore
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (or creates) the hub's databases in `folder`.
     public init(folder: String) throws {
@@ -145,6 +145,34 @@ public final class HubStore: HubStorage {
                     excused_at TEXT NOT NULL,
                     PRIMARY KEY (session_id, participant_id)) WITHOUT ROWID;
                 CREATE INDEX hub_event_excuse ON hub_event(session_id) WHERE kind = 'excuse';
+                """)
+        }
+        // People's accounts at the web pages (AccountStorage), and the hub's own settings.
+        migrator.registerMigration("v7-accounts") { db in
+            try db.execute(sql: """
+                CREATE TABLE hub_user (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    email TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'facilitator')),
+                    participant_id TEXT,
+                    password_hash TEXT,
+                    disabled_at TEXT,
+                    failed_logins INTEGER NOT NULL DEFAULT 0,
+                    locked_until TEXT,
+                    last_login_at TEXT,
+                    created_at TEXT NOT NULL);
+                CREATE TABLE hub_password_link (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES hub_user(id),
+                    expires_at TEXT NOT NULL);
+                CREATE INDEX hub_password_link_user ON hub_password_link(user_id);
+                CREATE TABLE hub_user_session (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES hub_user(id),
+                    started_at TEXT NOT NULL,
+                    last_seen_at TEXT NOT NULL);
+                CREATE INDEX hub_user_session_user ON hub_user_session(user_id);
+                CREATE TABLE hub_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
         }
         return migrator

@@ -17,6 +17,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var time: ProgramTimeOptions
     @Option(help: "Seconds a client has to send a whole request (headers and body) before it is cut off.") var requestTimeout = 30
     @Option(help: "Connections open at once; more wait to be accepted.") var maxConnections = 512
+    @Option(help: "bcrypt's cost for passwords set at this hub (4–31; each step doubles the work; 4 is for tests only).") var passwordCost = 11
 
     var limits: ConnectionLimits { ConnectionLimits(requestSeconds: requestTimeout, maximumConnections: maxConnections) }
 
@@ -25,6 +26,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("HTTPS needs both --tls-certificate and --tls-key")
         }
         if let problem = limits.problem { throw ValidationError(problem) }
+        guard (4...31).contains(passwordCost) else { throw ValidationError("--password-cost is 4–31") }
     }
 
     /// HTTP/1.1, over TLS when a certificate is given.
@@ -52,7 +54,12 @@ struct Serve: AsyncParsableCommand {
             // A clock that stands still, for a rehearsal of the program at another moment: only with
             // an explicit --now (a MENTOR_HUB_NOW left in the environment must not freeze a live hub).
             let rehearsed = try time.rehearsed(in: zone, optionOnly: true)
-            let server = HubServer(store: store, adminToken: token, badgeSecret: secret, timeZone: zone, clock: { rehearsed ?? Date() })
+            // Over HTTPS, here or at a proxy in front, the login cookie is Secure (and __Host- named).
+            let publicURL = try await store.hubSetting(.publicURL)
+            let secure = tlsCertificate != nil || publicURL?.lowercased().hasPrefix("https://") == true
+            let server = HubServer(
+                store: store, adminToken: token, badgeSecret: secret, timeZone: zone, passwordCost: UInt8(passwordCost), secureCookies: secure,
+                clock: { rehearsed ?? Date() })
             let app = Application(
                 router: server.router(), server: serverBuilder,
                 configuration: .init(address: .hostname(host, port: port), availableConnectionsDelegate: limits.connectionsDelegate),

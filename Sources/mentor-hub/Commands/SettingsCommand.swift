@@ -9,7 +9,7 @@ struct SettingsCommand: AsyncParsableCommand {
         abstract: "Show or set the program's check-in rules and time zone, which every kiosk takes with its directory.",
         discussion: """
             Options not given keep their current value (or the kiosk default). Without settings, each kiosk keeps its kiosk.toml's [check_in]. \
-            The time zone is the program's: every hub command reads days and local times in it unless given --time-zone, and \
+            The public URL is the hub's own: it is not sent to kiosks. The time zone is the program's: every hub command reads days and local times in it unless given --time-zone, and \
             mentor-kiosk doctor warns when a kiosk.toml's time_zone differs. A running serve reads it when it starts: restart it.
             """)
     @OptionGroup var options: HubOptions
@@ -26,10 +26,15 @@ struct SettingsCommand: AsyncParsableCommand {
     var showGoalText: Bool?
     @Option(help: "Seconds a question after the rating waits for a button (3–30).") var questionSeconds: Int?
     @Option(help: "The program's time zone (an IANA name such as America/Chicago).") var timeZone: String?
+    @Option(help: "The address people reach the hub's pages at (https://hub.example.org): set-password links start with it, and an https one makes the login cookie Secure; an empty value clears it.")
+    var publicURL: String?
     @Flag(help: "Remove the program's check-in rules: each kiosk goes back to its own (the time zone stays).") var clear = false
 
     func validate() throws {
         if let timeZone { _ = try ProgramTimeOptions.zone(timeZone) }
+        if let publicURL, !publicURL.isEmpty, PublicURL.normalized(publicURL) == nil {
+            throw ValidationError("--public-url must be an http or https address with a host and nothing after the path, such as https://hub.example.org")
+        }
     }
 
     func run() async throws {
@@ -45,6 +50,15 @@ struct SettingsCommand: AsyncParsableCommand {
             return try await store.timeZoneIdentifier()
         }
         print("time_zone = \(zone ?? "UTC (none set)")")
+        let address = try await options.withStore { store in
+            if let publicURL {
+                let value = publicURL.isEmpty ? nil : PublicURL.normalized(publicURL)
+                try await store.setHubSetting(.publicURL, to: value)
+                try await store.auditCommand("settings.public_url", detail: value ?? "cleared")
+            }
+            return try await store.hubSetting(.publicURL)
+        }
+        print("public_url = \(address ?? "(none set: links name http://127.0.0.1:8080)")")
         let settings: ProgramSettings? = try await options.withStore { store in
             if clear {
                 try await store.setSettings(nil)

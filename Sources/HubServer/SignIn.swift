@@ -1,0 +1,273 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import HubStore
+import Hummingbird
+import HummingbirdBcrypt
+import KioskCore
+import NIOCore
+import NIOPosix
+import ProgramFiles
+
+/// People's sign-in at the hub's pages: `/login`, `/logout`, `/set-password`, and `/`, which
+/// sends each person to their page. Passwords are checked with bcrypt off the event loop;
+/// sessions are a cookie (HttpOnly, SameSite=Strict, Secure when the hub is reached over
+/// HTTPS) holding a random token whose hash the storage keeps. Every form carries a CSRF token
+/// tied to a cookie. Every login that is checked, passed or failed, goes into the audit log.
+extension HubServer {
+    func addSignIn(to router: Router<HubRequestContext>) {
+        router.get("/") { request, _ in
+            guard let (user, _) = try await signedIn(request) else { return Self.redirect("/login") }
+            return Self.redirect(Self.home(of: user))
+        }
+        router.get("login") { request, _ in
+            if let (user, _) = try await signedIn(request) { return Self.redirect(Self.home(of: user)) }
+            return loginPage(next: Self.localPath(request.uri.queryParameters.get("next")), email: "", error: nil)
+        }
+        router.post("login") { request, context in try await login(request, context) }
+        router.post("logout") { request, _ in
+            let form = try await Self.form(request)
+            if let (user, token) = try await signedIn(request) {
+                guard Self.validCSRF(form["csrf"], secret: token) else { return Self.formExpired() }
+                try await store.endSession(token: token)
+                try await store.audit(AuditEntry(at: clock(), actor: Self.actor(user), action: "logout", subject: user.email))
+            }
+            var response = Self.redirect("/login")
+            response.setCookie(sessionCookie(value: "", maxAge: 0))
+            return response
+        }
+        router.get("set-password") { request, _ in
+            let token = request.uri.queryParameters.get("token") ?? ""
+            guard let user = try await store.passwordLinkUser(token: token, at: clock()) else { return unusableLink() }
+            return setPasswordPage(token: token, account: user.email, error: nil)
+        }
+        router.post("set-password") { request, _ in
+            let form = try await Self.form(request)
+            let token = form["token"] ?? ""
+            guard let user = try await store.passwordLinkUser(token: token, at: clock()) else { return unusableLink() }
+            let password = form["password"] ?? ""
+            if let problem = PasswordRules.problem(password, email: user.email) {
+                return setPasswordPage(token: token, account: user.email, error: problem)
+            }
+            guard password == form["confirm"] else { return setPasswordPage(token: token, account: user.email, error: "the two passwords differ") }
+            let cost = passwordCost
+            let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+            guard let changed = try await store.setPassword(token: token, passwordHash: hash, at: clock()) else { return unusableLink() }
+            try await store.audit(AuditEntry(at: clock(), actor: Self.actor(changed), action: "password.set", subject: changed.email))
+            return pages.response("message", [
+                "title": "Password set", "message": "The password for \(changed.email) is set. Log in with it now.",
+                "link": ["href": "/login", "label": "Log in"],
+            ])
+        }
+        router.get("my") { request, _ in try await facilitatorHome(request) }
+    }
+
+    // MARK: Login
+
+    func login(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let form = try await Self.form(request)
+        let next = Self.localPath(form["next"])
+        let typed = form["email"] ?? ""
+        guard Self.validCSRF(form["csrf"], secret: request.cookies[Self.loginCookieName]?.value) else { return Self.formExpired() }
+        let address = context.clientAddress(request)
+        let now = clock()
+        guard await loginThrottle.admit(address, at: now) else {
+            await failedLogins.record(request, store: store, at: now, reason: "too many attempts from \(address)")
+            var response = loginPage(next: next, email: typed, error: "Too many login attempts from here. Wait a minute and try again.", status: .tooManyRequests)
+            response.headers[.retryAfter] = "60"
+            return response
+        }
+        let refused = "The email or the password is wrong, or the account is locked for a while after repeated failures."
+        func fail(_ reason: String, subject: String?) async throws -> Response {
+            try await store.audit(AuditEntry(at: now, actor: "anonymous", action: "login.failed", subject: subject, detail: "from \(address): \(reason)"))
+            return loginPage(next: next, email: typed, error: refused, status: .unauthorized)
+        }
+        let password = form["password"] ?? ""
+        guard let email = EmailAddress.normalized(typed) else { return try await fail("not an email address", subject: nil) }
+        let candidate = try await store.loginCandidate(email: email)
+        guard let candidate, let hash = candidate.passwordHash, !candidate.user.disabled else {
+            // The same bcrypt work as for a real account: the answer's time does not tell which emails have one.
+            _ = await verify(password, hash: dummyPasswordHash)
+            let reason = candidate == nil ? "no such account" : candidate!.user.disabled ? "account disabled" : "no password set yet"
+            return try await fail(reason, subject: email)
+        }
+        if let until = candidate.user.lockedUntil, until > now {
+            return try await fail("locked until \(ProgramTime.format(until))", subject: email)
+        }
+        guard await verify(password, hash: hash) else {
+            let locked = try await store.recordFailedLogin(userID: candidate.user.id, at: now, policy: accountPolicy)
+            return try await fail("wrong password" + (locked.map { "; locked until \(ProgramTime.format($0))" } ?? ""), subject: email)
+        }
+        let token = try await store.startSession(userID: candidate.user.id, at: now)
+        try await store.audit(AuditEntry(at: now, actor: Self.actor(candidate.user), action: "login", subject: email, detail: "from \(address)"))
+        var response = Self.redirect(next ?? Self.home(of: candidate.user))
+        response.setCookie(sessionCookie(value: token, maxAge: Int(accountPolicy.sessionSeconds)))
+        response.setCookie(Cookie(name: Self.loginCookieName, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    func verify(_ password: String, hash: String) async -> Bool {
+        // A password bcrypt would truncate is never one that was set (PasswordRules), so it cannot match.
+        guard password.utf8.count <= PasswordRules.maximumBytes, !password.isEmpty else { return false }
+        return (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
+    }
+
+    // MARK: Sessions
+
+    var sessionCookieName: String { secureCookies ? "__Host-mentor_hub_session" : "mentor_hub_session" }
+    static let loginCookieName = "mentor_hub_login"
+
+    func sessionCookie(value: String, maxAge: Int) -> Cookie {
+        Cookie(name: sessionCookieName, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    /// The person signed in with this request's session cookie, and the session's token.
+    func signedIn(_ request: Request) async throws -> (user: HubUser, token: String)? {
+        guard let token = request.cookies[sessionCookieName]?.value, !token.isEmpty, token.count <= 128 else { return nil }
+        guard let user = try await store.session(token: token, at: clock(), policy: accountPolicy) else { return nil }
+        return (user, token)
+    }
+
+    /// The token a form of this session carries: an HMAC of the session's token, which another
+    /// site can neither read (the cookie is HttpOnly) nor compute.
+    static func csrfToken(for secret: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data("mentor-hub form".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func validCSRF(_ given: String?, secret: String?) -> Bool {
+        guard let given, let secret, !secret.isEmpty else { return false }
+        // Compared as hashes, so the comparison's time tells nothing about the expected token.
+        return Secrets.hash(given) == Secrets.hash(csrfToken(for: secret))
+    }
+
+    /// What the layout's bar shows for a signed-in person (and the logout form's token).
+    static func bar(_ user: HubUser, token: String) -> [String: Any] {
+        ["email": user.email, "role": user.role.rawValue, "csrf": csrfToken(for: token)]
+    }
+
+    static func actor(_ user: HubUser) -> String { "user:\(user.email)" }
+
+    static func home(of user: HubUser) -> String { user.role == .admin ? "/dashboard" : "/my" }
+
+    // MARK: Pages
+
+    func loginPage(next: String?, email: String, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let secret = Secrets.token()
+        var values: [String: Any] = ["title": "Log in", "csrf": Self.csrfToken(for: secret), "next": next ?? "", "email": email]
+        values["error"] = error
+        var response = pages.response("login", values, status: status)
+        response.setCookie(Cookie(name: Self.loginCookieName, value: secret, maxAge: 3600, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    func setPasswordPage(token: String, account: String, error: String?) -> Response {
+        var values: [String: Any] = ["title": "Set your password", "token": token, "account": account, "minimum": PasswordRules.minimumCharacters]
+        values["error"] = error
+        return pages.response("set-password", values, status: error == nil ? .ok : .badRequest)
+    }
+
+    func unusableLink() -> Response {
+        pages.response("message", [
+            "title": "This link cannot be used",
+            "message": "It is unknown, used already, or older than \(Int(accountPolicy.passwordLinkSeconds / 3600)) hours. Ask the program's admin for a new one (mentor-hub user reset).",
+        ], status: .notFound)
+    }
+
+    static func formExpired() -> Response {
+        WebPages.shared.response("message", [
+            "title": "The form has expired",
+            "message": "It was opened too long ago, in another window, or without cookies. Open the page again and resend it.",
+            "link": ["href": "/login", "label": "Log in"],
+        ], status: .forbidden)
+    }
+
+    func facilitatorHome(_ request: Request) async throws -> Response {
+        guard let (user, token) = try await signedIn(request) else { return Self.redirect("/login?next=%2Fmy") }
+        guard user.role == .facilitator, let participantID = user.participantID else { return Self.redirect(Self.home(of: user)) }
+        let now = clock()
+        let program = try await store.programSnapshot(startingFrom: now.addingTimeInterval(-86_400), before: now.addingTimeInterval(14 * 86_400), location: nil)
+        let scope = FacilitatorScope(participantID: participantID, groups: program.groups, sessions: program.sessions)
+        let groups = program.groups.filter(scope.includes).map { group -> [String: Any] in
+            let current = group.members(at: now, timeZone: timeZone).filter { $0.role != .facilitator }
+            return ["name": group.name, "id": group.id, "kind": group.kind.rawValue, "members": current.count]
+        }
+        let sessions = program.sessions.filter(scope.includes).filter { $0.startsAt >= now.addingTimeInterval(-86_400) }.map { session -> [String: Any] in
+            ["starts": Self.localTime(session.startsAt, timeZone: timeZone), "title": session.title, "location": session.location,
+             "cancelled": session.status == .cancelled]
+        }
+        return pages.response("facilitator-home", [
+            "title": "Your groups", "user": Self.bar(user, token: token), "groups": groups, "hasGroups": !groups.isEmpty, "sessions": sessions,
+        ])
+    }
+
+    // MARK: Plumbing
+
+    /// `Tue 2026-03-02 15:00`, in the program's time zone.
+    static func localTime(_ date: Date, timeZone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
+    /// A redirect a browser follows with GET (after a form's POST, too).
+    static func redirect(_ path: String) -> Response {
+        Response(status: .seeOther, headers: [.location: path])
+    }
+
+    /// A path on this hub to go on to after login; nil for anything else (another site, `//host`, a scheme).
+    static func localPath(_ text: String?) -> String? {
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.hasPrefix("/\\"), text.count <= 512,
+              !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" })
+        else { return nil }
+        return text
+    }
+
+    /// A form's fields (`application/x-www-form-urlencoded`, at most 16 KiB); the first of a repeated name wins.
+    static func form(_ request: Request) async throws -> [String: String] {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/x-www-form-urlencoded" else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the form as application/x-www-form-urlencoded")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: 16 << 10)
+        } catch {
+            throw APIError(.contentTooLarge, "too_large", "a form is at most 16 KiB")
+        }
+        var fields: [String: String] = [:]
+        for pair in String(buffer: buffer).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String? { String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let name = decoded(parts[0]), let value = parts.count > 1 ? decoded(parts[1]) : "" else {
+                throw APIError(.badRequest, "bad_request", "the form is not valid URL encoding")
+            }
+            if fields[name] == nil { fields[name] = value }
+        }
+        return fields
+    }
+}
+
+/// Counts login attempts per client address in a sliding minute: at most `perMinute` are
+/// checked (bcrypt is slow on purpose, and guessing must stay slow); the rest are refused at
+/// once. The per-account lockout (`AccountPolicy`) works across hub processes; this limit is
+/// each process's own.
+actor LoginThrottle {
+    let perMinute: Int
+    private var attempts: [String: [Date]] = [:]
+
+    init(perMinute: Int = 10) { self.perMinute = perMinute }
+
+    func admit(_ address: String, at now: Date) -> Bool {
+        let recent = (attempts[address] ?? []).filter { now.timeIntervalSince($0) < 60 }
+        if attempts.count > 10_000 { attempts = attempts.filter { $0.value.contains { now.timeIntervalSince($0) < 60 } } }
+        guard recent.count < perMinute else {
+            attempts[address] = recent
+            return false
+        }
+        attempts[address] = recent + [now]
+        return true
+    }
+}

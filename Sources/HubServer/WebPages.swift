@@ -1,0 +1,111 @@
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+
+/// The hub's server-rendered pages for people (login, set password, a facilitator's groups):
+/// Mustache templates, which escape every `{{value}}`; the templates never use the unescaped
+/// `{{{value}}}` form (a test reads them). No scripts and no external assets, so they work
+/// without JavaScript and under the hub's content policy.
+struct WebPages: Sendable {
+    static let shared = WebPages()
+    let library: MustacheLibrary
+
+    init() {
+        var library = MustacheLibrary()
+        for (name, text) in Self.templates {
+            // The templates are constants of this file; one that does not parse is a programming error.
+            try! library.register(text, named: name)
+        }
+        self.library = library
+    }
+
+    /// `template` rendered with `values` (and the signed-in person's bar, when `values` has `user`).
+    func render(_ template: String, _ values: [String: Any]) -> String {
+        library.render(values, withTemplate: template) ?? ""
+    }
+
+    func response(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: render(template, values))))
+    }
+
+    static let templates: [String: String] = [
+        "layout": """
+            <!doctype html>
+            <html lang="en">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{title}} · mentor-hub</title>
+            <style>
+            body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f4}
+            header{display:flex;gap:1em;align-items:center;padding:.6em 1.2em;background:#24425f;color:#fff}
+            header form{margin:0 0 0 auto}header a{color:#fff}
+            main{max-width:46em;margin:1.5em auto;padding:0 1.2em}
+            label{display:block;margin:.8em 0 .2em;font-weight:600}
+            input[type=email],input[type=password],input[type=text]{font:inherit;padding:.4em;width:100%;max-width:24em;box-sizing:border-box}
+            button{font:inherit;padding:.4em 1.1em;margin-top:1em}
+            .error{background:#fde8e8;border-left:4px solid #b42318;padding:.5em .8em}
+            .note{color:#555}
+            table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
+            </style></head>
+            <body>
+            <header><strong>mentor-hub</strong>
+            {{#user}}<span>{{email}} ({{role}})</span>
+            <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out</button></form>{{/user}}
+            </header>
+            <main>
+            <h1>{{title}}</h1>
+            {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+            {{$content}}{{/content}}
+            </main>
+            </body>
+            </html>
+
+            """,
+        "login": """
+            {{<layout}}{{$content}}
+            <form method="post" action="/login">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <input type="hidden" name="next" value="{{next}}">
+            <label for="email">Email</label>
+            <input id="email" name="email" type="email" autocomplete="username" required value="{{email}}">
+            <label for="password">Password</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required>
+            <div><button type="submit">Log in</button></div>
+            </form>
+            <p class="note">No password yet, or forgotten? Ask the program's admin for a set-password link.</p>
+            {{/content}}{{/layout}}
+            """,
+        "set-password": """
+            {{<layout}}{{$content}}
+            <p>For <strong>{{account}}</strong>. At least {{minimum}} characters; a sentence you remember is good.</p>
+            <form method="post" action="/set-password">
+            <input type="hidden" name="token" value="{{token}}">
+            <label for="password">New password</label>
+            <input id="password" name="password" type="password" autocomplete="new-password" required minlength="{{minimum}}">
+            <label for="confirm">The same again</label>
+            <input id="confirm" name="confirm" type="password" autocomplete="new-password" required minlength="{{minimum}}">
+            <div><button type="submit">Set password</button></div>
+            </form>
+            {{/content}}{{/layout}}
+            """,
+        "message": """
+            {{<layout}}{{$content}}
+            <p>{{message}}</p>
+            {{#link}}<p><a href="{{href}}">{{label}}</a></p>{{/link}}
+            {{/content}}{{/layout}}
+            """,
+        "facilitator-home": """
+            {{<layout}}{{$content}}
+            {{^hasGroups}}<p>No group names you as its facilitator yet. The admin sets that in groups.csv (role facilitator) or sessions.csv (facilitator_id).</p>{{/hasGroups}}
+            {{#hasGroups}}<table><thead><tr><th>Group</th><th>Id</th><th>Kind</th><th>Members now</th></tr></thead><tbody>
+            {{#groups}}<tr><td>{{name}}</td><td>{{id}}</td><td>{{kind}}</td><td>{{members}}</td></tr>{{/groups}}
+            </tbody></table>{{/hasGroups}}
+            <h2>Sessions in the next 14 days</h2>
+            {{^sessions}}<p>None.</p>{{/sessions}}
+            {{#sessions}}<p>{{starts}} · {{title}} · {{location}}{{#cancelled}} · <strong>cancelled</strong>{{/cancelled}}</p>{{/sessions}}
+            {{/content}}{{/layout}}
+            """,
+    ]
+}
