@@ -112,35 +112,41 @@ extension PostgresHubStore {
         return Self.milliseconds(until)
     }
 
-    public func startSession(userID: Int64, at now: Date) async throws -> String {
+    public func startSession(userID: Int64, at now: Date) async throws -> String? {
         let token = Secrets.token()
-        try await transaction { db in
-            _ = try await rows("UPDATE hub_user SET failed_logins = 0, locked_until = NULL, last_login_at = \(now) WHERE id = \(userID)", on: db)
+        return try await transaction { db in
+            // The lock is checked in the same statement that clears it: a guess checked alongside
+            // the fifth failure cannot open a session once that failure locked the account.
+            let cleared = try await rows("""
+                UPDATE hub_user SET failed_logins = 0, locked_until = NULL, last_login_at = \(now)
+                WHERE id = \(userID) AND disabled_at IS NULL AND (locked_until IS NULL OR locked_until <= \(now)) RETURNING id
+                """, on: db)
+            guard !cleared.isEmpty else { return nil }
             _ = try await rows(
                 "INSERT INTO hub_user_session (token_hash, user_id, started_at, last_seen_at) VALUES (\(Secrets.hash(token)), \(userID), \(now), \(now))",
                 on: db)
+            return token
         }
-        return token
     }
 
     public func session(token: String, at now: Date, policy: AccountPolicy) async throws -> HubUser? {
         let hash = Secrets.hash(token)
-        let started = now.addingTimeInterval(-policy.sessionSeconds)
-        let seen = now.addingTimeInterval(-policy.sessionIdleSeconds)
         guard let row = try await rows("""
-            SELECT \(unescaped: Self.userColumns(of: "u")), s.last_seen_at
-            FROM hub_user_session s JOIN hub_user u ON u.id = s.user_id
-            WHERE s.token_hash = \(hash) AND s.started_at > \(started) AND s.last_seen_at > \(seen) AND u.disabled_at IS NULL
+            SELECT \(unescaped: Self.userColumns(of: "u")), s.started_at, s.last_seen_at
+            FROM hub_user_session s JOIN hub_user u ON u.id = s.user_id WHERE s.token_hash = \(hash)
             """).first
-        else {
-            _ = try await rows("DELETE FROM hub_user_session WHERE token_hash = \(hash)")
+        else { return nil }
+        let user = try Self.user(row)
+        let times = try row.decode((Int64, String, String, String?, Bool, Bool, Date?, Date?, Date, Date, Date).self)
+        let (started, lastSeen) = (times.9, times.10)
+        guard policy.sessionIsLive(startedAt: started, lastSeenAt: lastSeen, at: now), !user.disabled else {
+            try await endSession(token: token)
             return nil
         }
-        let lastSeen = try row.decode((Int64, String, String, String?, Bool, Bool, Date?, Date?, Date, Date).self).9
         if now.timeIntervalSince(lastSeen) > 60 {
             _ = try await rows("UPDATE hub_user_session SET last_seen_at = \(now) WHERE token_hash = \(hash)")
         }
-        return try Self.user(row)
+        return user
     }
 
     public func endSession(token: String) async throws {

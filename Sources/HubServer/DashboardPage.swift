@@ -145,15 +145,17 @@ enum DashboardPage {
 
     /// Text and attribute values safe in HTML.
     static func escape(_ text: String) -> String {
+        // By scalar, not by Character: a quote followed by a combining mark is one Character,
+        // and must still be escaped.
         var escaped = ""
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": escaped += "&amp;"
             case "<": escaped += "&lt;"
             case ">": escaped += "&gt;"
             case "\"": escaped += "&quot;"
             case "'": escaped += "&#39;"
-            default: escaped.append(character)
+            default: escaped.unicodeScalars.append(scalar)
             }
         }
         return escaped

@@ -27,7 +27,7 @@ public struct HubServer: Sendable {
     /// People's login attempts per client address.
     let loginThrottle = LoginThrottle()
     let accountPolicy = AccountPolicy.standard
-    /// bcrypt's cost for passwords set here (4–31; every step doubles the work).
+    /// bcrypt's cost for passwords set here (4–14; every step doubles the work).
     let passwordCost: UInt8
     /// Cookies only over HTTPS: the hub serves TLS, or its public URL is https.
     let secureCookies: Bool
@@ -44,7 +44,7 @@ public struct HubServer: Sendable {
         self.badgeSecret = badgeSecret
         self.timeZone = timeZone
         self.clock = clock
-        self.passwordCost = min(max(passwordCost, 4), 31)
+        self.passwordCost = min(max(passwordCost, 4), 14)
         self.secureCookies = secureCookies
         dummyPasswordHash = Bcrypt.hash(Secrets.token(), cost: self.passwordCost)
     }

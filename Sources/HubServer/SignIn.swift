@@ -68,19 +68,35 @@ extension HubServer {
         let form = try await Self.form(request)
         let next = Self.localPath(form["next"])
         let typed = form["email"] ?? ""
-        guard Self.validCSRF(form["csrf"], secret: request.cookies[Self.loginCookieName]?.value) else { return Self.formExpired() }
+        guard Self.validCSRF(form["csrf"], secret: request.cookies[loginCookieName]?.value) else { return Self.formExpired() }
         let address = context.clientAddress(request)
         let now = clock()
-        guard await loginThrottle.admit(address, at: now) else {
+        guard await loginThrottle.admit(LoginThrottle.bucket(of: address), at: now) else {
             await failedLogins.record(request, store: store, at: now, reason: "too many attempts from \(address)")
-            var response = loginPage(next: next, email: typed, error: "Too many login attempts from here. Wait a minute and try again.", status: .tooManyRequests)
+            var response = loginPage(
+                next: next, email: EmailAddress.normalized(typed) ?? "", error: "Too many login attempts from here. Wait a minute and try again.",
+                status: .tooManyRequests)
             response.headers[.retryAfter] = "60"
             return response
         }
+        guard await loginThrottle.startChecking() else { return busy(next) }
+        do {
+            let response = try await checkLogin(form: form, next: next, address: address, at: now)
+            await loginThrottle.doneChecking()
+            return response
+        } catch {
+            await loginThrottle.doneChecking()
+            throw error
+        }
+    }
+
+    /// Checks an admitted login's email and password: a session and the way on, or the refusal.
+    func checkLogin(form: [String: String], next: String?, address: String, at now: Date) async throws -> Response {
+        let typed = form["email"] ?? ""
         let refused = "The email or the password is wrong, or the account is locked for a while after repeated failures."
         func fail(_ reason: String, subject: String?) async throws -> Response {
             try await store.audit(AuditEntry(at: now, actor: "anonymous", action: "login.failed", subject: subject, detail: "from \(address): \(reason)"))
-            return loginPage(next: next, email: typed, error: refused, status: .unauthorized)
+            return loginPage(next: next, email: EmailAddress.normalized(typed) ?? "", error: refused, status: .unauthorized)
         }
         let password = form["password"] ?? ""
         guard let email = EmailAddress.normalized(typed) else { return try await fail("not an email address", subject: nil) }
@@ -92,17 +108,21 @@ extension HubServer {
             return try await fail(reason, subject: email)
         }
         if let until = candidate.user.lockedUntil, until > now {
+            // The same work as a check: a quick answer would tell that the email has an account.
+            _ = await verify(password, hash: dummyPasswordHash)
             return try await fail("locked until \(ProgramTime.format(until))", subject: email)
         }
         guard await verify(password, hash: hash) else {
             let locked = try await store.recordFailedLogin(userID: candidate.user.id, at: now, policy: accountPolicy)
             return try await fail("wrong password" + (locked.map { "; locked until \(ProgramTime.format($0))" } ?? ""), subject: email)
         }
-        let token = try await store.startSession(userID: candidate.user.id, at: now)
+        guard let token = try await store.startSession(userID: candidate.user.id, at: now) else {
+            return try await fail("locked or disabled while the password was checked", subject: email)
+        }
         try await store.audit(AuditEntry(at: now, actor: Self.actor(candidate.user), action: "login", subject: email, detail: "from \(address)"))
         var response = Self.redirect(next ?? Self.home(of: candidate.user))
         response.setCookie(sessionCookie(value: token, maxAge: Int(accountPolicy.sessionSeconds)))
-        response.setCookie(Cookie(name: Self.loginCookieName, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: loginCookieName, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -112,10 +132,18 @@ extension HubServer {
         return (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
     }
 
+    /// Refuses a login at once while `LoginThrottle.maximumChecking` are being checked: bcrypt
+    /// is slow on purpose, and guesses from many addresses must not take every core.
+    func busy(_ next: String?) -> Response {
+        var response = loginPage(next: next, email: "", error: "The hub is busy checking other logins. Try again in a few seconds.", status: .tooManyRequests)
+        response.headers[.retryAfter] = "5"
+        return response
+    }
+
     // MARK: Sessions
 
     var sessionCookieName: String { secureCookies ? "__Host-mentor_hub_session" : "mentor_hub_session" }
-    static let loginCookieName = "mentor_hub_login"
+    var loginCookieName: String { secureCookies ? "__Host-mentor_hub_login" : "mentor_hub_login" }
 
     func sessionCookie(value: String, maxAge: Int) -> Cookie {
         Cookie(name: sessionCookieName, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
@@ -157,7 +185,7 @@ extension HubServer {
         var values: [String: Any] = ["title": "Log in", "csrf": Self.csrfToken(for: secret), "next": next ?? "", "email": email]
         values["error"] = error
         var response = pages.response("login", values, status: status)
-        response.setCookie(Cookie(name: Self.loginCookieName, value: secret, maxAge: 3600, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: loginCookieName, value: secret, maxAge: 3600, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -187,7 +215,7 @@ extension HubServer {
         guard user.role == .facilitator, let participantID = user.participantID else { return Self.redirect(Self.home(of: user)) }
         let now = clock()
         let program = try await store.programSnapshot(startingFrom: now.addingTimeInterval(-86_400), before: now.addingTimeInterval(14 * 86_400), location: nil)
-        let scope = FacilitatorScope(participantID: participantID, groups: program.groups, sessions: program.sessions)
+        let scope = FacilitatorScope(participantID: participantID, groups: program.groups, sessions: program.sessions, at: now, timeZone: timeZone)
         let groups = program.groups.filter(scope.includes).map { group -> [String: Any] in
             let current = group.members(at: now, timeZone: timeZone).filter { $0.role != .facilitator }
             return ["name": group.name, "id": group.id, "kind": group.kind.rawValue, "members": current.count]
@@ -218,9 +246,14 @@ extension HubServer {
     }
 
     /// A path on this hub to go on to after login; nil for anything else (another site, `//host`, a scheme).
+    /// Judged by bytes, not Characters: "/" followed by a combining mark is one Character that
+    /// `hasPrefix("//")` would miss, and a browser drops the mark and goes to another host.
     static func localPath(_ text: String?) -> String? {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.hasPrefix("/\\"), text.count <= 512,
-              !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" })
+        guard let text else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 1, bytes.count <= 512, bytes[0] == UInt8(ascii: "/"),
+              bytes.count == 1 || (bytes[1] != UInt8(ascii: "/") && bytes[1] != UInt8(ascii: "\\")),
+              bytes.allSatisfy({ (0x21...0x7E).contains($0) && !"\"'<>\\`".utf8.contains($0) })
         else { return nil }
         return text
     }
@@ -257,8 +290,29 @@ extension HubServer {
 actor LoginThrottle {
     let perMinute: Int
     private var attempts: [String: [Date]] = [:]
+    /// Logins being checked now, in this process.
+    private var checking = 0
+    static let maximumChecking = 8
 
     init(perMinute: Int = 10) { self.perMinute = perMinute }
+
+    /// What one client is counted as: an IPv4 address, or an IPv6 address's /64 (one
+    /// household or server holds a whole /64).
+    static func bucket(of address: String) -> String {
+        guard address.contains(":") else { return address }
+        let groups = address.split(separator: ":", omittingEmptySubsequences: false)
+        guard !address.contains("::") || groups.prefix(4).allSatisfy({ !$0.isEmpty }) else { return address }
+        return groups.prefix(4).joined(separator: ":") + "::/64"
+    }
+
+    /// Takes a place among the logins being checked; false when all are taken.
+    func startChecking() -> Bool {
+        guard checking < Self.maximumChecking else { return false }
+        checking += 1
+        return true
+    }
+
+    func doneChecking() { checking -= 1 }
 
     func admit(_ address: String, at now: Date) -> Bool {
         let recent = (attempts[address] ?? []).filter { now.timeIntervalSince($0) < 60 }

@@ -6,7 +6,9 @@ import NIOCore
 /// The hub's server-rendered pages for people (login, set password, a facilitator's groups):
 /// Mustache templates, which escape every `{{value}}`; the templates never use the unescaped
 /// `{{{value}}}` form (a test reads them). No scripts and no external assets, so they work
-/// without JavaScript and under the hub's content policy.
+/// without JavaScript and under the hub's content policy. Mustache escapes by Character, so a
+/// quote followed by a combining mark would pass unescaped: values inside attributes are only
+/// hex or base64url tokens, paths `localPath` let through (ASCII), and normalised emails (no marks).
 struct WebPages: Sendable {
     static let shared = WebPages()
     let library: MustacheLibrary

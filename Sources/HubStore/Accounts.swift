@@ -66,6 +66,11 @@ public struct AccountPolicy: Sendable {
     public init() {}
 
     public static let standard = AccountPolicy()
+
+    /// Whether a session started and last used at these times is still open at `now`.
+    public func sessionIsLive(startedAt: Date, lastSeenAt: Date, at now: Date) -> Bool {
+        now.timeIntervalSince(startedAt) < sessionSeconds && now.timeIntervalSince(lastSeenAt) < sessionIdleSeconds
+    }
 }
 
 /// Why an account change at the hub cannot be made.
@@ -110,8 +115,9 @@ public protocol AccountStorage: Sendable {
     /// Counts a failed login; locks the account when it is the `lockAfterFailures`th in a row.
     /// Returns until when it is locked, if it is.
     func recordFailedLogin(userID: Int64, at now: Date, policy: AccountPolicy) async throws -> Date?
-    /// Starts a session for a login that passed (clearing the failures); returns its token.
-    func startSession(userID: Int64, at now: Date) async throws -> String
+    /// Starts a session for a login that passed (clearing the failures); returns its token, or nil
+    /// when the account was locked meanwhile (by guesses checked at the same time) or disabled.
+    func startSession(userID: Int64, at now: Date) async throws -> String?
     /// The account of a live session (neither expired nor idle too long, its account enabled),
     /// and marks it used now.
     func session(token: String, at now: Date, policy: AccountPolicy) async throws -> HubUser?
@@ -122,11 +128,13 @@ public protocol AccountStorage: Sendable {
 }
 
 /// An email address as the hub keeps it: trimmed, lower-cased, one `@` between a local part and
-/// a domain with a dot, no spaces or control characters, at most 254 characters.
+/// a domain with a dot, at most 254 characters, and no spaces, control or format characters
+/// (bidi overrides, terminal escapes) or combining marks, so that it prints and escapes as seen.
 public enum EmailAddress {
     public static func normalized(_ text: String) -> String? {
         let email = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard email.count <= 254, !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
+        let refused: Set<Unicode.GeneralCategory> = [.control, .format, .nonspacingMark, .spacingMark, .enclosingMark, .lineSeparator, .paragraphSeparator]
+        guard email.count <= 254, !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || refused.contains($0.properties.generalCategory) }) else {
             return nil
         }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)

@@ -1,5 +1,6 @@
 import Foundation
 import HubStore
+@testable import HubServer
 import Testing
 
 /// `AccountStorage`'s contract on each back-end: links once and in time, lockout after repeated
@@ -60,6 +61,8 @@ struct AccountStorageTests {
             #expect(until == Self.now.addingTimeInterval(policy.lockSeconds))
             #expect(try await store.loginCandidate(email: "ada@example.org")?.user.lockedUntil == until)
             #expect(try await store.users().first?.lastLoginAt == Self.now)
+            #expect(try await store.startSession(userID: id, at: Self.now) == nil, "a login checked while the fifth failure locked it opens no session")
+            #expect(try await store.startSession(userID: id, at: until) != nil, "once the lock has run out, it does")
         }
     }
 
@@ -69,7 +72,7 @@ struct AccountStorageTests {
             let link = try await store.addUser(email: "ada@example.org", role: .admin, participantID: nil, at: Self.now)
             _ = try await store.setPassword(token: link, passwordHash: "$2b$04$hash", at: Self.now)
             let id = try #require(try await store.loginCandidate(email: "ada@example.org")).user.id
-            let token = try await store.startSession(userID: id, at: Self.now)
+            let token = try #require(try await store.startSession(userID: id, at: Self.now))
             #expect(try await store.session(token: token, at: Self.now, policy: policy)?.email == "ada@example.org")
             #expect(try await store.session(token: token + "x", at: Self.now, policy: policy) == nil)
             // Used every hour it stays alive until the absolute limit.
@@ -80,23 +83,78 @@ struct AccountStorageTests {
             }
             #expect(try await store.session(token: token, at: Self.now.addingTimeInterval(policy.sessionSeconds + 1), policy: policy) == nil)
 
-            let idle = try await store.startSession(userID: id, at: Self.now)
+            let idle = try #require(try await store.startSession(userID: id, at: Self.now))
             #expect(try await store.session(token: idle, at: Self.now.addingTimeInterval(policy.sessionIdleSeconds + 1), policy: policy) == nil)
             #expect(try await store.session(token: idle, at: Self.now, policy: policy) == nil, "an expired session is gone for good")
+            #expect(try await store.session(token: "mkt_made_up", at: Self.now, policy: policy) == nil)
 
-            let loggedOut = try await store.startSession(userID: id, at: Self.now)
+            let loggedOut = try #require(try await store.startSession(userID: id, at: Self.now))
             try await store.endSession(token: loggedOut)
             #expect(try await store.session(token: loggedOut, at: Self.now, policy: policy) == nil)
 
-            let beforeReset = try await store.startSession(userID: id, at: Self.now)
+            let beforeReset = try #require(try await store.startSession(userID: id, at: Self.now))
             let newLink = try await store.resetPassword(email: "ada@example.org", at: Self.now)
             #expect(try await store.session(token: beforeReset, at: Self.now, policy: policy) == nil, "a reset ends the sessions")
             #expect(try await store.loginCandidate(email: "ada@example.org")?.passwordHash == nil, "and clears the password")
             _ = try await store.setPassword(token: newLink, passwordHash: "$2b$04$new", at: Self.now)
 
-            let beforeDisable = try await store.startSession(userID: id, at: Self.now)
+            let beforeDisable = try #require(try await store.startSession(userID: id, at: Self.now))
             _ = try await store.setUserDisabled(email: "ada@example.org", true, at: Self.now)
             #expect(try await store.session(token: beforeDisable, at: Self.now, policy: policy) == nil, "disabling ends the sessions")
         }
+    }
+}
+
+/// The pure rules beneath accounts and pages: emails, passwords, the throttle's unit, the paths
+/// a login may go on to, and HTML escaping of what a Character hides.
+@Suite("Account rules")
+struct AccountRulesTests {
+    @Test("emails: normalised, or refused with control, format and combining characters")
+    func emails() {
+        #expect(EmailAddress.normalized("  Ada@Example.ORG ") == "ada@example.org")
+        for bad in ["ada", "@example.org", "ada@example", "ada@@example.org", "a b@example.org", "ada@example.org\u{202E}", "ada@example.org\u{9B}",
+                    "\"\u{301}@example.org", "<ada>@example.org", String(repeating: "a", count: 250) + "@x.org"] {
+            #expect(EmailAddress.normalized(bad) == nil, "\(bad.debugDescription)")
+        }
+    }
+
+    @Test("passwords: 10 characters to 72 bytes, no NUL, not the email")
+    func passwords() {
+        #expect(PasswordRules.problem("correct horse", email: "a@b.org") == nil)
+        #expect(PasswordRules.problem("short", email: "a@b.org")?.contains("at least 10") == true)
+        #expect(PasswordRules.problem(String(repeating: "é", count: 37), email: "a@b.org")?.contains("72 bytes") == true)
+        #expect(PasswordRules.problem("0123456789\u{0}", email: "a@b.org")?.contains("NUL") == true)
+        #expect(PasswordRules.problem("Ada@Example.org", email: "ada@example.org") != nil)
+    }
+
+    @Test("the throttle counts an IPv6 address by its /64, an IPv4 one by itself")
+    func buckets() {
+        #expect(LoginThrottle.bucket(of: "203.0.113.7") == "203.0.113.7")
+        #expect(LoginThrottle.bucket(of: "2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64")
+        #expect(LoginThrottle.bucket(of: "2001:db8:1:2:bbbb:cccc:dddd:eeee") == "2001:db8:1:2::/64")
+    }
+
+    @Test("after login only a path of this hub, judged by bytes")
+    func localPaths() {
+        #expect(HubServer.localPath("/dashboard?from=2026-01-01") == "/dashboard?from=2026-01-01")
+        #expect(HubServer.localPath("/") == "/")
+        for offsite in ["//evil.example", "/\\evil.example", "/\u{FE0F}/evil.example", "https://evil.example", "/a b", "/a\"onx", "", nil] as [String?] {
+            #expect(HubServer.localPath(offsite) == nil, "\(String(describing: offsite?.debugDescription))")
+        }
+    }
+
+    @Test("the page templates escape every value: none uses {{{value}}} or {{&value}}")
+    func templatesEscape() {
+        for (name, text) in WebPages.templates {
+            #expect(!text.contains("{{{") && !text.contains("{{&"), "\(name)")
+        }
+        let page = WebPages.shared.render("message", ["title": "<script>", "message": "\"'&"])
+        #expect(page.contains("&lt;script&gt;") && page.contains("&quot;&#39;&amp;") && !page.contains("<script>"))
+    }
+
+    @Test("the dashboard escapes a quote even when a combining mark makes it one Character with it")
+    func escaping() {
+        #expect(DashboardPage.escape("\"\u{301} onmouseover=x") == "&quot;\u{301} onmouseover=x")
+        #expect(DashboardPage.escape("<b>'&") == "&lt;b&gt;&#39;&amp;")
     }
 }

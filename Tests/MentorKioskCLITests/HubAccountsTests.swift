@@ -177,6 +177,15 @@ struct HubAccountsTests {
         // An offsite next is ignored; a local one is followed.
         #expect(try await browser.post("/login", fields + [("next", "//evil.example/x")]).location == "/dashboard")
         browser.cookies["mentor_hub_session"] = nil
+        // (Each from an address of its own behind the proxy, so that the throttle below counts only the rest.)
+        for (index, offsite) in ["/\u{FE0F}/evil.example/x", "//\u{FE0F}evil.example", "/\\evil.example", "https://evil.example", "/ok\tx"].enumerated() {
+            let again = try await browser.get("/login")
+            let answer = try await browser.post(
+                "/login", [("csrf", again.csrf ?? ""), ("email", "ada@example.org"), ("password", "correct horse battery"), ("next", offsite)],
+                headers: ["X-Forwarded-For": "198.51.100.\(index + 1)"])
+            #expect(answer.location == "/dashboard", "\(offsite.debugDescription) is not a path of the hub")
+            browser.cookies["mentor_hub_session"] = nil
+        }
         let form2 = try await browser.get("/login?next=%2Fdashboard%2Fkiosks.csv")
         #expect(form2.body.contains("value=\"/dashboard/kiosks.csv\""))
         #expect(try await browser.post("/login", [("csrf", form2.csrf ?? ""), ("next", "/dashboard/kiosks.csv"), ("email", "ada@example.org"),

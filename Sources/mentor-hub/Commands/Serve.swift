@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var time: ProgramTimeOptions
     @Option(help: "Seconds a client has to send a whole request (headers and body) before it is cut off.") var requestTimeout = 30
     @Option(help: "Connections open at once; more wait to be accepted.") var maxConnections = 512
-    @Option(help: "bcrypt's cost for passwords set at this hub (4–31; each step doubles the work; 4 is for tests only).") var passwordCost = 11
+    @Option(help: "bcrypt's cost for passwords set at this hub (4–14; each step doubles the work; 4 is for tests only).") var passwordCost = 11
 
     var limits: ConnectionLimits { ConnectionLimits(requestSeconds: requestTimeout, maximumConnections: maxConnections) }
 
@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("HTTPS needs both --tls-certificate and --tls-key")
         }
         if let problem = limits.problem { throw ValidationError(problem) }
-        guard (4...31).contains(passwordCost) else { throw ValidationError("--password-cost is 4–31") }
+        guard (4...14).contains(passwordCost) else { throw ValidationError("--password-cost is 4–14 (each step doubles every login's work)") }
     }
 
     /// HTTP/1.1, over TLS when a certificate is given.

@@ -58,14 +58,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: HubOptions
         @Argument var email: String
 
-        func run() async throws {
-            let email = EmailAddress.normalized(email) ?? email
-            try await options.withStore { store in
-                _ = try await store.setUserDisabled(email: email, true, at: Date())
-                try await store.auditCommand("user.disable", subject: email)
-            }
-            print("\(email) disabled")
-        }
+        func run() async throws { try await UserCommand.setDisabled(true, email: email, options: options) }
     }
 
     struct Enable: AsyncParsableCommand {
@@ -73,14 +66,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: HubOptions
         @Argument var email: String
 
-        func run() async throws {
-            let email = EmailAddress.normalized(email) ?? email
-            try await options.withStore { store in
-                _ = try await store.setUserDisabled(email: email, false, at: Date())
-                try await store.auditCommand("user.enable", subject: email)
-            }
-            print("\(email) enabled")
-        }
+        func run() async throws { try await UserCommand.setDisabled(false, email: email, options: options) }
     }
 
     struct Reset: AsyncParsableCommand {
@@ -99,6 +85,15 @@ struct UserCommand: AsyncParsableCommand {
             print("the password of \(email) is cleared; this link sets a new one, once, within 72 hours:")
             print(UserCommand.link(base: base, token: token))
         }
+    }
+
+    static func setDisabled(_ disabled: Bool, email: String, options: HubOptions) async throws {
+        let email = EmailAddress.normalized(email) ?? email
+        try await options.withStore { store in
+            _ = try await store.setUserDisabled(email: email, disabled, at: Date())
+            try await store.auditCommand(disabled ? "user.disable" : "user.enable", subject: email)
+        }
+        print("\(email) \(disabled ? "disabled" : "enabled")")
     }
 
     static func link(base: String?, token: String) -> String {
