@@ -22,6 +22,7 @@ import time
 import uuid
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -131,7 +132,9 @@ def submit(driver, selector):
     """Clicks a form's button and waits for the next page to replace this one."""
     button = driver.find_element(By.CSS_SELECTOR, selector)
     button.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
+    # While the page is replaced, chromedriver may answer about the old node with a bare
+    # WebDriverException ("does not belong to the document") instead of a stale reference: ask again.
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(expected_conditions.staleness_of(button))
 
 
 def set_password(driver, link, password=PASSWORD):
