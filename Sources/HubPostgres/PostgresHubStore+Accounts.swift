@@ -7,9 +7,12 @@ import PostgresNIO
 extension PostgresHubStore {
     /// The columns `user(_:)` decodes, of `hub_user` or of the table so aliased.
     static func userColumns(of table: String = "hub_user") -> String {
-        ["id", "email", "role", "participant_id", "disabled_at IS NOT NULL", "password_hash IS NOT NULL", "locked_until", "last_login_at", "created_at"]
-            .map { "\(table).\($0)" }.joined(separator: ", ")
+        userColumnNames.map { "\(table).\($0)" }.joined(separator: ", ")
     }
+
+    static let userColumnNames = [
+        "id", "email", "role", "participant_id", "disabled_at IS NOT NULL", "password_hash IS NOT NULL", "locked_until", "last_login_at", "created_at",
+    ]
 
     static func user(_ row: PostgresRow) throws -> HubUser {
         let (id, email, role, participant, disabled, hasPassword, locked, lastLogin, created) = try row.decode(
@@ -17,6 +20,11 @@ extension PostgresHubStore {
         return HubUser(
             id: id, email: email, role: try known(HubUserRole.self, role), participantID: participant, disabled: disabled, hasPassword: hasPassword,
             lockedUntil: locked.map(milliseconds), lastLoginAt: lastLogin.map(milliseconds), createdAt: milliseconds(created))
+    }
+
+    /// A column selected after `userColumns()` (the first with offset 0).
+    static func column<Value: PostgresDecodable>(after row: PostgresRow, _ type: Value.Type, offset: Int = 0) throws -> Value {
+        try row.makeRandomAccess()[userColumnNames.count + offset].decode(Value.self, context: .default)
     }
 
     func user(email: String, on db: PostgresConnection) async throws -> HubUser? {
@@ -96,7 +104,7 @@ extension PostgresHubStore {
 
     public func loginCandidate(email: String) async throws -> LoginCandidate? {
         try await rows("SELECT \(unescaped: Self.userColumns()), password_hash FROM hub_user WHERE email = \(email)").first.map { row in
-            LoginCandidate(user: try Self.user(row), passwordHash: try row.decode((Int64, String, String, String?, Bool, Bool, Date?, Date?, Date, String?).self).9)
+            LoginCandidate(user: try Self.user(row), passwordHash: try Self.column(after: row, String?.self))
         }
     }
 
@@ -137,8 +145,7 @@ extension PostgresHubStore {
             """).first
         else { return nil }
         let user = try Self.user(row)
-        let times = try row.decode((Int64, String, String, String?, Bool, Bool, Date?, Date?, Date, Date, Date).self)
-        let (started, lastSeen) = (times.9, times.10)
+        let started = try Self.column(after: row, Date.self), lastSeen = try Self.column(after: row, Date.self, offset: 1)
         guard policy.sessionIsLive(startedAt: started, lastSeenAt: lastSeen, at: now), !user.disabled else {
             try await endSession(token: token)
             return nil

@@ -4,7 +4,6 @@ import HTTPTypes
 import HubProtocol
 import HubStore
 import Hummingbird
-import HummingbirdBcrypt
 import KioskCore
 import NIOCore
 import Prometheus
@@ -32,7 +31,7 @@ public struct HubServer: Sendable {
     /// Cookies only over HTTPS: the hub serves TLS, or its public URL is https.
     let secureCookies: Bool
     /// What a login for an account without a password is checked against, for the same work.
-    let dummyPasswordHash: String
+    let dummyPasswordHash: DummyPasswordHash
     var pages: WebPages { .shared }
 
     public init(
@@ -46,7 +45,7 @@ public struct HubServer: Sendable {
         self.clock = clock
         self.passwordCost = min(max(passwordCost, 4), 14)
         self.secureCookies = secureCookies
-        dummyPasswordHash = Bcrypt.hash(Secrets.token(), cost: self.passwordCost)
+        dummyPasswordHash = DummyPasswordHash(cost: self.passwordCost)
     }
 
     public func router() -> Router<HubRequestContext> {

@@ -8,6 +8,7 @@ import KioskCore
 import NIOCore
 import NIOPosix
 import ProgramFiles
+import Synchronization
 
 /// People's sign-in at the hub's pages: `/login`, `/logout`, `/set-password`, and `/`, which
 /// sends each person to their page. Passwords are checked with bcrypt off the event loop;
@@ -26,9 +27,9 @@ extension HubServer {
         }
         router.post("login") { request, context in try await login(request, context) }
         router.post("logout") { request, _ in
-            let form = try await Self.form(request)
+            let form = try await Self.form(LogoutForm.self, request)
             if let (user, token) = try await signedIn(request) {
-                guard Self.validCSRF(form["csrf"], secret: token) else { return Self.formExpired() }
+                guard Self.validCSRF(form.csrf, secret: token) else { return Self.formExpired() }
                 try await store.endSession(token: token)
                 try await store.audit(AuditEntry(at: clock(), actor: Self.actor(user), action: "logout", subject: user.email))
             }
@@ -42,14 +43,14 @@ extension HubServer {
             return setPasswordPage(token: token, account: user.email, error: nil)
         }
         router.post("set-password") { request, _ in
-            let form = try await Self.form(request)
-            let token = form["token"] ?? ""
+            let form = try await Self.form(SetPasswordForm.self, request)
+            let token = form.token ?? ""
             guard let user = try await store.passwordLinkUser(token: token, at: clock()) else { return unusableLink() }
-            let password = form["password"] ?? ""
+            let password = form.password ?? ""
             if let problem = PasswordRules.problem(password, email: user.email) {
                 return setPasswordPage(token: token, account: user.email, error: problem)
             }
-            guard password == form["confirm"] else { return setPasswordPage(token: token, account: user.email, error: "the two passwords differ") }
+            guard password == form.confirm else { return setPasswordPage(token: token, account: user.email, error: "the two passwords differ") }
             let cost = passwordCost
             let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
             guard let changed = try await store.setPassword(token: token, passwordHash: hash, at: clock()) else { return unusableLink() }
@@ -65,10 +66,10 @@ extension HubServer {
     // MARK: Login
 
     func login(_ request: Request, _ context: HubRequestContext) async throws -> Response {
-        let form = try await Self.form(request)
-        let next = Self.localPath(form["next"])
-        let typed = form["email"] ?? ""
-        guard Self.validCSRF(form["csrf"], secret: request.cookies[loginCookieName]?.value) else { return Self.formExpired() }
+        let form = try await Self.form(LoginForm.self, request)
+        let next = Self.localPath(form.next)
+        let typed = form.email ?? ""
+        guard Self.validCSRF(form.csrf, secret: request.cookies[loginCookieName]?.value) else { return Self.formExpired() }
         let address = context.clientAddress(request)
         let now = clock()
         guard await loginThrottle.admit(LoginThrottle.bucket(of: address), at: now) else {
@@ -91,25 +92,25 @@ extension HubServer {
     }
 
     /// Checks an admitted login's email and password: a session and the way on, or the refusal.
-    func checkLogin(form: [String: String], next: String?, address: String, at now: Date) async throws -> Response {
-        let typed = form["email"] ?? ""
+    func checkLogin(form: LoginForm, next: String?, address: String, at now: Date) async throws -> Response {
+        let typed = form.email ?? ""
         let refused = "The email or the password is wrong, or the account is locked for a while after repeated failures."
         func fail(_ reason: String, subject: String?) async throws -> Response {
             try await store.audit(AuditEntry(at: now, actor: "anonymous", action: "login.failed", subject: subject, detail: "from \(address): \(reason)"))
             return loginPage(next: next, email: EmailAddress.normalized(typed) ?? "", error: refused, status: .unauthorized)
         }
-        let password = form["password"] ?? ""
+        let password = form.password ?? ""
         guard let email = EmailAddress.normalized(typed) else { return try await fail("not an email address", subject: nil) }
         let candidate = try await store.loginCandidate(email: email)
         guard let candidate, let hash = candidate.passwordHash, !candidate.user.disabled else {
             // The same bcrypt work as for a real account: the answer's time does not tell which emails have one.
-            _ = await verify(password, hash: dummyPasswordHash)
+            _ = await verify(password, hash: await dummyPasswordHash.value())
             let reason = candidate == nil ? "no such account" : candidate!.user.disabled ? "account disabled" : "no password set yet"
             return try await fail(reason, subject: email)
         }
         if let until = candidate.user.lockedUntil, until > now {
             // The same work as a check: a quick answer would tell that the email has an account.
-            _ = await verify(password, hash: dummyPasswordHash)
+            _ = await verify(password, hash: await dummyPasswordHash.value())
             return try await fail("locked until \(ProgramTime.format(until))", subject: email)
         }
         guard await verify(password, hash: hash) else {
@@ -160,7 +161,7 @@ extension HubServer {
     /// site can neither read (the cookie is HttpOnly) nor compute.
     static func csrfToken(for secret: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data("mentor-hub form".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Secrets.hex(code)
     }
 
     static func validCSRF(_ given: String?, secret: String?) -> Bool {
@@ -220,8 +221,9 @@ extension HubServer {
             let current = group.members(at: now, timeZone: timeZone).filter { $0.role != .facilitator }
             return ["name": group.name, "id": group.id, "kind": group.kind.rawValue, "members": current.count]
         }
-        let sessions = program.sessions.filter(scope.includes).filter { $0.startsAt >= now.addingTimeInterval(-86_400) }.map { session -> [String: Any] in
-            ["starts": Self.localTime(session.startsAt, timeZone: timeZone), "title": session.title, "location": session.location,
+        let wording = KioskWording(timeZone: timeZone)
+        let sessions = program.sessions.filter(scope.includes).map { session -> [String: Any] in
+            ["starts": wording.day(session.startsAt) + " " + wording.clock(session.startsAt), "title": session.title, "location": session.location,
              "cancelled": session.status == .cancelled]
         }
         return pages.response("facilitator-home", [
@@ -230,15 +232,6 @@ extension HubServer {
     }
 
     // MARK: Plumbing
-
-    /// `Tue 2026-03-02 15:00`, in the program's time zone.
-    static func localTime(_ date: Date, timeZone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
-    }
 
     /// A redirect a browser follows with GET (after a form's POST, too).
     static func redirect(_ path: String) -> Response {
@@ -258,8 +251,9 @@ extension HubServer {
         return text
     }
 
-    /// A form's fields (`application/x-www-form-urlencoded`, at most 16 KiB); the first of a repeated name wins.
-    static func form(_ request: Request) async throws -> [String: String] {
+    /// A form's fields (`application/x-www-form-urlencoded`, at most 16 KiB), by Hummingbird's
+    /// decoder; a repeated name refuses the form.
+    static func form<Fields: Decodable>(_ type: Fields.Type, _ request: Request) async throws -> Fields {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard type == "application/x-www-form-urlencoded" else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the form as application/x-www-form-urlencoded")
@@ -270,16 +264,51 @@ extension HubServer {
         } catch {
             throw APIError(.contentTooLarge, "too_large", "a form is at most 16 KiB")
         }
-        var fields: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decoded(_ text: Substring) -> String? { String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let name = decoded(parts[0]), let value = parts.count > 1 ? decoded(parts[1]) : "" else {
-                throw APIError(.badRequest, "bad_request", "the form is not valid URL encoding")
-            }
-            if fields[name] == nil { fields[name] = value }
+        do {
+            return try URLEncodedFormDecoder().decode(Fields.self, from: String(buffer: buffer))
+        } catch {
+            throw APIError(.badRequest, "bad_request", "the form cannot be read: \(error)")
         }
-        return fields
+    }
+}
+
+/// The login form's fields.
+struct LoginForm: Decodable {
+    var csrf: String?
+    var next: String?
+    var email: String?
+    var password: String?
+}
+
+/// The set-password form's fields: the link's token and the password twice.
+struct SetPasswordForm: Decodable {
+    var token: String?
+    var password: String?
+    var confirm: String?
+}
+
+/// The logout button's form.
+struct LogoutForm: Decodable {
+    var csrf: String?
+}
+
+/// A bcrypt hash of a random secret at the hub's cost, for logins that have no real hash to be
+/// checked against (the same work either way). Made on first use, off the event loop, rather
+/// than when a `HubServer` is built.
+final class DummyPasswordHash: Sendable {
+    let cost: UInt8
+    private let made = Mutex<String?>(nil)
+
+    init(cost: UInt8) { self.cost = cost }
+
+    func value() async -> String {
+        if let hash = made.withLock({ $0 }) { return hash }
+        let cost = cost
+        let hash = (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(Secrets.token(), cost: cost) }) ?? Bcrypt.hash(Secrets.token(), cost: cost)
+        return made.withLock { made in
+            if made == nil { made = hash }
+            return made!
+        }
     }
 }
 

@@ -155,7 +155,7 @@ extension Directory {
                 return group
             }, sessions: sessions, settings: settings, timeZone: timeZone, excusals: excusals)
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
-        directory.version = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        directory.version = Secrets.hex(digest.prefix(16))
         return directory
     }
 }

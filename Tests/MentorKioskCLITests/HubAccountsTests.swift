@@ -53,6 +53,11 @@ struct HubAccountsTests {
             return Page(status: Int(response.status.code), headers: response.headers, body: String(buffer: try await response.body.collect(upTo: 8 << 20)))
         }
 
+        /// Sends the set-password form of a link, with the password twice.
+        func setPassword(_ token: String, _ password: String) async throws -> Page {
+            try await post("/set-password", [("token", token), ("password", password), ("confirm", password)])
+        }
+
         /// Opens the login page and sends its form.
         func logIn(_ email: String, _ password: String, next: String = "") async throws -> Page {
             let form = try await get("/login" + (next.isEmpty ? "" : "?next=" + next))
@@ -100,11 +105,11 @@ struct HubAccountsTests {
         // The set-password page: the rules, then the password.
         let form = try await browser.get("/set-password?token=" + adminLink)
         #expect(form.status == 200 && form.body.contains("ada@example.org"))
-        let short = try await browser.post("/set-password", [("token", adminLink), ("password", "short"), ("confirm", "short")])
+        let short = try await browser.setPassword(adminLink, "short")
         #expect(short.status == 400 && short.body.contains("a password has at least 10 characters"))
         let differ = try await browser.post("/set-password", [("token", adminLink), ("password", "correct horse"), ("confirm", "correct horsf")])
         #expect(differ.body.contains("the two passwords differ"))
-        let set = try await browser.post("/set-password", [("token", adminLink), ("password", "correct horse battery"), ("confirm", "correct horse battery")])
+        let set = try await browser.setPassword(adminLink, "correct horse battery")
         #expect(set.status == 200 && set.body.contains("The password for ada@example.org is set"))
         #expect(try await browser.get("/set-password?token=" + adminLink).status == 404, "a link works once")
 
@@ -129,7 +134,7 @@ struct HubAccountsTests {
 
         // Facilitators: each sees their own groups, and neither the dashboard nor the other's.
         for (link, email) in [(fatimaLink, "fatima@example.org"), (graceLink, "grace@example.org")] {
-            _ = try await browser.post("/set-password", [("token", link), ("password", "a long password 1"), ("confirm", "a long password 1")])
+            _ = try await browser.setPassword(link, "a long password 1")
             browser.cookies = [:]
             #expect(try await browser.logIn(email, "a long password 1").location == "/my")
             let mine = try await browser.get("/my")
@@ -163,7 +168,7 @@ struct HubAccountsTests {
         let hub = try Self.startHub(cli.directory, database)
         let link = try Self.link(in: try hub.admin(["user", "add", "ada@example.org", "--role", "admin"]).stdout)
         let browser = Browser(base: hub.url)
-        _ = try await browser.post("/set-password", [("token", link), ("password", "correct horse battery"), ("confirm", "correct horse battery")])
+        _ = try await browser.setPassword(link, "correct horse battery")
 
         // Without the login form's token (or its cookie), from another site, or not as a form: refused before any check.
         #expect(try await browser.post("/login", [("email", "ada@example.org"), ("password", "correct horse battery")]).status == 403)
@@ -172,6 +177,12 @@ struct HubAccountsTests {
         let fields = [("csrf", token), ("email", "ada@example.org"), ("password", "correct horse battery")]
         #expect(try await browser.post("/login", fields, headers: ["Origin": "https://evil.example"]).status == 403)
         #expect(try await browser.send(.POST, "/login", body: "{}", headers: ["Content-Type": "application/json"]).status == 415)
+        let repeated = try await browser.send(
+            .POST, "/login", body: "csrf=\(token)&email=ada%40example.org&email=eve%40example.org&password=x",
+            headers: ["Content-Type": "application/x-www-form-urlencoded"])
+        #expect(repeated.status == 400 && repeated.body.contains("duplicate keys"), "a repeated field refuses the form: \(repeated.body)")
+        let oversized = try await browser.post("/login", [("csrf", token), ("email", String(repeating: "a", count: 20_000))])
+        #expect(oversized.status == 413)
         #expect(browser.cookies["mentor_hub_session"] == nil)
 
         // An offsite next is ignored; a local one is followed.
@@ -211,7 +222,7 @@ struct HubAccountsTests {
 
         // A reset clears the lockout; the new password works (from another address, past the throttle).
         let newLink = try Self.link(in: try hub.admin(["user", "reset", "ada@example.org"]).stdout)
-        _ = try await browser.post("/set-password", [("token", newLink), ("password", "another long one"), ("confirm", "another long one")])
+        _ = try await browser.setPassword(newLink, "another long one")
         let proxied = Browser(base: hub.url)
         let proxiedForm = try await proxied.get("/login")
         let fresh = try await proxied.post(
