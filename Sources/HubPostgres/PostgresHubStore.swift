@@ -355,14 +355,16 @@ public final class PostgresHubStore: HubStorage {
             SELECT k.id, k.location, k.token_hash IS NOT NULL, k.revoked, k.acknowledged_through, k.last_seen_at,
                    k.events_stored,
                    (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id AND r.resolved_at IS NULL),
-                   (k.last_status::jsonb ->> 'queue_length')::BIGINT
+                   (k.last_status::jsonb ->> 'queue_length')::BIGINT,
+                   (k.last_status::jsonb ->> 'clock_trusted')::BOOLEAN, k.last_status::jsonb ->> 'software_version'
             FROM kiosk k ORDER BY k.id COLLATE "C"
             """).map { row in
-            let (id, location, enrolled, revoked, through, lastSeen, stored, rejected, queue) =
-                try row.decode((String, String, Bool, Bool, Int64, Date?, Int64, Int64, Int64?).self)
+            let (id, location, enrolled, revoked, through, lastSeen, stored, rejected, queue, clockTrusted, version) =
+                try row.decode((String, String, Bool, Bool, Int64, Date?, Int64, Int64, Int64?, Bool?, String?).self)
             return KioskSummary(
                 kioskID: id, location: location, enrolled: enrolled, revoked: revoked, acknowledgedThrough: through,
-                lastSeenAt: lastSeen, eventsStored: Int(stored), eventsRejected: Int(rejected), queueLength: queue.map(Int.init))
+                lastSeenAt: lastSeen, eventsStored: Int(stored), eventsRejected: Int(rejected), queueLength: queue.map(Int.init),
+                clockTrusted: clockTrusted, softwareVersion: version)
         }
     }
 
@@ -828,8 +830,26 @@ public final class PostgresHubStore: HubStorage {
         if try await rows(query, on: db).first?.decode(Bool.self) ?? false { summary.inserted += 1 } else { summary.updated += 1 }
     }
 
-    public func importParticipants(_ entries: [ParticipantEntry]) async throws -> ImportSummary {
-        try await transaction { db in
+    public func importProgram(_ file: ProgramFile, dryRun: Bool) async throws -> ImportSummary {
+        do {
+            return try await transaction { db in
+                let summary: ImportSummary
+                switch file {
+                case .participants(let entries): summary = try await importParticipants(entries, on: db)
+                case .groups(let entries): summary = try await importGroups(entries, on: db)
+                case .goals(let entries): summary = try await importGoals(entries, on: db)
+                case .sessions(let entries, let now): summary = try await importSessions(entries, cancellingMissingAfter: now, on: db)
+                }
+                if dryRun { throw ImportPreviewRollback(summary) }
+                return summary
+            }
+        } catch let preview as ImportPreviewRollback {
+            return preview.summary
+        }
+    }
+
+    func importParticipants(_ entries: [ParticipantEntry], on db: PostgresConnection) async throws -> ImportSummary {
+        do {
             var summary = ImportSummary()
             for entry in entries {
                 let person = entry.participant
@@ -854,8 +874,8 @@ public final class PostgresHubStore: HubStorage {
         }
     }
 
-    public func importGoals(_ entries: [GoalEntry]) async throws -> ImportSummary {
-        try await transaction { db in
+    func importGoals(_ entries: [GoalEntry], on db: PostgresConnection) async throws -> ImportSummary {
+        do {
             var summary = ImportSummary()
             for entry in entries {
                 guard let kind = try await rows("SELECT kind FROM mentoring_group WHERE id = \(entry.groupID)", on: db).first?.decode(String.self) else {
@@ -873,8 +893,8 @@ public final class PostgresHubStore: HubStorage {
         }
     }
 
-    public func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary {
-        try await transaction { db in
+    func importGroups(_ entries: [GroupEntry], on db: PostgresConnection) async throws -> ImportSummary {
+        do {
             var summary = ImportSummary()
             for entry in entries {
                 let group = entry.group
@@ -899,8 +919,8 @@ public final class PostgresHubStore: HubStorage {
         }
     }
 
-    public func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date?) async throws -> ImportSummary {
-        try await transaction { db in
+    func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date?, on db: PostgresConnection) async throws -> ImportSummary {
+        do {
             var summary = ImportSummary()
             var listed: [String] = []
             for entry in entries {

@@ -82,6 +82,7 @@ public struct HubServer: Sendable {
         admin.get("events") { request, _ in try await exportEvents(request) }
         addDashboard(to: router)
         addSignIn(to: router)
+        addAdmin(to: router)
         router.get("metrics") { request, _ in try await prometheusMetrics(request) }
         return router
     }

@@ -172,7 +172,7 @@ extension HubServer {
 
     /// What the layout's bar shows for a signed-in person (and the logout form's token).
     static func bar(_ user: HubUser, token: String) -> [String: Any] {
-        ["email": user.email, "role": user.role.rawValue, "csrf": csrfToken(for: token)]
+        ["email": user.email, "role": user.role.rawValue, "csrf": csrfToken(for: token), "admin": user.role == .admin]
     }
 
     static func actor(_ user: HubUser) -> String { "user:\(user.email)" }

@@ -15,7 +15,7 @@ struct WebPages: Sendable {
 
     init() {
         var library = MustacheLibrary()
-        for (name, text) in Self.templates {
+        for (name, text) in Self.templates.merging(Self.adminTemplates, uniquingKeysWith: { first, _ in first }) {
             // The templates are constants of this file; one that does not parse is a programming error.
             try! library.register(text, named: name)
         }
@@ -42,8 +42,9 @@ struct WebPages: Sendable {
             <style>
             body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f4}
             header{display:flex;gap:1em;align-items:center;padding:.6em 1.2em;background:#24425f;color:#fff}
-            header form{margin:0 0 0 auto}header a{color:#fff}
-            main{max-width:46em;margin:1.5em auto;padding:0 1.2em}
+            header form{margin:0 0 0 auto}header a{color:#fff}nav a{margin-right:.7em}
+            td form{display:inline;margin:0}td button{margin:0}dl{display:grid;grid-template-columns:auto 1fr;gap:0 1em}dd{margin:0}
+            main{max-width:64em;margin:1.5em auto;padding:0 1.2em}
             label{display:block;margin:.8em 0 .2em;font-weight:600}
             input[type=email],input[type=password],input[type=text]{font:inherit;padding:.4em;width:100%;max-width:24em;box-sizing:border-box}
             button{font:inherit;padding:.4em 1.1em;margin-top:1em}
@@ -53,7 +54,9 @@ struct WebPages: Sendable {
             </style></head>
             <body>
             <header><strong>mentor-hub</strong>
-            {{#user}}<span>{{email}} ({{role}})</span>
+            {{#user}}{{#admin}}<nav><a href="/dashboard">Dashboard</a> <a href="/admin/program">Program files</a> <a href="/admin/people">People</a>
+            <a href="/admin/sessions">Sessions</a> <a href="/admin/kiosks">Kiosks</a> <a href="/admin/settings">Settings</a>
+            <a href="/admin/rejected">Rejected</a> <a href="/admin/audit">Audit log</a></nav>{{/admin}}<span>{{email}} ({{role}})</span>
             <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out</button></form>{{/user}}
             </header>
             <main>

@@ -49,19 +49,13 @@ public protocol HubStorage: AccountStorage {
     func storeReplays(_ replays: [StoredReplay]) async throws
     /// The directory of `location` at `now`; its version is a hash of its content.
     func directory(location: String, at now: Date) async throws -> Directory
-    /// Imports participants all-or-nothing (the kiosk's rules): existing ids are updated, each
-    /// listed participant's badges replaced; a badge owned by someone else refuses the file.
-    func importParticipants(_ entries: [ParticipantEntry]) async throws -> ImportSummary
-    /// Imports groups all-or-nothing: each listed group's members are replaced; unknown
-    /// participants refuse the file.
-    func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary
-    /// Imports goals.csv all-or-nothing: each row sets its pair's goal; a group that is unknown,
-    /// or not a pair, refuses the file.
-    func importGoals(_ entries: [GoalEntry]) async throws -> ImportSummary
-    /// Imports sessions all-or-nothing (`KioskStore.importSessions`' rules): a row's status sets
-    /// the session's, a row without one keeps it; with `now`, the sessions that start after it
-    /// and are missing from the file are cancelled.
-    func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date?) async throws -> ImportSummary
+    /// Imports one program file all-or-nothing (the kiosk's rules, `KioskStore`'s imports):
+    /// participants update existing ids and replace each listed one's badges (a badge owned by
+    /// someone else refuses the file); groups replace each listed group's members (unknown
+    /// participants refuse it); goals set each pair's; sessions set a row's status when it gives
+    /// one, and cancel those missing from the file when asked. With `dryRun`, every check runs
+    /// and nothing changes: the summary is what the import would do (the upload's preview).
+    func importProgram(_ file: ProgramFile, dryRun: Bool) async throws -> ImportSummary
     /// The session of the schedule with this id.
     func session(id: String) async throws -> Session?
     /// Cancels a session of the schedule that has not started (`SessionCancelRefusal`'s rule).
@@ -118,9 +112,35 @@ extension HubStorage {
         try await excuse(excusal, at: now)
     }
 
-    /// Imports sessions, cancelling none that the file leaves out.
-    public func importSessions(_ entries: [SessionEntry]) async throws -> ImportSummary {
-        try await importSessions(entries, cancellingMissingAfter: nil)
+    public func importParticipants(_ entries: [ParticipantEntry]) async throws -> ImportSummary {
+        try await importProgram(.participants(entries), dryRun: false)
+    }
+
+    public func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary {
+        try await importProgram(.groups(entries), dryRun: false)
+    }
+
+    public func importGoals(_ entries: [GoalEntry]) async throws -> ImportSummary {
+        try await importProgram(.goals(entries), dryRun: false)
+    }
+
+    public func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date? = nil) async throws -> ImportSummary {
+        try await importProgram(.sessions(entries, cancellingMissingAfter: now), dryRun: false)
+    }
+
+    /// Moves a scheduled session whose check-in has not opened (`SessionRescheduleRefusal`'s
+    /// rule, with the program's check-in rules, or the kiosk defaults) to a new time; kiosks
+    /// learn it with their next directory.
+    public func rescheduleSession(id: String, startsAt: Date, endsAt: Date, at now: Date) async throws -> Session {
+        guard var session = try await session(id: id) else { throw SessionRescheduleRefusal.unknown(id) }
+        let opensBefore = try await settings()?.opensBeforeMinutes ?? ProgramSettings(rules: CheckInRules(), anonymousRatings: false).opensBeforeMinutes
+        if let refusal = SessionRescheduleRefusal.refusal(session, startsAt: startsAt, endsAt: endsAt, at: now, opensBeforeMinutes: opensBefore) {
+            throw refusal
+        }
+        session.startsAt = startsAt
+        session.endsAt = endsAt
+        _ = try await importSessions([SessionEntry(session: session, position: SourcePosition(file: "reschedule", line: 1))])
+        return session
     }
 }
 
@@ -211,10 +231,14 @@ public struct KioskSummary: Codable, Sendable, Equatable {
     public var eventsRejected: Int
     /// Events waiting on the kiosk, as it last reported (nil before its first report).
     public var queueLength: Int?
+    /// Whether the kiosk trusted its clock (NTP-synchronised, or set by the hub), as it last reported.
+    public var clockTrusted: Bool?
+    /// The kiosk's software version, as it last reported.
+    public var softwareVersion: String?
 
     public init(
         kioskID: String, location: String, enrolled: Bool, revoked: Bool, acknowledgedThrough: Int64, lastSeenAt: Date?,
-        eventsStored: Int, eventsRejected: Int, queueLength: Int? = nil
+        eventsStored: Int, eventsRejected: Int, queueLength: Int? = nil, clockTrusted: Bool? = nil, softwareVersion: String? = nil
     ) {
         self.kioskID = kioskID
         self.location = location
@@ -225,6 +249,8 @@ public struct KioskSummary: Codable, Sendable, Equatable {
         self.eventsStored = eventsStored
         self.eventsRejected = eventsRejected
         self.queueLength = queueLength
+        self.clockTrusted = clockTrusted
+        self.softwareVersion = softwareVersion
     }
 }
 

@@ -239,6 +239,8 @@ public final class HubStore: HubStorage {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT k.*, json_extract(k.last_status, '$.queue_length') AS queue_length,
+                       json_extract(k.last_status, '$.clock_trusted') AS clock_trusted,
+                       json_extract(k.last_status, '$.software_version') AS software_version,
                        k.events_stored AS stored,
                        (SELECT count(*) FROM rejected_event r WHERE r.kiosk_id = k.id AND r.resolved_at IS NULL) AS rejected
                 FROM kiosk k ORDER BY k.id
@@ -246,7 +248,8 @@ public final class HubStore: HubStorage {
                 KioskSummary(
                     kioskID: row["id"], location: row["location"], enrolled: (row["token_hash"] as String?) != nil,
                     revoked: row["revoked"], acknowledgedThrough: row["acknowledged_through"], lastSeenAt: row["last_seen_at"],
-                    eventsStored: row["stored"], eventsRejected: row["rejected"], queueLength: row["queue_length"])
+                    eventsStored: row["stored"], eventsRejected: row["rejected"], queueLength: row["queue_length"],
+                    clockTrusted: row["clock_trusted"], softwareVersion: row["software_version"])
             }
         }
     }
@@ -592,24 +595,17 @@ public final class HubStore: HubStorage {
 
     // MARK: Program
 
-    public func importParticipants(_ entries: [ParticipantEntry]) async throws -> ImportSummary {
-        try program.importParticipants(entries)
+    public func importProgram(_ file: ProgramFile, dryRun: Bool) async throws -> ImportSummary {
+        do {
+            return try program.importProgram(file, dryRun: dryRun) { ids in try self.pool.read { try Self.attended($0, among: ids) } }
+        } catch StoreError.importRefused(let refusal) {
+            // The same refusal as PostgreSQL's, with its file, line and column.
+            throw refusal
+        }
     }
 
     public func programSnapshot(startingFrom from: Date, before to: Date, location: String?) async throws -> ProgramSnapshot {
         try program.programSnapshot(startingFrom: from, before: to, location: location)
-    }
-
-    public func importGroups(_ entries: [GroupEntry]) async throws -> ImportSummary {
-        try program.importGroups(entries)
-    }
-
-    public func importGoals(_ entries: [GoalEntry]) async throws -> ImportSummary {
-        try program.importGoals(entries)
-    }
-
-    public func importSessions(_ entries: [SessionEntry], cancellingMissingAfter now: Date?) async throws -> ImportSummary {
-        try program.importSessions(entries, cancellingMissingAfter: now) { ids in try self.pool.read { try Self.attended($0, among: ids) } }
     }
 
     public func session(id: String) async throws -> Session? {

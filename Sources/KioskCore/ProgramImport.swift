@@ -87,6 +87,35 @@ public struct SessionEntry: Sendable, Equatable {
     }
 }
 
+/// One program file, read and validated, ready to import as a whole: what the hub's import
+/// command and its upload page hand to the storage, to commit or only to preview.
+public enum ProgramFile: Sendable, Equatable {
+    case participants([ParticipantEntry])
+    case groups([GroupEntry])
+    case goals([GoalEntry])
+    /// With a time: the sessions at the file's locations that start after it and are missing
+    /// from the file are cancelled too.
+    case sessions([SessionEntry], cancellingMissingAfter: Date?)
+
+    /// The file's kind as the import command names it.
+    public var kind: String {
+        switch self {
+        case .participants: "participants"
+        case .groups: "groups"
+        case .goals: "goals"
+        case .sessions: "sessions"
+        }
+    }
+}
+
+/// Thrown inside an import's transaction to roll it back once its summary is known: a preview
+/// runs every check the import runs, against the data as it is, and changes nothing.
+public struct ImportPreviewRollback: Error, Sendable {
+    public var summary: ImportSummary
+
+    public init(_ summary: ImportSummary) { self.summary = summary }
+}
+
 /// What an import changed, for the admin's confirmation line.
 public struct ImportSummary: Sendable, Equatable, CustomStringConvertible {
     public var inserted: Int

@@ -224,3 +224,36 @@ public enum SessionCancelRefusal: Error, Sendable, Equatable, CustomStringConver
         }
     }
 }
+
+/// Why a session cannot be moved to another time. Only a session whose check-in has not
+/// opened can be moved: once it opened, people may have checked in at the old time, and their
+/// arrivals would be judged against the new one.
+public enum SessionRescheduleRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknown(String)
+    case notScheduled(Session)
+    case checkInOpened(Session, opened: Date)
+    case endsBeforeStart
+    case inThePast
+
+    /// The one rule: nil when `session` may be moved to `startsAt..<endsAt` at `now`, its
+    /// check-in opening `opensBeforeMinutes` before its start.
+    public static func refusal(_ session: Session, startsAt: Date, endsAt: Date, at now: Date, opensBeforeMinutes: Int) -> SessionRescheduleRefusal? {
+        guard session.status == .scheduled else { return .notScheduled(session) }
+        let opened = session.startsAt.addingTimeInterval(-Double(opensBeforeMinutes) * 60)
+        if opened <= now { return .checkInOpened(session, opened: opened) }
+        guard endsAt > startsAt else { return .endsBeforeStart }
+        guard startsAt.addingTimeInterval(-Double(opensBeforeMinutes) * 60) > now else { return .inThePast }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .unknown(let id): "no session has the id \(id)"
+        case .notScheduled(let session): "session \(session.id) is \(session.status.rawValue): only a scheduled session can be moved"
+        case .checkInOpened(let session, let opened):
+            "the check-in of session \(session.id) opened at \(opened): people may have checked in already, so it cannot be moved"
+        case .endsBeforeStart: "the new end must come after the new start"
+        case .inThePast: "the new time must leave the check-in still to open: choose a later start"
+        }
+    }
+}

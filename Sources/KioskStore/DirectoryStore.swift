@@ -242,6 +242,31 @@ extension KioskStore {
     }
 
     /// One write transaction for a whole file: any error rolls every row back.
+    /// Imports one program file all-or-nothing; with `dryRun`, every check runs and the
+    /// transaction is rolled back: the summary tells what the import would change.
+    public func importProgram(
+        _ file: ProgramFile, dryRun: Bool, attendedAmong: (([String]) throws -> Set<String>)? = nil
+    ) throws -> ImportSummary {
+        do {
+            return try importing { db in
+                let summary: ImportSummary
+                switch file {
+                case .participants(let entries): summary = try Self.importParticipants(entries, db)
+                case .groups(let entries): summary = try Self.importGroups(entries, db)
+                case .goals(let entries): summary = try Self.importGoals(entries, db)
+                case .sessions(let entries, let now):
+                    summary = try Self.importSessions(entries, cancellingMissingAfter: now, db) { ids in
+                        try attendedAmong?(ids) ?? Self.attended(db, among: ids)
+                    }
+                }
+                if dryRun { throw ImportPreviewRollback(summary) }
+                return summary
+            }
+        } catch let preview as ImportPreviewRollback {
+            return preview.summary
+        }
+    }
+
     func importing(_ work: (Database) throws -> ImportSummary) throws -> ImportSummary {
         do {
             return try record(work)

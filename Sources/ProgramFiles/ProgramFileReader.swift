@@ -31,6 +31,27 @@ public struct ProgramFileReader: Sendable {
         self.timeZone = timeZone
     }
 
+    /// The kinds of program file, as the import command and the upload page name them.
+    public static let kinds = ["participants", "groups", "sessions", "goals"]
+
+    /// Reads a program file of `kind` (one of `kinds`; nil for another word).
+    /// - Parameter cancellingMissingAfter: with sessions, cancel those missing from the file
+    ///   that start after this time (they must then list at least one session).
+    public func file(kind: String, _ data: Data, file: String, cancellingMissingAfter now: Date? = nil) throws(ImportError) -> ProgramFile? {
+        switch kind {
+        case "participants": return .participants(try participants(data, file: file))
+        case "groups": return .groups(try groups(data, file: file))
+        case "goals": return .goals(try goals(data, file: file))
+        case "sessions":
+            let entries = try sessions(data, file: file)
+            if now != nil && entries.isEmpty {
+                throw ImportError(SourcePosition(file: file, line: 1), "the file lists no session: cancelling the missing ones would cancel every session still to come")
+            }
+            return .sessions(entries, cancellingMissingAfter: now)
+        default: return nil
+        }
+    }
+
     public func participants(_ data: Data, file: String) throws(ImportError) -> [ParticipantEntry] {
         let table = try CSVTable(data: data, file: file, columns: Self.participantColumns, optional: Self.optionalParticipantColumns)
         var seen: [String: Int] = [:]

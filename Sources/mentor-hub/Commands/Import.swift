@@ -19,27 +19,21 @@ struct Import: AsyncParsableCommand {
         if cancelMissing && kind != "sessions" { throw ValidationError("--cancel-missing goes with import sessions") }
     }
 
+    @Flag(help: "Check the file against the hub's data and print what the import would change, changing nothing.")
+    var dryRun = false
+
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
         let summary = try await options.withStore { store in
             let zone = try await time.zone(store)
             let reader = ProgramFileReader(normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try SecretFile.load(options.secretPath), timeZone: zone)
-            let summary: ImportSummary
-            switch kind {
-            case "participants": summary = try await store.importParticipants(try reader.participants(data, file: file))
-            case "groups": summary = try await store.importGroups(try reader.groups(data, file: file))
-            case "goals": summary = try await store.importGoals(try reader.goals(data, file: file))
-            case "sessions":
-                let entries = try reader.sessions(data, file: file)
-                if cancelMissing && entries.isEmpty {
-                    throw ValidationError("\(file) lists no session: --cancel-missing would cancel every session still to come")
-                }
-                summary = try await store.importSessions(entries, cancellingMissingAfter: cancelMissing ? try time.moment(in: zone) : nil)
-            default: throw ValidationError("import participants, groups, sessions or goals, not \(kind)")
+            guard let program = try reader.file(kind: kind, data, file: file, cancellingMissingAfter: cancelMissing ? try time.moment(in: zone) : nil) else {
+                throw ValidationError("import \(ProgramFileReader.kinds.joined(separator: ", ")), not \(kind)")
             }
-            try await store.auditCommand("import.\(kind)", subject: file, detail: "\(summary)")
+            let summary = try await store.importProgram(program, dryRun: dryRun)
+            if !dryRun { try await store.auditCommand("import.\(kind)", subject: file, detail: "\(summary)") }
             return summary
         }
-        print("\(file): \(summary)")
+        print("\(file): \(summary)" + (dryRun ? " (dry run: nothing was changed)" : ""))
     }
 }

@@ -1,0 +1,110 @@
+import Foundation
+import HTTPTypes
+import HubStore
+import Hummingbird
+import KioskCore
+import MultipartKit
+import NIOCore
+
+/// The web admin under `/admin`: the program's files, people, sessions, kiosks, settings,
+/// rejected events and audit log, for a signed-in admin. Every page is rendered on the server
+/// (`WebPages`), works without JavaScript, and every form that changes something carries the
+/// session's CSRF token; every change goes into the audit log under the admin's email, with the
+/// same rules as the command line's.
+extension HubServer {
+    func addAdmin(to router: Router<HubRequestContext>) {
+        router.get("admin") { _, _ in Self.redirect("/admin/program") }
+        addAdminProgram(to: router)
+        addAdminSessions(to: router)
+        addAdminKiosks(to: router)
+        addAdminSettings(to: router)
+        addAdminLogs(to: router)
+    }
+
+    /// Answers a GET of an admin page: `render` runs only for a signed-in admin; anyone else is
+    /// sent to log in (a facilitator to their own page).
+    func adminPage(_ request: Request, render: (AdminVisit) async throws -> Response) async throws -> Response {
+        guard let (user, token) = try await signedIn(request) else {
+            let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            return Self.redirect("/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2Fadmin"))
+        }
+        guard user.role == .admin else { return Self.redirect(Self.home(of: user)) }
+        return try await render(AdminVisit(user: user, token: token))
+    }
+
+    /// Answers an admin form's POST (`application/x-www-form-urlencoded`): `act` runs only for a
+    /// signed-in admin whose form carries their session's CSRF token.
+    func adminForm<Fields: AdminFormFields>(
+        _ request: Request, _ type: Fields.Type, act: (AdminVisit, Fields) async throws -> Response
+    ) async throws -> Response {
+        let fields = try await Self.form(type, request)
+        return try await adminPage(request) { visit in
+            guard Self.validCSRF(fields.csrf, secret: visit.token) else { return Self.formExpired() }
+            return try await act(visit, fields)
+        }
+    }
+
+    /// Like `adminForm`, for a `multipart/form-data` form (a file upload) of at most `limit` bytes.
+    func adminUpload<Fields: AdminFormFields>(
+        _ request: Request, _ type: Fields.Type, limit: Int, act: (AdminVisit, Fields) async throws -> Response
+    ) async throws -> Response {
+        let fields = try await Self.multipartForm(type, request, limit: limit)
+        return try await adminPage(request) { visit in
+            guard Self.validCSRF(fields.csrf, secret: visit.token) else { return Self.formExpired() }
+            return try await act(visit, fields)
+        }
+    }
+
+    /// A form sent as `multipart/form-data`, decoded by MultipartKit; a body over `limit` is refused.
+    static func multipartForm<Fields: Decodable>(_ type: Fields.Type, _ request: Request, limit: Int) async throws -> Fields {
+        let parts = request.headers[.contentType]?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+        guard parts.first?.lowercased() == "multipart/form-data",
+              let boundary = parts.dropFirst().first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst(9)
+                  .trimmingCharacters(in: CharacterSet(charactersIn: "\"")),
+              !boundary.isEmpty, boundary.utf8.count <= 70
+        else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the form as multipart/form-data with a boundary")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw APIError(.contentTooLarge, "too_large", "the form is over \(limit >> 20) MiB")
+        }
+        do {
+            return try FormDataDecoder().decode(Fields.self, from: buffer, boundary: boundary)
+        } catch {
+            throw APIError(.badRequest, "bad_request", "the form cannot be read: \(error)")
+        }
+    }
+
+    /// An admin page: the layout's bar and menu, the page's own values.
+    func adminResponse(_ template: String, _ visit: AdminVisit, title: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        var all = values
+        all["title"] = title
+        all["user"] = Self.bar(visit.user, token: visit.token)
+        all["csrf"] = visit.csrf
+        return pages.response(template, all, status: status)
+    }
+
+    /// A page that tells the outcome of a change, with the way back.
+    func adminMessage(_ visit: AdminVisit, title: String, _ message: String, back: String, status: HTTPResponse.Status = .ok) -> Response {
+        adminResponse("admin-message", visit, title: title, ["message": message, "back": back], status: status)
+    }
+
+    func adminAudit(_ visit: AdminVisit, _ action: String, subject: String? = nil, detail: String? = nil) async throws {
+        try await store.audit(AuditEntry(at: clock(), actor: Self.actor(visit.user), action: action, subject: subject, detail: detail))
+    }
+}
+
+/// A signed-in admin on one request: who, and their session's token (the forms' CSRF secret).
+struct AdminVisit {
+    var user: HubUser
+    var token: String
+    var csrf: String { HubServer.csrfToken(for: token) }
+}
+
+/// An admin form's fields: each carries the session's CSRF token.
+protocol AdminFormFields: Decodable {
+    var csrf: String? { get }
+}
