@@ -41,8 +41,8 @@ struct WebPages: Sendable {
             <title>{{title}} · mentor-hub</title>
             <style>
             body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f4}
-            header{display:flex;gap:1em;align-items:center;padding:.6em 1.2em;background:#24425f;color:#fff}
-            header form{margin:0 0 0 auto}header a{color:#fff}nav a{margin-right:.7em}
+            header{display:flex;flex-wrap:wrap;gap:.4em 1em;align-items:center;padding:.6em 1.2em;background:#24425f;color:#fff}
+            header form{margin:0 0 0 auto}header a{color:#fff}nav a{margin-right:.7em;white-space:nowrap}
             td form{display:inline;margin:0}td button{margin:0}dl{display:grid;grid-template-columns:auto 1fr;gap:0 1em}dd{margin:0}
             main{max-width:64em;margin:1.5em auto;padding:0 1.2em}
             label{display:block;margin:.8em 0 .2em;font-weight:600}

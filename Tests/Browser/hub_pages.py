@@ -6,7 +6,9 @@ SQLite, and on PostgreSQL when MENTOR_HUB_TEST_POSTGRES names a server.
 An admin sets a password with the link `mentor-hub user add` printed, is sent from the dashboard
 to the login page and back, sees the dashboard, and logs out. Two facilitators each see their
 own groups and not the other's, and cannot open the dashboard. A wrong password is refused with
-the same words as an unknown account. Screenshots go to the folder printed at the start
+the same words as an unknown account. The admin uploads a roster with an error on line 7, sees
+line 7 named, fixes it and sees the new people; adds a kiosk and enrolls a real `mentor-kiosk`
+process with the code the page shows. Screenshots go to the folder printed at the start
 ($MENTOR_HUB_SCREENSHOTS, or a new temporary one).
 
 Run by scripts/test-browser, which installs Selenium.
@@ -30,6 +32,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HUB = str(ROOT / ".build/debug/mentor-hub")
+KIOSK = str(ROOT / ".build/debug/mentor-kiosk")
 PASSWORD = "correct horse battery"
 
 
@@ -195,6 +198,79 @@ def walk(hub, driver, shots, label, check):
         check(driver.current_url == hub.url + "/my", f"{email} cannot download the program's tables", driver)
 
 
+def roster_with_error(line):
+    """participants.csv with six new people; row `line` (counting the header as 1) has no valid `active`."""
+    rows = ["id,name,role,badges,active"] + [
+        f"N10{n},{name},mentee,91000{n},true"
+        for n, name in enumerate(["Noor Haddad", "Lars Berg", "Ines Duarte", "Tomás Silva", "Yuki Tanaka", "Sam Okafor"], start=1)
+    ]
+    if line:
+        rows[line - 1] = rows[line - 1].replace(",true", ",maybe")
+    return "\n".join(rows) + "\n"
+
+
+def upload(driver, url, kind, path):
+    driver.get(url + "/admin/program")
+    driver.find_element(By.CSS_SELECTOR, f"#kind option[value={kind}]").click()
+    driver.find_element(By.ID, "file").send_keys(path)
+    submit(driver, "main form button[type=submit]")
+
+
+def admin_walk(hub, driver, shots, label, check, folder):
+    """An admin runs the program from the browser: a roster with a bad line 7, fixed; a kiosk
+    added, and a real kiosk process enrolled with the code the page shows."""
+    def shot(name):
+        driver.save_screenshot(os.path.join(shots, f"{label}-{name}.png"))
+
+    driver.delete_all_cookies()
+    driver.get(hub.url + "/admin/program")
+    log_in(driver, "ada@example.org")
+    check(driver.current_url == hub.url + "/admin/program", "the admin lands on the page they asked for", driver)
+    path = os.path.join(folder, "new-people.csv")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(roster_with_error(7))
+    upload(driver, hub.url, "participants", path)
+    errors = driver.find_elements(By.ID, "error-line")
+    check(errors and errors[0].text == "7", "the upload's error names line 7", driver)
+    columns = driver.find_elements(By.ID, "error-column")
+    check(columns and columns[0].text == "active", "and the column active", driver)
+    shot("upload-error")
+    driver.get(hub.url + "/admin/people")
+    check("Noor Haddad" not in driver.page_source, "a file with an error changes nothing", driver)
+
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(roster_with_error(None))
+    upload(driver, hub.url, "participants", path)
+    summary = driver.find_elements(By.ID, "preview-summary")
+    check(summary and "6 added, 0 updated" in summary[0].text, "the preview tells what the import would do", driver)
+    shot("upload-preview")
+    submit(driver, "#import")
+    check("Imported: 6 added, 0 updated" in driver.find_element(By.TAG_NAME, "body").text, "the import is confirmed", driver)
+    driver.get(hub.url + "/admin/people")
+    body = driver.find_element(By.TAG_NAME, "body").text
+    check("Noor Haddad" in body and "Tomás Silva" in body, "the new people are on the roster", driver)
+    shot("people")
+
+    driver.get(hub.url + "/admin/kiosks")
+    driver.find_element(By.ID, "kiosk_id").send_keys("lobby-2")
+    driver.find_element(By.ID, "location").send_keys("Main Lobby")
+    submit(driver, "form[action='/admin/kiosks/add'] button")
+    codes = driver.find_elements(By.ID, "enrollment-code")
+    check(codes and re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", codes[0].text), "the new kiosk's code is shown", driver)
+    shot("kiosk-code")
+    if codes:
+        kiosk_db = os.path.join(folder, "kiosk.sqlite")
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("MENTOR_KIOSK_")}
+        for arguments in (["init"], ["enroll", hub.url, codes[0].text], ["sync"]):
+            result = subprocess.run([KIOSK, *arguments, "--database", kiosk_db], capture_output=True, text=True, env=environment)
+            check(result.returncode == 0, f"mentor-kiosk {arguments[0]}: {result.stdout}{result.stderr}")
+    driver.get(hub.url + "/admin/kiosks")
+    rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#kiosks tbody tr")]
+    lobby = next((row for row in rows if row.startswith("lobby-2")), "")
+    check("enrolled" in lobby and "never" not in lobby and "ago" in lobby, f"the enrolled kiosk shows when it was last seen: {lobby}", driver)
+    shot("kiosks")
+
+
 def main():
     shots = os.environ.get("MENTOR_HUB_SCREENSHOTS") or tempfile.mkdtemp(prefix="hub-screenshots-")
     os.makedirs(shots, exist_ok=True)
@@ -210,6 +286,7 @@ def main():
             driver = browser()
             try:
                 walk(hub, driver, shots, label, check)
+                admin_walk(hub, driver, shots, label, check, folder)
             finally:
                 driver.quit()
                 hub.stop()
