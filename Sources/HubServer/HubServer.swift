@@ -83,6 +83,7 @@ public struct HubServer: Sendable {
         addDashboard(to: router)
         addSignIn(to: router)
         addAdmin(to: router)
+        addFacilitatorPages(to: router)
         router.get("metrics") { request, _ in try await prometheusMetrics(request) }
         return router
     }

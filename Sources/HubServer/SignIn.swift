@@ -60,7 +60,6 @@ extension HubServer {
                 "link": ["href": "/login", "label": "Log in"],
             ])
         }
-        router.get("my") { request, _ in try await facilitatorHome(request) }
     }
 
     // MARK: Login
@@ -209,26 +208,6 @@ extension HubServer {
             "message": "It was opened too long ago, in another window, or without cookies. Open the page again and resend it.",
             "link": ["href": "/login", "label": "Log in"],
         ], status: .forbidden)
-    }
-
-    func facilitatorHome(_ request: Request) async throws -> Response {
-        guard let (user, token) = try await signedIn(request) else { return Self.redirect("/login?next=%2Fmy") }
-        guard user.role == .facilitator, let participantID = user.participantID else { return Self.redirect(Self.home(of: user)) }
-        let now = clock()
-        let program = try await store.programSnapshot(startingFrom: now.addingTimeInterval(-86_400), before: now.addingTimeInterval(14 * 86_400), location: nil)
-        let scope = FacilitatorScope(participantID: participantID, groups: program.groups, sessions: program.sessions, at: now, timeZone: timeZone)
-        let groups = program.groups.filter(scope.includes).map { group -> [String: Any] in
-            let current = group.members(at: now, timeZone: timeZone).filter { $0.role != .facilitator }
-            return ["name": group.name, "id": group.id, "kind": group.kind.rawValue, "members": current.count]
-        }
-        let wording = KioskWording(timeZone: timeZone)
-        let sessions = program.sessions.filter(scope.includes).map { session -> [String: Any] in
-            ["starts": wording.day(session.startsAt) + " " + wording.clock(session.startsAt), "title": session.title, "location": session.location,
-             "cancelled": session.status == .cancelled]
-        }
-        return pages.response("facilitator-home", [
-            "title": "Your groups", "user": Self.bar(user, token: token), "groups": groups, "hasGroups": !groups.isEmpty, "sessions": sessions,
-        ])
     }
 
     // MARK: Plumbing

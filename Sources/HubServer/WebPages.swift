@@ -15,7 +15,7 @@ struct WebPages: Sendable {
 
     init() {
         var library = MustacheLibrary()
-        for (name, text) in Self.templates.merging(Self.adminTemplates, uniquingKeysWith: { first, _ in first }) {
+        for (name, text) in [Self.templates, Self.adminTemplates, Self.facilitatorTemplates].joined() {
             // The templates are constants of this file; one that does not parse is a programming error.
             try! library.register(text, named: name)
         }
@@ -38,7 +38,7 @@ struct WebPages: Sendable {
             <!doctype html>
             <html lang="en">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{{title}} · mentor-hub</title>
+            <title>{{title}} · mentor-hub</title>{{#refresh}}<meta http-equiv="refresh" content="{{refresh}}">{{/refresh}}
             <style>
             body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f6f4}
             header{display:flex;flex-wrap:wrap;gap:.4em 1em;align-items:center;padding:.6em 1.2em;background:#24425f;color:#fff}
@@ -99,17 +99,6 @@ struct WebPages: Sendable {
             {{<layout}}{{$content}}
             <p>{{message}}</p>
             {{#link}}<p><a href="{{href}}">{{label}}</a></p>{{/link}}
-            {{/content}}{{/layout}}
-            """,
-        "facilitator-home": """
-            {{<layout}}{{$content}}
-            {{^hasGroups}}<p>No group names you as its facilitator yet. The admin sets that in groups.csv (role facilitator) or sessions.csv (facilitator_id).</p>{{/hasGroups}}
-            {{#hasGroups}}<table><thead><tr><th>Group</th><th>Id</th><th>Kind</th><th>Members now</th></tr></thead><tbody>
-            {{#groups}}<tr><td>{{name}}</td><td>{{id}}</td><td>{{kind}}</td><td>{{members}}</td></tr>{{/groups}}
-            </tbody></table>{{/hasGroups}}
-            <h2>Sessions in the next 14 days</h2>
-            {{^sessions}}<p>None.</p>{{/sessions}}
-            {{#sessions}}<p>{{starts}} · {{title}} · {{location}}{{#cancelled}} · <strong>cancelled</strong>{{/cancelled}}</p>{{/sessions}}
             {{/content}}{{/layout}}
             """,
     ]

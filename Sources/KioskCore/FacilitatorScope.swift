@@ -22,4 +22,22 @@ public struct FacilitatorScope: Sendable, Equatable {
     }
 
     public func includes(_ group: MentoringGroup) -> Bool { groupIDs.contains(group.id) }
+
+    /// The members of this facilitator's groups on `now`'s day, facilitators left out.
+    public func members(of groups: [MentoringGroup], at now: Date, timeZone: TimeZone) -> Set<String> {
+        Set(groups.filter(includes).flatMap { $0.members(at: now, timeZone: timeZone) }.filter { $0.role != .facilitator }.map(\.participantID))
+    }
+
+    /// `report` narrowed to what this facilitator may see: the pairs of their groups, and the
+    /// figures and at-risk reasons of their groups' members. The program-wide totals stay as
+    /// they are, and no page or file of a facilitator shows them; ratings are left out.
+    public func narrow(_ report: EngagementReport, groups: [MentoringGroup], at now: Date, timeZone: TimeZone) -> EngagementReport {
+        let members = members(of: groups, at: now, timeZone: timeZone)
+        var narrowed = report
+        narrowed.pairs = report.pairs.filter { groupIDs.contains($0.groupID) }
+        narrowed.atRisk = report.atRisk.filter { members.contains($0.participantID) }
+        narrowed.participants = report.participants.filter { members.contains($0.participantID) }
+        narrowed.ratings = nil
+        return narrowed
+    }
 }
