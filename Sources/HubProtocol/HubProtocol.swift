@@ -236,6 +236,19 @@ public struct KioskStatusReport: Codable, Sendable, Equatable {
     public var clockTrusted: Bool
     public var softwareVersion: String
 
+    /// The longest software version the hub keeps.
+    public static let maximumVersionLength = 64
+
+    /// Why the hub refuses this report (nil: it takes it): counts below zero, or a version that
+    /// is not 1–64 printable ASCII characters (the admin's pages show it).
+    public var problem: String? {
+        if lastSequence < 0 || queueLength < 0 || rejected < 0 { return "last_sequence, queue_length and rejected are 0 or more" }
+        guard !softwareVersion.isEmpty, softwareVersion.utf8.count <= Self.maximumVersionLength,
+              softwareVersion.utf8.allSatisfy({ (0x20...0x7E).contains($0) })
+        else { return "software_version must be 1–\(Self.maximumVersionLength) printable ASCII characters" }
+        return nil
+    }
+
     public init(lastSequence: Int64, queueLength: Int, rejected: Int, clockTrusted: Bool, softwareVersion: String) {
         self.lastSequence = lastSequence
         self.queueLength = queueLength

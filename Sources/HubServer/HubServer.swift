@@ -148,6 +148,7 @@ public struct HubServer: Sendable {
     func status(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let kiosk = try await authorizeKiosk(request)
         let report = try await decode(KioskStatusReport.self, request)
+        if let problem = report.problem { throw APIError(.badRequest, "bad_request", problem) }
         try await store.recordStatus(kioskID: kiosk.id, report: report, at: clock())
         return Response(status: .noContent)
     }

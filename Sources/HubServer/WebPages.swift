@@ -6,18 +6,23 @@ import NIOCore
 /// The hub's server-rendered pages for people (login, set password, a facilitator's groups):
 /// Mustache templates, which escape every `{{value}}`; the templates never use the unescaped
 /// `{{{value}}}` form (a test reads them). No scripts and no external assets, so they work
-/// without JavaScript and under the hub's content policy. Mustache escapes by Character, so a
-/// quote followed by a combining mark would pass unescaped: values inside attributes are only
-/// hex or base64url tokens, paths `localPath` let through (ASCII), and normalised emails (no marks).
+/// without JavaScript and under the hub's content policy. Values are escaped by Unicode scalar
+/// (`ScalarHTMLEscaping`), not by Character as Mustache's own escaper does.
 struct WebPages: Sendable {
     static let shared = WebPages()
     let library: MustacheLibrary
 
     init() {
+        // Mustache's own HTML escaper works by Character, and a Unicode "prepend" mark (U+0600)
+        // joins the `<` after it into one Character that it lets through. This one escapes by scalar.
+        // It is chosen by a pragma at the start of every template and of every block a page fills
+        // in, because a partial (the layout) starts with Mustache's default again.
+        MustacheContentTypes.register(ScalarHTMLEscaping(), named: "SCALARHTML")
+        let pragma = "{{% CONTENT_TYPE: SCALARHTML}}"
         var library = MustacheLibrary()
         for (name, text) in [Self.templates, Self.adminTemplates, Self.facilitatorTemplates].joined() {
-            // The templates are constants of this file; one that does not parse is a programming error.
-            try! library.register(text, named: name)
+            // The templates are constants of this module; one that does not parse is a programming error.
+            try! library.register(pragma + text.replacingOccurrences(of: "{{$content}}", with: "{{$content}}" + pragma), named: name)
         }
         self.library = library
     }
@@ -102,4 +107,10 @@ struct WebPages: Sendable {
             {{/content}}{{/layout}}
             """,
     ]
+}
+
+/// HTML escaping by Unicode scalar: `&`, `<`, `>`, `"` and `'` are replaced wherever they
+/// stand, also where a combining or prepended mark makes them part of a larger Character.
+struct ScalarHTMLEscaping: MustacheContentType {
+    func escapeText(_ text: String) -> String { DashboardPage.escape(text) }
 }

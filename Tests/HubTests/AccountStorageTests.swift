@@ -145,11 +145,17 @@ struct AccountRulesTests {
 
     @Test("the page templates escape every value: none uses {{{value}}} or {{&value}}")
     func templatesEscape() {
-        for (name, text) in WebPages.templates {
+        for (name, text) in [WebPages.templates, WebPages.adminTemplates, WebPages.facilitatorTemplates].joined() {
             #expect(!text.contains("{{{") && !text.contains("{{&"), "\(name)")
         }
         let page = WebPages.shared.render("message", ["title": "<script>", "message": "\"'&"])
         #expect(page.contains("&lt;script&gt;") && page.contains("&quot;&#39;&amp;") && !page.contains("<script>"))
+        // A prepended mark (U+0600) makes "\u{600}<" one Character, which Mustache's own escaper lets through.
+        let marked = WebPages.shared.render("message", ["title": "t", "message": "\u{600}<form action=/x\u{600}>\"\u{301}"])
+        #expect(marked.contains("\u{600}&lt;form action=/x\u{600}&gt;&quot;\u{301}") && !marked.contains("<form action=/x"))
+        let row: [String: Any] = ["id": "k1", "location": "\u{600}<i>", "state": "enrolled", "version": "\u{600}<form\u{600}>", "revoked": false]
+        let table = WebPages.shared.render("admin-kiosks", ["title": "Kiosks", "kiosks": [row], "csrf": "00"])
+        #expect(table.contains("\u{600}&lt;form\u{600}&gt;") && table.contains("\u{600}&lt;i&gt;") && !table.contains("<form\u{600}>"), "rows of a table too")
     }
 
     @Test("the dashboard escapes a quote even when a combining mark makes it one Character with it")

@@ -20,6 +20,13 @@ struct HubAdminTests {
 
     static func csv(_ lines: [String]) -> Data { Data((lines.joined(separator: "\n") + "\n").utf8) }
 
+    /// The file a preview page carries to its import button, and its signature.
+    static func previewed(_ page: HubBrowser.Page) throws -> (content: String, signature: String) {
+        let content = try #require(page.body.firstMatch(of: /name="content" value="([A-Za-z0-9+\/=]+)"/).map { String($0.1) })
+        let signature = try #require(page.body.firstMatch(of: /name="signature" value="([0-9a-f]+)"/).map { String($0.1) })
+        return (content, signature)
+    }
+
     @Test("program files: an error names file, line and column and changes nothing; the preview changes nothing; the import adds the people", arguments: HubDatabase.available)
     func programFiles(_ database: HubDatabase) async throws {
         let cli = try CLIHarness()
@@ -44,14 +51,22 @@ struct HubAdminTests {
         #expect(preview.status == 200 && preview.body.contains("<strong>6 added, 0 updated</strong>"), "\(preview.body)")
         #expect(preview.body.contains("<td>new</td><td>N101</td><td>Noor Haddad</td>"))
         #expect(try await browser.get("/admin/people").body.contains("Noor Haddad") == false, "a preview changes nothing")
-        let content = try #require(preview.body.firstMatch(of: /name="content" value="([A-Za-z0-9+\/=]+)"/).map { String($0.1) })
+        let (content, signature) = try Self.previewed(preview)
 
-        // Without the session's token the import is refused and changes nothing.
-        let forged = try await browser.postMultipart("/admin/program", [("csrf", "00"), ("kind", "participants"), ("content", content), ("commit", "import")])
+        // Without the session's token, or without the preview's signature of this very file, the import is refused and changes nothing.
+        let forged = try await browser.postMultipart("/admin/program", [("csrf", "00"), ("kind", "participants"), ("content", content), ("signature", signature), ("commit", "import")])
         #expect(forged.status == 403)
+        let other = Data("id,name,role,badges,active\nN199,Mallory,admin,,true\n".utf8).base64EncodedString()
+        for fields in [[("kind", "participants"), ("content", other), ("signature", signature)], [("kind", "participants"), ("content", content)],
+                       [("kind", "groups"), ("content", content), ("signature", signature)]] {
+            let unsigned = try await browser.postMultipart("/admin/program", [("csrf", csrf), ("commit", "import")] + fields)
+            #expect(unsigned.status == 200 && unsigned.body.contains("Only a file checked on this page can be imported"))
+        }
+        let skipped = try await browser.postMultipart("/admin/program", [("csrf", csrf), ("kind", "participants"), ("commit", "import")], files: [("file", "roster.csv", Self.csv(rows))])
+        #expect(skipped.body.contains("Only a file checked on this page can be imported"), "no import without a preview")
         #expect(try await browser.get("/admin/people").body.contains("Noor Haddad") == false)
 
-        let imported = try await browser.postMultipart("/admin/program", [("csrf", csrf), ("kind", "participants"), ("content", content), ("commit", "import")])
+        let imported = try await browser.postMultipart("/admin/program", [("csrf", csrf), ("kind", "participants"), ("content", content), ("signature", signature), ("commit", "import")])
         #expect(imported.status == 200 && imported.body.contains("Imported: <strong>6 added, 0 updated</strong>"), "\(imported.body)")
         let people = try await browser.get("/admin/people")
         #expect(people.body.contains("<td>N101</td><td>Noor Haddad</td><td>mentee</td>"))
@@ -76,6 +91,14 @@ struct HubAdminTests {
         let stranger = try await HubBrowser(base: hub.url).postMultipart("/admin/program", [("csrf", csrf), ("kind", "participants"), ("content", content), ("commit", "import")])
         #expect(stranger.status == 303)
         #expect(try await browser.postMultipart("/admin/program", [("csrf", csrf)], files: [("file", "big.csv", Data(count: 7 << 20))]).status == 413)
+        // A form built to be costly to parse: many fields, or a part with many headers.
+        let many = try await browser.postMultipart("/admin/program", [("csrf", csrf)] + (1...40).map { ("field\($0)", "x") })
+        #expect(many.status == 400 && many.body.contains("more than 16 fields"))
+        let boundary = "b0undary"
+        let headers = (1...50).map { "x-h\($0): 1\r\n" }.joined()
+        let crafted = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\(headers)\r\n\(csrf)\r\n--\(boundary)--\r\n"
+        let costly = try await browser.send(.POST, "/admin/program", body: crafted, headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"])
+        #expect(costly.status == 400 && costly.body.contains("more than 8 headers"))
     }
 
     @Test("sessions are moved and cancelled by the rules; kiosks are added, enrolled, shown with their status, given a new code and revoked", arguments: HubDatabase.available)
@@ -114,6 +137,12 @@ struct HubAdminTests {
         #expect(enrolled.kioskID == "lobby-2")
         try await HubClient(baseURL: hub.url, token: enrolled.token).report(
             KioskStatusReport(lastSequence: 0, queueLength: 3, rejected: 0, clockTrusted: false, softwareVersion: "9.8.7"))
+        for version in ["", String(repeating: "1", count: 65), "9.8\u{0}", "\u{600}<b>"] {
+            await #expect(throws: HubClient.Failure.self, "\(version.debugDescription)") {
+                try await HubClient(baseURL: hub.url, token: enrolled.token).report(
+                    KioskStatusReport(lastSequence: 0, queueLength: 3, rejected: 0, clockTrusted: false, softwareVersion: version))
+            }
+        }
         let kiosks = try await browser.get("/admin/kiosks")
         #expect(kiosks.body.contains("<td>lobby-2</td><td>Main Lobby</td><td>enrolled</td>") && kiosks.body.contains("<td>3</td><td>not trusted</td><td>9.8.7</td>"), "\(kiosks.body)")
         #expect(try await browser.post("/admin/kiosks/add", [("csrf", csrf), ("kiosk_id", "lobby-2"), ("location", "Main Lobby")]).body.contains("exists already"))
@@ -172,8 +201,8 @@ struct HubAdminTests {
         #expect(stillRefused.body.contains("0 taken in, 1 still refused"))
         let roster = Self.csv(["id,name,role,badges,active", "N900,Nia Park,mentee,,true"])
         let preview = try await browser.postMultipart("/admin/program", [("csrf", csrf), ("kind", "participants")], files: [("file", "n.csv", roster)])
-        let content = try #require(preview.body.firstMatch(of: /name="content" value="([A-Za-z0-9+\/=]+)"/).map { String($0.1) })
-        _ = try await browser.postMultipart("/admin/program", [("csrf", csrf), ("kind", "participants"), ("content", content), ("commit", "import")])
+        let (content, signature) = try Self.previewed(preview)
+        _ = try await browser.postMultipart("/admin/program", [("csrf", csrf), ("kind", "participants"), ("content", content), ("signature", signature), ("commit", "import")])
         let id = try #require(rejected.body.firstMatch(of: /name="id" value="([0-9]+)"/).map { String($0.1) })
         let retried = try await browser.post("/admin/rejected/retry", [("csrf", csrf), ("id", id)])
         #expect(retried.body.contains("1 taken in, 0 still refused"), "\(retried.body)")

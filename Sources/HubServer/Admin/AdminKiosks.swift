@@ -16,9 +16,9 @@ extension HubServer {
                 let id = (form.kioskID ?? "").trimmingCharacters(in: .whitespaces)
                 let location = (form.location ?? "").trimmingCharacters(in: .whitespaces)
                 guard ProgramID.isValid(id) else { return try await kiosksPage(visit, error: "A kiosk id is 1–64 letters, digits, '.', '_' or '-'.") }
-                guard !location.isEmpty, location.count <= ProgramText.maximumLength else {
-                    return try await kiosksPage(visit, error: "A location is 1–\(ProgramText.maximumLength) characters: the room its sessions are in, as sessions.csv names it.")
-                }
+                guard !location.isEmpty else { return try await kiosksPage(visit, error: "Give the kiosk's location: the room its sessions are in, as sessions.csv names it.") }
+                if let problem = ProgramText.problem(location, field: "the location") { return try await kiosksPage(visit, error: problem) }
+                let address = try await hubAddress(request)
                 let code: String
                 do {
                     code = try await store.addKiosk(id: id, location: location, at: clock())
@@ -26,16 +26,17 @@ extension HubServer {
                     return try await kiosksPage(visit, error: failure.description)
                 }
                 try await adminAudit(visit, "kiosk.add", subject: id, detail: "location \(location)")
-                return try await enrollmentPage(visit, kioskID: id, code: code, title: "Kiosk \(id) added", request: request)
+                return enrollmentPage(visit, kioskID: id, code: code, title: "Kiosk \(id) added", address: address)
             }
         }
         router.post("admin/kiosks/rotate") { request, _ in
             try await adminForm(request, KioskForm.self) { visit, form in
                 let id = form.kioskID ?? ""
+                let address = try await hubAddress(request)
                 do {
                     let code = try await store.rotateEnrollment(kioskID: id)
                     try await adminAudit(visit, "kiosk.rotate", subject: id)
-                    return try await enrollmentPage(visit, kioskID: id, code: code, title: "A new code for kiosk \(id)", request: request)
+                    return enrollmentPage(visit, kioskID: id, code: code, title: "A new code for kiosk \(id)", address: address)
                 } catch let failure as KioskFailure {
                     return try await kiosksPage(visit, error: failure.description)
                 }
@@ -79,9 +80,13 @@ extension HubServer {
         return adminResponse("admin-kiosks", visit, title: "Kiosks", values, status: error == nil ? .ok : .unprocessableContent)
     }
 
-    func enrollmentPage(_ visit: AdminVisit, kioskID: String, code: String, title: String, request: Request) async throws -> Response {
-        let address = try await store.hubSetting(.publicURL) ?? "http://" + (request.head.authority ?? "127.0.0.1:8080")
-        return adminResponse("admin-enrollment", visit, title: title, [
+    /// The address kiosks reach the hub at: its public URL, or the one this page was asked at.
+    func hubAddress(_ request: Request) async throws -> String {
+        try await store.hubSetting(.publicURL) ?? "http://" + (request.head.authority ?? "127.0.0.1:8080")
+    }
+
+    func enrollmentPage(_ visit: AdminVisit, kioskID: String, code: String, title: String, address: String) -> Response {
+        adminResponse("admin-enrollment", visit, title: title, [
             "kiosk": kioskID, "code": code, "command": "mentor-kiosk enroll \(address) \(code)",
         ])
     }

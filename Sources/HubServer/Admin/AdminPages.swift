@@ -3,7 +3,6 @@ import HTTPTypes
 import HubStore
 import Hummingbird
 import KioskCore
-import MultipartKit
 import NIOCore
 
 /// The web admin under `/admin`: the program's files, people, sessions, kiosks, settings,
@@ -33,48 +32,25 @@ extension HubServer {
     }
 
     /// Answers an admin form's POST (`application/x-www-form-urlencoded`): `act` runs only for a
-    /// signed-in admin whose form carries their session's CSRF token.
+    /// signed-in admin whose form carries their session's CSRF token. Nobody else's body is read.
     func adminForm<Fields: AdminFormFields>(
         _ request: Request, _ type: Fields.Type, act: (AdminVisit, Fields) async throws -> Response
     ) async throws -> Response {
-        let fields = try await Self.form(type, request)
-        return try await adminPage(request) { visit in
+        try await adminPage(request) { visit in
+            let fields = try await Self.form(type, request)
             guard Self.validCSRF(fields.csrf, secret: visit.token) else { return Self.formExpired() }
             return try await act(visit, fields)
         }
     }
 
     /// Like `adminForm`, for a `multipart/form-data` form (a file upload) of at most `limit` bytes.
-    func adminUpload<Fields: AdminFormFields>(
-        _ request: Request, _ type: Fields.Type, limit: Int, act: (AdminVisit, Fields) async throws -> Response
+    func adminUpload(
+        _ request: Request, limit: Int, act: (AdminVisit, MultipartFields) async throws -> Response
     ) async throws -> Response {
-        let fields = try await Self.multipartForm(type, request, limit: limit)
-        return try await adminPage(request) { visit in
-            guard Self.validCSRF(fields.csrf, secret: visit.token) else { return Self.formExpired() }
+        try await adminPage(request) { visit in
+            let fields = try await MultipartFields.read(request, limit: limit)
+            guard Self.validCSRF(fields.text("csrf"), secret: visit.token) else { return Self.formExpired() }
             return try await act(visit, fields)
-        }
-    }
-
-    /// A form sent as `multipart/form-data`, decoded by MultipartKit; a body over `limit` is refused.
-    static func multipartForm<Fields: Decodable>(_ type: Fields.Type, _ request: Request, limit: Int) async throws -> Fields {
-        let parts = request.headers[.contentType]?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
-        guard parts.first?.lowercased() == "multipart/form-data",
-              let boundary = parts.dropFirst().first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst(9)
-                  .trimmingCharacters(in: CharacterSet(charactersIn: "\"")),
-              !boundary.isEmpty, boundary.utf8.count <= 70
-        else {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the form as multipart/form-data with a boundary")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw APIError(.contentTooLarge, "too_large", "the form is over \(limit >> 20) MiB")
-        }
-        do {
-            return try FormDataDecoder().decode(Fields.self, from: buffer, boundary: boundary)
-        } catch {
-            throw APIError(.badRequest, "bad_request", "the form cannot be read: \(error)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HubStore
 import Hummingbird
@@ -19,8 +20,8 @@ extension HubServer {
         }
         router.post("admin/program") { request, _ in
             // Room for the file once as an upload, or base64-encoded in the preview's form.
-            try await adminUpload(request, ProgramUploadForm.self, limit: Self.maximumProgramFileBytes * 3 / 2) { visit, form in
-                try await uploadProgram(visit, form)
+            try await adminUpload(request, limit: Self.maximumProgramFileBytes * 3 / 2) { visit, fields in
+                try await uploadProgram(visit, ProgramUploadForm(fields))
             }
         }
         router.get("admin/people") { request, _ in
@@ -33,9 +34,15 @@ extension HubServer {
         guard ProgramFileReader.kinds.contains(kind) else {
             return programPage(visit, kind: "participants", error: ["message": "Choose which file this is: participants, groups, sessions or goals."])
         }
+        let cancelMissing = kind == "sessions" && form.cancelMissing == "on"
+        let commit = form.commit == "import"
         let data: Data
-        if let content = form.content, !content.isEmpty {
-            guard let decoded = Data(base64Encoded: content) else { return programPage(visit, kind: kind, error: ["message": "The previewed file came back damaged. Upload it again."]) }
+        if commit {
+            // Only the file a preview showed is imported: its form carries it with a signature of
+            // this session's, over the kind and the options too.
+            guard let content = form.content, let decoded = Data(base64Encoded: content),
+                  Self.validPreviewSignature(form.signature, kind: kind, cancelMissing: cancelMissing, content: content, secret: visit.token)
+            else { return programPage(visit, kind: kind, error: ["message": "Only a file checked on this page can be imported. Upload it again."]) }
             data = decoded
         } else if let file = form.file, !file.isEmpty {
             data = file
@@ -45,14 +52,13 @@ extension HubServer {
         guard data.count <= Self.maximumProgramFileBytes else {
             return programPage(visit, kind: kind, error: ["message": "The file is over \(Self.maximumProgramFileBytes >> 20) MiB."])
         }
-        let cancelMissing = kind == "sessions" && form.cancelMissing == "on"
         let name = kind + ".csv"
         let reader = ProgramFileReader(normalizer: BadgeNormalizer(rules: BadgeRules()), hasher: try BadgeHasher(secret: badgeSecret), timeZone: timeZone)
-        let commit = form.commit == "import"
         do {
             guard let file = try reader.file(kind: kind, data, file: name, cancellingMissingAfter: cancelMissing ? clock() : nil) else {
                 return programPage(visit, kind: kind, error: ["message": "Unknown kind of file."])
             }
+            let content = data.base64EncodedString()
             let before = try await store.programSnapshot(startingFrom: .distantPast, before: .distantFuture, location: nil)
             let summary = try await store.importProgram(file, dryRun: !commit)
             let rows = Self.previewRows(file, before: before, wording: KioskWording(timeZone: timeZone))
@@ -63,7 +69,8 @@ extension HubServer {
                 ]) { $1 })
             }
             return adminResponse("admin-preview", visit, title: "Check \(name) before importing", Self.shownRows(rows).merging([
-                "summary": "\(summary)", "kind": kind, "content": data.base64EncodedString(), "cancelMissing": cancelMissing,
+                "summary": "\(summary)", "kind": kind, "content": content, "cancelMissing": cancelMissing,
+                "signature": Self.previewSignature(kind: kind, cancelMissing: cancelMissing, content: content, secret: visit.token),
             ]) { $1 })
         } catch let error as ImportError {
             var shown: [String: Any] = ["message": error.message, "file": error.position.file, "line": error.position.line]
@@ -85,6 +92,18 @@ extension HubServer {
         ]
         values["importError"] = error
         return adminResponse("admin-program", visit, title: "Program files", values, status: error == nil ? .ok : status)
+    }
+
+    /// What a preview's import button carries besides the file: an HMAC, keyed by the session's
+    /// token, of the kind, the option and the file, so the import is the file the admin saw.
+    static func previewSignature(kind: String, cancelMissing: Bool, content: String, secret: String) -> String {
+        let message = Data("\(kind)\n\(cancelMissing)\n\(content)".utf8)
+        return Secrets.hex(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(("mentor-hub preview " + secret).utf8))))
+    }
+
+    static func validPreviewSignature(_ given: String?, kind: String, cancelMissing: Bool, content: String, secret: String) -> Bool {
+        guard let given else { return false }
+        return Secrets.hash(given) == Secrets.hash(previewSignature(kind: kind, cancelMissing: cancelMissing, content: content, secret: secret))
     }
 
     /// The rows a page lists (the first 500), and how many more there are.
@@ -145,17 +164,21 @@ extension HubServer {
 }
 
 /// The upload form: the file's kind and the file, or, from the preview, the file it showed
-/// (base64) and `commit=import`.
-struct ProgramUploadForm: AdminFormFields {
-    var csrf: String?
+/// (base64), its signature and `commit=import`.
+struct ProgramUploadForm {
     var kind: String?
     var file: Data?
     var content: String?
+    var signature: String?
     var cancelMissing: String?
     var commit: String?
 
-    enum CodingKeys: String, CodingKey {
-        case csrf, kind, file, content, commit
-        case cancelMissing = "cancel_missing"
+    init(_ fields: MultipartFields) {
+        kind = fields.text("kind")
+        file = fields.data("file")
+        content = fields.text("content")
+        signature = fields.text("signature")
+        cancelMissing = fields.text("cancel_missing")
+        commit = fields.text("commit")
     }
 }

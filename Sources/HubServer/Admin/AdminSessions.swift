@@ -29,9 +29,7 @@ extension HubServer {
         router.get("admin/session") { request, _ in
             try await adminPage(request) { visit in
                 let id = request.uri.queryParameters.get("id") ?? ""
-                guard let session = try await store.session(id: id) else {
-                    return adminMessage(visit, title: "No such session", "No session has the id \(id).", back: "/admin/sessions", status: .notFound)
-                }
+                guard let session = try await store.session(id: id) else { return noSession(visit, id) }
                 return sessionPage(visit, session, error: nil)
             }
         }
@@ -39,7 +37,7 @@ extension HubServer {
             try await adminForm(request, SessionChangeForm.self) { visit, form in
                 let id = form.id ?? ""
                 let reason = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                guard reason.count <= ProgramText.maximumLength else { return try await sessionRefusal(visit, id, "the reason is longer than \(ProgramText.maximumLength) characters") }
+                if !reason.isEmpty, let problem = ProgramText.problem(reason, field: "the reason") { return try await sessionRefusal(visit, id, problem) }
                 do {
                     let session = try await store.cancelSession(id: id, reason: reason.isEmpty ? nil : reason, at: clock())
                     try await adminAudit(visit, "session.cancel", subject: id, detail: reason.isEmpty ? nil : reason)
@@ -71,10 +69,15 @@ extension HubServer {
     }
 
     func sessionRefusal(_ visit: AdminVisit, _ id: String, _ message: String) async throws -> Response {
-        guard let session = try await store.session(id: id) else {
-            return adminMessage(visit, title: "No such session", "No session has the id \(id).", back: "/admin/sessions", status: .notFound)
-        }
+        guard let session = try await store.session(id: id) else { return noSession(visit, id) }
         return sessionPage(visit, session, error: message)
+    }
+
+    /// The answer for an unknown session id; the id is repeated only when it is a valid one.
+    func noSession(_ visit: AdminVisit, _ id: String) -> Response {
+        adminMessage(
+            visit, title: "No such session", ProgramID.isValid(id) ? "No session has the id \(id)." : "That is not a session id.", back: "/admin/sessions",
+            status: .notFound)
     }
 
     func sessionPage(_ visit: AdminVisit, _ session: Session, error: String?) -> Response {

@@ -36,6 +36,7 @@ extension WebPages {
             <input type="hidden" name="csrf" value="{{csrf}}">
             <input type="hidden" name="kind" value="{{kind}}">
             <input type="hidden" name="content" value="{{content}}">
+            <input type="hidden" name="signature" value="{{signature}}">
             {{#cancelMissing}}<input type="hidden" name="cancel_missing" value="on">{{/cancelMissing}}
             <input type="hidden" name="commit" value="import">
             <button type="submit" id="import">Import</button> <a href="/admin/program">Choose another file</a>
