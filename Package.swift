@@ -128,10 +128,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),
+        .target(
+            name: "HubNotify",
+            dependencies: [
+                "HubStore", "KioskCore", "ProgramFiles", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift),
         .executableTarget(
             name: "mentor-hub",
             dependencies: [
-                "HubServer", "HubStore", "HubPostgres", "HubProtocol", "KioskCore", "KioskStore", "KioskSystem", "ProgramFiles", "ReportArguments",
+                "HubServer", "HubNotify", "HubStore", "HubPostgres", "HubProtocol", "KioskCore", "KioskStore", "KioskSystem", "ProgramFiles", "ReportArguments",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -174,3 +174,20 @@ extension PostgresHubStore {
         }
     }
 }
+
+extension PostgresHubStore {
+    public func claimNotice(_ key: String, at now: Date) async throws -> Bool {
+        try await !rows("INSERT INTO hub_notice (key, sent_at) VALUES (\(key), \(now)) ON CONFLICT (key) DO NOTHING RETURNING key").isEmpty
+    }
+
+    public func releaseNotice(_ key: String) async throws {
+        _ = try await rows("DELETE FROM hub_notice WHERE key = \(key)")
+    }
+
+    public func participantEmails() async throws -> [String: String] {
+        try await rows("SELECT participant_id, email FROM participant_email").reduce(into: [:]) { result, row in
+            let (id, email) = try row.decode((String, String).self)
+            result[id] = email
+        }
+    }
+}

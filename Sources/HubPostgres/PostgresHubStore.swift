@@ -240,6 +240,11 @@ public final class PostgresHubStore: HubStorage {
             "CREATE INDEX hub_user_session_user ON hub_user_session(user_id)",
             "CREATE TABLE hub_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ]),
+        // Notifications (NoticeStorage): participants' emails, never sent to a kiosk, and the notices sent.
+        ("v10-notices", [
+            "CREATE TABLE participant_email (participant_id TEXT PRIMARY KEY, email TEXT NOT NULL)",
+            "CREATE TABLE hub_notice (key TEXT PRIMARY KEY, sent_at TIMESTAMPTZ NOT NULL)",
+        ]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -868,6 +873,16 @@ public final class PostgresHubStore: HubStorage {
                         throw ImportError(entry.position.column("badges"), "a badge of \(entry.participant.id) already belongs to participant \(owner)")
                     }
                     try await db.query("INSERT INTO badge (hash, participant_id) VALUES (\(hash.hex), \(entry.participant.id))", logger: logger)
+                }
+            }
+            for entry in entries where entry.emailGiven {
+                if let email = entry.email {
+                    try await db.query("""
+                        INSERT INTO participant_email (participant_id, email) VALUES (\(entry.participant.id), \(email))
+                        ON CONFLICT (participant_id) DO UPDATE SET email = EXCLUDED.email
+                        """, logger: logger)
+                } else {
+                    try await db.query("DELETE FROM participant_email WHERE participant_id = \(entry.participant.id)", logger: logger)
                 }
             }
             return summary

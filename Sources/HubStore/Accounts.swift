@@ -93,6 +93,8 @@ public enum HubSetting: String, Sendable, CaseIterable {
     /// The address people reach the hub's pages at (`https://hub.example.org`): the links the
     /// hub prints and sends start with it, and an https one makes the session cookie Secure.
     case publicURL = "public_url"
+    /// The notifications' settings (`NotificationSettings`, as JSON); none: no notifications.
+    case notifications
 }
 
 /// Accounts, their set-password links and their sessions at the hub's web pages. Only hashes of
@@ -125,24 +127,6 @@ public protocol AccountStorage: Sendable {
     func hubSetting(_ setting: HubSetting) async throws -> String?
     /// Sets (or, with nil, clears) one of the hub's own settings.
     func setHubSetting(_ setting: HubSetting, to value: String?) async throws
-}
-
-/// An email address as the hub keeps it: trimmed, lower-cased, one `@` between a local part and
-/// a domain with a dot, at most 254 characters, and no spaces, control or format characters
-/// (bidi overrides, terminal escapes) or combining marks, so that it prints and escapes as seen.
-public enum EmailAddress {
-    public static func normalized(_ text: String) -> String? {
-        let email = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let refused: Set<Unicode.GeneralCategory> = [.control, .format, .nonspacingMark, .spacingMark, .enclosingMark, .lineSeparator, .paragraphSeparator]
-        guard email.count <= 254, !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || refused.contains($0.properties.generalCategory) }) else {
-            return nil
-        }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !email.contains("<"), !email.contains(">"), !email.contains(",")
-        else { return nil }
-        return email
-    }
 }
 
 /// What a password set at the hub must be: long enough to resist guessing (NIST SP 800-63B's

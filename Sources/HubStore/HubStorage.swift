@@ -9,7 +9,7 @@ import NIOCore
 /// accounts of the people using its web pages.
 /// `HubStore` is the embedded SQLite back-end; `PostgresHubStore` (module HubPostgres) lets
 /// several hub processes share one PostgreSQL database. Both pass the same contract tests.
-public protocol HubStorage: AccountStorage {
+public protocol HubStorage: AccountStorage, NoticeStorage {
     /// Adds a kiosk; returns its one-time enrollment code (only its hash is stored).
     func addKiosk(id: String, location: String, at now: Date) async throws -> String
     /// A new enrollment code; the current token works until the code is used.

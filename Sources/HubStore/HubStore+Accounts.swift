@@ -166,3 +166,22 @@ extension HubStore {
         }
     }
 }
+
+extension HubStore {
+    public func claimNotice(_ key: String, at now: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO hub_notice (key, sent_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", arguments: [key, now])
+            return db.changesCount == 1
+        }
+    }
+
+    public func releaseNotice(_ key: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM hub_notice WHERE key = ?", arguments: [key]) }
+    }
+
+    public func participantEmails() async throws -> [String: String] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT participant_id, email FROM participant_email").reduce(into: [:]) { $0[$1["participant_id"]] = $1["email"] }
+        }
+    }
+}

@@ -175,6 +175,14 @@ public final class HubStore: HubStorage {
                 CREATE TABLE hub_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
         }
+        // Notifications (NoticeStorage): participants' emails, kept here and never sent to a
+        // kiosk, and the notices sent.
+        migrator.registerMigration("v8-notices") { db in
+            try db.execute(sql: """
+                CREATE TABLE participant_email (participant_id TEXT PRIMARY KEY, email TEXT NOT NULL);
+                CREATE TABLE hub_notice (key TEXT PRIMARY KEY, sent_at TEXT NOT NULL);
+                """)
+        }
         return migrator
     }
 
@@ -597,7 +605,22 @@ public final class HubStore: HubStorage {
 
     public func importProgram(_ file: ProgramFile, dryRun: Bool) async throws -> ImportSummary {
         do {
-            return try program.importProgram(file, dryRun: dryRun) { ids in try self.pool.read { try Self.attended($0, among: ids) } }
+            let summary = try program.importProgram(file, dryRun: dryRun) { ids in try self.pool.read { try Self.attended($0, among: ids) } }
+            // The emails live in hub.sqlite, beside the program's file: written once the roster is.
+            if !dryRun, case .participants(let entries) = file {
+                try await pool.write { db in
+                    for entry in entries where entry.emailGiven {
+                        if let email = entry.email {
+                            try db.execute(
+                                sql: "INSERT INTO participant_email (participant_id, email) VALUES (?, ?) ON CONFLICT (participant_id) DO UPDATE SET email = excluded.email",
+                                arguments: [entry.participant.id, email])
+                        } else {
+                            try db.execute(sql: "DELETE FROM participant_email WHERE participant_id = ?", arguments: [entry.participant.id])
+                        }
+                    }
+                }
+            }
+            return summary
         } catch StoreError.importRefused(let refusal) {
             // The same refusal as PostgreSQL's, with its file, line and column.
             throw refusal

@@ -40,11 +40,18 @@ public struct ParticipantEntry: Sendable, Equatable {
     public var participant: Participant
     public var badges: [BadgeHash]
     public var position: SourcePosition
+    /// The participant's email address, for the hub's notifications; kept at the hub only, never
+    /// sent to a kiosk. Nil with `emailGiven`: cleared.
+    public var email: String?
+    /// Whether the file has an `email` column: without one, the hub keeps the addresses it has.
+    public var emailGiven: Bool
 
-    public init(participant: Participant, badges: [BadgeHash], position: SourcePosition) {
+    public init(participant: Participant, badges: [BadgeHash], position: SourcePosition, email: String? = nil, emailGiven: Bool = false) {
         self.participant = participant
         self.badges = badges
         self.position = position
+        self.email = email
+        self.emailGiven = emailGiven
     }
 }
 

@@ -7,8 +7,9 @@ import KioskCore
 public struct ProgramFileReader: Sendable {
     public static let participantColumns = ["id", "name", "role", "badges", "active"]
     /// Columns participants.csv may add: programs without cohorts leave `cohort` out; the days
-    /// someone joined and left the program (in the program's time zone).
-    public static let optionalParticipantColumns = ["cohort", "joined_on", "left_on"]
+    /// someone joined and left the program (in the program's time zone); an email address for the
+    /// hub's notifications (kept at the hub only).
+    public static let optionalParticipantColumns = ["cohort", "joined_on", "left_on", "email"]
     public static let groupColumns = ["group_id", "name", "kind", "participant_id", "member_role"]
     /// The days of a member's row: re-matching ends one row and begins another.
     public static let optionalGroupColumns = ["from", "until"]
@@ -87,10 +88,17 @@ public struct ProgramFileReader: Sendable {
                 badgeOwners[hash] = id
                 if !hashes.contains(hash) { hashes.append(hash) }
             }
+            var email: String?
+            if !record["email"].isEmpty {
+                guard let address = EmailAddress.normalized(record["email"]) else {
+                    throw record.error("email", "\"\(record["email"])\" is not an email address")
+                }
+                email = address
+            }
             entries.append(ParticipantEntry(
                 participant: Participant(id: id, name: name, role: role, isActive: active, cohort: cohort, joinedOn: joinedOn, leftOn: leftOn),
                 badges: hashes,
-                position: record.position))
+                position: record.position, email: email, emailGiven: record.fields["email"] != nil))
         }
         return entries
     }

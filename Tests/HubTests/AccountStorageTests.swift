@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 import HubStore
 @testable import HubServer
 import Testing

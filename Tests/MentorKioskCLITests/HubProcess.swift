@@ -54,12 +54,12 @@ final class HubProcess {
     }
 
     /// A second hub process on `other`'s state and (PostgreSQL) database, as behind a load balancer.
-    init(alongside other: HubProcess, log: String) throws {
+    init(alongside other: HubProcess, log: String, serveArguments: [String] = []) throws {
         state = other.state
         self.log = log
         adminToken = other.adminToken
         databaseArguments = other.databaseArguments
-        (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments, log: log, tls: nil)
+        (server, url) = try Self.serve(state: state, databaseArguments: databaseArguments + serveArguments, log: log, tls: nil)
     }
 
     private static func serve(

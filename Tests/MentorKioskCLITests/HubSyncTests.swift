@@ -133,16 +133,8 @@ struct HubSyncTests {
         let cli = try CLIHarness()
         defer { cli.remove() }
         let folder = cli.directory
-        func openssl(_ arguments: [String]) throws {
-            let result = try ChildProcess.run(["openssl"] + arguments)
-            guard result.status == 0 else { throw CLIHarness.HarnessError(message: "openssl \(arguments): \(result.stderr)") }
-        }
-        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/ca.key", "-out", folder + "/ca.pem", "-days", "2", "-subj", "/CN=Mentor Test CA"])
-        try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/tls.key", "-out", folder + "/tls.csr", "-subj", "/CN=127.0.0.1"])
-        try Data("subjectAltName=IP:127.0.0.1\n".utf8).write(to: URL(fileURLWithPath: folder + "/san.cnf"))
-        try openssl(["x509", "-req", "-in", folder + "/tls.csr", "-CA", folder + "/ca.pem", "-CAkey", folder + "/ca.key", "-CAcreateserial",
-                     "-out", folder + "/tls.pem", "-days", "2", "-extfile", folder + "/san.cnf"])
-        let hub = try HubProcess(directory: folder, tls: (folder + "/tls.pem", folder + "/tls.key"))
+        let certificates = try TestCertificates(in: folder)
+        let hub = try HubProcess(directory: folder, tls: (certificates.certificate, certificates.key))
         defer { withExtendedLifetime(hub) {} }
         #expect(hub.url.hasPrefix("https://"))
         try cli.run(["init"])
@@ -150,7 +142,7 @@ struct HubSyncTests {
         let untrusted = try cli.run(["enroll", hub.url, code])
         #expect(untrusted.status != 0)
         #expect(untrusted.stderr.contains("CERTIFICATE_VERIFY_FAILED"), "\(untrusted.stderr)")
-        let trusted = try cli.run(["enroll", hub.url, code, "--ca-file", folder + "/ca.pem"])
+        let trusted = try cli.run(["enroll", hub.url, code, "--ca-file", certificates.ca])
         #expect(trusted.status == 0, "\(trusted.stderr)")
         #expect(try cli.run(["checkin", "200004", "--now", HubProcess.nowText]).status == 0)
         #expect(try cli.run(["sync"]).stdout.contains("sync: 1 stored"), "the saved enrollment keeps trusting the CA")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HubNotify
 import HubServer
 import Hummingbird
 import HummingbirdCore
@@ -18,6 +19,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a client has to send a whole request (headers and body) before it is cut off.") var requestTimeout = 30
     @Option(help: "Connections open at once; more wait to be accepted.") var maxConnections = 512
     @Option(help: "bcrypt's cost for passwords set at this hub (4–14; each step doubles the work; 4 is for tests only).") var passwordCost = 11
+    @Option(help: "Seconds between the notifications' checks of what is due (1–3600).") var notifyInterval = 60
 
     var limits: ConnectionLimits { ConnectionLimits(requestSeconds: requestTimeout, maximumConnections: maxConnections) }
 
@@ -26,6 +28,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("HTTPS needs both --tls-certificate and --tls-key")
         }
         if let problem = limits.problem { throw ValidationError(problem) }
+        guard (1...3_600).contains(notifyInterval) else { throw ValidationError("--notify-interval is 1–3600 seconds") }
         guard (4...14).contains(passwordCost) else { throw ValidationError("--password-cost is 4–14 (each step doubles every login's work)") }
     }
 
@@ -67,7 +70,14 @@ struct Serve: AsyncParsableCommand {
                     print("mentor-hub listening on \(channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)")")
                     fflush(nil)
                 })
-            try await app.runService()
+            // The notifications run beside the server and end with it.
+            let notifications = NotificationLoop(
+                store: store, timeZone: zone, hubURL: publicURL ?? "http://\(host):\(port)", interval: .seconds(notifyInterval), clock: { rehearsed ?? Date() })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await notifications.run() }
+                try await app.runService()
+                group.cancelAll()
+            }
         }
     }
 }
