@@ -95,19 +95,27 @@ extension HubServer {
             let current = group.members(at: view.now, timeZone: timeZone).filter { $0.role != .facilitator }
             return ["name": group.name, "id": group.id, "kind": group.kind.rawValue, "members": current.count, "link": "/my/group?id=" + Self.queryValue(group.id)]
         }
-        let today = Dictionary(grouping: try await todaysAttendance(view), by: \.sessionID).values
-            .sorted { ($0[0].startsAt, $0[0].sessionID) < ($1[0].startsAt, $1[0].sessionID) }
-            .map { rows -> [String: Any] in
-                let first = rows[0]
+        let rows = Dictionary(grouping: try await todaysAttendance(view), by: \.sessionID)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let today = view.program.sessions
+            .filter { view.scope.includes($0) && calendar.isDate($0.startsAt, inSameDayAs: view.now) }
+            .sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
+            .map { session -> [String: Any] in
+                let rows = rows[session.id] ?? []
                 func names(_ keep: (AttendanceReportRow) -> Bool) -> String { rows.filter(keep).map(\.participantName).sorted().joined(separator: ", ") }
                 let here = rows.filter { $0.checkedInAt != nil && $0.checkedOutAt == nil }.count
-                return [
-                    "title": first.sessionTitle, "location": first.location,
-                    "when": "\(wording.clock(first.startsAt))–\(wording.clock(first.endsAt))",
-                    "hereCount": here, "here": names { $0.checkedInAt != nil && $0.checkedOutAt == nil },
-                    "left": names { $0.checkedOutAt != nil }, "waiting": names { $0.status == .pending },
-                    "absent": names { $0.status == .absent }, "excused": names { $0.status == .excused },
+                let others = [
+                    ("Left", names { $0.checkedOutAt != nil }), ("Not here yet", names { $0.status == .pending }),
+                    ("Absent", names { $0.status == .absent }), ("Excused", names { $0.status == .excused }),
+                ].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1)" }
+                var values: [String: Any] = [
+                    "title": session.title, "location": session.location,
+                    "when": "\(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))", "cancelled": session.status == .cancelled,
+                    "hereCount": here, "here": names { $0.checkedInAt != nil && $0.checkedOutAt == nil }, "others": others,
                 ]
+                if rows.isEmpty { values["quiet"] = session.startsAt > view.now ? "It has not started; its check-in opens before the start." : "Nobody has checked in." }
+                return values
             }
         let report = try await facilitatorReport(view)
         let names = Dictionary(view.program.groups.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
@@ -168,9 +176,9 @@ extension WebPages {
             {{^hasGroups}}<p>No group names you as its facilitator yet. The admin sets that in groups.csv (role facilitator) or sessions.csv (facilitator_id).</p>{{/hasGroups}}
             <h2>Today</h2>
             {{^today}}<p>None of your sessions is today.</p>{{/today}}
-            {{#today}}<section class="today"><h3>{{when}} · {{title}} · {{location}}</h3>
+            {{#today}}<section class="today"><h3>{{when}} · {{title}} · {{location}}{{#cancelled}} · cancelled{{/cancelled}}</h3>
             <p><strong>Here now ({{hereCount}}):</strong> {{here}}</p>
-            <p class="note">Left: {{left}} · Not here yet: {{waiting}} · Absent: {{absent}} · Excused: {{excused}}</p></section>{{/today}}
+            {{#others}}<p class="note">{{.}}</p>{{/others}}{{#quiet}}<p class="note">{{quiet}}</p>{{/quiet}}</section>{{/today}}
             <p class="note">From the kiosks' latest pushes; this page reloads every minute. <a href="/my/today.csv">today.csv</a></p>
             {{#hasGroups}}<h2>Your groups</h2><table id="groups"><thead><tr><th>Group</th><th>Id</th><th>Kind</th><th>Members now</th></tr></thead><tbody>
             {{#groups}}<tr><td><a href="{{link}}">{{name}}</a></td><td>{{id}}</td><td>{{kind}}</td><td>{{members}}</td></tr>{{/groups}}

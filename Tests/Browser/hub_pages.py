@@ -53,7 +53,7 @@ def program_files(folder):
         "C1,Peer Circle A,circle,F001,facilitator\nC1,Peer Circle A,circle,E002,mentee\n"
         "C9,Evening Circle,circle,F002,facilitator\nC9,Evening Circle,circle,E003,mentee\n",
         "sessions": "session_id,title,kind,location,starts_at,ends_at,group_id,facilitator_id\n"
-        f"S-C1,Peer Circle A,group,Main Lobby,{at(2)},{at(3)},C1,F001\n"
+        f"S-C1,Peer Circle A,group,Main Lobby,{at(-0.1)},{at(1)},C1,F001\n"
         f"S-C9,Evening Circle,group,Room 204,{at(5)},{at(6)},C9,F002\n"
         f"S-P1,Maria & Jonas,one_on_one,Main Lobby,{at(1)},{at(2)},P1,\n",
     }
@@ -269,6 +269,18 @@ def admin_walk(hub, driver, shots, label, check, folder):
     lobby = next((row for row in rows if row.startswith("lobby-2")), "")
     check("enrolled" in lobby and "never" not in lobby and "ago" in lobby, f"the enrolled kiosk shows when it was last seen: {lobby}", driver)
     shot("kiosks")
+
+    # Aisha badges in at the kiosk; her facilitator sees her among those here now.
+    if codes:
+        for arguments in (["checkin", "200002", "--session", "S-C1"], ["sync"]):
+            result = subprocess.run([KIOSK, *arguments, "--database", kiosk_db], capture_output=True, text=True, env=environment)
+            check(result.returncode == 0, f"mentor-kiosk {arguments[0]}: {result.stdout}{result.stderr}")
+    driver.delete_all_cookies()
+    driver.get(hub.url + "/login")
+    log_in(driver, "fatima@example.org")
+    body = driver.find_element(By.TAG_NAME, "body").text
+    check("Here now (1): Aisha Bello" in body, "the facilitator sees who is here now, from the kiosk's push", driver)
+    shot("facilitator-live")
 
 
 def main():
