@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "HubTests",
             dependencies: [
-                "HubProtocol", "HubStore", "HubPostgres", "HubServer", "KioskSync", "KioskCore", "ProgramFiles",
+                "HubProtocol", "HubStore", "HubPostgres", "HubServer", "HubNotify", "KioskSync", "KioskCore", "ProgramFiles",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],

@@ -30,16 +30,17 @@ public struct MailMessage: Sendable, Equatable {
         ].joined(separator: "\r\n")
     }
 
-    /// A header's text as RFC 2047 encoded words, each at most 75 characters, folded onto lines of their own.
+    /// A header's text (its first 400 scalars) as RFC 2047 encoded words, each at most 75 characters, folded onto lines of their own.
     static func encodedWords(_ text: String) -> String {
+        // By scalar: a letter with thousands of combining marks is one Character, and must still be cut.
         var chunks: [String] = []
         var chunk = ""
-        for character in text {
-            if chunk.utf8.count + String(character).utf8.count > 45 {
+        for scalar in text.unicodeScalars.prefix(400) {
+            if chunk.utf8.count + String(scalar).utf8.count > 45 {
                 chunks.append(chunk)
                 chunk = ""
             }
-            chunk.append(character)
+            chunk.unicodeScalars.append(scalar)
         }
         chunks.append(chunk)
         return chunks.map { "=?utf-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")

@@ -23,10 +23,10 @@ public struct NotificationLoop: Sendable {
     /// Runs until its task is cancelled.
     public func run() async {
         // The last digest period this process finished: until the next, a round reads no report.
-        var digestsDone: Date?
+        var digests = DigestProgress()
         while !Task.isCancelled {
             do {
-                try await round(digestsDone: &digestsDone)
+                try await round(&digests)
             } catch {
                 print("notifications: \(error)")
                 fflush(nil)
@@ -35,16 +35,30 @@ public struct NotificationLoop: Sendable {
         }
     }
 
-    func round(digestsDone: inout Date?) async throws {
+    /// Where this process stands with the digests: the period it finished, and when to try
+    /// again after a failed round (a report of four weeks is not read every minute).
+    struct DigestProgress {
+        var done: Date?
+        var retryAt: Date?
+    }
+
+    /// How long after a round with a failed digest the next one tries again.
+    static let digestRetrySeconds: TimeInterval = 900
+
+    func round(_ digests: inout DigestProgress) async throws {
         guard let settings = try await store.notificationSettings(), settings.isActive else { return }
         let now = clock()
         let notifier = Notifier(store: store, settings: settings, timeZone: timeZone, hubURL: hubURL)
         var outcomes = try await notifier.sendAlerts(at: now)
         let period = Notifier.digestPeriod(settings.digest, hour: settings.digestHour, at: now, timeZone: timeZone)
-        if period.due, digestsDone != period.to {
+        if period.due, digests.done != period.to, digests.retryAt.map({ now >= $0 }) ?? true {
             let sent = try await notifier.sendDigests(at: now)
             outcomes += sent.filter { $0.failure != "sent already" }
-            if sent.allSatisfy({ $0.failure == nil || $0.failure == "sent already" }) { digestsDone = period.to }
+            if sent.allSatisfy({ $0.failure == nil || $0.failure == "sent already" }) {
+                digests = DigestProgress(done: period.to)
+            } else {
+                digests.retryAt = now.addingTimeInterval(Self.digestRetrySeconds)
+            }
         }
         for outcome in outcomes { print("notifications: \(outcome)") }
         if !outcomes.isEmpty { fflush(nil) }

@@ -56,7 +56,7 @@ public struct Notifier: Sendable {
         let period = Self.digestPeriod(settings.digest, hour: settings.digestHour, at: now, timeZone: timeZone)
         let program = try await store.programSnapshot(
             startingFrom: now.addingTimeInterval(-29 * 86_400), before: now.addingTimeInterval(14 * 86_400), location: nil)
-        let recipients = try await facilitatorAddresses(program)
+        let recipients = try await facilitatorAddresses(program, at: now)
         guard !recipients.isEmpty else { return [] }
         let report = try await store.engagementReport(
             from: now.addingTimeInterval(-28 * 86_400), to: now, location: nil, now: now, timeZone: timeZone, completionThreshold: 0.75)
@@ -79,15 +79,15 @@ public struct Notifier: Sendable {
         return outcomes
     }
 
-    /// The address of each facilitator: their enabled account's, else the one participants.csv gives.
-    func facilitatorAddresses(_ program: ProgramSnapshot) async throws -> [String: String] {
-        var addresses: [String: String] = [:]
+    /// The address of each facilitator still in the program (active, not left): their account's,
+    /// else the one participants.csv gives; none for one whose account is disabled.
+    func facilitatorAddresses(_ program: ProgramSnapshot, at now: Date) async throws -> [String: String] {
+        let current = Set(program.participants.filter { $0.role == .facilitator && $0.isActive && !$0.hasLeft(by: now, in: timeZone) }.map(\.id))
         let emails = try await store.participantEmails()
-        for person in program.participants where person.role == .facilitator && person.isActive {
-            addresses[person.id] = emails[person.id]
-        }
-        for user in try await store.users() where user.role == .facilitator && !user.disabled {
-            if let id = user.participantID { addresses[id] = user.email }
+        var addresses = emails.filter { current.contains($0.key) }
+        for user in try await store.users() where user.role == .facilitator {
+            guard let id = user.participantID, current.contains(id) else { continue }
+            addresses[id] = user.disabled ? nil : user.email
         }
         return addresses
     }
@@ -126,52 +126,87 @@ public struct Notifier: Sendable {
         return alerts
     }
 
-    /// Sends the admins every alert not told yet, in one message (and one webhook call) per round.
+    /// Sends the admins every alert not told yet on each channel, in one message (and one webhook call) per round.
     public func sendAlerts(at now: Date) async throws -> [Outcome] {
-        var fresh: [Alert] = []
-        for alert in Self.alerts(kiosks: try await store.kiosks(), settings: settings, at: now, timeZone: timeZone) {
-            if try await store.claimNotice(alert.key, at: now) { fresh.append(alert) }
-        }
-        guard !fresh.isEmpty else { return [] }
+        let alerts = Self.alerts(kiosks: try await store.kiosks(), settings: settings, at: now, timeZone: timeZone)
+        guard !alerts.isEmpty else { return [] }
         let admins = try await store.users().filter { $0.role == .admin && !$0.disabled }.map(\.email).sorted()
-        let text = "Hello,\n\n" + fresh.map { "- " + $0.message }.joined(separator: "\n")
-            + "\n\nThe hub's kiosks: \(hubURL)/admin/kiosks\n\nYou receive this as an admin of the program's hub.\n"
-        let message = MailMessage(to: admins, subject: fresh.count == 1 ? "Hub alert: \(fresh[0].message.prefix(60))" : "Hub alerts: \(fresh.count) things need a look", text: text)
-        let key = fresh.map(\.key).joined(separator: " ")
-        let outcome = await deliver(message: admins.isEmpty ? nil : message, event: "alert", payload: fresh)
-        if outcome != nil {
-            for alert in fresh { try? await store.releaseNotice(alert.key) }
+        var outcomes: [Outcome] = []
+        for channel in channels(mailTo: admins) {
+            var fresh: [Alert] = []
+            for alert in alerts where try await store.claimNotice(alert.key + ":" + channel.name, at: now) { fresh.append(alert) }
+            guard !fresh.isEmpty else { continue }
+            let text = "Hello,\n\n" + fresh.map { "- " + $0.message }.joined(separator: "\n")
+                + "\n\nThe hub's kiosks: \(hubURL)/admin/kiosks\n\nYou receive this as an admin of the program's hub.\n"
+            let subject = fresh.count == 1 ? "Hub alert: \(fresh[0].message.prefix(60))" : "Hub alerts: \(fresh.count) things need a look"
+            let failure = await deliver(on: channel, MailMessage(to: admins, subject: subject, text: text), event: "alert", payload: fresh)
+            if failure != nil {
+                for alert in fresh { try? await store.releaseNotice(alert.key + ":" + channel.name) }
+            }
+            outcomes.append(Outcome(key: fresh.map(\.key).joined(separator: " ") + " (\(channel.name))", recipients: channel.name == "mail" ? admins : [], failure: failure))
         }
-        return [Outcome(key: key, recipients: admins, failure: outcome)]
+        return outcomes
     }
 
     // MARK: Sending
 
-    func send(key: String, message: MailMessage, event: String, payload: some Encodable & Sendable, at now: Date, again: Bool) async -> Outcome {
-        do {
-            guard try await store.claimNotice(key, at: now) || again else { return Outcome(key: key, recipients: message.to, failure: "sent already") }
-        } catch {
-            return Outcome(key: key, recipients: message.to, failure: "\(error)")
-        }
-        let failure = await deliver(message: message, event: event, payload: payload)
-        if failure != nil { try? await store.releaseNotice(key) }
-        return Outcome(key: key, recipients: message.to, failure: failure)
+    /// The ways notices go out: email (to `mailTo`, when SMTP is set and there is someone to write to) and the webhook.
+    func channels(mailTo recipients: [String]) -> [Channel] {
+        var channels: [Channel] = []
+        if let smtp = settings.smtp, !recipients.isEmpty { channels.append(.mail(smtp)) }
+        if let webhook = settings.webhook { channels.append(.webhook(webhook)) }
+        return channels
     }
 
-    /// Sends by email (when SMTP is set) and to the webhook (when set); the first failure, or nil.
-    func deliver(message: MailMessage?, event: String, payload: some Encodable & Sendable) async -> String? {
-        var failure: String?
-        if let smtp = settings.smtp, let message {
-            do { try await SMTPClient(settings: smtp).send(message) } catch { failure = "\(error)" }
-        }
-        if let webhook = settings.webhook {
+    /// Sends one notice on each channel, each claimed apart (`key:mail`, `key:webhook`): a webhook
+    /// that is down does not make the email go out again, nor the other way round. A claim is
+    /// given back only by the call that took it.
+    func send(key: String, message: MailMessage, event: String, payload: some Encodable & Sendable, at now: Date, again: Bool) async -> Outcome {
+        var failures: [String] = []
+        var sentAlready = true
+        for channel in channels(mailTo: message.to) {
+            let channelKey = key + ":" + channel.name
+            let claimed: Bool
             do {
-                let body = try WebhookSender.body(event: event, payload: payload)
-                try await WebhookSender(settings: webhook, delays: webhookDelays).post(body, event: event)
+                claimed = try await store.claimNotice(channelKey, at: now)
             } catch {
-                failure = failure ?? "\(error)"
+                failures.append("\(error)")
+                continue
+            }
+            guard claimed || again else { continue }
+            sentAlready = false
+            if let failure = await deliver(on: channel, message, event: event, payload: payload) {
+                failures.append(failure)
+                if claimed { try? await store.releaseNotice(channelKey) }
             }
         }
-        return failure
+        if sentAlready && failures.isEmpty { return Outcome(key: key, recipients: message.to, failure: "sent already") }
+        return Outcome(key: key, recipients: message.to, failure: failures.isEmpty ? nil : failures.joined(separator: "; "))
+    }
+
+    /// Sends on one channel; the failure, or nil.
+    func deliver(on channel: Channel, _ message: MailMessage, event: String, payload: some Encodable & Sendable) async -> String? {
+        do {
+            switch channel {
+            case .mail(let smtp): try await SMTPClient(settings: smtp).send(message)
+            case .webhook(let webhook): try await WebhookSender(settings: webhook, delays: webhookDelays).post(try WebhookSender.body(event: event, payload: payload), event: event)
+            }
+            return nil
+        } catch {
+            return "\(channel.name): \(error)"
+        }
+    }
+
+    /// One way a notice goes out.
+    enum Channel {
+        case mail(SMTPSettings)
+        case webhook(WebhookSettings)
+
+        var name: String {
+            switch self {
+            case .mail: "mail"
+            case .webhook: "webhook"
+            }
+        }
     }
 }

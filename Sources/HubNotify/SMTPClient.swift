@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HubStore
 import NIOCore
 import NIOExtras
@@ -30,7 +33,7 @@ public struct SMTPClient: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
-                            ByteToMessageHandler(LineBasedFrameDecoder()), SMTPReplyHandler(replies: replies.continuation),
+                            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: 4_096), SMTPReplyHandler(replies: replies.continuation),
                         ])
                     }
                 }
@@ -58,11 +61,17 @@ public struct SMTPClient: Sendable {
         guard hello.extensions.contains("STARTTLS") else {
             throw Failure(description: "the SMTP server \(settings.host) offers no STARTTLS; the hub sends no mail in the clear")
         }
+        // Nothing may follow the server's answer to STARTTLS before TLS is up: lines sent in the
+        // clear after it (by someone on the way) would be taken for answers over TLS.
+        try await channel.eventLoop.submit { try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self).awaitingTLS = true }.get()
         _ = try await command("STARTTLS", expecting: [220])
         let tls = try NIOSSLContext(configuration: try tlsConfiguration())
-        let serverName = settings.host.first?.isNumber == true || settings.host.contains(":") ? nil : settings.host
+        let serverName = Self.isAddress(settings.host) ? nil : settings.host
         try await channel.eventLoop.submit {
+            let handler = try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self)
+            guard !handler.sentAfterTLSAnswer else { throw Failure(description: "the SMTP server sent more after its STARTTLS answer; the connection is not trusted") }
             try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName), position: .first)
+            handler.awaitingTLS = false
         }.get()
         _ = try await command("EHLO mentor-hub", expecting: [250])
         if let username = settings.username, let password = settings.password {
@@ -77,6 +86,14 @@ public struct SMTPClient: Sendable {
         _ = try await command("DATA", expecting: [354])
         _ = try await command(message.rendered(from: settings.from) + "\r\n.", expecting: [250], shown: "the message")
         _ = try? await command("QUIT", expecting: [221])
+    }
+
+    /// Whether `host` is an IPv4 or IPv6 address (checked then against the certificate's IP
+    /// addresses, without SNI) rather than a name.
+    static func isAddress(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     func tlsConfiguration() throws -> TLSConfiguration {
@@ -103,7 +120,8 @@ final class ReplyStream: Sendable {
     let stream: AsyncThrowingStream<SMTPReply, any Error>
     let continuation: AsyncThrowingStream<SMTPReply, any Error>.Continuation
 
-    init() { (stream, continuation) = AsyncThrowingStream.makeStream() }
+    /// A server answers one command at a time: more replies than a few waiting is not a server's conversation.
+    init() { (stream, continuation) = AsyncThrowingStream.makeStream(bufferingPolicy: .bufferingOldest(4)) }
 }
 
 /// Gathers an SMTP server's reply lines (`250-…` continues, `250 …` ends a reply) into replies.
@@ -111,10 +129,19 @@ final class SMTPReplyHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let replies: AsyncThrowingStream<SMTPReply, any Error>.Continuation
     private var lines: [String] = []
+    /// Set before STARTTLS: after its answer, nothing may arrive until TLS is up.
+    var awaitingTLS = false
+    private var answeredTLS = false
+    /// Whether a line arrived between the answer to STARTTLS and TLS.
+    private(set) var sentAfterTLSAnswer = false
 
     init(replies: AsyncThrowingStream<SMTPReply, any Error>.Continuation) { self.replies = replies }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if awaitingTLS && answeredTLS {
+            sentAfterTLSAnswer = true
+            return
+        }
         var line = String(buffer: unwrapInboundIn(data))
         if line.hasSuffix("\r") { line.removeLast() }
         let bytes = Array(line.utf8)
@@ -127,6 +154,7 @@ final class SMTPReplyHandler: ChannelInboundHandler {
         if bytes.count == 3 || bytes[3] != UInt8(ascii: "-") {
             replies.yield(SMTPReply(code: code, lines: lines))
             lines = []
+            if awaitingTLS { answeredTLS = true }
         }
     }
 

@@ -7,7 +7,7 @@ import NIOFoundationCompat
 
 /// Posts a notice as JSON to the program's webhook, signed so the receiver can tell it comes
 /// from this hub: `X-Mentor-Hub-Signature: sha256=` and the hex HMAC-SHA256, keyed by the shared
-/// secret, of `X-Mentor-Hub-Timestamp`, a dot, and the body. A refusal by the receiver's server
+/// secret, of `X-Mentor-Hub-Timestamp`, a dot, `X-Mentor-Hub-Delivery`, a dot, and the body. A refusal by the receiver's server
 /// (5xx, 429) or no answer is tried again after each of `delays`; redirects are not followed.
 public struct WebhookSender: Sendable {
     public static let standardDelays: [Duration] = [.seconds(2), .seconds(10), .seconds(30)]
@@ -34,14 +34,16 @@ public struct WebhookSender: Sendable {
     }
 
     /// The signature header's value for `body` sent at `timestamp`.
-    public static func signature(secret: String, timestamp: String, body: Data) -> String {
-        let message = Data((timestamp + ".").utf8) + body
+    public static func signature(secret: String, timestamp: String, delivery: String, body: Data) -> String {
+        let message = Data((timestamp + "." + delivery + ".").utf8) + body
         return "sha256=" + HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
             .map { String(format: "%02x", $0) }.joined()
     }
 
     public func post(_ body: Data, event: String) async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(15))))
         do {
             try await post(body, event: event, with: client)
             try await client.shutdown()
@@ -64,7 +66,7 @@ public struct WebhookSender: Sendable {
             request.headers.add(name: "X-Mentor-Hub-Event", value: event)
             request.headers.add(name: "X-Mentor-Hub-Delivery", value: delivery)
             request.headers.add(name: "X-Mentor-Hub-Timestamp", value: timestamp)
-            request.headers.add(name: "X-Mentor-Hub-Signature", value: Self.signature(secret: settings.secret, timestamp: timestamp, body: body))
+            request.headers.add(name: "X-Mentor-Hub-Signature", value: Self.signature(secret: settings.secret, timestamp: timestamp, delivery: delivery, body: body))
             request.body = .bytes(ByteBuffer(data: body))
             do {
                 let response = try await client.execute(request, timeout: .seconds(15))

@@ -34,7 +34,13 @@ extension HubServer {
             return try await facilitatorPage(request) { view in
                 let data: Data
                 switch table {
-                case "today.csv": data = try AttendanceExport.encode(try await todaysAttendance(view), as: .csv)
+                case "today.csv":
+                    // Each person's rating is theirs, not their facilitator's to read.
+                    data = try AttendanceExport.encode(try await todaysAttendance(view).map { row in
+                        var row = row
+                        row.rating = nil
+                        return row
+                    }, as: .csv)
                 case "pairs.csv": data = try EngagementExport.pairs(try await facilitatorReport(view), as: .csv)
                 case "at-risk.csv":
                     var report = try await facilitatorReport(view)
@@ -66,7 +72,11 @@ extension HubServer {
         let now = clock()
         let program = try await store.programSnapshot(
             startingFrom: now.addingTimeInterval(-Double(Self.facilitatorDays) * 86_400), before: now.addingTimeInterval(14 * 86_400), location: nil)
-        let scope = FacilitatorScope(participantID: participantID, groups: program.groups, sessions: program.sessions, at: now, timeZone: timeZone)
+        let person = program.participants.first { $0.id == participantID }
+        let current = person.map { $0.isActive && !$0.hasLeft(by: now, in: timeZone) } ?? false
+        let scope = current
+            ? FacilitatorScope(participantID: participantID, groups: program.groups, sessions: program.sessions, at: now, timeZone: timeZone)
+            : FacilitatorScope.none(participantID)
         return try await render(FacilitatorView(user: user, token: token, now: now, program: program, scope: scope))
     }
 

@@ -86,7 +86,11 @@ public struct SMTPSettings: Codable, Sendable, Equatable {
 
     /// The address part of `from`.
     public var fromAddress: String? {
-        let inner = from.firstIndex(of: "<").flatMap { start in from.lastIndex(of: ">").map { from[from.index(after: start)..<$0] } }
+        var inner: Substring?
+        if let start = from.firstIndex(of: "<"), let end = from.lastIndex(of: ">") {
+            guard start < end else { return nil }
+            inner = from[from.index(after: start)..<end]
+        }
         return EmailAddress.normalized(String(inner ?? Substring(from)))
     }
 
@@ -111,9 +115,17 @@ public struct WebhookSettings: Codable, Sendable, Equatable {
         self.secret = secret
     }
 
+    /// The URL without its path and query, which may carry a secret of the receiver's: for logs and the audit log.
+    public var shownURL: String {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme, let host = parts.host else { return "(a webhook)" }
+        return "\(scheme)://\(host)\(parts.port.map { ":\($0)" } ?? "")/…"
+    }
+
     public var problem: String? {
-        guard let parts = URLComponents(string: url), ["http", "https"].contains(parts.scheme?.lowercased() ?? ""), parts.host?.isEmpty == false else {
-            return "the webhook URL is an http or https address"
+        guard let parts = URLComponents(string: url), let host = parts.host, !host.isEmpty,
+              parts.scheme?.lowercased() == "https" || (parts.scheme?.lowercased() == "http" && ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()))
+        else {
+            return "the webhook URL is an https address (http only to this machine): notices name people"
         }
         if secret.utf8.count < 16 { return "the webhook secret has at least 16 characters" }
         return nil

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What a facilitator signed in at the hub may see: the groups they facilitate now (a current
-/// membership as facilitator) or whose sessions in `sessions` they run, and those sessions. One
+/// membership as facilitator) or whose sessions in `sessions` they run (one upcoming, or ended
+/// less than `handOverDays` ago), and those sessions. One
 /// definition, so every facilitator page and download filters alike: a facilitator who handed a
 /// group on no longer sees it.
 public struct FacilitatorScope: Sendable, Equatable {
@@ -13,8 +14,18 @@ public struct FacilitatorScope: Sendable, Equatable {
         let facilitated = groups.filter { group in
             group.members(at: now, timeZone: timeZone).contains { $0.participantID == participantID && $0.role == .facilitator }
         }.map(\.id)
-        let run = sessions.filter { $0.facilitatorID == participantID }.compactMap(\.groupID)
+        // Running a group's session makes it theirs from now on, and for a week after the last
+        // one ended: a facilitator who handed the group on stops seeing it then.
+        let run = sessions.filter { $0.facilitatorID == participantID && $0.endsAt > now.addingTimeInterval(-Self.handOverDays * 86_400) }.compactMap(\.groupID)
         groupIDs = Set(facilitated + run)
+    }
+
+    /// How long a group whose session someone ran stays theirs after that session.
+    public static let handOverDays: Double = 7
+
+    /// What a facilitator who is no longer in the program (inactive, or left) may see: nothing.
+    public static func none(_ participantID: String) -> FacilitatorScope {
+        FacilitatorScope(participantID: participantID, groups: [], sessions: [], at: Date(timeIntervalSince1970: 0), timeZone: .gmt)
     }
 
     public func includes(_ session: Session) -> Bool {

@@ -117,6 +117,9 @@ struct HubNotifyTests {
             "--webhook-url", "http://127.0.0.1:\(receiver.port)/hook", "--webhook-secret-file", folder + "/hook-secret",
         ])
         #expect(set.status == 0 && set.stdout.contains("digest = daily from 7:00") && !set.stdout.contains("s3cret"), "\(set.stderr)")
+        #expect(set.stdout.contains("webhook = http://127.0.0.1:\(receiver.port)/…") && !set.stdout.contains("/hook"), "the URL's path may be a secret")
+        let plain = try hub.admin(["notify", "settings", "--webhook-url", "http://hooks.example.org/x"])
+        #expect(plain.status != 0 && plain.stderr.contains("the webhook URL is an https address"))
 
         // Tomorrow morning: the digest of today.
         let tomorrow = HubProcess.now.addingTimeInterval(86_400).formatted(.iso8601)
@@ -159,8 +162,9 @@ struct HubNotifyTests {
             let headers = try #require(try JSONSerialization.jsonObject(with: raw[..<split.lowerBound]) as? [String: String])
             let body = Data(raw[split.upperBound...])
             let timestamp = try #require(headers["X-Mentor-Hub-Timestamp"])
+            let delivery = try #require(headers["X-Mentor-Hub-Delivery"])
             let expected = HMAC<SHA256>.authenticationCode(
-                for: Data((timestamp + ".").utf8) + body, using: SymmetricKey(data: Data("a webhook secret of forty characters.....".utf8)))
+                for: Data((timestamp + "." + delivery + ".").utf8) + body, using: SymmetricKey(data: Data("a webhook secret of forty characters.....".utf8)))
             #expect(headers["X-Mentor-Hub-Signature"] == "sha256=" + expected.map { String(format: "%02x", $0) }.joined())
             let event = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
             #expect(["digest", "alert"].contains(event["event"] as? String) && event["data"] != nil)

@@ -93,7 +93,7 @@ struct NotifySettings: AsyncParsableCommand {
             "kiosk_offline_minutes = \(settings.kioskOfflineMinutes.map(String.init) ?? "off")",
             "queue_alert_events = \(settings.queueAlertEvents.map(String.init) ?? "off")",
             "rejected_alerts = \(settings.rejectedAlerts)",
-            "webhook = \(settings.webhook?.url ?? "(none)")",
+            "webhook = \(settings.webhook?.shownURL ?? "(none)")",
         ]
     }
 }
