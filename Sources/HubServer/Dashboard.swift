@@ -69,8 +69,7 @@ extension HubServer {
             }
         } else {
             guard let signedIn = try await signedIn(request) else {
-                let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-                return Self.redirect("/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2Fdashboard"))
+                return Self.toLogin(request)
             }
             guard signedIn.user.role == .admin else { return Self.redirect(Self.home(of: signedIn.user)) }
             session = signedIn

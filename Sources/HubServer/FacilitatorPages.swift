@@ -65,8 +65,7 @@ extension HubServer {
     /// Answers a facilitator's page: `render` runs only for a signed-in facilitator, with their scope.
     func facilitatorPage(_ request: Request, render: (FacilitatorView) async throws -> Response) async throws -> Response {
         guard let (user, token) = try await signedIn(request) else {
-            let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-            return Self.redirect("/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2Fmy"))
+            return Self.toLogin(request)
         }
         guard user.role == .facilitator, let participantID = user.participantID else { return Self.redirect(Self.home(of: user)) }
         let now = clock()

@@ -212,6 +212,12 @@ extension HubServer {
 
     // MARK: Plumbing
 
+    /// Sends a browser without a session to the login page, and back to this page afterwards.
+    static func toLogin(_ request: Request) -> Response {
+        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        return redirect("/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F"))
+    }
+
     /// A redirect a browser follows with GET (after a form's POST, too).
     static func redirect(_ path: String) -> Response {
         Response(status: .seeOther, headers: [.location: path])

@@ -24,8 +24,7 @@ extension HubServer {
     /// sent to log in (a facilitator to their own page).
     func adminPage(_ request: Request, render: (AdminVisit) async throws -> Response) async throws -> Response {
         guard let (user, token) = try await signedIn(request) else {
-            let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-            return Self.redirect("/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2Fadmin"))
+            return Self.toLogin(request)
         }
         guard user.role == .admin else { return Self.redirect(Self.home(of: user)) }
         return try await render(AdminVisit(user: user, token: token))
