@@ -8,7 +8,8 @@ to the login page and back, sees the dashboard, and logs out. Two facilitators e
 own groups and not the other's, and cannot open the dashboard. A wrong password is refused with
 the same words as an unknown account. The admin uploads a roster with an error on line 7, sees
 line 7 named, fixes it and sees the new people; adds a kiosk and enrolls a real `mentor-kiosk`
-process with the code the page shows. Screenshots go to the folder printed at the start
+process with the code the page shows; changes a check-in rule and cancels a session; a
+participant badges in at that kiosk and her facilitator sees her on their page. Screenshots go to the folder printed at the start
 ($MENTOR_HUB_SCREENSHOTS, or a new temporary one).
 
 Run by scripts/test-browser, which installs Selenium.
@@ -269,6 +270,24 @@ def admin_walk(hub, driver, shots, label, check, folder):
     lobby = next((row for row in rows if row.startswith("lobby-2")), "")
     check("enrolled" in lobby and "never" not in lobby and "ago" in lobby, f"the enrolled kiosk shows when it was last seen: {lobby}", driver)
     shot("kiosks")
+
+    # Settings and the schedule: a rule changed, a session cancelled, both seen where kiosks read them.
+    driver.get(hub.url + "/admin/settings")
+    grace = driver.find_element(By.ID, "on_time_grace_minutes")
+    grace.clear()
+    grace.send_keys("7")
+    submit(driver, "button[value=save]")
+    check("Settings saved" in driver.page_source, "the settings are saved", driver)
+    check("on_time_grace_minutes = 7" in hub.run("settings"), "the new rule is the program's")
+    driver.get(hub.url + "/admin/sessions")
+    driver.find_element(By.LINK_TEXT, "Maria & Jonas").click()
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(expected_conditions.presence_of_element_located((By.ID, "reason")))
+    driver.find_element(By.ID, "reason").send_keys("mentor ill")
+    submit(driver, "form[action='/admin/session/cancel'] button")
+    check("is cancelled" in driver.page_source, "the session is cancelled", driver)
+    driver.get(hub.url + "/admin/session?id=S-P1")
+    check(driver.find_element(By.ID, "status").text == "cancelled", "the session page says cancelled", driver)
+    shot("session-cancelled")
 
     # Aisha badges in at the kiosk; her facilitator sees her among those here now.
     if codes:
