@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import KioskCore
+
+/// Every outcome, question and date in every language: present, translated, and written as the
+/// language writes it.
+@Suite("Phrasebooks: English, Spanish, German")
+struct PhrasebookTests {
+    let maria = Participant(id: "M001", name: "María", role: .mentor)
+
+    /// One of each outcome the kiosk reports, rendered in `language`.
+    func everyMessage(_ language: KioskLanguage) -> [String: String] {
+        let wording = KioskWording(timeZone: .gmt, language: language)
+        let circle = Fixture.circle
+        var messages: [String: String] = [:]
+        let scans: [ScanOutcome] = [
+            .unknownBadge, .inactive(maria), .duplicateScan(maria), .noSessionNow(maria, next: circle), .noSessionNow(maria, next: nil),
+            .sessionCancelled(maria, circle, next: Fixture.evening), .chooseSession(maria, [circle, Fixture.lunch]), .checkIn(maria, circle, .onTime),
+            .checkIn(maria, circle, .late), .alreadyCheckedIn(maria, circle, at: Fixture.at(5)), .alreadyCheckedOut(maria, circle, at: Fixture.at(50)),
+            .sessionNotOpen(maria, sessionID: "S-X"),
+        ]
+        for (index, outcome) in scans.enumerated() { messages["scan \(index)"] = wording.report(outcome).message }
+        let checkOuts: [CheckOutOutcome] = [.notCheckedIn(maria), .checkOut(maria, circle, checkedInAt: Fixture.start, duration: 3_900)]
+        for (index, outcome) in checkOuts.enumerated() { messages["check-out \(index)"] = wording.report(outcome).message }
+        let ratings: [RatingOutcome] = [.invalidValue(7), .notCheckedOut, .alreadyRated, .tooLate, .record(sessionID: "S", value: 3, anonymous: true)]
+        for (index, outcome) in ratings.enumerated() { messages["rating \(index)"] = wording.report(outcome, participant: maria).message }
+        let answers: [AnswerOutcome] = [
+            .invalidValue(.pairFit, 9), .notCheckedOut, .tooLate, .notAsked(.goalProgress), .record(sessionID: "S", question: .mentorHelpful, value: 4),
+        ]
+        for (index, outcome) in answers.enumerated() { messages["answer \(index)"] = wording.report(outcome, participant: maria).message }
+        for question in CheckOutQuestion.allCases {
+            let prompt = wording.prompt(question)
+            messages["question \(question)"] = prompt.question
+            for (index, choice) in prompt.choices.enumerated() { messages["choice \(question) \(index)"] = choice }
+        }
+        messages["milestone 1"] = wording.milestone(sessionsAttended: 1)
+        messages["milestone 25"] = wording.milestone(sessionsAttended: 25)
+        messages["cannot record"] = wording.cannotRecord().message
+        messages["not a badge"] = wording.report(BadgeRejection.empty).message
+        return messages
+    }
+
+    @Test("English stays word for word what the kiosk said before the phrasebooks")
+    func englishUnchanged() {
+        let english = everyMessage(.english)
+        #expect(english["scan 0"] == "✗ Unknown badge — please see the facilitator")
+        #expect(english["scan 3"] == "✗ No session right now — next: Peer Circle A at 15:00")
+        #expect(english["scan 8"] == "✓ Welcome, María — checked in to Peer Circle A (late, started 15:00)")
+        #expect(english["check-out 1"] == "✓ Goodbye, María — checked out of Peer Circle A after 1 h 5 min")
+        #expect(english["rating 4"] == "✓ Thank you for rating 3 of 4 (anonymous)")
+        #expect(english["milestone 25"] == "★ That is your 25th session — well done!")
+        #expect(english["answer 4"] == "✓ Thank you — very")
+    }
+
+    @Test("every phrase exists in every language, and Spanish and German say it in their own words", arguments: [KioskLanguage.spanish, .german])
+    func translated(_ language: KioskLanguage) {
+        let english = everyMessage(.english)
+        let other = everyMessage(language)
+        #expect(Set(other.keys) == Set(english.keys))
+        for (key, text) in other {
+            #expect(!text.trimmingCharacters(in: .whitespaces).isEmpty, "\(language) \(key)")
+            // A word the same in both (okay, mentee) is fine for a button; a sentence is not.
+            if !key.hasPrefix("choice") { #expect(text != english[key], "\(language) \(key) is still English: \(text)") }
+        }
+        for question in CheckOutQuestion.allCases {
+            let choices = KioskWording(timeZone: .gmt, language: language).prompt(question).choices
+            #expect(choices.count == 4 && Set(choices).count == 4, "\(language) \(question): four different buttons")
+        }
+        #expect(other["scan 8"]?.contains("María") == true && other["scan 8"]?.contains("15:00") == true, "names and times carried over")
+    }
+
+    @Test("days, durations and ordinals as each language writes them")
+    func forms() {
+        let tuesday = Date(timeIntervalSince1970: 1_805_155_200 + 43_200) // 2027-03-16 12:00 UTC, a Tuesday
+        #expect(KioskWording(timeZone: .gmt, language: .english).day(tuesday) == "Tue 16 Mar")
+        #expect(KioskWording(timeZone: .gmt, language: .spanish).day(tuesday) == "mar 16 mar")
+        #expect(KioskWording(timeZone: .gmt, language: .german).day(tuesday) == "Di 16. März")
+        #expect(KioskWording(timeZone: .gmt, language: .german).duration(3_900) == "1 Std. 5 Min.")
+        #expect(KioskWording(timeZone: .gmt, language: .spanish).duration(600) == "10 min")
+        #expect(KioskWording(timeZone: .gmt, language: .german).milestone(sessionsAttended: 10) == "★ Das ist deine 10. Sitzung — gut gemacht!")
+        #expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(EnglishPhrases.ordinal)
+            == ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th"])
+        #expect(KioskLanguage(rawValue: "es") == .spanish && KioskLanguage.allCases.count == 3)
+    }
+}
