@@ -245,6 +245,8 @@ public final class PostgresHubStore: HubStorage {
             "CREATE TABLE participant_email (participant_id TEXT PRIMARY KEY, email TEXT NOT NULL)",
             "CREATE TABLE hub_notice (key TEXT PRIMARY KEY, sent_at TIMESTAMPTZ NOT NULL)",
         ]),
+        // A participant's own language (participants.csv's `language`).
+        ("v11-languages", ["ALTER TABLE participant ADD COLUMN language TEXT"]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -766,11 +768,11 @@ public final class PostgresHubStore: HubStorage {
     }
 
     func participants() async throws -> [Participant] {
-        try await rows("SELECT id, name, role, active, cohort, joined_on, left_on FROM participant ORDER BY id COLLATE \"C\"").map { row in
-            let (id, name, role, active, cohort, joined, left) = try row.decode((String, String, String, Bool, String?, String?, String?).self)
+        try await rows("SELECT id, name, role, active, cohort, joined_on, left_on, language FROM participant ORDER BY id COLLATE \"C\"").map { row in
+            let (id, name, role, active, cohort, joined, left, language) = try row.decode((String, String, String, Bool, String?, String?, String?, String?).self)
             return Participant(
                 id: id, name: name, role: try Self.known(Role.self, role), isActive: active, cohort: cohort, joinedOn: try Self.day(joined),
-                leftOn: try Self.day(left))
+                leftOn: try Self.day(left), language: try language.map { try Self.known(KioskLanguage.self, $0) })
         }
     }
 
@@ -859,11 +861,11 @@ public final class PostgresHubStore: HubStorage {
             for entry in entries {
                 let person = entry.participant
                 try await upsert("""
-                    INSERT INTO participant (id, name, role, active, cohort, joined_on, left_on)
+                    INSERT INTO participant (id, name, role, active, cohort, joined_on, left_on, language)
                     VALUES (\(person.id), \(person.name), \(person.role.rawValue), \(person.isActive), \(person.cohort),
-                            \(person.joinedOn?.description), \(person.leftOn?.description))
+                            \(person.joinedOn?.description), \(person.leftOn?.description), \(person.language?.rawValue))
                     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, active = EXCLUDED.active, cohort = EXCLUDED.cohort,
-                        joined_on = EXCLUDED.joined_on, left_on = EXCLUDED.left_on
+                        joined_on = EXCLUDED.joined_on, left_on = EXCLUDED.left_on, language = EXCLUDED.language
                     """, on: db, counting: &summary)
                 try await db.query("DELETE FROM badge WHERE participant_id = \(person.id)", logger: logger)
             }

@@ -21,10 +21,12 @@ public struct Participant: Sendable, Equatable, Hashable, Codable {
     public var joinedOn: ProgramDay?
     /// The day they left: they are expected only at sessions that start before it (nil: not left).
     public var leftOn: ProgramDay?
+    /// The language the kiosk speaks to them in after a scan (nil: the kiosk's own).
+    public var language: KioskLanguage?
 
     public init(
         id: String, name: String, role: Role, isActive: Bool = true, cohort: String? = nil, joinedOn: ProgramDay? = nil,
-        leftOn: ProgramDay? = nil
+        leftOn: ProgramDay? = nil, language: KioskLanguage? = nil
     ) {
         self.id = id
         self.name = name
@@ -33,6 +35,7 @@ public struct Participant: Sendable, Equatable, Hashable, Codable {
         self.cohort = cohort
         self.joinedOn = joinedOn
         self.leftOn = leftOn
+        self.language = language
     }
 }
 

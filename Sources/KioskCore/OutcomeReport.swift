@@ -67,6 +67,12 @@ public struct KioskWording: Sendable {
 
     public var language: KioskLanguage { phrases.language }
 
+    /// The same words in `participant`'s language, when they have one.
+    public func speaking(to participant: Participant?) -> KioskWording {
+        guard let language = participant?.language, language != self.language else { return self }
+        return KioskWording(timeZone: timeZone, language: language)
+    }
+
     /// "15:05": the 24-hour clock, in every language.
     public func clock(_ date: Date) -> String {
         let parts = calendar.dateComponents([.hour, .minute], from: date)
@@ -199,5 +205,28 @@ public struct KioskWording: Sendable {
 
     public func cannotRecord() -> OutcomeReport {
         OutcomeReport(code: "cannot_record", verdict: .cannotRecord, message: phrases.cannotRecord())
+    }
+}
+
+extension ScanOutcome {
+    /// The person the scan was of; nil for an unknown badge.
+    public var participant: Participant? {
+        switch self {
+        case .unknownBadge: nil
+        case .inactive(let person), .duplicateScan(let person), .noSessionNow(let person, _), .sessionCancelled(let person, _, _),
+             .chooseSession(let person, _), .checkIn(let person, _, _), .alreadyCheckedIn(let person, _, _), .alreadyCheckedOut(let person, _, _),
+             .sessionNotOpen(let person, _):
+            person
+        }
+    }
+}
+
+extension CheckOutOutcome {
+    /// The person the scan was of; nil for an unknown badge.
+    public var participant: Participant? {
+        switch self {
+        case .unknownBadge: nil
+        case .inactive(let person), .duplicateScan(let person), .notCheckedIn(let person), .checkOut(let person, _, _, _): person
+        }
     }
 }

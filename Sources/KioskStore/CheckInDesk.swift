@@ -38,8 +38,9 @@ public struct CheckInDesk: Sendable {
         recording(bytes) { hash in
             let (outcome, attended) = try store.scanCounting(
                 hash, location: location, clock: clock, rules: rules, timeZone: wording.timeZone, chosenSessionID: chosenSessionID)
-            var report = wording.report(outcome)
-            report.milestone = attended.flatMap { wording.milestone(sessionsAttended: $0) }
+            let words = wording.speaking(to: outcome.participant)
+            var report = words.report(outcome)
+            report.milestone = attended.flatMap { words.milestone(sessionsAttended: $0) }
             return report
         }
     }
@@ -53,7 +54,7 @@ public struct CheckInDesk: Sendable {
         recording(bytes) { hash in
             let (outcome, questions, goal) = try store.checkOutAsking(
                 hash, clock: clock, rules: rules, feedback: feedback, timeZone: wording.timeZone)
-            var report = wording.report(outcome)
+            var report = wording.speaking(to: outcome.participant).report(outcome)
             report.questions = questions
             report.goal = goal
             return report
@@ -67,7 +68,7 @@ public struct CheckInDesk: Sendable {
     public func rate(bytes: some Collection<UInt8>, value: Int, clock: ClockReading) -> OutcomeReport {
         recording(bytes) { hash in
             let (participant, outcome) = try store.rate(hash, value: value, clock: clock, rules: rules, anonymous: anonymousRatings)
-            return wording.report(outcome, participant: participant)
+            return wording.speaking(to: participant).report(outcome, participant: participant)
         }
     }
 
@@ -82,7 +83,7 @@ public struct CheckInDesk: Sendable {
             let (participant, outcome) = try store.answer(
                 hash, question: question, value: value, clock: clock, rules: rules, feedback: feedback,
                 timeZone: wording.timeZone)
-            return wording.report(outcome, participant: participant)
+            return wording.speaking(to: participant).report(outcome, participant: participant)
         }
     }
 

@@ -19,6 +19,7 @@ struct ParticipantRecord: SnakeCaseRecord {
     var cohort: String?
     var joinedOn: ProgramDay?
     var leftOn: ProgramDay?
+    var language: String?
 
     init(_ participant: Participant) {
         id = participant.id
@@ -28,10 +29,13 @@ struct ParticipantRecord: SnakeCaseRecord {
         cohort = participant.cohort
         joinedOn = participant.joinedOn
         leftOn = participant.leftOn
+        language = participant.language?.rawValue
     }
 
     var participant: Participant {
-        Participant(id: id, name: name, role: role, isActive: active, cohort: cohort, joinedOn: joinedOn, leftOn: leftOn)
+        Participant(
+            id: id, name: name, role: role, isActive: active, cohort: cohort, joinedOn: joinedOn, leftOn: leftOn,
+            language: language.flatMap(KioskLanguage.init(rawValue:)))
     }
 
     /// Decodes by column name without Codable: this runs on every scan.
@@ -43,6 +47,7 @@ struct ParticipantRecord: SnakeCaseRecord {
         cohort = row["cohort"]
         joinedOn = row["joined_on"]
         leftOn = row["left_on"]
+        language = row["language"]
     }
 }
 

@@ -182,6 +182,10 @@ enum KioskSchema {
             try db.execute(sql: "ALTER TABLE mentoring_group ADD COLUMN goal TEXT")
             try db.execute(sql: "ALTER TABLE mentoring_group ADD COLUMN goal_target_on TEXT")
         }
+        // A participant's own language (participants.csv's `language`, docs/program-files.md).
+        migrator.registerMigration("v9-languages") { db in
+            try db.execute(sql: "ALTER TABLE participant ADD COLUMN language TEXT")
+        }
         return migrator
     }
 

@@ -28,7 +28,7 @@ public enum ConfigLoader {
         }
         var reader = Reader(file: file, root: table)
         var config = KioskConfig()
-        try reader.section("kiosk", keys: ["id", "location", "time_zone", "state_directory"]) { section throws(ConfigError) in
+        try reader.section("kiosk", keys: ["id", "location", "time_zone", "state_directory", "language"]) { section throws(ConfigError) in
             config.kioskID = try section.string("id", default: config.kioskID, pattern: "[A-Za-z0-9._-]{1,64}", form: "1–64 letters, digits, '.', '_' or '-'")
             config.location = try section.string("location", default: config.location)
             let zone = try section.string("time_zone", default: config.timeZone.identifier)
@@ -37,6 +37,7 @@ public enum ConfigLoader {
             }
             config.timeZone = timeZone
             config.stateDirectory = try section.string("state_directory", default: config.stateDirectory)
+            config.language = try section.choice("language", default: config.language)
         }
         try reader.section("badges", keys: ["letter_case", "leading_zeros", "allowed_pattern", "min_length", "max_length", "secret_file"]) { section throws(ConfigError) in
             var rules = config.badgeRules

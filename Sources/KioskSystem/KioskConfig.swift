@@ -7,6 +7,9 @@ public struct KioskConfig: Sendable, Equatable {
     public var kioskID = "kiosk-1"
     public var location = "Main Lobby"
     public var timeZone = TimeZone(identifier: "UTC")!
+    /// The language the kiosk speaks by default (`[kiosk] language`); a participant's own, from
+    /// participants.csv, wins after their scan.
+    public var language = KioskLanguage.english
     public var stateDirectory = "/var/lib/mentor-kiosk"
     public var badgeRules = BadgeRules()
     /// Empty means `<state_directory>/badge.key`.

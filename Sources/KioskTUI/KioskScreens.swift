@@ -346,7 +346,7 @@ public struct KioskScreens: Sendable {
         var row = drawBanner(&grid, "GOODBYE", row: 2, style: CellStyle(foreground: .green, bold: true))
         grid.center(report.message, row: row, style: CellStyle(foreground: .green, bold: true))
         row += 2
-        drawPrompt(&grid, .rating, row: row)
+        drawPrompt(&grid, .rating, row: row, for: report.participant)
         drawFooter(&grid, "No rating? The screen closes by itself.")
     }
 
@@ -364,14 +364,16 @@ public struct KioskScreens: Sendable {
             grid.center("Your goal: \(goal)", row: row, style: CellStyle(foreground: .cyan))
             row += 2
         }
-        drawPrompt(&grid, question, row: row)
+        drawPrompt(&grid, question, row: row, for: report.participant)
         drawFooter(&grid, question.answers.count < 4
             ? "[4] skip · no answer? The screen closes by itself in a few seconds."
             : "No answer? The screen closes by itself in a few seconds.")
     }
 
-    private func drawPrompt(_ grid: inout ScreenGrid, _ question: CheckOutQuestion, row: Int) {
-        let prompt = wording.prompt(question)
+    /// The question and its buttons in the participant's language (the rest of the screen's words
+    /// are the kiosk's until the screens have phrasebooks of their own).
+    private func drawPrompt(_ grid: inout ScreenGrid, _ question: CheckOutQuestion, row: Int, for participant: Participant?) {
+        let prompt = wording.speaking(to: participant).prompt(question)
         grid.center("\(prompt.question) Press one button:", row: row, style: Self.emphasis)
         let choices = prompt.choices.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "     ")
         grid.center(choices, row: row + 2, style: Self.emphasis)

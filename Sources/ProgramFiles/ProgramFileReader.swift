@@ -9,7 +9,7 @@ public struct ProgramFileReader: Sendable {
     /// Columns participants.csv may add: programs without cohorts leave `cohort` out; the days
     /// someone joined and left the program (in the program's time zone); an email address for the
     /// hub's notifications (kept at the hub only).
-    public static let optionalParticipantColumns = ["cohort", "joined_on", "left_on", "email"]
+    public static let optionalParticipantColumns = ["cohort", "joined_on", "left_on", "email", "language"]
     public static let groupColumns = ["group_id", "name", "kind", "participant_id", "member_role"]
     /// The days of a member's row: re-matching ends one row and begins another.
     public static let optionalGroupColumns = ["from", "until"]
@@ -88,6 +88,14 @@ public struct ProgramFileReader: Sendable {
                 badgeOwners[hash] = id
                 if !hashes.contains(hash) { hashes.append(hash) }
             }
+            var language: KioskLanguage?
+            if !record["language"].isEmpty {
+                guard let known = KioskLanguage(rawValue: record["language"].lowercased()) else {
+                    throw record.error(
+                        "language", "\"\(record["language"])\" is not a kiosk language; use one of \(KioskLanguage.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                language = known
+            }
             var email: String?
             if !record["email"].isEmpty {
                 guard let address = EmailAddress.normalized(record["email"]) else {
@@ -96,7 +104,8 @@ public struct ProgramFileReader: Sendable {
                 email = address
             }
             entries.append(ParticipantEntry(
-                participant: Participant(id: id, name: name, role: role, isActive: active, cohort: cohort, joinedOn: joinedOn, leftOn: leftOn),
+                participant: Participant(
+                    id: id, name: name, role: role, isActive: active, cohort: cohort, joinedOn: joinedOn, leftOn: leftOn, language: language),
                 badges: hashes,
                 position: record.position, email: email, emailGiven: record.fields["email"] != nil))
         }

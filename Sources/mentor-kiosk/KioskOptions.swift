@@ -54,7 +54,7 @@ struct KioskContext {
     var databasePath: String
     var clock: SystemClock
 
-    var wording: KioskWording { KioskWording(timeZone: config.timeZone) }
+    var wording: KioskWording { KioskWording(timeZone: config.timeZone, language: config.language) }
     var secretPath: String { config.secretPath(database: databasePath) }
 
     /// Opens an existing database (commands other than `init` never create one by accident).

@@ -108,7 +108,7 @@ struct CheckInCommandTests {
         #expect(result.stderr.contains("\(config): check_in.opens_before_minutes: expected an integer from 0 to 240, found string"))
         try Data("[kiosk]\nlocaton = \"Lobby\"\n".utf8).write(to: URL(fileURLWithPath: config))
         let typo = try cli.run(["init", "--config", config])
-        #expect(typo.stderr.contains("kiosk.locaton: unknown key; [kiosk] has id, location, time_zone, state_directory"))
+        #expect(typo.stderr.contains("kiosk.locaton: unknown key; [kiosk] has id, location, time_zone, state_directory, language"))
         #expect(!FileManager.default.fileExists(atPath: cli.database))
     }
 

@@ -64,7 +64,7 @@ struct ProgramFileReaderTests {
 
     static let brokenParticipants: [(String, String)] = [
         ("id,name,role,badges\nM1,A,mentor,1234\n", "participants.csv:1: missing column active; the header must be id,name,role,badges,active"),
-        ("id,name,role,badge,active\n", "participants.csv:1: column badge: unknown column \"badge\"; the columns are id,name,role,badges,active,cohort,joined_on,left_on,email"),
+        ("id,name,role,badge,active\n", "participants.csv:1: column badge: unknown column \"badge\"; the columns are id,name,role,badges,active,cohort,joined_on,left_on,email,language"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM2,Bob,coach,1235,true\n", "participants.csv:3: column role: \"coach\" is not a role; use one of mentee, mentor, facilitator, admin"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM2,Bob,mentor,1235\n", "participants.csv:3: expected 5 fields, found 4"),
         ("id,name,role,badges,active\nM1,Ann,mentor,1234,true\nM1,Bob,mentor,1235,true\n", "participants.csv:3: column id: participant M1 is listed twice (first on line 2)"),

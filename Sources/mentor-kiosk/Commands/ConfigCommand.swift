@@ -27,6 +27,7 @@ struct ConfigCommand: ParsableCommand {
                 kiosk.location = \(config.location)
                 kiosk.time_zone = \(config.timeZone.identifier)
                 kiosk.state_directory = \(config.stateDirectory)
+                kiosk.language = \(config.language.rawValue)
                 badges.letter_case = \(badge.letterCase.rawValue)
                 badges.leading_zeros = \(badge.leadingZeros.rawValue)
                 badges.allowed_pattern = \(badge.allowedPattern)
