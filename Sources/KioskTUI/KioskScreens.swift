@@ -241,8 +241,11 @@ public struct KioskScreens: Sendable {
     /// Big letters when they fit, else bold text; returns the next free row.
     @discardableResult
     private func drawBanner(_ grid: inout ScreenGrid, _ text: String, row: Int, style: CellStyle) -> Int {
-        guard BannerFont.width(of: text) <= grid.columns - 2 else {
-            grid.center(text.uppercased(), row: row, style: style)
+        // Too wide, or a letter the font lacks: plain bold text, never blanks.
+        guard BannerFont.width(of: text) <= grid.columns - 2, BannerFont.canDraw(text) else {
+            var bold = style
+            bold.bold = true
+            grid.center(text.uppercased(), row: row, style: bold)
             return row + 2
         }
         for (offset, line) in BannerFont.render(text).enumerated() {

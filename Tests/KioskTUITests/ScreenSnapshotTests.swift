@@ -50,4 +50,14 @@ struct ScreenSnapshotTests {
         #expect(rows == [" ███  █   █", "█   █ █  █ ", "█   █ ███  ", "█   █ █  █ ", " ███  █   █"])
         #expect(BannerFont.width(of: "OK") == 11)
     }
+
+    @Test("the banner font has the capitals Spanish and German need; a word with a letter it lacks is not drawn in blocks")
+    func bannerLetters() {
+        for word in ["¡HOLA!", "¿YA?", "AÑO", "GRÜSSE", "ÄÖÜ", "ÁÉÍÓÚ", "tschüss", "adiós"] {
+            #expect(BannerFont.canDraw(word), "\(word)")
+            #expect(BannerFont.render(word).allSatisfy { $0.count == BannerFont.width(of: word) }, "\(word)")
+        }
+        #expect(BannerFont.render("Ñ")[0] == " ██ █" && BannerFont.render("Ü") != BannerFont.render("U"))
+        for word in ["ŁÓDŹ", "ÇA", "★"] { #expect(!BannerFont.canDraw(word), "\(word)") }
+    }
 }
