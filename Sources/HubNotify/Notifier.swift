@@ -65,7 +65,7 @@ public struct Notifier: Sendable {
         let people = Dictionary(program.participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var outcomes: [Outcome] = []
         for (participantID, address) in recipients.sorted(by: { $0.key < $1.key }) {
-            let scope = FacilitatorScope(participantID: participantID, groups: program.groups, sessions: program.sessions, at: now, timeZone: timeZone)
+            let scope = FacilitatorScope.current(participantID: participantID, in: program, at: now, timeZone: timeZone)
             let sessions = Set(program.sessions.filter(scope.includes).map(\.id))
             let digest = FacilitatorDigest(
                 facilitatorID: participantID, facilitatorName: people[participantID]?.name ?? participantID, from: period.from, to: period.to,
@@ -82,7 +82,7 @@ public struct Notifier: Sendable {
     /// The address of each facilitator still in the program (active, not left): their account's,
     /// else the one participants.csv gives; none for one whose account is disabled.
     func facilitatorAddresses(_ program: ProgramSnapshot, at now: Date) async throws -> [String: String] {
-        let current = Set(program.participants.filter { $0.role == .facilitator && $0.isActive && !$0.hasLeft(by: now, in: timeZone) }.map(\.id))
+        let current = Set(program.participants.filter { $0.role == .facilitator && $0.isInProgram(at: now, in: timeZone) }.map(\.id))
         let emails = try await store.participantEmails()
         var addresses = emails.filter { current.contains($0.key) }
         for user in try await store.users() where user.role == .facilitator {

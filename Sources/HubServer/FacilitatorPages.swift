@@ -71,11 +71,7 @@ extension HubServer {
         let now = clock()
         let program = try await store.programSnapshot(
             startingFrom: now.addingTimeInterval(-Double(Self.facilitatorDays) * 86_400), before: now.addingTimeInterval(14 * 86_400), location: nil)
-        let person = program.participants.first { $0.id == participantID }
-        let current = person.map { $0.isActive && !$0.hasLeft(by: now, in: timeZone) } ?? false
-        let scope = current
-            ? FacilitatorScope(participantID: participantID, groups: program.groups, sessions: program.sessions, at: now, timeZone: timeZone)
-            : FacilitatorScope.none(participantID)
+        let scope = FacilitatorScope.current(participantID: participantID, in: program, at: now, timeZone: timeZone)
         return try await render(FacilitatorView(user: user, token: token, now: now, program: program, scope: scope))
     }
 
@@ -89,11 +85,9 @@ extension HubServer {
 
     /// Today's attendance rows (the kiosks' events so far) of the sessions the facilitator sees.
     func todaysAttendance(_ view: FacilitatorView) async throws -> [AttendanceReportRow] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let today = calendar.startOfDay(for: view.now)
-        let rows = try await store.attendanceExport(
-            from: today, to: calendar.date(byAdding: .day, value: 1, to: today)!, location: nil, now: view.now, timeZone: timeZone)
+        let today = ProgramDay(containing: view.now, in: timeZone).start(in: timeZone)
+        let tomorrow = ProgramDay(containing: today.addingTimeInterval(36 * 3_600), in: timeZone).start(in: timeZone)
+        let rows = try await store.attendanceExport(from: today, to: tomorrow, location: nil, now: view.now, timeZone: timeZone)
         let mine = Set(view.program.sessions.filter(view.scope.includes).map(\.id))
         return rows.filter { mine.contains($0.sessionID) }
     }
@@ -105,10 +99,9 @@ extension HubServer {
             return ["name": group.name, "id": group.id, "kind": group.kind.rawValue, "members": current.count, "link": "/my/group?id=" + Self.queryValue(group.id)]
         }
         let rows = Dictionary(grouping: try await todaysAttendance(view), by: \.sessionID)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
+        let day = ProgramDay(containing: view.now, in: timeZone)
         let today = view.program.sessions
-            .filter { view.scope.includes($0) && calendar.isDate($0.startsAt, inSameDayAs: view.now) }
+            .filter { view.scope.includes($0) && ProgramDay(containing: $0.startsAt, in: timeZone) == day }
             .sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
             .map { session -> [String: Any] in
                 let rows = rows[session.id] ?? []

@@ -23,9 +23,12 @@ public struct FacilitatorScope: Sendable, Equatable {
     /// How long a group whose session someone ran stays theirs after that session.
     public static let handOverDays: Double = 7
 
-    /// What a facilitator who is no longer in the program (inactive, or left) may see: nothing.
-    public static func none(_ participantID: String) -> FacilitatorScope {
-        FacilitatorScope(participantID: participantID, groups: [], sessions: [], at: Date(timeIntervalSince1970: 0), timeZone: .gmt)
+    /// The scope of `participantID` in `program` at `now`: nothing when they are not on the
+    /// roster or no longer in the program (inactive, or left), for their pages and digests alike.
+    public static func current(participantID: String, in program: ProgramSnapshot, at now: Date, timeZone: TimeZone) -> FacilitatorScope {
+        let inProgram = program.participants.first { $0.id == participantID }?.isInProgram(at: now, in: timeZone) ?? false
+        return FacilitatorScope(
+            participantID: participantID, groups: inProgram ? program.groups : [], sessions: inProgram ? program.sessions : [], at: now, timeZone: timeZone)
     }
 
     public func includes(_ session: Session) -> Bool {

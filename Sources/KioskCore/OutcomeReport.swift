@@ -58,10 +58,14 @@ public struct KioskWording: Sendable {
     private let calendar: Calendar
 
     public init(timeZone: TimeZone, language: KioskLanguage = .english) {
-        self.timeZone = timeZone
-        phrases = language.phrases
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
+        self.init(timeZone: timeZone, phrases: language.phrases, calendar: calendar)
+    }
+
+    private init(timeZone: TimeZone, phrases: any KioskPhrasebook, calendar: Calendar) {
+        self.timeZone = timeZone
+        self.phrases = phrases
         self.calendar = calendar
     }
 
@@ -70,7 +74,8 @@ public struct KioskWording: Sendable {
     /// The same words in `participant`'s language, when they have one.
     public func speaking(to participant: Participant?) -> KioskWording {
         guard let language = participant?.language, language != self.language else { return self }
-        return KioskWording(timeZone: timeZone, language: language)
+        // On the scan path: the calendar is kept, only the phrasebook changes.
+        return KioskWording(timeZone: timeZone, phrases: language.phrases, calendar: calendar)
     }
 
     /// "15:05": the 24-hour clock, in every language.

@@ -113,6 +113,11 @@ extension Participant {
     public func hasLeft(by now: Date, in timeZone: TimeZone) -> Bool {
         leftOn.map { $0.start(in: timeZone) <= now } ?? false
     }
+
+    /// Active and not left by `now`: someone the program still counts (its pages, its digests).
+    public func isInProgram(at now: Date, in timeZone: TimeZone) -> Bool {
+        isActive && !hasLeft(by: now, in: timeZone)
+    }
 }
 
 extension GroupMember {

@@ -28,7 +28,13 @@ struct FacilitatorScopeTests {
             #expect(runner.groupIDs.contains("P1") == sees, "a session ended \(days) days ago")
             #expect(runner.includes(pairSession(endingDaysAgo: days)), "the session they ran stays theirs")
         }
-        #expect(FacilitatorScope.none("F001").groupIDs.isEmpty)
+        let fatima = Participant(id: "F001", name: "Fatima", role: .facilitator)
+        let program = ProgramSnapshot(participants: [fatima], groups: [circle, pair], sessions: [])
+        #expect(FacilitatorScope.current(participantID: "F001", in: program, at: now, timeZone: .gmt).groupIDs == ["C1"])
+        var gone = program
+        gone.participants = [Participant(id: "F001", name: "Fatima", role: .facilitator, leftOn: ProgramDay(containing: now, in: .gmt))]
+        #expect(FacilitatorScope.current(participantID: "F001", in: gone, at: now, timeZone: .gmt).groupIDs.isEmpty, "left: nothing")
+        #expect(FacilitatorScope.current(participantID: "X9", in: program, at: now, timeZone: .gmt).groupIDs.isEmpty, "not on the roster: nothing")
     }
 
     @Test("narrowing keeps the facilitator's pairs and members only, and no ratings")

@@ -150,7 +150,7 @@ extension HubServer {
         let program = try await store.programSnapshot(startingFrom: now, before: now, location: nil)
         let people = program.participants.sorted { $0.id < $1.id }.map { person -> [String: Any] in
             ["id": person.id, "name": person.name, "role": person.role.rawValue, "cohort": person.cohort ?? "",
-             "active": person.isActive && !person.hasLeft(by: now, in: timeZone)]
+             "active": person.isInProgram(at: now, in: timeZone)]
         }
         let groups = program.groups.sorted { $0.id < $1.id }.map { group -> [String: Any] in
             let members = group.members(at: now, timeZone: timeZone)
