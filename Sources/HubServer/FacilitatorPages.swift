@@ -104,7 +104,8 @@ extension HubServer {
             .filter { view.scope.includes($0) && ProgramDay(containing: $0.startsAt, in: timeZone) == day }
             .sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
             .map { session -> [String: Any] in
-                let rows = rows[session.id] ?? []
+                // The facilitator is among the session's expected; their own page does not list them.
+                let rows = (rows[session.id] ?? []).filter { $0.participantID != view.scope.participantID }
                 func names(_ keep: (AttendanceReportRow) -> Bool) -> String { rows.filter(keep).map(\.participantName).sorted().joined(separator: ", ") }
                 let here = rows.filter { $0.checkedInAt != nil && $0.checkedOutAt == nil }.count
                 let others = [

@@ -299,6 +299,7 @@ def admin_walk(hub, driver, shots, label, check, folder):
     log_in(driver, "fatima@example.org")
     body = driver.find_element(By.TAG_NAME, "body").text
     check("Here now (1): Aisha Bello" in body, "the facilitator sees who is here now, from the kiosk's push", driver)
+    check("Not here yet: Fatima" not in body, "the facilitator is not listed as missing on their own page", driver)
     shot("facilitator-live")
 
 
