@@ -18,11 +18,14 @@ public final class KioskApp {
         public var hint: [String] = []
         /// Ctrl-C quits (demo only; an unattended kiosk ignores it).
         public var demo = false
+        /// `[display]`: result time, high contrast, large letters.
+        public var display = DisplaySettings()
 
-        public init(demoBadges: [String] = [], hint: [String] = [], demo: Bool = false) {
+        public init(demoBadges: [String] = [], hint: [String] = [], demo: Bool = false, display: DisplaySettings = DisplaySettings()) {
             self.demoBadges = demoBadges
             self.hint = hint
             self.demo = demo
+            self.display = display
         }
     }
 
@@ -34,6 +37,10 @@ public final class KioskApp {
     private let terminal: CursesTerminal
     private let notifier: SystemdNotifier
     private let devices: KioskDevices?
+    /// Speaks each new screen's outcome; nil: silent.
+    private var speaker: Speaker?
+    private let speech: SpeechSettings
+    private var spokenShownAt: Date?
     private var painted: ScreenGrid?
     private var state: KioskState
     private var decoder: KeyDecoder
@@ -45,9 +52,11 @@ public final class KioskApp {
 
     public init(
         desk: CheckInDesk, clock: any KioskClock, options: Options, terminal: CursesTerminal = CursesTerminal(),
-        notifier: SystemdNotifier = SystemdNotifier(), devices: KioskDevices? = nil
+        notifier: SystemdNotifier = SystemdNotifier(), devices: KioskDevices? = nil, speaker: Speaker? = nil
     ) {
         self.terminal = terminal
+        self.speaker = speaker
+        speech = speaker?.settings ?? SpeechSettings(mode: .outcomes)
         self.devices = devices
         self.notifier = notifier
         self.desk = desk
@@ -55,8 +64,9 @@ public final class KioskApp {
         self.options = options
         var timeouts = KioskTimeouts()
         if let feedback = desk.feedback { timeouts.question = Double(feedback.questionSeconds) }
+        timeouts.result = Double(options.display.resultSeconds)
         self.timeouts = timeouts
-        self.screens = KioskScreens(wording: desk.wording)
+        self.screens = KioskScreens(wording: desk.wording, display: options.display)
         let now = clock.read().wall
         self.state = KioskState(shownAt: now)
         self.surroundings = KioskSurroundings(location: desk.location, now: now, hint: options.hint)
@@ -112,6 +122,7 @@ public final class KioskApp {
             switch item {
             case .quit: return false
             case .simulateScan: apply(.badge(nextSimulatedBadge()))
+            case .toggleSpeech: toggleSpeech()
             case .input(let input): apply(input)
             }
         }
@@ -123,7 +134,34 @@ public final class KioskApp {
             terminal.paint(grid)
             painted = grid
         }
+        speak()
         return true
+    }
+
+    /// After the screen is painted: says a new screen's words (cutting off the last), and
+    /// notes how the last utterance ended.
+    private func speak() {
+        guard let speaker else { return }
+        speaker.collect()
+        guard state.shownAt != spokenShownAt else { return }
+        spokenShownAt = state.shownAt
+        if let utterance = SpokenWords.utterance(for: state.screen, mode: speaker.settings.mode, wording: desk.wording) {
+            speaker.say(utterance)
+        } else if state.screen == .idle {
+            speaker.stop()
+        }
+    }
+
+    /// The demo's `v` key: speech on (outcomes, unless the config says full) or off.
+    private func toggleSpeech() {
+        if let speaker {
+            speaker.stop()
+            self.speaker = nil
+        } else {
+            speaker = Speaker(settings: speech)
+            spokenShownAt = state.shownAt
+        }
+        surroundingsReadAt = -Double.infinity
     }
 
     /// Waits until the terminal, a button or the reader has something, or `milliseconds` pass;
@@ -144,7 +182,7 @@ public final class KioskApp {
         var pending = [input]
         while !pending.isEmpty {
             let next = pending.removeFirst()
-            let (newState, effects) = KioskMachine.handle(next, in: state, at: clock.read().wall, timeouts: timeouts)
+            let (newState, effects) = KioskMachine.handle(next, in: state, at: clock.read().wall, timeouts: timeouts, phrases: desk.wording.phrases)
             state = newState
             for effect in effects {
                 switch effect {
@@ -280,6 +318,7 @@ public final class KioskApp {
             if case .notYetOpen = $0.session.phase(at: now, rules: rules) { true } else { false }
         }.map(line)
         surroundings.status = "\((try? desk.store.lastSequence()) ?? 0) events stored │ " + syncSummary(try? desk.store.syncState(), short: true)
+            + (speaker.map { $0.problem == nil ? " │ speech on" : " │ speech ✗ see status" } ?? "")
     }
 
     /// The export's state in a few words: queue, rejections, or that there is no hub.
@@ -303,6 +342,7 @@ public final class KioskApp {
             "Database       \(desk.store.path), \(usage.databaseBytes >> 10) KiB",
             "Disk           \(usage.freeBytes.map { "\($0 >> 20) MiB free" } ?? "unknown")",
         ] + (sync?.rejections.prefix(3).map { "Refused by hub event \($0.seq): \($0.reason)" } ?? []) + (devices?.statusLines ?? [])
+            + [speaker?.statusLine ?? "Speech         off"]
     }
 
     private func nextSimulatedBadge() -> [UInt8] {

@@ -44,21 +44,6 @@ public struct RosterChoice: Sendable, Equatable {
 /// The facilitator menu's entries, in order.
 public enum FacilitatorAction: Int, Sendable, CaseIterable {
     case tally, checkIn, excuse, undo, linkBadge, adHoc, closeSession, cancelSession, status, leave
-
-    public var title: String {
-        switch self {
-        case .tally: "Tally of open sessions"
-        case .checkIn: "Check someone in (forgot badge)"
-        case .excuse: "Excuse someone missing (apologies)"
-        case .undo: "Undo a check-in"
-        case .linkBadge: "Link the last unknown badge"
-        case .adHoc: "Start an ad-hoc session (1 hour)"
-        case .closeSession: "Close a session now"
-        case .cancelSession: "Cancel a session not yet started"
-        case .status: "Kiosk status"
-        case .leave: "Leave facilitator mode"
-        }
-    }
 }
 
 /// What a facilitator does to the person they pick from an open session's list.
@@ -148,6 +133,16 @@ public enum KioskScreen: Sendable, Equatable {
             nil
         }
     }
+
+    /// The person this screen speaks to (in their language): the one who scanned, or the facilitator.
+    public var person: Participant? {
+        switch self {
+        case .idle: nil
+        case .result(let report), .offerCheckOut(_, let report), .rating(_, let report), .question(_, let report, _, _): report.participant
+        case .chooseSession(_, let participant, _, _): participant
+        default: facilitator
+        }
+    }
 }
 
 /// How long each screen stays before the kiosk returns to idle by itself.
@@ -199,7 +194,8 @@ public struct KioskState: Sendable, Equatable {
 /// The kiosk as a state machine: state + input → state + effects. Pure; the clock is a parameter.
 public enum KioskMachine {
     public static func handle(
-        _ input: KioskInput, in state: KioskState, at now: Date, timeouts: KioskTimeouts = KioskTimeouts()
+        _ input: KioskInput, in state: KioskState, at now: Date, timeouts: KioskTimeouts = KioskTimeouts(),
+        phrases: any KioskPhrasebook = EnglishPhrases()
     ) -> (KioskState, [KioskEffect]) {
         switch input {
         case .tick:
@@ -216,9 +212,9 @@ public enum KioskMachine {
             }
             return outcome(report, badge: badge, state: state, now: now)
         case .button(let button):
-            return press(button, state: state, now: now)
+            return press(button, state: state, now: now, phrases: phrases)
         case .pinChecked(let check):
-            return pinChecked(check, state: state, now: now)
+            return pinChecked(check, state: state, now: now, phrases: phrases)
         case .tallies(let tallies):
             return (loaded(tallies, into: state), [])
         case .upcoming(let sessions):
@@ -230,8 +226,9 @@ public enum KioskMachine {
         }
     }
 
-    private static func pinChecked(_ check: PINCheck, state: KioskState, now: Date) -> (KioskState, [KioskEffect]) {
+    private static func pinChecked(_ check: PINCheck, state: KioskState, now: Date, phrases: any KioskPhrasebook) -> (KioskState, [KioskEffect]) {
         guard case .pinEntry(let facilitator, _) = state.screen else { return (state, []) }
+        let phrases = facilitator.language?.phrases ?? phrases
         let refuse = { (message: String) in
             (state.showing(.result(OutcomeReport(code: "pin_refused", verdict: .refused, message: message, participant: facilitator)), at: now),
              [KioskEffect.signal(.error)])
@@ -240,11 +237,11 @@ public enum KioskMachine {
         case .accepted(let person):
             return (state.showing(.menu(facilitator: person, selected: 0), at: now), [.signal(.ok)])
         case .wrong(let left):
-            return refuse("✗ Wrong PIN — \(left) \(left == 1 ? "try" : "tries") left")
+            return refuse(phrases.wrongPIN(triesLeft: left))
         case .locked:
-            return refuse("✗ Too many wrong PINs — facilitator mode is locked for a few minutes")
+            return refuse(phrases.pinLocked())
         case .notAllowed:
-            return refuse("✗ \(facilitator.name) has no facilitator PIN on this kiosk")
+            return refuse(phrases.noFacilitatorPIN(name: facilitator.name))
         }
     }
 
@@ -307,7 +304,7 @@ public enum KioskMachine {
         (selected + (button == .up ? -1 : 1) + count) % count
     }
 
-    private static func press(_ button: KioskButton, state: KioskState, now: Date) -> (KioskState, [KioskEffect]) {
+    private static func press(_ button: KioskButton, state: KioskState, now: Date, phrases: any KioskPhrasebook) -> (KioskState, [KioskEffect]) {
         let idle = state.showing(.idle, at: now)
         let show = { (screen: KioskScreen) in state.showing(screen, at: now) }
         switch state.screen {
@@ -346,7 +343,7 @@ public enum KioskMachine {
                     guard let badge = state.unknownBadge else {
                         return (show(.facilitatorResult(facilitator: facilitator, report: OutcomeReport(
                             code: "no_unknown_badge", verdict: .refused,
-                            message: "✗ No unknown badge to link: scan it first, then open this menu again"))), [])
+                            message: (facilitator.language?.phrases ?? phrases).noUnknownBadge()))), [])
                     }
                     return (show(.pickParticipant(facilitator: facilitator, badge: badge, choices: [], selected: 0)), [.loadRoster])
                 }

@@ -39,6 +39,13 @@ public struct SessionTally: Sendable, Equatable {
     /// People here who are not members of the session's group.
     public var guests: Int { present.count - expectedPresent }
 
+    /// The tally's numbers, for the screen's words.
+    public var counts: TallyCounts {
+        TallyCounts(
+            present: expectedPresent, expected: expectedCount, guests: guests, excused: excused.count, late: late.count,
+            checkedOut: checkedOut.count)
+    }
+
     /// "2 of 4 expected + 1 guest", "2 of 3 expected, 1 excused".
     public var presence: String {
         "\(expectedPresent) of \(expectedCount) expected" + (guests > 0 ? " + \(guests) guest\(guests == 1 ? "" : "s")" : "")

@@ -103,6 +103,23 @@ public enum ConfigLoader {
             config.hardware.readerSilenceMilliseconds = try section.integer(
                 "silence_ms", default: config.hardware.readerSilenceMilliseconds, in: 20...2000)
         }
+        try reader.section("display", keys: ["result_seconds", "high_contrast", "large"]) { section throws(ConfigError) in
+            config.display.resultSeconds = try section.integer(
+                "result_seconds", default: config.display.resultSeconds, in: DisplaySettings.resultSecondsLimits)
+            config.display.highContrast = try section.boolean("high_contrast", default: config.display.highContrast)
+            config.display.large = try section.boolean("large", default: config.display.large)
+        }
+        try reader.section("speech", keys: ["mode", "voice", "rate", "volume", "device"]) { section throws(ConfigError) in
+            var speech = config.speech
+            speech.mode = try section.choice("mode", default: speech.mode)
+            speech.voice = try section.string(
+                "voice", default: speech.voice, allowEmpty: true, pattern: "[A-Za-z0-9_+-]{1,40}", form: "an espeak-ng voice such as \"es\" or \"en-us\"")
+            speech.rate = try section.integer("rate", default: speech.rate, in: SpeechSettings.rateLimits)
+            speech.volume = try section.integer("volume", default: speech.volume, in: SpeechSettings.volumeLimits)
+            speech.device = try section.string(
+                "device", default: speech.device, pattern: "[A-Za-z0-9_:=,.-]{1,80}", form: "an ALSA device such as \"default\" or \"plughw:CARD=Headphones\"")
+            config.speech = speech
+        }
         try reader.rejectUnknownSections()
         return config
     }

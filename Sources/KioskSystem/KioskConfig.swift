@@ -22,6 +22,10 @@ public struct KioskConfig: Sendable, Equatable {
     public var backupDirectory = ""
     public var backupsKept = 7
     public var hardware = HardwareSettings()
+    /// `[display]`: how long results stay, high contrast, large letters.
+    public var display = DisplaySettings()
+    /// `[speech]`: spoken confirmations.
+    public var speech = SpeechSettings()
 
     public init() {}
 

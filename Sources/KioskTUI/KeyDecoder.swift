@@ -5,6 +5,8 @@ public enum DecodedKey: Sendable, Equatable {
     case input(KioskInput)
     /// The demo's "simulate a scan" key.
     case simulateScan
+    /// The demo's "speech on/off" key.
+    case toggleSpeech
     /// Ctrl-C in demo mode (an unattended kiosk ignores it).
     case quit
 }
@@ -13,7 +15,7 @@ public enum DecodedKey: Sendable, Equatable {
 ///
 /// A keyboard-wedge reader types a whole code in a burst and usually ends it with Enter; a
 /// person presses one key. Characters are collected until Enter, or until a short silence:
-/// then a lone 1–4 is a button, a lone `s` the demo's scan key, four or more characters a
+/// then a lone 1–4 is a button, a lone `s` the demo's scan key (`v` its speech key), four or more characters a
 /// badge (readers that send no Enter), anything else noise. Arrows, Enter and Esc are buttons.
 public struct KeyDecoder: Sendable {
     /// Silence that ends a burst, in seconds.
@@ -84,6 +86,7 @@ public struct KeyDecoder: Sendable {
             case UInt8(ascii: "3"): return [.input(.button(.select))]
             case UInt8(ascii: "4"): return [.input(.button(.back))]
             case UInt8(ascii: "s") where demo: return [.simulateScan]
+            case UInt8(ascii: "v") where demo: return [.toggleSpeech]
             default: return []
             }
         }

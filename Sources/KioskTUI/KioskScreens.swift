@@ -49,13 +49,18 @@ public struct KioskSurroundings: Sendable, Equatable {
     }
 }
 
-/// Renders the kiosk's screens as a pure function of state into a `ScreenGrid`.
+/// Renders the kiosk's screens as a pure function of state into a `ScreenGrid`, in the
+/// language of the person the screen is for (the kiosk's own when nobody has scanned).
 public struct KioskScreens: Sendable {
     public var wording: KioskWording
+    public var display: DisplaySettings
 
-    public init(wording: KioskWording) {
+    public init(wording: KioskWording, display: DisplaySettings = DisplaySettings()) {
         self.wording = wording
+        self.display = display
     }
+
+    private var phrases: any KioskPhrasebook { wording.phrases }
 
     static let header = CellStyle(foreground: .black, background: .cyan, bold: true)
     static let emphasis = CellStyle(bold: true)
@@ -63,9 +68,17 @@ public struct KioskScreens: Sendable {
     static let selected = CellStyle(foreground: .black, background: .yellow, bold: true)
 
     public func render(_ state: KioskState, _ surroundings: KioskSurroundings, rows: Int, columns: Int) -> ScreenGrid {
+        var screens = self
+        screens.wording = wording.speaking(to: state.screen.person)
+        var grid = screens.paint(state, surroundings, rows: rows, columns: columns)
+        if display.highContrast { grid.makeHighContrast() }
+        return grid
+    }
+
+    private func paint(_ state: KioskState, _ surroundings: KioskSurroundings, rows: Int, columns: Int) -> ScreenGrid {
         var grid = ScreenGrid(rows: rows, columns: columns)
         guard rows >= 12, columns >= 40 else {
-            grid.put("Enlarge the terminal to at least 80×24", row: 0, column: 0, style: Self.emphasis)
+            grid.put(phrases.text(.enlargeTerminal), row: 0, column: 0, style: Self.emphasis)
             return grid
         }
         drawHeader(&grid, surroundings)
@@ -89,41 +102,41 @@ public struct KioskScreens: Sendable {
         case .tally(_, let tallies, let index):
             drawTally(&grid, tallies: tallies, index: index)
         case .pickAttendee(_, let action, let choices, let selected):
-            let (title, empty, verb) = switch action {
-            case .checkIn: ("Check someone in", "Everyone expected is here.", "check in")
-            case .undo: ("Undo a check-in", "Nobody is checked in.", "undo")
-            case .excuse: ("Excuse someone missing", "Nobody expected is missing.", "excuse")
+            let words: (ScreenText, ScreenText, ScreenText) = switch action {
+            case .checkIn: (.pickCheckIn, .pickCheckInEmpty, .pickCheckInVerb)
+            case .undo: (.pickUndo, .pickUndoEmpty, .pickUndoVerb)
+            case .excuse: (.pickExcuse, .pickExcuseEmpty, .pickExcuseVerb)
             }
-            drawPick(&grid, title: title, empty: empty, items: choices.map(Self.line), selected: selected, verb: verb)
+            drawPick(&grid, words, items: choices.map(Self.line), selected: selected)
         case .pickParticipant(_, _, let choices, let selected):
-            drawPick(&grid, title: "Whose badge is it?", empty: "The roster is empty.", items: choices.map(\.name), selected: selected, verb: "link the badge")
+            drawPick(&grid, (.pickBadge, .pickBadgeEmpty, .pickBadgeVerb), items: choices.map(\.name), selected: selected)
         case .pickSession(_, .close, let sessions, let selected):
             let items = sessions.map { "\($0.title)  \(wording.clock($0.startsAt))–\(wording.clock($0.endsAt))" }
-            drawPick(&grid, title: "Close a session now", empty: "No session is open.", items: items, selected: selected, verb: "close it")
+            drawPick(&grid, (.pickClose, .pickCloseEmpty, .pickCloseVerb), items: items, selected: selected)
         case .pickSession(_, .cancel, let sessions, let selected):
             let items = sessions.map { "\(wording.day($0.startsAt)) \(wording.clock($0.startsAt))  \($0.title)" }
-            drawPick(&grid, title: "Cancel a session", empty: "No session here is still to start.", items: items, selected: selected, verb: "cancel it")
+            drawPick(&grid, (.pickCancel, .pickCancelEmpty, .pickCancelVerb), items: items, selected: selected)
         case .status:
             drawStatus(&grid, surroundings)
         case .facilitatorResult(_, let report):
-            drawResult(&grid, report, footer: "Any button returns to the facilitator menu.")
+            drawResult(&grid, report, footer: phrases.text(.facilitatorResultKeys))
         }
         return grid
     }
 
     private func drawFacilitatorTitle(_ grid: inout ScreenGrid, _ title: String) -> Int {
         grid.fill(row: 2, style: Self.selected)
-        grid.center("FACILITATOR · \(title)", row: 2, style: Self.selected)
+        grid.center("\(phrases.text(.facilitator)) · \(title)", row: 2, style: Self.selected)
         return 4
     }
 
     private func drawPIN(_ grid: inout ScreenGrid, facilitator: Participant, digits: [Int]) {
-        var row = drawBanner(&grid, "PIN", row: 2, style: CellStyle(foreground: .yellow, bold: true))
-        grid.center("\(facilitator.name), enter your PIN with the buttons 1–4", row: row, style: Self.emphasis)
+        var row = drawBanner(&grid, phrases.text(.pinBanner), row: 2, style: CellStyle(foreground: .yellow, bold: true))
+        grid.center(phrases.enterPIN(name: facilitator.name), row: row, style: Self.emphasis)
         row += 2
         let dots = (0..<ButtonPIN.length).map { $0 < digits.count ? "●" : "○" }.joined(separator: " ")
         grid.center(dots, row: row, style: Self.emphasis)
-        drawFooter(&grid, "Four presses. Leaves by itself if nobody presses.")
+        drawFooter(&grid, phrases.text(.pinKeys))
     }
 
     private func drawMenu(_ grid: inout ScreenGrid, facilitator: Participant, selected: Int) {
@@ -132,49 +145,49 @@ public struct KioskScreens: Sendable {
         let spacing = row + 2 * FacilitatorAction.allCases.count + 2 <= grid.rows ? 2 : 1
         for action in FacilitatorAction.allCases {
             let marker = action.rawValue == selected ? "▶" : " "
-            grid.put(" \(marker) \(action.title) ".padding(toLength: 40, withPad: " ", startingAt: 0), row: row,
+            grid.put(" \(marker) \(phrases.action(action)) ".padding(toLength: 40, withPad: " ", startingAt: 0), row: row,
                      column: max(0, (grid.columns - 40) / 2), style: action.rawValue == selected ? Self.selected : .plain)
             row += spacing
         }
-        drawFooter(&grid, "[1] up   [2] down   [3] choose   [4] leave")
+        drawFooter(&grid, phrases.text(.menuKeys))
     }
 
     private func drawTally(_ grid: inout ScreenGrid, tallies: [SessionTally], index: Int) {
-        var row = drawFacilitatorTitle(&grid, "Tally")
+        var row = drawFacilitatorTitle(&grid, phrases.text(.tallyTitle))
         guard tallies.indices.contains(index) else {
-            grid.center("No session is open right now.", row: row)
-            drawFooter(&grid, "[4] back")
+            grid.center(phrases.text(.noSessionOpenNow), row: row)
+            drawFooter(&grid, phrases.text(.backKey))
             return
         }
         let tally = tallies[index]
         let session = tally.session
-        grid.center("\(session.title)  \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))   (\(index + 1) of \(tallies.count))", row: row, style: Self.emphasis)
+        grid.center("\(session.title)  \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))   \(phrases.tallyPosition(index + 1, of: tallies.count))", row: row, style: Self.emphasis)
         row += 1
-        grid.center("Present \(tally.presence) · \(tally.late.count) late · \(tally.checkedOut.count) checked out", row: row)
+        grid.center(phrases.tallyCounts(tally.counts), row: row)
         row += 1
         let trend = tally.arrivalTrend()
         if !trend.counts.isEmpty {
-            grid.center("Arrivals from \(wording.clock(trend.from)), 5 min steps: \(EngagementText.sparkline(trend.counts.map(Double.init)))", row: row)
+            grid.center("\(phrases.arrivals(from: wording.clock(trend.from))) \(EngagementText.sparkline(trend.counts.map(Double.init)))", row: row)
         }
         row += 2
         let left = max(2, (grid.columns - 70) / 2)
         for line in tally.present where row < grid.rows - 2 {
             guard let attendance = line.attendance else { continue }
             let out = attendance.checkedOutAt.map { " → \(wording.clock($0))" } ?? ""
-            grid.put("✓ \(line.participant.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(wording.clock(attendance.checkedInAt))\(out)  \(attendance.status.rawValue.replacingOccurrences(of: "_", with: " "))", row: row, column: left, style: CellStyle(foreground: attendance.status == .late ? .yellow : .green))
+            grid.put("✓ \(line.participant.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(wording.clock(attendance.checkedInAt))\(out)  \(phrases.status(attendance.status))", row: row, column: left, style: CellStyle(foreground: attendance.status == .late ? .yellow : .green))
             row += 1
         }
         for line in tally.missing where row < grid.rows - 2 {
-            grid.put("✗ \(line.participant.name)  missing", row: row, column: left, style: CellStyle(foreground: .red))
+            grid.put("✗ \(line.participant.name)  \(phrases.text(.missing))", row: row, column: left, style: CellStyle(foreground: .red))
             row += 1
         }
         for line in tally.excused where row < grid.rows - 2 {
-            grid.put("~ \(line.participant.name)  excused", row: row, column: left)
+            grid.put("~ \(line.participant.name)  \(phrases.text(.excused))", row: row, column: left)
             row += 1
         }
         if !tally.atRisk.isEmpty, row < grid.rows - 3 {
             row += 1
-            grid.put("At risk:", row: row, column: left, style: Self.emphasis)
+            grid.put(phrases.text(.atRisk), row: row, column: left, style: Self.emphasis)
             row += 1
             for person in tally.atRisk where row < grid.rows - 2 {
                 grid.put("! \(person.name) — \(person.reason)", row: row, column: left, style: CellStyle(foreground: .yellow))
@@ -183,7 +196,7 @@ public struct KioskScreens: Sendable {
         }
         if !tally.pairsNeedingAttention.isEmpty, row < grid.rows - 3 {
             row += 1
-            grid.put("Pairs needing attention:", row: row, column: left, style: Self.emphasis)
+            grid.put(phrases.text(.pairsNeedingAttention), row: row, column: left, style: Self.emphasis)
             row += 1
             for pair in tally.pairsNeedingAttention where row < grid.rows - 2 {
                 let line = "! " + PairHealthRules.onScreen(pair)
@@ -193,7 +206,7 @@ public struct KioskScreens: Sendable {
                 row += 1
             }
         }
-        drawFooter(&grid, "[1] [2] other session   [3] refresh   [4] back")
+        drawFooter(&grid, phrases.text(.tallyKeys))
     }
 
     static func line(_ choice: RosterChoice) -> String {
@@ -201,11 +214,9 @@ public struct KioskScreens: Sendable {
     }
 
     /// A scrolling list with one selected entry.
-    private func drawPick(
-        _ grid: inout ScreenGrid, title: String, empty: String, items: [String], selected: Int, verb: String
-    ) {
-        var row = drawFacilitatorTitle(&grid, title)
-        if items.isEmpty { grid.center(empty, row: row) }
+    private func drawPick(_ grid: inout ScreenGrid, _ words: (title: ScreenText, empty: ScreenText, verb: ScreenText), items: [String], selected: Int) {
+        var row = drawFacilitatorTitle(&grid, phrases.text(words.title))
+        if items.isEmpty { grid.center(phrases.text(words.empty), row: row) }
         let first = max(0, min(selected - (grid.rows - 8) / 2, items.count - (grid.rows - 7)))
         for (index, item) in items.enumerated().dropFirst(first) where row < grid.rows - 2 {
             let marker = index == selected ? "▶" : " "
@@ -214,16 +225,16 @@ public struct KioskScreens: Sendable {
                      style: index == selected ? Self.selected : .plain)
             row += 1
         }
-        drawFooter(&grid, "[1] up   [2] down   [3] \(verb)   [4] back")
+        drawFooter(&grid, phrases.pickKeys(verb: phrases.text(words.verb)))
     }
 
     private func drawStatus(_ grid: inout ScreenGrid, _ surroundings: KioskSurroundings) {
-        var row = drawFacilitatorTitle(&grid, "Kiosk status")
+        var row = drawFacilitatorTitle(&grid, phrases.text(.statusTitle))
         for line in surroundings.statusDetails where row < grid.rows - 2 {
             grid.put(line, row: row, column: max(2, (grid.columns - 64) / 2))
             row += 1
         }
-        drawFooter(&grid, "Any button returns to the menu")
+        drawFooter(&grid, phrases.text(.statusKeys))
     }
 
     private func drawHeader(_ grid: inout ScreenGrid, _ surroundings: KioskSurroundings) {
@@ -256,55 +267,65 @@ public struct KioskScreens: Sendable {
 
     private func drawIdle(_ grid: inout ScreenGrid, _ surroundings: KioskSurroundings) {
         var row = drawBanner(&grid, wording.clock(surroundings.now), row: 2, style: Self.emphasis)
+        let clock = phrases.text(surroundings.clockTrusted ? .clockSynchronised : .clockNotSynchronised)
+        defer { drawFooter(&grid, ([clock, surroundings.status].filter { !$0.isEmpty }).joined(separator: " │ ")) }
+        if display.large {
+            // Low vision: the time and what to do, in big letters, and nothing else to read.
+            drawBanner(&grid, phrases.text(.tapBadgeBanner), row: row + 1, style: CellStyle(foreground: .green, bold: true))
+            return
+        }
         if surroundings.openSessions.isEmpty {
-            grid.center("No session is open right now", row: row)
+            grid.center(phrases.text(.noSessionOpen), row: row)
             row += 1
         }
         for session in surroundings.openSessions.prefix(3) {
-            let count = (session.expected.map { "\(session.present)/\($0)" } ?? "\(session.present)") + " here"
-            grid.center("● Now: \(session.title)  \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))  \(count)", row: row)
+            let times = "\(wording.clock(session.startsAt))–\(wording.clock(session.endsAt))"
+            grid.center(phrases.openNow(title: session.title, times: times, present: session.present, expected: session.expected), row: row)
             row += 1
         }
         if let next = surroundings.nextSession {
-            grid.center("Next: \(next.title) at \(wording.clock(next.startsAt))", row: row)
+            grid.center(phrases.nextSession(title: next.title, at: wording.clock(next.startsAt)), row: row)
         }
         row += 2
         if grid.rows - row >= BannerFont.height + 4 {
-            row = drawBanner(&grid, "TAP BADGE", row: row, style: CellStyle(foreground: .green, bold: true))
+            row = drawBanner(&grid, phrases.text(.tapBadgeBanner), row: row, style: CellStyle(foreground: .green, bold: true))
         } else {
-            grid.center("▶ Tap your badge to check in or out ◀", row: row, style: CellStyle(foreground: .green, bold: true))
+            grid.center(phrases.text(.tapBadgeLine), row: row, style: CellStyle(foreground: .green, bold: true))
             row += 2
         }
         for (offset, line) in surroundings.hint.enumerated() where row + offset < grid.rows - 2 {
             grid.center(line, row: row + offset, style: CellStyle(foreground: .cyan))
         }
-        let clock = surroundings.clockTrusted ? "clock ✓ synchronised" : "clock ✗ NOT synchronised"
-        drawFooter(&grid, ([clock, surroundings.status].filter { !$0.isEmpty }).joined(separator: " │ "))
     }
 
-    /// The big word, its colour and symbol for each outcome.
-    static func headline(_ report: OutcomeReport) -> (word: String, symbol: String, color: ScreenColor) {
-        switch report.code {
+    /// The big word (in `phrases`' language), its colour and symbol for each outcome.
+    static func headline(_ report: OutcomeReport, in phrases: any KioskPhrasebook = EnglishPhrases()) -> (word: String, symbol: String, color: ScreenColor) {
+        let (word, symbol, color): (ScreenText, String, ScreenColor) = switch report.code {
         case "checked_in":
-            report.status == AttendanceStatus.late.rawValue ? ("LATE", "✓", .yellow) : ("WELCOME", "✓", .green)
-        case "rated", "already_rated", "answered": ("THANK YOU", "✓", .green)
-        case "checked_out": ("GOODBYE", "✓", .green)
-        case "already_checked_out": ("ALREADY OUT", "•", .yellow)
-        case "unknown_badge": ("UNKNOWN", "✗", .red)
-        case "badge_rejected": ("NOT A BADGE", "✗", .red)
-        case "no_session": ("NO SESSION", "✗", .red)
-        case "session_cancelled": ("CANCELLED", "✗", .yellow)
-        case "inactive": ("INACTIVE", "✗", .red)
-        case "session_not_open": ("NOT OPEN", "✗", .red)
-        case "cannot_record": ("ERROR", "✗", .red)
-        default: report.verdict == .done ? ("DONE", "✓", .green) : ("SORRY", "✗", .red)
+            report.status == AttendanceStatus.late.rawValue ? (.late, "✓", .yellow) : (.welcome, "✓", .green)
+        case "rated", "already_rated", "answered": (.thankYou, "✓", .green)
+        case "checked_out": (.goodbye, "✓", .green)
+        case "already_checked_out": (.alreadyOut, "•", .yellow)
+        case "unknown_badge": (.unknown, "✗", .red)
+        case "badge_rejected": (.notABadge, "✗", .red)
+        case "no_session": (.noSession, "✗", .red)
+        case "session_cancelled": (.cancelled, "✗", .yellow)
+        case "inactive": (.inactive, "✗", .red)
+        case "session_not_open": (.notOpen, "✗", .red)
+        case "cannot_record": (.error, "✗", .red)
+        default: report.verdict == .done ? (.done, "✓", .green) : (.sorry, "✗", .red)
         }
+        return (phrases.text(word), symbol, color)
     }
 
     private func drawResult(_ grid: inout ScreenGrid, _ report: OutcomeReport, footer: String? = nil) {
-        let headline = Self.headline(report)
+        let headline = Self.headline(report, in: phrases)
         let style = CellStyle(foreground: headline.color, bold: true)
         var row = drawBanner(&grid, headline.word, row: 2, style: style)
+        if display.large, let name = report.participant?.name.split(separator: " ").first {
+            // Low vision: whose result it is, in big letters too.
+            row = drawBanner(&grid, String(name), row: row, style: style)
+        }
         for line in Self.wrap(report.message, width: grid.columns - 4) {
             grid.center(line, row: row, style: CellStyle(foreground: headline.color, bold: true))
             row += 1
@@ -313,14 +334,12 @@ public struct KioskScreens: Sendable {
             grid.center(milestone, row: row + 1, style: CellStyle(foreground: .magenta, bold: true))
         }
         let supervisor = report.participant?.role.maySupervise == true && report.code != "pin_refused"
-        drawFooter(&grid, footer ?? (supervisor
-            ? "[1] facilitator menu · other buttons: start screen"
-            : "Any button returns to the start screen; it also returns by itself."))
+        drawFooter(&grid, footer ?? phrases.text(supervisor ? .resultKeysFacilitator : .resultKeys))
     }
 
     private func drawChoice(_ grid: inout ScreenGrid, participant: Participant, choices: [Session], selected: Int) {
-        var row = drawBanner(&grid, "CHOOSE", row: 2, style: CellStyle(foreground: .yellow, bold: true))
-        grid.center("? \(participant.name), several sessions are open. Which one are you here for?", row: row, style: Self.emphasis)
+        var row = drawBanner(&grid, phrases.text(.chooseBanner), row: 2, style: CellStyle(foreground: .yellow, bold: true))
+        grid.center(phrases.whichSession(name: participant.name), row: row, style: Self.emphasis)
         row += 2
         let lines = choices.enumerated().map { index, session in
             " \(index == selected ? "▶" : " ") \(session.title)  \(wording.clock(session.startsAt))–\(wording.clock(session.endsAt)) "
@@ -331,53 +350,51 @@ public struct KioskScreens: Sendable {
             grid.put(padded, row: row, column: max(0, (grid.columns - width) / 2), style: index == selected ? Self.selected : .plain)
             row += 1
         }
-        drawFooter(&grid, "[1] up   [2] down   [3] check in here   [4] cancel")
+        drawFooter(&grid, phrases.text(.chooseKeys))
     }
 
     private func drawOffer(_ grid: inout ScreenGrid, _ report: OutcomeReport) {
-        var row = drawBanner(&grid, "CHECK OUT?", row: 2, style: CellStyle(foreground: .yellow, bold: true))
-        let name = report.participant?.name ?? "You"
-        let since = report.time.map { " at \(wording.clock($0))" } ?? ""
-        grid.center("• \(name), you checked in to \(report.session?.title ?? "your session")\(since).", row: row, style: Self.emphasis)
+        var row = drawBanner(&grid, phrases.text(.checkOutBanner), row: 2, style: CellStyle(foreground: .yellow, bold: true))
+        let checkedIn = phrases.youCheckedIn(
+            name: report.participant?.name ?? phrases.text(.you), title: report.session?.title ?? phrases.text(.yourSession),
+            at: report.time.map(wording.clock))
+        grid.center(checkedIn, row: row, style: Self.emphasis)
         row += 2
-        grid.center("Leaving? Press [3] to check out.", row: row)
+        grid.center(phrases.text(.offerLeaving), row: row)
         let supervisor = report.participant?.role.maySupervise == true
-        drawFooter(&grid, "[3] check out   [4] stay checked in" + (supervisor ? "   [1] facilitator menu" : ""))
+        drawFooter(&grid, phrases.text(.offerKeys) + (supervisor ? phrases.text(.offerFacilitatorKey) : ""))
     }
 
     private func drawRating(_ grid: inout ScreenGrid, _ report: OutcomeReport) {
-        var row = drawBanner(&grid, "GOODBYE", row: 2, style: CellStyle(foreground: .green, bold: true))
+        var row = drawBanner(&grid, phrases.text(.goodbye), row: 2, style: CellStyle(foreground: .green, bold: true))
         grid.center(report.message, row: row, style: CellStyle(foreground: .green, bold: true))
         row += 2
-        drawPrompt(&grid, .rating, row: row, for: report.participant)
-        drawFooter(&grid, "No rating? The screen closes by itself.")
+        drawPrompt(&grid, .rating, row: row)
+        drawFooter(&grid, phrases.text(.ratingKeys))
     }
 
     /// A question after the rating: whose it is, the question, one button per answer. Directed
     /// feedback names no one: the screen stands in a lobby.
     private func drawQuestion(_ grid: inout ScreenGrid, report: OutcomeReport, question: CheckOutQuestion, thanks: String) {
-        var row = drawBanner(&grid, "ONE MORE", row: 2, style: CellStyle(foreground: .cyan, bold: true))
+        var row = drawBanner(&grid, phrases.text(.oneMoreBanner), row: 2, style: CellStyle(foreground: .cyan, bold: true))
         grid.center(thanks, row: row, style: CellStyle(foreground: .green, bold: true))
         row += 2
         if let name = report.participant?.name {
-            grid.center("\(name), one more question, just for the program office:", row: row)
+            grid.center(phrases.oneMoreQuestion(name: name), row: row)
             row += 2
         }
         if question == .goalProgress, let goal = report.goal {
-            grid.center("Your goal: \(goal)", row: row, style: CellStyle(foreground: .cyan))
+            grid.center(phrases.yourGoal(goal), row: row, style: CellStyle(foreground: .cyan))
             row += 2
         }
-        drawPrompt(&grid, question, row: row, for: report.participant)
-        drawFooter(&grid, question.answers.count < 4
-            ? "[4] skip · no answer? The screen closes by itself in a few seconds."
-            : "No answer? The screen closes by itself in a few seconds.")
+        drawPrompt(&grid, question, row: row)
+        drawFooter(&grid, phrases.text(question.answers.count < 4 ? .questionKeysSkip : .questionKeys))
     }
 
-    /// The question and its buttons in the participant's language (the rest of the screen's words
-    /// are the kiosk's until the screens have phrasebooks of their own).
-    private func drawPrompt(_ grid: inout ScreenGrid, _ question: CheckOutQuestion, row: Int, for participant: Participant?) {
-        let prompt = wording.speaking(to: participant).prompt(question)
-        grid.center("\(prompt.question) Press one button:", row: row, style: Self.emphasis)
+    /// The question and one button per answer.
+    private func drawPrompt(_ grid: inout ScreenGrid, _ question: CheckOutQuestion, row: Int) {
+        let prompt = wording.prompt(question)
+        grid.center("\(prompt.question) \(phrases.text(.pressOneButton))", row: row, style: Self.emphasis)
         let choices = prompt.choices.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "     ")
         grid.center(choices, row: row + 2, style: Self.emphasis)
     }

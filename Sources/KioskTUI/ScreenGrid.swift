@@ -69,6 +69,17 @@ public struct ScreenGrid: Sendable, Equatable {
         for column in 0..<columns { self[row, column] = Cell(" ", style) }
     }
 
+    /// White on black everywhere; what a coloured background marked (header, footer, the
+    /// selected entry) becomes black on white. The words and symbols carry the meaning.
+    public mutating func makeHighContrast() {
+        for index in cells.indices {
+            let style = cells[index].style
+            cells[index].style = style.background == .normal || style.background == .black
+                ? CellStyle(foreground: .white, background: .black, bold: style.bold)
+                : CellStyle(foreground: .black, background: .white, bold: true)
+        }
+    }
+
     /// The screen as plain text, one line per row, trailing spaces removed.
     public var text: String {
         (0..<rows).map { row in

@@ -16,13 +16,16 @@ public struct SampleProgram: Sendable {
         var role: Role
         var badges: [String]
         var active = true
+        /// Empty: the kiosk's language.
+        var language = ""
 
-        init(_ id: String, _ name: String, _ role: Role, badges: [String], active: Bool = true) {
+        init(_ id: String, _ name: String, _ role: Role, badges: [String], active: Bool = true, language: String = "") {
             self.id = id
             self.name = name
             self.role = role
             self.badges = badges
             self.active = active
+            self.language = language
         }
     }
 
@@ -32,7 +35,7 @@ public struct SampleProgram: Sendable {
         Person("M001", "Maria García", .mentor, badges: ["100001", "0100001"]),
         Person("M002", "Daniel Kim", .mentor, badges: ["100002"]),
         Person("M003", "Priya Shah", .mentor, badges: ["100003"]),
-        Person("M004", "Tomás Silva", .mentor, badges: ["100004"]),
+        Person("M004", "Tomás Silva", .mentor, badges: ["100004"], language: "es"),
         Person("E001", "Jonas Weber", .mentee, badges: ["200001"]),
         Person("E002", "Aisha Bello", .mentee, badges: ["200002"]),
         Person("E003", "Chen Wei", .mentee, badges: ["200003"]),
@@ -105,8 +108,8 @@ public struct SampleProgram: Sendable {
     ///   - now: the moment the sessions are arranged around (rounded down to the minute).
     ///   - location: where the kiosk stands.
     public init(around now: Date, location: String) {
-        participantsCSV = "id,name,role,badges,active,cohort\n" + Self.people.map { person in
-            "\(person.id),\(person.name),\(person.role.rawValue),\(person.badges.joined(separator: ";")),\(person.active),\(Self.cohort(of: person))\n"
+        participantsCSV = "id,name,role,badges,active,cohort,language\n" + Self.people.map { person in
+            "\(person.id),\(person.name),\(person.role.rawValue),\(person.badges.joined(separator: ";")),\(person.active),\(Self.cohort(of: person)),\(person.language)\n"
         }.joined()
         groupsCSV = "group_id,name,kind,participant_id,member_role\n"
             + Self.pairs.map { pair in

@@ -16,12 +16,13 @@ public enum KioskLanguage: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// Every participant- and facilitator-facing phrase of the kiosk's outcomes and questions, one
+/// Every participant- and facilitator-facing phrase of the kiosk's outcomes, questions and screens
+/// (`ScreenPhrases`), one
 /// conforming type per language (`EnglishPhrases`, `SpanishPhrases`, `GermanPhrases`). A
 /// language that lacks a phrase does not compile; `PhrasebookTests` renders every phrase of every
 /// language. Names, titles and ids come in already chosen; times and durations as the language
 /// writes them (`day`, `clock`, `duration`). Pure: no I/O, no clock.
-public protocol KioskPhrasebook: Sendable {
+public protocol KioskPhrasebook: ScreenPhrases {
     var language: KioskLanguage { get }
     /// Abbreviated weekday (Sunday first) and month names, and how a day is written from them.
     func day(weekday: Int, day: Int, month: Int) -> String

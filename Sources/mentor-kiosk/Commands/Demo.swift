@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskApp
 import KioskCore
+import KioskHardware
 import KioskStore
 import KioskSystem
 import ProgramFiles
@@ -15,11 +16,11 @@ struct Demo: ParsableCommand {
     @Flag(help: "Print a scripted round of check-ins and the tally instead of opening the kiosk screen.") var script = false
 
     static let hint = [
-        "Badges: 200004 Lena · 200001 Jonas · 100003 Priya · 999999 stranger",
+        "Badges: 200004 Lena · 200001 Jonas · 100004 Tomás (in Spanish) · 100003 Priya · 999999 stranger",
         "Facilitator: 700001 Fatima, then [1] and PIN 1 2 3 4",
-        "Type a badge + Enter, or s to simulate one · 1–4 = buttons · Ctrl-C quits",
+        "Type a badge + Enter, or s to simulate one · 1–4 = buttons · v = speech · Ctrl-C quits",
     ]
-    static let simulatedBadges = ["200004", "200001", "100003", "999999", "200004", "200005", "700001"]
+    static let simulatedBadges = ["200004", "200001", "100004", "100003", "999999", "200004", "200005", "700001"]
 
     func run() throws {
         var context = try options.context()
@@ -52,7 +53,8 @@ struct Demo: ParsableCommand {
             }
             let app = KioskApp(
                 desk: desk, clock: context.clock,
-                options: KioskApp.Options(demoBadges: Self.simulatedBadges, hint: Self.hint, demo: true))
+                options: KioskApp.Options(demoBadges: Self.simulatedBadges, hint: Self.hint, demo: true, display: context.config.display),
+                speaker: context.config.speech.mode == .off ? nil : Speaker(settings: context.config.speech))
             throw ExitCode(app.run())
         }
         print("Mentor Kiosk demo — \(context.config.location), \(wording.clock(start.wall)) (\(context.config.timeZone.identifier))")

@@ -16,7 +16,9 @@ struct Run: ParsableCommand {
         }
         let devices = KioskDevices(settings: context.config.hardware)
         for line in devices.statusLines { FileHandle.standardError.write(Data("mentor-kiosk: \(line)\n".utf8)) }
-        let app = KioskApp(desk: try context.desk(), clock: context.clock, options: KioskApp.Options(), devices: devices)
+        let app = KioskApp(
+            desk: try context.desk(), clock: context.clock, options: KioskApp.Options(display: context.config.display), devices: devices,
+            speaker: context.config.speech.mode == .off ? nil : Speaker(settings: context.config.speech))
         throw ExitCode(app.run())
     }
 }
