@@ -138,12 +138,9 @@ public final class KioskApp {
         return true
     }
 
-    /// After the screen is painted: says a new screen's words (cutting off the last), and
-    /// notes how the last utterance ended.
+    /// After the screen is painted: hands a new screen's words to the speaker (cutting off the last).
     private func speak() {
-        guard let speaker else { return }
-        speaker.collect()
-        guard state.shownAt != spokenShownAt else { return }
+        guard let speaker, state.shownAt != spokenShownAt else { return }
         spokenShownAt = state.shownAt
         if let utterance = SpokenWords.utterance(for: state.screen, mode: speaker.settings.mode, wording: desk.wording) {
             speaker.say(utterance)
@@ -155,7 +152,7 @@ public final class KioskApp {
     /// The demo's `v` key: speech on (outcomes, unless the config says full) or off.
     private func toggleSpeech() {
         if let speaker {
-            speaker.stop()
+            speaker.close()
             self.speaker = nil
         } else {
             speaker = Speaker(settings: speech)

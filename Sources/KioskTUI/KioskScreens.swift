@@ -143,10 +143,11 @@ public struct KioskScreens: Sendable {
         var row = drawFacilitatorTitle(&grid, facilitator.name)
         // A blank line between entries when the screen has room for it.
         let spacing = row + 2 * FacilitatorAction.allCases.count + 2 <= grid.rows ? 2 : 1
+        let width = min(grid.columns, max(40, (FacilitatorAction.allCases.map { phrases.action($0).count }.max() ?? 0) + 4))
         for action in FacilitatorAction.allCases {
             let marker = action.rawValue == selected ? "▶" : " "
-            grid.put(" \(marker) \(phrases.action(action)) ".padding(toLength: 40, withPad: " ", startingAt: 0), row: row,
-                     column: max(0, (grid.columns - 40) / 2), style: action.rawValue == selected ? Self.selected : .plain)
+            grid.put(" \(marker) \(phrases.action(action)) ".padding(toLength: width, withPad: " ", startingAt: 0), row: row,
+                     column: max(0, (grid.columns - width) / 2), style: action.rawValue == selected ? Self.selected : .plain)
             row += spacing
         }
         drawFooter(&grid, phrases.text(.menuKeys))

@@ -45,12 +45,14 @@ enum ScreenFixtures {
     static let pairSession = Session(
         id: "S-PAIR1", title: "Maria & Jonas — one-on-one", kind: .oneOnOne, location: "Main Lobby", startsAt: now.addingTimeInterval(-60),
         endsAt: now.addingTimeInterval(2640), groupID: "P1")
-    static let pairCheckOut = {
+    static func pairCheckOut(_ wording: KioskWording) -> OutcomeReport {
         var report = wording.report(CheckOutOutcome.checkOut(jonas, pairSession, checkedInAt: now, duration: 2400))
         report.questions = [.rating, .pairFit]
         return report
-    }()
-    static let rated = wording.report(RatingOutcome.record(sessionID: "S-PAIR1", value: 3, anonymous: false), participant: jonas)
+    }
+    static func rated(_ wording: KioskWording) -> OutcomeReport {
+        wording.report(RatingOutcome.record(sessionID: "S-PAIR1", value: 3, anonymous: false), participant: jonas)
+    }
     static let priya = Participant(id: "E006", name: "Priya Shah", role: .mentee)
     /// A tally with a member excused (they sent apologies).
     static let tallyWithExcused = SessionTally(
@@ -71,35 +73,41 @@ enum ScreenFixtures {
 
     static func state(_ screen: KioskScreen) -> KioskState { KioskState(screen: screen, shownAt: now) }
 
-    static let states: [String: KioskState] = [
-        "idle": state(.idle),
-        "welcome": state(.result(wording.report(ScanOutcome.checkIn(lena, circle, .onTime)))),
-        "late": state(.result(wording.report(ScanOutcome.checkIn(lena, circle, .late)))),
-        "unknown": state(.result(wording.report(ScanOutcome.unknownBadge))),
-        "no_session": state(.result(wording.report(ScanOutcome.noSessionNow(lena, next: circle)))),
-        "session_cancelled": state(.result(wording.report(ScanOutcome.sessionCancelled(lena, cancelledPair, next: circle)))),
-        "cannot_record": state(.result(wording.cannotRecord())),
-        "choose": state(.chooseSession(badge: [], participant: lena, choices: [networking, circle], selected: 1)),
-        "offer_checkout": state(.offerCheckOut(badge: [], report: wording.report(ScanOutcome.alreadyCheckedIn(lena, circle, at: now)))),
-        "rating": state(.rating(badge: [], report: wording.report(CheckOutOutcome.checkOut(lena, circle, checkedInAt: now, duration: 2700)))),
-        "facilitator_welcome": state(.result(wording.report(ScanOutcome.checkIn(fatima, circle, .onTime)))),
-        "pin": state(.pinEntry(facilitator: fatima, digits: [1, 2])),
-        "menu": state(.menu(facilitator: fatima, selected: 1)),
-        "tally": state(.tally(facilitator: fatima, tallies: [tally], index: 0)),
-        "tally_excused": state(.tally(facilitator: fatima, tallies: [tallyWithExcused], index: 0)),
-        "tally_pairs": state(.tally(facilitator: fatima, tallies: [tallyWithPairs], index: 0)),
-        "question_fit": state(.question(badge: [], report: pairCheckOut, question: .pairFit, thanks: rated.message)),
-        "question_goal": state(.question(badge: [], report: {
-            var report = pairCheckOut
-            report.goal = "Finish the CV and send two applications"
-            return report
-        }(), question: .goalProgress, thanks: rated.message)),
-        "question_mentor": state(.question(badge: [], report: pairCheckOut, question: .mentorHelpful, thanks: rated.message)),
-        "answered": state(.result(wording.report(AnswerOutcome.record(sessionID: "S-PAIR1", question: .pairFit, value: 2), participant: jonas))),
-        "pick_cancel": state(.pickSession(facilitator: fatima, action: .cancel, sessions: [cancelledPair, circle], selected: 0)),
-        "pick_missing": state(.pickAttendee(facilitator: fatima, action: .checkIn, choices: [RosterChoice(participant: omar, session: circle)], selected: 0)),
-        "status": state(.status(facilitator: fatima)),
-        "facilitator_done": state(.facilitatorResult(facilitator: fatima, report: OutcomeReport(
-            code: "manual_check_in", verdict: .done, message: "✓ Omar Haddad checked in to Peer Circle A"))),
-    ]
+    static let states = states(wording)
+
+    /// Every screen, its outcomes worded by `wording` (the kiosk's language).
+    static func states(_ wording: KioskWording) -> [String: KioskState] {
+        let pairCheckOut = pairCheckOut(wording), rated = rated(wording)
+        return [
+            "idle": state(.idle),
+            "welcome": state(.result(wording.report(ScanOutcome.checkIn(lena, circle, .onTime)))),
+            "late": state(.result(wording.report(ScanOutcome.checkIn(lena, circle, .late)))),
+            "unknown": state(.result(wording.report(ScanOutcome.unknownBadge))),
+            "no_session": state(.result(wording.report(ScanOutcome.noSessionNow(lena, next: circle)))),
+            "session_cancelled": state(.result(wording.report(ScanOutcome.sessionCancelled(lena, cancelledPair, next: circle)))),
+            "cannot_record": state(.result(wording.cannotRecord())),
+            "choose": state(.chooseSession(badge: [], participant: lena, choices: [networking, circle], selected: 1)),
+            "offer_checkout": state(.offerCheckOut(badge: [], report: wording.report(ScanOutcome.alreadyCheckedIn(lena, circle, at: now)))),
+            "rating": state(.rating(badge: [], report: wording.report(CheckOutOutcome.checkOut(lena, circle, checkedInAt: now, duration: 2700)))),
+            "facilitator_welcome": state(.result(wording.report(ScanOutcome.checkIn(fatima, circle, .onTime)))),
+            "pin": state(.pinEntry(facilitator: fatima, digits: [1, 2])),
+            "menu": state(.menu(facilitator: fatima, selected: 1)),
+            "tally": state(.tally(facilitator: fatima, tallies: [tally], index: 0)),
+            "tally_excused": state(.tally(facilitator: fatima, tallies: [tallyWithExcused], index: 0)),
+            "tally_pairs": state(.tally(facilitator: fatima, tallies: [tallyWithPairs], index: 0)),
+            "question_fit": state(.question(badge: [], report: pairCheckOut, question: .pairFit, thanks: rated.message)),
+            "question_goal": state(.question(badge: [], report: {
+                var report = pairCheckOut
+                report.goal = "Finish the CV and send two applications"
+                return report
+            }(), question: .goalProgress, thanks: rated.message)),
+            "question_mentor": state(.question(badge: [], report: pairCheckOut, question: .mentorHelpful, thanks: rated.message)),
+            "answered": state(.result(wording.report(AnswerOutcome.record(sessionID: "S-PAIR1", question: .pairFit, value: 2), participant: jonas))),
+            "pick_cancel": state(.pickSession(facilitator: fatima, action: .cancel, sessions: [cancelledPair, circle], selected: 0)),
+            "pick_missing": state(.pickAttendee(facilitator: fatima, action: .checkIn, choices: [RosterChoice(participant: omar, session: circle)], selected: 0)),
+            "status": state(.status(facilitator: fatima)),
+            "facilitator_done": state(.facilitatorResult(facilitator: fatima, report: OutcomeReport(
+                code: "manual_check_in", verdict: .done, message: "✓ Omar Haddad checked in to Peer Circle A"))),
+        ]
+    }
 }
