@@ -150,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "mentor-bench",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskSystem", "KioskTUI", "KioskApp", "CKioskSystem", "HubProtocol", "HubStore", "ProgramFiles",
+                "KioskCore", "KioskHardware", "KioskStore", "KioskSystem", "KioskTUI", "KioskApp", "CKioskSystem", "HubProtocol", "HubStore", "ProgramFiles",
                 "HubPostgres", "HubServer", "KioskSync", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

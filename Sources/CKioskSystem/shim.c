@@ -1,5 +1,4 @@
-#define _XOPEN_SOURCE 600
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE
 #include "CKioskSystem.h"
 #include <fcntl.h>
 #include <linux/input.h>
@@ -14,6 +13,18 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+int ckiosk_pipe_cloexec(int descriptors[2]) { return pipe2(descriptors, O_CLOEXEC); }
+
+int ckiosk_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}
+
+int ckiosk_lower_thread_priority(int nice) {
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
+}
 
 static volatile sig_atomic_t termination_signal = 0;
 

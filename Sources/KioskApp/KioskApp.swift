@@ -205,7 +205,7 @@ public final class KioskApp {
                     pending.append(.outcome(supervise("manual_check_in") {
                         let (person, session) = try desk.store.manualCheckIn(
                             participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock.read(), rules: desk.rules)
-                        return (person, session, "\(person.name) checked in to \(session.title)")
+                        return (person, session, .checkedIn(person, session))
                     }, badge: []))
                 case .loadRoster:
                     pending.append(.roster((try? desk.store.activeParticipants()) ?? []))
@@ -213,24 +213,24 @@ public final class KioskApp {
                     pending.append(.outcome(supervise("badge_linked") {
                         let person = try desk.store.linkBadge(
                             try desk.badgeHash(badge), participantID: participantID, actorID: actorID, clock: clock.read())
-                        return (person, nil, "\(person.name) now has this badge")
+                        return (person, nil, .badgeLinked(person))
                     }, badge: []))
                 case .startAdHocSession(let actorID):
                     pending.append(.outcome(supervise("session_opened") {
                         let session = try desk.store.startAdHocSession(actorID: actorID, location: desk.location, minutes: 60, clock: clock.read())
-                        return (nil, session, "\(session.title) is open until \(desk.wording.clock(session.endsAt))")
+                        return (nil, session, .opened(session))
                     }, badge: []))
                 case .closeSession(let sessionID, let actorID):
                     pending.append(.outcome(supervise("session_closed") {
                         let (session, checkedOut) = try desk.store.closeSession(sessionID: sessionID, actorID: actorID, clock: clock.read(), rules: desk.rules)
-                        return (nil, session, "\(session.title) is closed; \(checkedOut) checked out")
+                        return (nil, session, .closed(session, checkedOut: checkedOut))
                     }, badge: []))
                 case .excuse(let participantID, let sessionID, let actorID):
                     pending.append(.outcome(supervise("excused") {
                         let (person, session) = try desk.store.excuse(
                             participantID: participantID, sessionID: sessionID, actorID: actorID, reason: nil, clock: clock.read(),
                             timeZone: desk.wording.timeZone)
-                        return (person, session, "\(person.name) is excused from \(session.title)")
+                        return (person, session, .excused(person, session))
                     }, badge: []))
                 case .loadUpcoming:
                     let now = clock.read().wall
@@ -238,13 +238,13 @@ public final class KioskApp {
                 case .cancelSession(let sessionID, let actorID):
                     pending.append(.outcome(supervise("session_cancelled") {
                         let session = try desk.store.cancelSession(sessionID: sessionID, actorID: actorID, reason: nil, clock: clock.read())
-                        return (nil, session, "\(session.title) on \(desk.wording.day(session.startsAt)) is cancelled")
+                        return (nil, session, .cancelled(session))
                     }, badge: []))
                 case .undoCheckIn(let participantID, let sessionID, let actorID):
                     pending.append(.outcome(supervise("undone") {
                         let (person, session) = try desk.store.undoCheckIn(
                             participantID: participantID, sessionID: sessionID, actorID: actorID, clock: clock.read())
-                        return (person, session, "\(person.name) is no longer checked in to \(session.title)")
+                        return (person, session, .undone(person, session))
                     }, badge: []))
                 }
             }
@@ -254,11 +254,13 @@ public final class KioskApp {
         }
     }
 
-    /// Runs a facilitator action and words its result (a refusal or a failed commit included).
-    private func supervise(_ code: String, _ action: () throws -> (Participant?, Session?, String)) -> OutcomeReport {
+    /// Runs a facilitator action and words its result (a refusal or a failed commit included) in
+    /// the facilitator's language.
+    private func supervise(_ code: String, _ action: () throws -> (Participant?, Session?, FacilitatorDone)) -> OutcomeReport {
         do {
-            let (person, session, message) = try action()
-            return OutcomeReport(code: code, verdict: .done, message: "✓ " + message, participant: person, session: session)
+            let (person, session, done) = try action()
+            let words = desk.wording.speaking(to: state.screen.facilitator)
+            return OutcomeReport(code: code, verdict: .done, message: words.confirmation(done), participant: person, session: session)
         } catch let refusal as SupervisionRefusal {
             return desk.wording.report(refusal)
         } catch let rejection as BadgeRejection {

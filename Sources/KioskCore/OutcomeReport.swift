@@ -208,6 +208,16 @@ public struct KioskWording: Sendable {
         OutcomeReport(code: "badge_rejected", verdict: .badgeRejected, message: phrases.notABadge("\(rejection)"))
     }
 
+    /// "✓ Omar Haddad checked in to Peer Circle A": a facilitator's action that worked.
+    public func confirmation(_ done: FacilitatorDone) -> String {
+        let when = switch done {
+        case .opened(let session): clock(session.endsAt)
+        case .cancelled(let session): day(session.startsAt)
+        default: ""
+        }
+        return "✓ " + phrases.done(done, when: when)
+    }
+
     public func cannotRecord() -> OutcomeReport {
         OutcomeReport(code: "cannot_record", verdict: .cannotRecord, message: phrases.cannotRecord())
     }

@@ -1,3 +1,4 @@
+import CKioskSystem
 import Foundation
 import KioskCore
 
@@ -85,6 +86,9 @@ public final class Speaker: @unchecked Sendable {
     }
 
     private func work() {
+        // The speaker's thread and the programs it starts yield the processor to the UI loop:
+        // a check-in is never slower for being spoken (children inherit the nice value).
+        _ = ckiosk_lower_thread_priority(15)
         while true {
             condition.lock()
             while pending == nil, !closed {
@@ -109,50 +113,51 @@ public final class Speaker: @unchecked Sendable {
     /// Runs espeak-ng into aplay until they end or a newer utterance cuts them off.
     /// - Returns: "" when it played, a problem, or nil when cut off (nothing learnt).
     private func play(_ utterance: Utterance) -> String? {
-        let synthesizer = Process()
-        synthesizer.executableURL = URL(fileURLWithPath: programs + "/espeak-ng")
-        synthesizer.arguments = Self.synthesizerArguments(utterance, settings: settings) + ["--stdout"]
-        let player = Process()
-        player.executableURL = URL(fileURLWithPath: programs + "/aplay")
-        player.arguments = ["-q", "-D", settings.device]
-        let text = Pipe(), sound = Pipe(), errors = Pipe()
-        synthesizer.standardInput = text
-        synthesizer.standardOutput = sound
-        synthesizer.standardError = FileHandle.nullDevice
-        player.standardInput = sound
-        player.standardOutput = FileHandle.nullDevice
-        player.standardError = errors
-        do {
-            try player.run()
-        } catch {
-            return "✗ cannot start \(programs)/aplay (apt install alsa-utils)"
+        // text: the words into espeak-ng; sound: espeak-ng's WAV into aplay; errors: aplay's reason.
+        var text: [Int32] = [-1, -1], sound: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
+        guard ckiosk_pipe_cloexec(&text) == 0, ckiosk_pipe_cloexec(&sound) == 0, ckiosk_pipe_cloexec(&errors) == 0 else {
+            (text + sound + errors).filter { $0 >= 0 }.forEach { _ = Glibc.close($0) }
+            return "✗ cannot open pipes for speech"
         }
+        defer { _ = Glibc.close(errors[0]) }
+        var player: SpawnedProgram
         do {
-            try synthesizer.run()
+            player = try SpawnedProgram(programs + "/aplay", ["-q", "-D", settings.device], stdin: sound[0], stdout: nil, stderr: errors[1])
         } catch {
-            kill(player.processIdentifier, SIGKILL)
-            player.waitUntilExit()
-            return "✗ cannot start \(programs)/espeak-ng (apt install espeak-ng)"
+            [text[0], text[1], sound[0], sound[1], errors[1]].forEach { _ = Glibc.close($0) }
+            return "✗ cannot start \(programs)/aplay: \(error.message) (apt install alsa-utils)"
         }
-        try? text.fileHandleForWriting.write(contentsOf: Data((utterance.text + "\n").utf8))
-        try? text.fileHandleForWriting.close()
-        var interrupted = false
-        while synthesizer.isRunning || player.isRunning {
+        [sound[0], errors[1]].forEach { _ = Glibc.close($0) }
+        var synthesizer: SpawnedProgram
+        do {
+            synthesizer = try SpawnedProgram(
+                programs + "/espeak-ng", Self.synthesizerArguments(utterance, settings: settings) + ["--stdout"],
+                stdin: text[0], stdout: sound[1], stderr: nil)
+        } catch {
+            [text[0], text[1], sound[1]].forEach { _ = Glibc.close($0) }
+            player.kill()
+            return "✗ cannot start \(programs)/espeak-ng: \(error.message) (apt install espeak-ng)"
+        }
+        [text[0], sound[1]].forEach { _ = Glibc.close($0) }
+        let words = Array((utterance.text + "\n").utf8)
+        _ = words.withUnsafeBytes { write(text[1], $0.baseAddress, $0.count) }
+        _ = Glibc.close(text[1])
+        while synthesizer.poll() == nil || player.poll() == nil {
             condition.lock()
-            if !cutOff || interrupted { _ = condition.wait(until: Date(timeIntervalSinceNow: 0.02)) }
+            if !cutOff { _ = condition.wait(until: Date(timeIntervalSinceNow: 0.02)) }
             let cut = cutOff
             condition.unlock()
-            if cut, !interrupted {
-                interrupted = true
-                // SIGKILL: a signal the child cannot have blocked or ignored.
-                kill(synthesizer.processIdentifier, SIGKILL)
-                kill(player.processIdentifier, SIGKILL)
+            if cut {
+                synthesizer.kill()
+                player.kill()
+                return nil
             }
         }
-        if interrupted { return nil }
-        if player.terminationStatus == 0 { return "" }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .split(whereSeparator: \.isNewline).last.map(String.init) ?? "exit status \(player.terminationStatus)"
+        guard let status = player.poll(), status != 0 else { return "" }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(errors[0], &buffer, buffer.count)
+        let message = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
+            .split(whereSeparator: \.isNewline).last.map(String.init) ?? "exit status \(status)"
         return "✗ ALSA device \"\(settings.device)\": \(message)"
     }
 }

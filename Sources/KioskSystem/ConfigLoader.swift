@@ -113,11 +113,11 @@ public enum ConfigLoader {
             var speech = config.speech
             speech.mode = try section.choice("mode", default: speech.mode)
             speech.voice = try section.string(
-                "voice", default: speech.voice, allowEmpty: true, pattern: "[A-Za-z0-9_+-]{1,40}", form: "an espeak-ng voice such as \"es\" or \"en-us\"")
+                "voice", default: speech.voice, allowEmpty: true, pattern: "([A-Za-z0-9][A-Za-z0-9_+-]{0,39})?", form: "an espeak-ng voice such as \"es\" or \"en-us\"")
             speech.rate = try section.integer("rate", default: speech.rate, in: SpeechSettings.rateLimits)
             speech.volume = try section.integer("volume", default: speech.volume, in: SpeechSettings.volumeLimits)
             speech.device = try section.string(
-                "device", default: speech.device, pattern: "[A-Za-z0-9_:=,.-]{1,80}", form: "an ALSA device such as \"default\" or \"plughw:CARD=Headphones\"")
+                "device", default: speech.device, pattern: "[A-Za-z0-9][A-Za-z0-9_:=,.-]{0,79}", form: "an ALSA device such as \"default\" or \"plughw:CARD=Headphones\"")
             config.speech = speech
         }
         try reader.rejectUnknownSections()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskApp
 import KioskCore
+import KioskHardware
 import CKioskSystem
 import KioskStore
 import KioskSystem
@@ -13,17 +14,22 @@ import GRDB
 /// pseudo-terminal), against the same check-ins through the desk alone, in the same run.
 /// `--check-out`: a pair member's check-out button to the question screen painted, with the
 /// check-out questions on, against the same with them off (the rating alone, as before them).
+/// `--speech`: Enter → result painted with spoken confirmations on (espeak-ng and aplay on ALSA's
+/// null device, started for every result), against the same kiosk silent.
 struct ScreenBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen", abstract: "Badge Enter → result on screen, against the check-in without the screen (or --check-out).")
 
     @Option(help: "Check-ins to measure (each path).") var scans = 2_000
     @Flag(help: "Measure a pair member's check-out (button → rating screen painted), questions on against off.") var checkOut = false
+    @Flag(help: "Measure Enter → result painted with speech on (ALSA null device) against speech off.") var speech = false
+    @Option(help: "With --speech: milliseconds between check-ins (both paths), the time the speech has to run.") var pauseMs = 30
 
     static let location = "Bench Hall"
 
     func run() throws {
         if checkOut { return try runCheckOuts() }
+        if speech { return try runSpeech() }
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let now = Date()
@@ -73,6 +79,56 @@ struct ScreenBenchmark: ParsableCommand {
         let p99 = LatencySummary.milliseconds(ui.percentile(0.99))
         print(String(format: "ratio screen/baseline: p50 %.2f×, p99 %.2f×", LatencySummary.milliseconds(ui.percentile(0.5)) / LatencySummary.milliseconds(base.percentile(0.5)), p99 / LatencySummary.milliseconds(base.percentile(0.99))))
         print("goal p99 under 15 ms: \(p99 < 15 ? "met" : "NOT met")")
+    }
+
+    /// The same kiosk silent and speaking, alternating in blocks of 100 check-ins.
+    func runSpeech() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let now = Date()
+        let (store, hasher, normalizer) = try Self.store(in: folder, people: 2 * scans) { _ in .mentee }
+        _ = try store.importSessions([SessionEntry(
+            session: Session(
+                id: "S-NOW", title: "Open Session", kind: .networking, location: Self.location,
+                startsAt: now.addingTimeInterval(-60), endsAt: now.addingTimeInterval(4 * 3600)),
+            position: SourcePosition(file: "bench", line: 2))])
+        let desk = CheckInDesk(
+            store: store, normalizer: normalizer, hasher: hasher, rules: CheckInRules(), location: Self.location,
+            anonymousRatings: false, wording: KioskWording(timeZone: TimeZone(identifier: "UTC")!))
+        let terminal = try PseudoTerminal(rows: 24, columns: 80)
+        setenv("TERM", "xterm-256color", 0)
+        let screen = CursesTerminal(device: terminal.devicePath)
+        screen.start()
+        let speaker = Speaker(settings: SpeechSettings(mode: .outcomes, device: "null"))
+        let apps = [nil, speaker].map { KioskApp(desk: desk, clock: SystemClock(), options: KioskApp.Options(), terminal: screen, speaker: $0) }
+        var measured: [[Duration]] = [[], []]
+        let clock = ContinuousClock()
+        for blockStart in stride(from: 0, to: scans, by: 100) {
+            for (path, app) in apps.enumerated() {
+                for index in blockStart..<min(scans, blockStart + 100) {
+                    let keys = Array((Self.badge(path * scans + index) + "\n").utf8).map(Int32.init)
+                    measured[path].append(clock.measure { app.step(keys: keys, at: Double(index)) })
+                    usleep(useconds_t(pauseMs * 1000))
+                }
+            }
+        }
+        screen.stop()
+        _ = terminal
+        let said = speaker.spoken
+        speaker.close()
+        let counted = try store.counts()["attendance"] ?? 0
+        guard counted == 2 * scans else { throw BenchError("expected \(2 * scans) check-ins, the database has \(counted)") }
+        guard speaker.problem == nil, said > 0 else { throw BenchError("speech did not run: \(speaker.statusLine)") }
+        let (off, on) = (LatencySummary(measured[0]), LatencySummary(measured[1]))
+        print("mentor-bench screen --speech: \(scans) check-ins per path, \(pauseMs) ms apart, painted to an 80×24 pseudo-terminal; \(said) utterances said or cut off")
+        print(LatencySummary.header)
+        print(off.row("baseline: speech off"))
+        print(on.row("speech on (outcomes)"))
+        let ratio = { (percentile: Double) in
+            LatencySummary.milliseconds(on.percentile(percentile)) / LatencySummary.milliseconds(off.percentile(percentile))
+        }
+        print(String(format: "ratio on/off: p50 %.2f×, p99 %.2f×", ratio(0.5), ratio(0.99)))
+        print("goal p99 within 1.25× of speech off: \(ratio(0.99) <= 1.25 ? "met" : "NOT met")")
     }
 
     static func badge(_ index: Int) -> String { String(format: "B%07d", index) }

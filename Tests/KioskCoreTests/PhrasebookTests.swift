@@ -57,6 +57,11 @@ struct PhrasebookTests {
         messages["PIN locked"] = phrases.pinLocked()
         messages["no facilitator PIN"] = phrases.noFacilitatorPIN(name: "María")
         messages["no unknown badge"] = phrases.noUnknownBadge()
+        let confirmations: [FacilitatorDone] = [
+            .checkedIn(maria, circle), .badgeLinked(maria), .opened(circle), .closed(circle, checkedOut: 2), .excused(maria, circle),
+            .cancelled(circle), .undone(maria, circle),
+        ]
+        for (index, done) in confirmations.enumerated() { messages["done \(index)"] = wording.confirmation(done) }
         return messages
     }
 

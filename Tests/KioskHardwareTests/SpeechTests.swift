@@ -150,13 +150,25 @@ struct SpeechTests {
         try FileManager.default.createDirectory(at: programs, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: programs.appendingPathComponent("espeak-ng").path, withDestinationPath: "/usr/bin/espeak-ng")
         let player = programs.appendingPathComponent("aplay")
-        try "#!/bin/sh\nexec sleep 30\n".write(to: player, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\n[ \"$1\" = check ] && exit 0\nexec sleep 30\n".write(to: player, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: player.path)
+        // A file just written can be "busy" to exec while a process forked meanwhile (other tests
+        // run in parallel) still holds it open: wait until it runs.
+        for _ in 0..<50 {
+            let check = Process()
+            check.executableURL = player
+            check.arguments = ["check"]
+            if (try? check.run()) != nil {
+                check.waitUntilExit()
+                if check.terminationStatus == 0 { break }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let speaker = Speaker(settings: SpeechSettings(mode: .outcomes), programs: programs.path)
         defer { speaker.close() }
         speaker.say(Utterance(text: "The first participant's long welcome", language: .english))
         try await Task.sleep(for: .milliseconds(300))
-        #expect(speaker.isSpeaking)
+        #expect(speaker.isSpeaking, "\(speaker.statusLine)")
         let before = ContinuousClock.now
         speaker.say(Utterance(text: "The second", language: .english))
         try await Task.sleep(for: .milliseconds(300))

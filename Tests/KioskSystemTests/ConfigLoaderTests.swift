@@ -36,6 +36,16 @@ struct ConfigLoaderTests {
             [reader]
             device = "/dev/input/by-id/usb-Reader-event-kbd"
             silence_ms = 250
+            [display]
+            result_seconds = 12
+            high_contrast = true
+            large = true
+            [speech]
+            mode = "full"
+            voice = "es-419"
+            rate = 140
+            volume = 150
+            device = "plughw:CARD=Headphones"
             """, file: "k.toml")
         #expect(config.kioskID == "lobby-2")
         #expect(config.location == "Room 101")
@@ -53,6 +63,8 @@ struct ConfigLoaderTests {
         #expect(config.hardware.debounceMilliseconds == 5)
         #expect(config.hardware.readerDevice == "/dev/input/by-id/usb-Reader-event-kbd")
         #expect(config.hardware.readerSilenceMilliseconds == 250)
+        #expect(config.display == DisplaySettings(resultSeconds: 12, highContrast: true, large: true))
+        #expect(config.speech == SpeechSettings(mode: .full, voice: "es-419", rate: 140, volume: 150, device: "plughw:CARD=Headphones"))
     }
 
     static let bad: [(String, String)] = [
@@ -65,7 +77,13 @@ struct ConfigLoaderTests {
         ("[check_in]\nopens_before_minutes = 500\n", "k.toml: check_in.opens_before_minutes: expected an integer from 0 to 240, found 500"),
         ("[check_in]\nanonymous_ratings = \"yes\"\n", "k.toml: check_in.anonymous_ratings: expected true or false, found string"),
         ("[check_in]\ngrace = 5\n", "k.toml: check_in.grace: unknown key; [check_in] has opens_before_minutes, on_time_grace_minutes, duplicate_window_seconds, rating_window_minutes, anonymous_ratings"),
-        ("[gpo]\nchip = \"x\"\n", "k.toml: gpo: unknown section; the sections are kiosk, badges, check_in, feedback, backup, gpio, reader"),
+        ("[gpo]\nchip = \"x\"\n", "k.toml: gpo: unknown section; the sections are kiosk, badges, check_in, feedback, backup, gpio, reader, display, speech"),
+        ("[display]\nresult_seconds = 1\n", "k.toml: display.result_seconds: expected an integer from 2 to 60, found 1"),
+        ("[display]\nlarge = 1\n", "k.toml: display.large: expected true or false, found int"),
+        ("[speech]\nmode = \"loud\"\n", "k.toml: speech.mode: expected one of \"off\", \"outcomes\", \"full\", found \"loud\""),
+        ("[speech]\nrate = 1000\n", "k.toml: speech.rate: expected an integer from 80 to 400, found 1000"),
+        ("[speech]\ndevice = \"hw:0 -D evil\"\n", "k.toml: speech.device: expected an ALSA device such as \"default\" or \"plughw:CARD=Headphones\", found \"hw:0 -D evil\""),
+        ("[speech]\nvoice = \"--help\"\n", "k.toml: speech.voice: expected an espeak-ng voice such as \"es\" or \"en-us\", found \"--help\""),
         ("[gpio]\nbuttons = [5, 6, 13]\n", "k.toml: gpio.buttons: expected a list of 4 line offsets (0–1023), one per button, such as [5, 6, 13, 19]"),
         ("[gpio]\nbuttons = [5, 6, 13, \"x\"]\n", "k.toml: gpio.buttons: expected a list of 4 line offsets"),
         ("[gpio]\nbuttons = [5, 6, 13, 23]\n", "k.toml: gpio.buttons: line 23 is wired twice; buttons, LEDs and buzzer need a line each"),

@@ -2,6 +2,7 @@
 #ifndef CKIOSKSYSTEM_H
 #define CKIOSKSYSTEM_H
 
+#include <spawn.h>
 #include <stdint.h>
 #include <sys/timex.h>
 
@@ -13,6 +14,17 @@ static inline int ckiosk_clock_synchronised(void) {
     if (state < 0) return -1;
     return state == TIME_ERROR ? 0 : 1;
 }
+
+/// pipe2(2) with O_CLOEXEC (a _GNU_SOURCE function Swift's Glibc does not show). 0 or -1.
+int ckiosk_pipe_cloexec(int descriptors[2]);
+
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34+, _GNU_SOURCE): the child closes every
+/// descriptor from `lowest` on. Returns 0 or an error number.
+int ckiosk_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
+
+/// Lowers the calling thread's scheduling priority to `nice` (Linux: per thread, inherited by
+/// the processes it starts). Returns 0, or -1 with errno set. (gettid is not in Swift's Glibc.)
+int ckiosk_lower_thread_priority(int nice);
 
 /// Installs handlers for SIGTERM, SIGINT, SIGHUP and SIGQUIT that only set a flag, so the UI
 /// loop can restore the terminal and exit cleanly; SIGTSTP is ignored (no suspending a kiosk).

@@ -121,4 +121,15 @@ extension EnglishPhrases {
     public func pinLocked() -> String { "✗ Too many wrong PINs — facilitator mode is locked for a few minutes" }
     public func noFacilitatorPIN(name: String) -> String { "✗ \(name) has no facilitator PIN on this kiosk" }
     public func noUnknownBadge() -> String { "✗ No unknown badge to link: scan it first, then open this menu again" }
+    public func done(_ done: FacilitatorDone, when: String) -> String {
+        switch done {
+        case .checkedIn(let person, let session): "\(person.name) checked in to \(session.title)"
+        case .badgeLinked(let person): "\(person.name) now has this badge"
+        case .opened(let session): "\(session.title) is open until \(when)"
+        case .closed(let session, let checkedOut): "\(session.title) is closed; \(checkedOut) checked out"
+        case .excused(let person, let session): "\(person.name) is excused from \(session.title)"
+        case .cancelled(let session): "\(session.title) on \(when) is cancelled"
+        case .undone(let person, let session): "\(person.name) is no longer checked in to \(session.title)"
+        }
+    }
 }

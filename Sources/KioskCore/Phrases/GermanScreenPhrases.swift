@@ -3,7 +3,7 @@ import Foundation
 extension GermanPhrases {
     public func text(_ text: ScreenText) -> String {
         switch text {
-        case .welcome: "HALLO!"
+        case .welcome: "WILLKOMMEN"
         case .late: "SPÄT"
         case .thankYou: "DANKE"
         case .goodbye: "TSCHÜSS"
@@ -123,4 +123,15 @@ extension GermanPhrases {
     public func pinLocked() -> String { "✗ Zu viele falsche PINs — der Leitungsmodus ist für ein paar Minuten gesperrt" }
     public func noFacilitatorPIN(name: String) -> String { "✗ \(name) hat auf diesem Kiosk keine Leitungs-PIN" }
     public func noUnknownBadge() -> String { "✗ Kein unbekannter Ausweis zum Zuordnen: erst auflegen, dann dieses Menü wieder öffnen" }
+    public func done(_ done: FacilitatorDone, when: String) -> String {
+        switch done {
+        case .checkedIn(let person, let session): "\(person.name) ist bei \(session.title) eingecheckt"
+        case .badgeLinked(let person): "Dieser Ausweis gehört jetzt \(person.name)"
+        case .opened(let session): "\(session.title) ist bis \(when) offen"
+        case .closed(let session, let checkedOut): "\(session.title) ist geschlossen; \(checkedOut) ausgecheckt"
+        case .excused(let person, let session): "\(person.name) ist für \(session.title) entschuldigt"
+        case .cancelled(let session): "\(session.title) am \(when) ist abgesagt"
+        case .undone(let person, let session): "Einchecken von \(person.name) bei \(session.title) ist rückgängig gemacht"
+        }
+    }
 }

@@ -37,6 +37,17 @@ public struct TallyCounts: Sendable, Equatable {
     }
 }
 
+/// A facilitator's action on the kiosk that worked, for its confirmation.
+public enum FacilitatorDone: Sendable, Equatable {
+    case checkedIn(Participant, Session)
+    case badgeLinked(Participant)
+    case opened(Session)
+    case closed(Session, checkedOut: Int)
+    case excused(Participant, Session)
+    case cancelled(Session)
+    case undone(Participant, Session)
+}
+
 /// The words of the kiosk's screens in one language, besides the outcomes' own
 /// (`KioskPhrasebook`): fixed texts by `ScreenText`, and the few that take a name, a time or a
 /// count. Pure: names, titles and times come in already written.
@@ -63,4 +74,7 @@ public protocol ScreenPhrases: Sendable {
     func pinLocked() -> String
     func noFacilitatorPIN(name: String) -> String
     func noUnknownBadge() -> String
+    /// The confirmation of `done`; `when` is the opened session's end (clock) or the cancelled
+    /// one's day, written by `KioskWording.confirmation`.
+    func done(_ done: FacilitatorDone, when: String) -> String
 }

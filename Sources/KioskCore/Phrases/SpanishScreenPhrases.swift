@@ -123,4 +123,15 @@ extension SpanishPhrases {
     public func pinLocked() -> String { "✗ Demasiados PIN incorrectos — el modo de facilitación queda bloqueado unos minutos" }
     public func noFacilitatorPIN(name: String) -> String { "✗ \(name) no tiene PIN de facilitación en este quiosco" }
     public func noUnknownBadge() -> String { "✗ No hay ninguna tarjeta desconocida: pásala primero y vuelve a abrir este menú" }
+    public func done(_ done: FacilitatorDone, when: String) -> String {
+        switch done {
+        case .checkedIn(let person, let session): "Entrada de \(person.name) registrada en \(session.title)"
+        case .badgeLinked(let person): "Esta tarjeta es ahora de \(person.name)"
+        case .opened(let session): "\(session.title) está abierta hasta las \(when)"
+        case .closed(let session, let checkedOut): "\(session.title) está cerrada; \(checkedOut) \(checkedOut == 1 ? "salida registrada" : "salidas registradas")"
+        case .excused(let person, let session): "\(person.name) queda excusado de \(session.title)"
+        case .cancelled(let session): "\(session.title) del \(when) queda cancelada"
+        case .undone(let person, let session): "Se ha deshecho la entrada de \(person.name) en \(session.title)"
+        }
+    }
 }
