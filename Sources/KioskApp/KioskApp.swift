@@ -20,12 +20,18 @@ public final class KioskApp {
         public var demo = false
         /// `[display]`: result time, high contrast, large letters.
         public var display = DisplaySettings()
+        /// `[speech]`: what the demo's `v` key turns on when the kiosk starts silent.
+        public var speech = SpeechSettings()
 
-        public init(demoBadges: [String] = [], hint: [String] = [], demo: Bool = false, display: DisplaySettings = DisplaySettings()) {
+        public init(
+            demoBadges: [String] = [], hint: [String] = [], demo: Bool = false, display: DisplaySettings = DisplaySettings(),
+            speech: SpeechSettings = SpeechSettings()
+        ) {
             self.demoBadges = demoBadges
             self.hint = hint
             self.demo = demo
             self.display = display
+            self.speech = speech
         }
     }
 
@@ -56,7 +62,9 @@ public final class KioskApp {
     ) {
         self.terminal = terminal
         self.speaker = speaker
-        speech = speaker?.settings ?? SpeechSettings(mode: .outcomes)
+        var speech = speaker?.settings ?? options.speech
+        if speech.mode == .off { speech.mode = .outcomes }
+        self.speech = speech
         self.devices = devices
         self.notifier = notifier
         self.desk = desk
@@ -80,6 +88,7 @@ public final class KioskApp {
         terminal.start()
         defer {
             notifier.notify("STOPPING=1")
+            speaker?.close()
             terminal.stop()
         }
         step(keys: [], at: Self.monotonicSeconds())

@@ -47,10 +47,7 @@ public struct SessionTally: Sendable, Equatable {
     }
 
     /// "2 of 4 expected + 1 guest", "2 of 3 expected, 1 excused".
-    public var presence: String {
-        "\(expectedPresent) of \(expectedCount) expected" + (guests > 0 ? " + \(guests) guest\(guests == 1 ? "" : "s")" : "")
-            + (excused.isEmpty ? "" : ", \(excused.count) excused")
-    }
+    public var presence: String { EnglishPhrases.presence(counts) }
 
     public var late: [Line] { present.filter { $0.attendance?.status == .late } }
     public var checkedOut: [Line] { present.filter { $0.attendance?.isCheckedOut == true } }

@@ -18,9 +18,9 @@ struct SpawnedProgram {
 
     let pid: pid_t
 
-    /// Starts `path` with `arguments`, its standard input, output and error on the given
-    /// descriptors (nil: /dev/null).
-    init(_ path: String, _ arguments: [String], stdin: Int32?, stdout: Int32?, stderr: Int32?) throws(Failure) {
+    /// Starts `path` with `arguments` and only `environment`, its standard input, output and
+    /// error on the given descriptors (nil: /dev/null).
+    init(_ path: String, _ arguments: [String], environment: [String], stdin: Int32?, stdout: Int32?, stderr: Int32?) throws(Failure) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -31,7 +31,8 @@ struct SpawnedProgram {
                 posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
             }
         }
-        _ = ckiosk_spawn_close_from(&actions, 3)
+        let closing = ckiosk_spawn_close_from(&actions, 3)
+        guard closing == 0 else { throw Failure(message: "cannot close the kiosk's descriptors in the child: \(String(cString: strerror(closing)))") }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -43,9 +44,10 @@ struct SpawnedProgram {
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
         var child: pid_t = 0
-        let error = posix_spawn(&child, path, &actions, &attributes, &argv, environ)
+        let error = posix_spawn(&child, path, &actions, &attributes, &argv, &envp)
         guard error == 0 else { throw Failure(message: String(cString: strerror(error))) }
         pid = child
     }
@@ -54,8 +56,13 @@ struct SpawnedProgram {
     mutating func poll() -> Int32? {
         if let finished { return finished }
         var status: Int32 = 0
-        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-        finished = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        var reaped = waitpid(pid, &status, WNOHANG)
+        while reaped < 0, errno == EINTR { reaped = waitpid(pid, &status, WNOHANG) }
+        if reaped < 0 {
+            finished = -1 // ECHILD: already reaped; never signal that pid again
+        } else if reaped == pid {
+            finished = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        }
         return finished
     }
 
@@ -66,7 +73,7 @@ struct SpawnedProgram {
         guard poll() == nil else { return }
         _ = Glibc.kill(pid, SIGKILL)
         var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         finished = -1
     }
 }

@@ -31,11 +31,17 @@ public final class Speaker: @unchecked Sendable {
     }
 
     /// espeak-ng's arguments for `utterance` (the text itself goes in on standard input, so that
-    /// a name can never be read as an option).
+    /// a name can never be read as an option). The configured voice is used for utterances in its
+    /// own language ("es-419" for Spanish); every other language gets its own voice.
     public static func synthesizerArguments(_ utterance: Utterance, settings: SpeechSettings) -> [String] {
-        ["-v", settings.voice.isEmpty ? utterance.language.rawValue : settings.voice,
-         "-s", String(settings.rate), "-a", String(settings.volume), "-b", "1"]
+        let language = utterance.language.rawValue
+        let voice = settings.voice == language || settings.voice.hasPrefix(language + "-") ? settings.voice : language
+        return ["-v", voice, "-s", String(settings.rate), "-a", String(settings.volume), "-b", "1"]
     }
+
+    /// The most a single utterance says, in bytes: one write into a fresh pipe always takes it,
+    /// so a stalled player can never block the speaker's thread.
+    static let longestUtterance = 2_048
 
     /// Starts saying `utterance`, cutting off whatever is still being said. Returns at once.
     public func say(_ utterance: Utterance) {
@@ -86,8 +92,12 @@ public final class Speaker: @unchecked Sendable {
     }
 
     private func work() {
-        // The speaker's thread and the programs it starts yield the processor to the UI loop:
-        // a check-in is never slower for being spoken (children inherit the nice value).
+        // Signals are the UI loop's: none interrupts this thread's waits.
+        var all = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_BLOCK, &all, nil)
+        // This thread and the programs it starts yield the processor to the UI loop: a check-in
+        // is never slower for being spoken (children inherit the nice value).
         _ = ckiosk_lower_thread_priority(15)
         while true {
             condition.lock()
@@ -102,7 +112,13 @@ public final class Speaker: @unchecked Sendable {
             pending = nil
             cutOff = false
             condition.unlock()
-            let outcome = play(utterance)
+            let outcome: String?
+            do throws(SpeechProblem) {
+                var pipeline = try SpeechPipeline(utterance, settings: settings, programs: programs)
+                outcome = supervise(&pipeline)
+            } catch {
+                outcome = error.message
+            }
             locked {
                 spokenCount += 1
                 if let outcome { lastProblem = outcome.isEmpty ? nil : outcome }
@@ -110,54 +126,112 @@ public final class Speaker: @unchecked Sendable {
         }
     }
 
-    /// Runs espeak-ng into aplay until they end or a newer utterance cuts them off.
+    /// Waits for the pipeline to end, or kills it when a newer utterance cuts it off.
     /// - Returns: "" when it played, a problem, or nil when cut off (nothing learnt).
-    private func play(_ utterance: Utterance) -> String? {
-        // text: the words into espeak-ng; sound: espeak-ng's WAV into aplay; errors: aplay's reason.
-        var text: [Int32] = [-1, -1], sound: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
-        guard ckiosk_pipe_cloexec(&text) == 0, ckiosk_pipe_cloexec(&sound) == 0, ckiosk_pipe_cloexec(&errors) == 0 else {
-            (text + sound + errors).filter { $0 >= 0 }.forEach { _ = Glibc.close($0) }
-            return "✗ cannot open pipes for speech"
-        }
-        defer { _ = Glibc.close(errors[0]) }
-        var player: SpawnedProgram
-        do {
-            player = try SpawnedProgram(programs + "/aplay", ["-q", "-D", settings.device], stdin: sound[0], stdout: nil, stderr: errors[1])
-        } catch {
-            [text[0], text[1], sound[0], sound[1], errors[1]].forEach { _ = Glibc.close($0) }
-            return "✗ cannot start \(programs)/aplay: \(error.message) (apt install alsa-utils)"
-        }
-        [sound[0], errors[1]].forEach { _ = Glibc.close($0) }
-        var synthesizer: SpawnedProgram
-        do {
-            synthesizer = try SpawnedProgram(
-                programs + "/espeak-ng", Self.synthesizerArguments(utterance, settings: settings) + ["--stdout"],
-                stdin: text[0], stdout: sound[1], stderr: nil)
-        } catch {
-            [text[0], text[1], sound[1]].forEach { _ = Glibc.close($0) }
-            player.kill()
-            return "✗ cannot start \(programs)/espeak-ng: \(error.message) (apt install espeak-ng)"
-        }
-        [text[0], sound[1]].forEach { _ = Glibc.close($0) }
-        let words = Array((utterance.text + "\n").utf8)
-        _ = words.withUnsafeBytes { write(text[1], $0.baseAddress, $0.count) }
-        _ = Glibc.close(text[1])
-        while synthesizer.poll() == nil || player.poll() == nil {
+    private func supervise(_ pipeline: inout SpeechPipeline) -> String? {
+        while !pipeline.hasEnded {
             condition.lock()
             if !cutOff { _ = condition.wait(until: Date(timeIntervalSinceNow: 0.02)) }
             let cut = cutOff
             condition.unlock()
             if cut {
-                synthesizer.kill()
-                player.kill()
+                pipeline.kill()
                 return nil
             }
         }
-        guard let status = player.poll(), status != 0 else { return "" }
+        return pipeline.problem(device: settings.device)
+    }
+}
+
+/// Why an utterance could not be started.
+struct SpeechProblem: Error {
+    var message: String
+}
+
+/// espeak-ng writing one utterance's sound into aplay: the two processes and the pipes between
+/// them and to their error output.
+struct SpeechPipeline {
+    private var synthesizer: SpawnedProgram
+    private var player: SpawnedProgram
+    /// The read ends of espeak-ng's and aplay's standard error.
+    private let synthesizerErrors: Int32
+    private let playerErrors: Int32
+
+    /// Starts both programs and hands espeak-ng the words (at most `Speaker.longestUtterance`
+    /// bytes, cut at a character).
+    init(_ utterance: Utterance, settings: SpeechSettings, programs: String) throws(SpeechProblem) {
+        var descriptors: [Int32] = []
+        func pipe() throws(SpeechProblem) -> (read: Int32, write: Int32) {
+            var ends: [Int32] = [-1, -1]
+            guard ckiosk_pipe_cloexec(&ends) == 0 else {
+                descriptors.forEach { _ = Glibc.close($0) }
+                throw SpeechProblem(message: "✗ cannot open pipes for speech: \(String(cString: strerror(errno)))")
+            }
+            descriptors += ends
+            return (ends[0], ends[1])
+        }
+        let text = try pipe(), sound = try pipe(), synthesizerErrors = try pipe(), playerErrors = try pipe()
+        // The children's ends are closed here once they are started (or could not be).
+        defer { [text.read, sound.read, sound.write, synthesizerErrors.write, playerErrors.write].forEach { _ = Glibc.close($0) } }
+        let environment = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"]
+        do {
+            player = try SpawnedProgram(
+                programs + "/aplay", ["-q", "-D", settings.device], environment: environment,
+                stdin: sound.read, stdout: nil, stderr: playerErrors.write)
+        } catch {
+            [text.write, synthesizerErrors.read, playerErrors.read].forEach { _ = Glibc.close($0) }
+            throw SpeechProblem(message: "✗ cannot start \(programs)/aplay: \(error.message) (apt install alsa-utils)")
+        }
+        do {
+            synthesizer = try SpawnedProgram(
+                programs + "/espeak-ng", Speaker.synthesizerArguments(utterance, settings: settings) + ["--stdout"], environment: environment,
+                stdin: text.read, stdout: sound.write, stderr: synthesizerErrors.write)
+        } catch {
+            player.kill()
+            [text.write, synthesizerErrors.read, playerErrors.read].forEach { _ = Glibc.close($0) }
+            throw SpeechProblem(message: "✗ cannot start \(programs)/espeak-ng: \(error.message) (apt install espeak-ng)")
+        }
+        self.synthesizerErrors = synthesizerErrors.read
+        self.playerErrors = playerErrors.read
+        var words = Substring(utterance.text)
+        while words.utf8.count >= Speaker.longestUtterance { words = words.dropLast() }
+        let bytes = Array((words + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(text.write, $0.baseAddress, $0.count) }
+        _ = Glibc.close(text.write)
+    }
+
+    var hasEnded: Bool {
+        mutating get { synthesizer.poll() != nil && player.poll() != nil }
+    }
+
+    mutating func kill() {
+        synthesizer.kill()
+        player.kill()
+        close()
+    }
+
+    /// After both ended: nil when the sound played, else which program failed and its last
+    /// word on the matter.
+    mutating func problem(device: String) -> String {
+        defer { close() }
+        // espeak-ng that exited with an error of its own; killed by SIGPIPE, it only lost its player.
+        if let status = synthesizer.poll(), status > 0 {
+            return "✗ espeak-ng: \(Self.lastLine(synthesizerErrors) ?? "exit status \(status)")"
+        }
+        if let status = player.poll(), status != 0 {
+            return "✗ ALSA device \"\(device)\": \(Self.lastLine(playerErrors) ?? "aplay exit status \(status)")"
+        }
+        return ""
+    }
+
+    private func close() {
+        [synthesizerErrors, playerErrors].forEach { _ = Glibc.close($0) }
+    }
+
+    /// The last line a finished program wrote to `descriptor` (its writers have all exited).
+    private static func lastLine(_ descriptor: Int32) -> String? {
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = read(errors[0], &buffer, buffer.count)
-        let message = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
-            .split(whereSeparator: \.isNewline).last.map(String.init) ?? "exit status \(status)"
-        return "✗ ALSA device \"\(settings.device)\": \(message)"
+        let count = read(descriptor, &buffer, buffer.count)
+        return String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).split(whereSeparator: \.isNewline).last.map(String.init)
     }
 }

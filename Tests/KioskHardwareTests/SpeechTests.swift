@@ -133,6 +133,53 @@ struct SpeechTests {
         #expect(speaker.spoken == 2 && speaker.statusLine.contains("✗ ALSA device"))
     }
 
+    @Test("a voice the machine lacks is blamed on espeak-ng, not on the sound card; a configured voice speaks its own language only")
+    func voices() async throws {
+        let speaker = Speaker(settings: SpeechSettings(mode: .outcomes, voice: "xx-nosuchvoice", device: "null"))
+        defer { speaker.close() }
+        #expect(Speaker.synthesizerArguments(Utterance(text: "Hola", language: .spanish), settings: SpeechSettings(voice: "es-419"))[1] == "es-419")
+        #expect(Speaker.synthesizerArguments(Utterance(text: "Hallo", language: .german), settings: SpeechSettings(voice: "es-419"))[1] == "de")
+        #expect(Speaker.synthesizerArguments(Utterance(text: "Hi", language: .english), settings: SpeechSettings(voice: "en-us"))[1] == "en-us")
+        speaker.say(Utterance(text: "Welcome", language: .english))
+        try await Self.settle(speaker)
+        #expect(speaker.problem == nil, "xx-nosuchvoice is not an English voice: English gets en")
+        // espeak-ng failing on its own (as it does for `-v nosuch`), stood in for by a script.
+        let programs = try Self.programs(espeak: "#!/bin/sh\necho 'Error: The specified espeak-ng voice does not exist.' >&2\nexit 1\n")
+        let failing = Speaker(settings: SpeechSettings(mode: .outcomes, device: "null"), programs: programs.path)
+        defer { failing.close() }
+        failing.say(Utterance(text: "Hola", language: .spanish))
+        try await Self.settle(failing)
+        #expect(failing.problem == "✗ espeak-ng: Error: The specified espeak-ng voice does not exist.", "\(failing.problem ?? "nil")")
+    }
+
+    /// A folder with the real aplay and espeak-ng, one of them replaced by `script`.
+    static func programs(espeak: String? = nil, aplay: String? = nil) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("speech-programs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, script) in [("espeak-ng", espeak), ("aplay", aplay)] {
+            let path = folder.appendingPathComponent(name)
+            guard let script else {
+                try FileManager.default.createSymbolicLink(atPath: path.path, withDestinationPath: "/usr/bin/" + name)
+                continue
+            }
+            try "#!/bin/sh\n[ \"$1\" = check ] && exit 0\n\(script.dropFirst("#!/bin/sh\n".count))".write(to: path, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path.path)
+            // A file just written can be "busy" to exec while a process forked meanwhile (other
+            // tests run in parallel) still holds it open: wait until it runs.
+            for _ in 0..<50 {
+                let check = Process()
+                check.executableURL = path
+                check.arguments = ["check"]
+                if (try? check.run()) != nil {
+                    check.waitUntilExit()
+                    if check.terminationStatus == 0 { break }
+                }
+                usleep(20_000)
+            }
+        }
+        return folder
+    }
+
     @Test("missing programs are a status line naming the package, not a crash")
     func missingPrograms() async throws {
         let speaker = Speaker(settings: SpeechSettings(mode: .outcomes), programs: "/nonexistent")
@@ -145,25 +192,8 @@ struct SpeechTests {
     @Test("a new utterance cuts off the one still playing")
     func cutOff() async throws {
         // A player that takes its time, as a real sound card does: the real espeak-ng, and an
-        // aplay stand-in that reads the sound slowly.
-        let programs = FileManager.default.temporaryDirectory.appendingPathComponent("speech-programs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: programs, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: programs.appendingPathComponent("espeak-ng").path, withDestinationPath: "/usr/bin/espeak-ng")
-        let player = programs.appendingPathComponent("aplay")
-        try "#!/bin/sh\n[ \"$1\" = check ] && exit 0\nexec sleep 30\n".write(to: player, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: player.path)
-        // A file just written can be "busy" to exec while a process forked meanwhile (other tests
-        // run in parallel) still holds it open: wait until it runs.
-        for _ in 0..<50 {
-            let check = Process()
-            check.executableURL = player
-            check.arguments = ["check"]
-            if (try? check.run()) != nil {
-                check.waitUntilExit()
-                if check.terminationStatus == 0 { break }
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        // aplay stand-in that reads nothing for 30 s.
+        let programs = try Self.programs(aplay: "#!/bin/sh\nexec sleep 30\n")
         let speaker = Speaker(settings: SpeechSettings(mode: .outcomes), programs: programs.path)
         defer { speaker.close() }
         speaker.say(Utterance(text: "The first participant's long welcome", language: .english))

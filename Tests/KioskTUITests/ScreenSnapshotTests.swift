@@ -78,7 +78,7 @@ struct ScreenSnapshotTests {
         let welcome = wording.speaking(to: tomas).report(ScanOutcome.checkIn(tomas, ScreenFixtures.circle, .onTime))
         let result = ScreenFixtures.screens.render(ScreenFixtures.state(.result(welcome)), ScreenFixtures.surroundings, rows: 24, columns: 80)
         #expect(result.text.contains("✓ Hola, Tomás Silva"))
-        #expect(result.text.contains("Cualquier botón vuelve al inicio"))
+        #expect(result.text.contains("Pulsa cualquier botón para volver al inicio"))
         #expect(result.text.contains("lun 2 mar"))
         let rating = wording.speaking(to: tomas).report(CheckOutOutcome.checkOut(tomas, ScreenFixtures.circle, checkedInAt: ScreenFixtures.now, duration: 600))
         let rate = ScreenFixtures.screens.render(ScreenFixtures.state(.rating(badge: [], report: rating)), ScreenFixtures.surroundings, rows: 24, columns: 80)

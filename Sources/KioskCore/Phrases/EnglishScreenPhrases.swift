@@ -110,10 +110,13 @@ extension EnglishPhrases {
     public func yourGoal(_ goal: String) -> String { "Your goal: \(goal)" }
     public func tallyPosition(_ position: Int, of count: Int) -> String { "(\(position) of \(count))" }
     public func tallyCounts(_ counts: TallyCounts) -> String {
-        "Present \(counts.present) of \(counts.expected) expected"
-            + (counts.guests > 0 ? " + \(counts.guests) guest\(counts.guests == 1 ? "" : "s")" : "")
+        "Present \(Self.presence(counts)) · \(counts.late) late · \(counts.checkedOut) checked out"
+    }
+
+    /// "2 of 4 expected + 1 guest", "2 of 3 expected, 1 excused" (also the command line's tally).
+    static func presence(_ counts: TallyCounts) -> String {
+        "\(counts.present) of \(counts.expected) expected" + (counts.guests > 0 ? " + \(counts.guests) guest\(counts.guests == 1 ? "" : "s")" : "")
             + (counts.excused > 0 ? ", \(counts.excused) excused" : "")
-            + " · \(counts.late) late · \(counts.checkedOut) checked out"
     }
     public func arrivals(from: String) -> String { "Arrivals from \(from), 5 min steps:" }
     public func pickKeys(verb: String) -> String { "[1] up   [2] down   [3] \(verb)   [4] back" }

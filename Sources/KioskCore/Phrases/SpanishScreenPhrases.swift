@@ -9,11 +9,11 @@ extension SpanishPhrases {
         case .goodbye: "¡ADIÓS!"
         case .alreadyOut: "YA SALISTE"
         case .unknown: "DESCONOCIDA"
-        case .notABadge: "NO ES TARJETA"
+        case .notABadge: "NO VÁLIDA"
         case .noSession: "SIN SESIÓN"
         case .cancelled: "CANCELADA"
         case .inactive: "INACTIVO"
-        case .notOpen: "NO ABIERTA"
+        case .notOpen: "NO DISPONIBLE"
         case .error: "ERROR"
         case .done: "HECHO"
         case .sorry: "LO SIENTO"
@@ -26,7 +26,7 @@ extension SpanishPhrases {
         case .noSessionOpen: "Ahora no hay ninguna sesión abierta"
         case .clockSynchronised: "reloj ✓ sincronizado"
         case .clockNotSynchronised: "reloj ✗ NO sincronizado"
-        case .resultKeys: "Cualquier botón vuelve al inicio; también vuelve solo."
+        case .resultKeys: "Pulsa cualquier botón para volver al inicio; también vuelve solo."
         case .resultKeysFacilitator: "[1] menú de facilitación · otros botones: inicio"
         case .facilitatorResultKeys: "Cualquier botón vuelve al menú de facilitación."
         case .chooseKeys: "[1] arriba   [2] abajo   [3] entrar aquí   [4] cancelar"
@@ -47,7 +47,7 @@ extension SpanishPhrases {
         case .backKey: "[4] volver"
         case .tallyKeys: "[1] [2] otra sesión   [3] actualizar   [4] volver"
         case .missing: "falta"
-        case .excused: "excusado"
+        case .excused: "con excusa"
         case .atRisk: "En riesgo:"
         case .pairsNeedingAttention: "Parejas que necesitan atención:"
         case .statusTitle: "Estado del quiosco"
@@ -110,9 +110,9 @@ extension SpanishPhrases {
     public func yourGoal(_ goal: String) -> String { "Tu objetivo: \(goal)" }
     public func tallyPosition(_ position: Int, of count: Int) -> String { "(\(position) de \(count))" }
     public func tallyCounts(_ counts: TallyCounts) -> String {
-        "Presentes \(counts.present) de \(counts.expected) \(counts.expected == 1 ? "esperada" : "esperadas")"
-            + (counts.guests > 0 ? " + \(counts.guests) \(counts.guests == 1 ? "invitada" : "invitadas")" : "")
-            + (counts.excused > 0 ? ", \(counts.excused) \(counts.excused == 1 ? "excusada" : "excusadas")" : "")
+        "Presentes \(counts.present) de \(counts.expected) \(counts.expected == 1 ? "persona esperada" : "personas esperadas")"
+            + (counts.guests > 0 ? " + \(counts.guests) \(counts.guests == 1 ? "persona invitada" : "personas invitadas")" : "")
+            + (counts.excused > 0 ? ", \(counts.excused) con excusa" : "")
             + " · \(counts.late) con retraso · \(counts.checkedOut) \(counts.checkedOut == 1 ? "ha salido" : "han salido")"
     }
     public func arrivals(from: String) -> String { "Llegadas desde las \(from), cada 5 min:" }
@@ -129,7 +129,7 @@ extension SpanishPhrases {
         case .badgeLinked(let person): "Esta tarjeta es ahora de \(person.name)"
         case .opened(let session): "\(session.title) está abierta hasta las \(when)"
         case .closed(let session, let checkedOut): "\(session.title) está cerrada; \(checkedOut) \(checkedOut == 1 ? "salida registrada" : "salidas registradas")"
-        case .excused(let person, let session): "\(person.name) queda excusado de \(session.title)"
+        case .excused(let person, let session): "\(person.name) tiene excusa para \(session.title)"
         case .cancelled(let session): "\(session.title) del \(when) queda cancelada"
         case .undone(let person, let session): "Se ha deshecho la entrada de \(person.name) en \(session.title)"
         }

@@ -52,9 +52,10 @@ public enum SpokenWords {
             + prompt.choices.enumerated().map { "\($0.offset + 1): \($0.element)" }
     }
 
-    /// A line as the ear wants it: no leading symbol, dashes and brackets as pauses.
+    /// A line as the ear wants it: no leading symbol, dashes and brackets as pauses, and no
+    /// control character (espeak-ng reads some as commands).
     static func spoken(_ line: String) -> String {
-        var text = line
+        var text = String(String.UnicodeScalarView(line.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }))
         while let first = text.unicodeScalars.first, "✓✗•?★▶◀".unicodeScalars.contains(first) || first == " " {
             text.unicodeScalars.removeFirst()
         }

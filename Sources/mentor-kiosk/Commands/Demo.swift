@@ -53,7 +53,8 @@ struct Demo: ParsableCommand {
             }
             let app = KioskApp(
                 desk: desk, clock: context.clock,
-                options: KioskApp.Options(demoBadges: Self.simulatedBadges, hint: Self.hint, demo: true, display: context.config.display),
+                options: KioskApp.Options(
+                    demoBadges: Self.simulatedBadges, hint: Self.hint, demo: true, display: context.config.display, speech: context.config.speech),
                 speaker: context.config.speech.mode == .off ? nil : Speaker(settings: context.config.speech))
             throw ExitCode(app.run())
         }
