@@ -309,7 +309,7 @@ public final class KioskApp {
         guard let summaries = try? desk.store.sessions(
             from: now.addingTimeInterval(-12 * 3600), to: now.addingTimeInterval(24 * 3600), location: desk.location, timeZone: desk.wording.timeZone)
         else {
-            surroundings.status = "database unavailable — check-ins cannot be recorded"
+            surroundings.status = desk.wording.phrases.idleStatus(IdleStatus(eventsStored: nil))
             return
         }
         let line = { (summary: SessionSummary) in
@@ -325,15 +325,20 @@ public final class KioskApp {
         surroundings.nextSession = summaries.first {
             if case .notYetOpen = $0.session.phase(at: now, rules: rules) { true } else { false }
         }.map(line)
-        surroundings.status = "\((try? desk.store.lastSequence()) ?? 0) events stored │ " + syncSummary(try? desk.store.syncState(), short: true)
-            + (speaker.map { $0.problem == nil ? " │ speech on" : " │ speech ✗ see status" } ?? "")
+        let sync = try? desk.store.syncState()
+        let export: IdleStatus.Export = if let sync, sync.lastAttemptAt != nil {
+            sync.queueLength == 0 ? .allAtHub : .waiting(sync.queueLength)
+        } else {
+            .offline
+        }
+        surroundings.status = desk.wording.phrases.idleStatus(IdleStatus(
+            eventsStored: Int((try? desk.store.lastSequence()) ?? 0), export: export, refused: sync?.rejections.count ?? 0,
+            speechWorks: speaker.map { $0.problem == nil }))
     }
 
-    /// The export's state in a few words: queue, rejections, or that there is no hub.
-    private func syncSummary(_ state: SyncState?, short: Bool) -> String {
-        guard let state, state.lastAttemptAt != nil else {
-            return short ? "no hub: working offline" : "no hub has received any (mentor-kiosk enroll)"
-        }
+    /// The export's state in a few words for the status page: queue, rejections, or that there is no hub.
+    private func syncSummary(_ state: SyncState?) -> String {
+        guard let state, state.lastAttemptAt != nil else { return "no hub has received any (mentor-kiosk enroll)" }
         let rejected = state.rejections.isEmpty ? "" : ", ✗ \(state.rejections.count) refused by the hub"
         return state.queueLength == 0 ? "all at the hub\(rejected)" : "\(state.queueLength) waiting for the hub\(rejected)"
     }
@@ -344,7 +349,7 @@ public final class KioskApp {
         let events = (try? desk.store.lastSequence()) ?? 0
         return [
             "Kiosk          \(desk.store.kioskID) at \(desk.location)",
-            "Events stored  \(events), all kept here; \(syncSummary(sync, short: false))",
+            "Events stored  \(events), all kept here; \(syncSummary(sync))",
             "Last sync      \(sync.map { state in state.lastSuccessAt.map { desk.wording.clock($0) } ?? "never" } ?? "never")\(sync?.lastError.map { " — last try failed: \($0)" } ?? "")",
             "Clock          \(trusted ? "✓ synchronised" : "✗ NOT synchronised: times are marked untrusted")",
             "Database       \(desk.store.path), \(usage.databaseBytes >> 10) KiB",

@@ -62,6 +62,11 @@ struct PhrasebookTests {
             .cancelled(circle), .undone(maria, circle),
         ]
         for (index, done) in confirmations.enumerated() { messages["done \(index)"] = wording.confirmation(done) }
+        let statuses = [
+            IdleStatus(eventsStored: nil), IdleStatus(eventsStored: 12), IdleStatus(eventsStored: 1, export: .allAtHub, speechWorks: true),
+            IdleStatus(eventsStored: 40, export: .waiting(3), refused: 2, speechWorks: false),
+        ]
+        for (index, status) in statuses.enumerated() { messages["idle status \(index)"] = phrases.idleStatus(status) }
         return messages
     }
 
@@ -93,6 +98,9 @@ struct PhrasebookTests {
         #expect(english["rating 4"] == "✓ Thank you for rating 3 of 4 (anonymous)")
         #expect(english["milestone 25"] == "★ That is your 25th session — well done!")
         #expect(english["answer 4"] == "✓ Thank you — very")
+        #expect(english["idle status 1"] == "12 events stored │ no hub: working offline")
+        #expect(english["idle status 3"] == "40 events stored │ 3 waiting for the hub, ✗ 2 refused by the hub │ speech ✗ see status")
+        #expect(english["done 0"] == "✓ María checked in to Peer Circle A")
     }
 
     @Test("every phrase exists in every language, and Spanish and German say it in their own words", arguments: [KioskLanguage.spanish, .german])

@@ -124,6 +124,18 @@ extension EnglishPhrases {
     public func pinLocked() -> String { "✗ Too many wrong PINs — facilitator mode is locked for a few minutes" }
     public func noFacilitatorPIN(name: String) -> String { "✗ \(name) has no facilitator PIN on this kiosk" }
     public func noUnknownBadge() -> String { "✗ No unknown badge to link: scan it first, then open this menu again" }
+    public func idleStatus(_ status: IdleStatus) -> String {
+        guard let events = status.eventsStored else { return "database unavailable — check-ins cannot be recorded" }
+        let export = switch status.export {
+        case .offline: "no hub: working offline"
+        case .allAtHub: "all at the hub"
+        case .waiting(let count): "\(count) waiting for the hub"
+        }
+        let refused = status.refused > 0 ? ", ✗ \(status.refused) refused by the hub" : ""
+        let speech = status.speechWorks.map { $0 ? " │ speech on" : " │ speech ✗ see status" } ?? ""
+        return "\(events) events stored │ \(export)\(refused)\(speech)"
+    }
+
     public func done(_ done: FacilitatorDone, when: String) -> String {
         switch done {
         case .checkedIn(let person, let session): "\(person.name) checked in to \(session.title)"

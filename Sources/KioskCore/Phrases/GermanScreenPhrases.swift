@@ -123,6 +123,18 @@ extension GermanPhrases {
     public func pinLocked() -> String { "✗ Zu viele falsche PINs — der Leitungsmodus ist für ein paar Minuten gesperrt" }
     public func noFacilitatorPIN(name: String) -> String { "✗ \(name) hat auf diesem Kiosk keine Leitungs-PIN" }
     public func noUnknownBadge() -> String { "✗ Kein unbekannter Ausweis zum Zuordnen: erst auflegen, dann dieses Menü wieder öffnen" }
+    public func idleStatus(_ status: IdleStatus) -> String {
+        guard let events = status.eventsStored else { return "Datenbank nicht verfügbar — Einchecken kann nicht gespeichert werden" }
+        let export = switch status.export {
+        case .offline: "kein Server: arbeitet offline"
+        case .allAtHub: "alles beim Server"
+        case .waiting(let count): "\(count) warten auf den Server"
+        }
+        let refused = status.refused > 0 ? ", ✗ \(status.refused) vom Server abgelehnt" : ""
+        let speech = status.speechWorks.map { $0 ? " │ Sprache an" : " │ Sprache ✗ siehe Status" } ?? ""
+        return "\(events) \(events == 1 ? "Ereignis gespeichert" : "Ereignisse gespeichert") │ \(export)\(refused)\(speech)"
+    }
+
     public func done(_ done: FacilitatorDone, when: String) -> String {
         switch done {
         case .checkedIn(let person, let session): "\(person.name) ist bei \(session.title) eingecheckt"

@@ -37,6 +37,32 @@ public struct TallyCounts: Sendable, Equatable {
     }
 }
 
+/// The kiosk's health in a few facts, for the start screen's footer.
+public struct IdleStatus: Sendable, Equatable {
+    /// Where the kiosk's events stand with the hub.
+    public enum Export: Sendable, Equatable {
+        /// Never enrolled, or never tried: the kiosk works alone.
+        case offline
+        case allAtHub
+        case waiting(Int)
+    }
+
+    /// nil: the database could not be read.
+    public var eventsStored: Int?
+    public var export: Export
+    /// Events the hub refused.
+    public var refused: Int
+    /// nil: speech off; false: on, but the last utterance failed.
+    public var speechWorks: Bool?
+
+    public init(eventsStored: Int?, export: Export = .offline, refused: Int = 0, speechWorks: Bool? = nil) {
+        self.eventsStored = eventsStored
+        self.export = export
+        self.refused = refused
+        self.speechWorks = speechWorks
+    }
+}
+
 /// A facilitator's action on the kiosk that worked, for its confirmation.
 public enum FacilitatorDone: Sendable, Equatable {
     case checkedIn(Participant, Session)
@@ -77,4 +103,6 @@ public protocol ScreenPhrases: Sendable {
     /// The confirmation of `done`; `when` is the opened session's end (clock) or the cancelled
     /// one's day, written by `KioskWording.confirmation`.
     func done(_ done: FacilitatorDone, when: String) -> String
+    /// "12 events stored │ all at the hub │ speech on".
+    func idleStatus(_ status: IdleStatus) -> String
 }

@@ -123,6 +123,18 @@ extension SpanishPhrases {
     public func pinLocked() -> String { "✗ Demasiados PIN incorrectos — el modo de facilitación queda bloqueado unos minutos" }
     public func noFacilitatorPIN(name: String) -> String { "✗ \(name) no tiene PIN de facilitación en este quiosco" }
     public func noUnknownBadge() -> String { "✗ No hay ninguna tarjeta desconocida: pásala primero y vuelve a abrir este menú" }
+    public func idleStatus(_ status: IdleStatus) -> String {
+        guard let events = status.eventsStored else { return "base de datos no disponible — no se pueden registrar entradas" }
+        let export = switch status.export {
+        case .offline: "sin servidor: funciona sin conexión"
+        case .allAtHub: "todo enviado al servidor"
+        case .waiting(let count): "\(count) por enviar al servidor"
+        }
+        let refused = status.refused > 0 ? ", ✗ \(status.refused) rechazados por el servidor" : ""
+        let speech = status.speechWorks.map { $0 ? " │ voz activada" : " │ voz ✗ ver estado" } ?? ""
+        return "\(events) \(events == 1 ? "evento guardado" : "eventos guardados") │ \(export)\(refused)\(speech)"
+    }
+
     public func done(_ done: FacilitatorDone, when: String) -> String {
         switch done {
         case .checkedIn(let person, let session): "Entrada de \(person.name) registrada en \(session.title)"
