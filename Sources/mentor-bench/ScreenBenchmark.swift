@@ -32,16 +32,7 @@ struct ScreenBenchmark: ParsableCommand {
         if speech { return try runSpeech() }
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let now = Date()
-        let (store, hasher, normalizer) = try Self.store(in: folder, people: 2 * scans) { _ in .mentee }
-        _ = try store.importSessions([SessionEntry(
-            session: Session(
-                id: "S-NOW", title: "Open Session", kind: .networking, location: Self.location,
-                startsAt: now.addingTimeInterval(-60), endsAt: now.addingTimeInterval(4 * 3600)),
-            position: SourcePosition(file: "bench", line: 2))])
-        let desk = CheckInDesk(
-            store: store, normalizer: normalizer, hasher: hasher, rules: CheckInRules(), location: Self.location,
-            anonymousRatings: false, wording: KioskWording(timeZone: TimeZone(identifier: "UTC")!))
+        let (store, desk) = try Self.openSession(in: folder, people: 2 * scans)
 
         let terminal = try PseudoTerminal(rows: 24, columns: 80)
         setenv("TERM", "xterm-256color", 0)
@@ -85,16 +76,7 @@ struct ScreenBenchmark: ParsableCommand {
     func runSpeech() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let now = Date()
-        let (store, hasher, normalizer) = try Self.store(in: folder, people: 2 * scans) { _ in .mentee }
-        _ = try store.importSessions([SessionEntry(
-            session: Session(
-                id: "S-NOW", title: "Open Session", kind: .networking, location: Self.location,
-                startsAt: now.addingTimeInterval(-60), endsAt: now.addingTimeInterval(4 * 3600)),
-            position: SourcePosition(file: "bench", line: 2))])
-        let desk = CheckInDesk(
-            store: store, normalizer: normalizer, hasher: hasher, rules: CheckInRules(), location: Self.location,
-            anonymousRatings: false, wording: KioskWording(timeZone: TimeZone(identifier: "UTC")!))
+        let (store, desk) = try Self.openSession(in: folder, people: 2 * scans)
         let terminal = try PseudoTerminal(rows: 24, columns: 80)
         setenv("TERM", "xterm-256color", 0)
         let screen = CursesTerminal(device: terminal.devicePath)
@@ -132,6 +114,21 @@ struct ScreenBenchmark: ParsableCommand {
     }
 
     static func badge(_ index: Int) -> String { String(format: "B%07d", index) }
+
+    /// A kiosk database in `folder` with `people` mentees and one session open to all, now.
+    static func openSession(in folder: String, people: Int) throws -> (KioskStore, CheckInDesk) {
+        let now = Date()
+        let (store, hasher, normalizer) = try store(in: folder, people: people) { _ in .mentee }
+        _ = try store.importSessions([SessionEntry(
+            session: Session(
+                id: "S-NOW", title: "Open Session", kind: .networking, location: location,
+                startsAt: now.addingTimeInterval(-60), endsAt: now.addingTimeInterval(4 * 3600)),
+            position: SourcePosition(file: "bench", line: 2))])
+        let desk = CheckInDesk(
+            store: store, normalizer: normalizer, hasher: hasher, rules: CheckInRules(), location: location,
+            anonymousRatings: false, wording: KioskWording(timeZone: TimeZone(identifier: "UTC")!))
+        return (store, desk)
+    }
 
     static func folder() throws -> String {
         let folder = NSTemporaryDirectory() + "mentor-bench-screen-" + UUID().uuidString
