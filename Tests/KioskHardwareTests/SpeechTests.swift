@@ -191,21 +191,20 @@ struct SpeechTests {
 
     @Test("a new utterance cuts off the one still playing")
     func cutOff() async throws {
-        // A player that takes its time, as a real sound card does: the real espeak-ng, and an
-        // aplay stand-in that reads nothing for 30 s.
-        let programs = try Self.programs(aplay: "#!/bin/sh\nexec sleep 30\n")
+        // A player that never finishes by itself: the real espeak-ng, and an aplay stand-in that
+        // reads nothing for an hour. Only a cut-off ends an utterance here, however slowly the
+        // test itself is scheduled.
+        let programs = try Self.programs(aplay: "#!/bin/sh\nexec sleep 3600\n")
         let speaker = Speaker(settings: SpeechSettings(mode: .outcomes), programs: programs.path)
         defer { speaker.close() }
         speaker.say(Utterance(text: "The first participant's long welcome", language: .english))
         try await Task.sleep(for: .milliseconds(300))
         #expect(speaker.isSpeaking, "\(speaker.statusLine)")
-        let before = ContinuousClock.now
         speaker.say(Utterance(text: "The second", language: .english))
         try await Task.sleep(for: .milliseconds(300))
-        #expect(speaker.spoken == 1, "the first was cut off well before its 30 s")
+        #expect(speaker.spoken == 1, "the first was cut off; the second is playing")
         speaker.stop()
         try await Self.settle(speaker)
         #expect(speaker.spoken == 2 && speaker.problem == nil)
-        #expect(ContinuousClock.now - before < .seconds(10))
     }
 }
