@@ -24,5 +24,16 @@ struct LatencySummary {
         return name.padding(toLength: 34, withPad: " ", startingAt: 0) + cells.joined(separator: " ")
     }
 
+    /// Prints two paths measured side by side and their ratio; returns the p99 ratio.
+    @discardableResult
+    static func printComparison(off: LatencySummary, _ offLabel: String, on: LatencySummary, _ onLabel: String) -> Double {
+        print(header)
+        print(off.row(offLabel))
+        print(on.row(onLabel))
+        let ratio = { (percentile: Double) in milliseconds(on.percentile(percentile)) / milliseconds(off.percentile(percentile)) }
+        print(String(format: "ratio on/off: p50 %.2f×, p99 %.2f×", ratio(0.5), ratio(0.99)))
+        return ratio(0.99)
+    }
+
     static let header = "".padding(toLength: 34, withPad: " ", startingAt: 0) + "  p50 ms   p90 ms   p99 ms   max ms"
 }

@@ -103,14 +103,8 @@ struct ScreenBenchmark: ParsableCommand {
         guard speaker.problem == nil, said > 0 else { throw BenchError("speech did not run: \(speaker.statusLine)") }
         let (off, on) = (LatencySummary(measured[0]), LatencySummary(measured[1]))
         print("mentor-bench screen --speech: \(scans) check-ins per path, \(pauseMs) ms apart, painted to an 80×24 pseudo-terminal; \(said) utterances said or cut off")
-        print(LatencySummary.header)
-        print(off.row("baseline: speech off"))
-        print(on.row("speech on (outcomes)"))
-        let ratio = { (percentile: Double) in
-            LatencySummary.milliseconds(on.percentile(percentile)) / LatencySummary.milliseconds(off.percentile(percentile))
-        }
-        print(String(format: "ratio on/off: p50 %.2f×, p99 %.2f×", ratio(0.5), ratio(0.99)))
-        print("goal p99 within 1.25× of speech off: \(ratio(0.99) <= 1.25 ? "met" : "NOT met")")
+        let ratio = LatencySummary.printComparison(off: off, "baseline: speech off", on: on, "speech on (outcomes)")
+        print("goal p99 within 1.25× of speech off: \(ratio <= 1.25 ? "met" : "NOT met")")
     }
 
     static func badge(_ index: Int) -> String { String(format: "B%07d", index) }
@@ -206,13 +200,7 @@ struct ScreenBenchmark: ParsableCommand {
         guard outs == people else { throw BenchError("expected \(people) check-outs, the database has \(outs)") }
         let (on, off) = (LatencySummary(measured[0]), LatencySummary(measured[1]))
         print("mentor-bench screen --check-out: \(people) pair members, each checking out from the offer screen (button → rating screen painted, 80×24)")
-        print(LatencySummary.header)
-        print(off.row("baseline: questions off"))
-        print(on.row("questions on"))
-        let ratio = { (percentile: Double) in
-            LatencySummary.milliseconds(on.percentile(percentile)) / LatencySummary.milliseconds(off.percentile(percentile))
-        }
-        print(String(format: "ratio on/off: p50 %.2f×, p99 %.2f×", ratio(0.5), ratio(0.99)))
+        LatencySummary.printComparison(off: off, "baseline: questions off", on: on, "questions on")
     }
 }
 
