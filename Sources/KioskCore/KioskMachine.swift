@@ -228,7 +228,7 @@ public enum KioskMachine {
 
     private static func pinChecked(_ check: PINCheck, state: KioskState, now: Date, phrases: any KioskPhrasebook) -> (KioskState, [KioskEffect]) {
         guard case .pinEntry(let facilitator, _) = state.screen else { return (state, []) }
-        let phrases = facilitator.language?.phrases ?? phrases
+        let phrases = phrases.speaking(to: facilitator)
         let refuse = { (message: String) in
             (state.showing(.result(OutcomeReport(code: "pin_refused", verdict: .refused, message: message, participant: facilitator)), at: now),
              [KioskEffect.signal(.error)])
@@ -343,7 +343,7 @@ public enum KioskMachine {
                     guard let badge = state.unknownBadge else {
                         return (show(.facilitatorResult(facilitator: facilitator, report: OutcomeReport(
                             code: "no_unknown_badge", verdict: .refused,
-                            message: (facilitator.language?.phrases ?? phrases).noUnknownBadge()))), [])
+                            message: phrases.speaking(to: facilitator).noUnknownBadge()))), [])
                     }
                     return (show(.pickParticipant(facilitator: facilitator, badge: badge, choices: [], selected: 0)), [.loadRoster])
                 }

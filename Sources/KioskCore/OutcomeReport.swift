@@ -208,6 +208,14 @@ public struct KioskWording: Sendable {
         OutcomeReport(code: "badge_rejected", verdict: .badgeRejected, message: phrases.notABadge("\(rejection)"))
     }
 
+    /// "• Lena Novak, you checked in to Peer Circle A at 15:00.": the check-out offer's line,
+    /// on screen and spoken.
+    public func youCheckedIn(_ report: OutcomeReport) -> String {
+        phrases.youCheckedIn(
+            name: report.participant?.name ?? phrases.text(.you), title: report.session?.title ?? phrases.text(.yourSession),
+            at: report.time.map(clock))
+    }
+
     /// "✓ Omar Haddad checked in to Peer Circle A": a facilitator's action that worked.
     public func confirmation(_ done: FacilitatorDone) -> String {
         let when = switch done {

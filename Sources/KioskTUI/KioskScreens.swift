@@ -356,10 +356,7 @@ public struct KioskScreens: Sendable {
 
     private func drawOffer(_ grid: inout ScreenGrid, _ report: OutcomeReport) {
         var row = drawBanner(&grid, phrases.text(.checkOutBanner), row: 2, style: CellStyle(foreground: .yellow, bold: true))
-        let checkedIn = phrases.youCheckedIn(
-            name: report.participant?.name ?? phrases.text(.you), title: report.session?.title ?? phrases.text(.yourSession),
-            at: report.time.map(wording.clock))
-        grid.center(checkedIn, row: row, style: Self.emphasis)
+        grid.center(wording.youCheckedIn(report), row: row, style: Self.emphasis)
         row += 2
         grid.center(phrases.text(.offerLeaving), row: row)
         let supervisor = report.participant?.role.maySupervise == true

@@ -16,6 +16,11 @@ public enum KioskLanguage: String, Sendable, Codable, CaseIterable {
     }
 }
 
+extension KioskPhrasebook {
+    /// The phrasebook of `person`'s language when they have one, else this one.
+    public func speaking(to person: Participant?) -> any KioskPhrasebook { person?.language?.phrases ?? self }
+}
+
 /// Every participant- and facilitator-facing phrase of the kiosk's outcomes, questions and screens
 /// (`ScreenPhrases`), one
 /// conforming type per language (`EnglishPhrases`, `SpanishPhrases`, `GermanPhrases`). A

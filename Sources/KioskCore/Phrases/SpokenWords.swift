@@ -33,12 +33,7 @@ public enum SpokenWords {
             sentences = [phrases.whichSession(name: participant.name)]
                 + choices.enumerated().map { "\($0.offset + 1): \($0.element.title)" }
         case .offerCheckOut(_, let report) where full:
-            sentences = [
-                phrases.youCheckedIn(
-                    name: report.participant?.name ?? phrases.text(.you), title: report.session?.title ?? phrases.text(.yourSession),
-                    at: report.time.map(words.clock)),
-                phrases.text(.offerLeaving),
-            ]
+            sentences = [words.youCheckedIn(report), phrases.text(.offerLeaving)]
         default:
             return nil
         }

@@ -18,7 +18,7 @@ struct Demo: ParsableCommand {
     static let hint = [
         "Badges: 200004 Lena · 200001 Jonas · 100004 Tomás (in Spanish) · 100003 Priya · 999999 stranger",
         "Facilitator: 700001 Fatima, then [1] and PIN 1 2 3 4",
-        "Type a badge + Enter, or s to simulate one · 1–4 = buttons · v = speech · Ctrl-C quits",
+        "Type a badge + Enter, or s · 1–4 = buttons · v = speech · Ctrl-C quits",
     ]
     static let simulatedBadges = ["200004", "200001", "100004", "100003", "999999", "200004", "200005", "700001"]
 
