@@ -31,6 +31,14 @@ struct cgpio_request {
 
 int cgpio_api_major(void) { return CGPIO_V1 ? 1 : 2; }
 
+const char *cgpio_library_version(void) {
+#if CGPIO_V1
+    return gpiod_version_string();
+#else
+    return gpiod_api_version();
+#endif
+}
+
 static void copy_text(char *target, size_t size, const char *text) {
     if (size == 0) return;
     snprintf(target, size, "%s", text ? text : "");

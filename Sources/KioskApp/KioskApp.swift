@@ -55,6 +55,7 @@ public final class KioskApp {
     private var sweptAt = -Double.infinity
     private var statusReadAt = -Double.infinity
     private var nextDemoBadge = 0
+    private var checkpoints = QuietCheckpoints(startedAt: -.infinity)
 
     public init(
         desk: CheckInDesk, clock: any KioskClock, options: Options, terminal: CursesTerminal = CursesTerminal(),
@@ -123,6 +124,12 @@ public final class KioskApp {
     /// The terminal must be started. - Returns: false when the demo's quit key was pressed.
     @discardableResult
     public func step(keys: [Int32], hardware: [KioskInput] = [], at seconds: Double) -> Bool {
+        if keys.isEmpty, hardware.isEmpty, !decoder.isCollecting {
+            // A failed checkpoint loses nothing (the WAL keeps every commit); the next quiet spell tries again.
+            if checkpoints.isDue(at: seconds) { _ = try? desk.store.checkpoint() }
+        } else {
+            checkpoints.input(at: seconds)
+        }
         hardware.forEach(apply)
         var decoded: [DecodedKey] = []
         for key in keys { decoded += decoder.feed(key, at: seconds) }

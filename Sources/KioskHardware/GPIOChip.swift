@@ -23,6 +23,8 @@ public struct GPIOChip: Sendable, Equatable {
 
     /// The libgpiod API the kiosk was built against: 1 (bookworm) or 2 (trixie).
     public static var apiMajor: Int { Int(cgpio_api_major()) }
+    /// The version of the libgpiod library in use ("1.6.3", "2.3"), as `hardware info` reports it.
+    public static var libraryVersion: String { String(cString: cgpio_library_version()) }
 
     /// - Parameter labelOrPath: "auto", a chip label, or a device path.
     public static func find(_ labelOrPath: String) throws(GPIOError) -> GPIOChip {

@@ -11,16 +11,16 @@ import Glibc
 /// Not Foundation's `Process`: on Linux it learns that a child ended when a descriptor closes,
 /// which any other process that inherited it can delay indefinitely (see the tests'
 /// `ChildProcess` for the hang that taught us).
-struct SpawnedProgram {
-    struct Failure: Error {
-        var message: String
+@_spi(Benchmarks) public struct SpawnedProgram {
+    public struct Failure: Error {
+        public var message: String
     }
 
-    let pid: pid_t
+    public let pid: pid_t
 
     /// Starts `path` with `arguments` and only `environment`, its standard input, output and
     /// error on the given descriptors (nil: /dev/null).
-    init(_ path: String, _ arguments: [String], environment: [String], stdin: Int32?, stdout: Int32?, stderr: Int32?) throws(Failure) {
+    public init(_ path: String, _ arguments: [String], environment: [String], stdin: Int32?, stdout: Int32?, stderr: Int32?) throws(Failure) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -53,7 +53,7 @@ struct SpawnedProgram {
     }
 
     /// The exit status once the program has ended (nil: still running; -1: killed by a signal).
-    mutating func poll() -> Int32? {
+    public mutating func poll() -> Int32? {
         if let finished { return finished }
         var status: Int32 = 0
         var reaped = waitpid(pid, &status, WNOHANG)
@@ -69,7 +69,7 @@ struct SpawnedProgram {
     private var finished: Int32?
 
     /// Kills the program and reaps it.
-    mutating func kill() {
+    public mutating func kill() {
         guard poll() == nil else { return }
         _ = Glibc.kill(pid, SIGKILL)
         var status: Int32 = 0

@@ -67,6 +67,7 @@ public final class KioskStore: Sendable {
             // `prepareDatabase` ran; only the writer commits, so FULL is set on it here.
             let synchronous = try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                try Self.moveCheckpointsOffTheScanPath(db)
                 return try Int.fetchOne(db, sql: "PRAGMA synchronous")
             }
             guard synchronous == 2 else { throw StoreError.cannotOpen(path: path, reason: "cannot set synchronous=FULL") }

@@ -3,6 +3,8 @@
 # mentor-kiosk against gpio-sim's character device. Lines 0–3 are the buttons, 4–6 the green
 # LED, red LED and buzzer. A pulled-down line is a pressed button (pull-up, active low).
 set -u
+# The libgpiod API (1 or 2) the binary must have been built for; empty: either.
+expected_api=${1:-}
 kiosk=/payload/mentor-kiosk
 sim=$GPIO_SIM_SYSFS
 config=/tmp/kiosk.toml
@@ -47,6 +49,13 @@ if $kiosk hardware info --config "$config" > /tmp/info 2>&1 && grep -q "is $GPIO
     pass "label $GPIO_SIM_LABEL is $GPIO_SIM_CHIP"
 else
     fail "hardware info: $(cat /tmp/info)"
+fi
+if [ -n "$expected_api" ]; then
+    if grep -q ", API $expected_api)" /tmp/info; then
+        pass "the libgpiod v$expected_api code path: $(grep -o '(libgpiod [^)]*)' /tmp/info)"
+    else
+        fail "expected the libgpiod v$expected_api code path: $(cat /tmp/info)"
+    fi
 fi
 
 echo "== presses with bounces arrive as exactly one press each; a short glitch is none"

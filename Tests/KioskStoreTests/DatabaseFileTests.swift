@@ -55,6 +55,28 @@ struct DatabaseFileTests {
         }
     }
 
+    @Test("SQLite's own checkpoint waits for 4,096 pages of WAL, not 1,000; checkpoint() copies them all")
+    func checkpointsOffTheScanPath() throws {
+        let fixture = try StoreFixture(loadSample: false)
+        defer { fixture.remove() }
+        let limit = try fixture.store.record { try Int.fetchOne($0, sql: "PRAGMA journal_size_limit") }
+        #expect(limit == KioskStore.walBytesKept)
+        try fixture.store.checkpoint()
+        try fixture.store.record { try $0.execute(sql: "CREATE TABLE scratch (data BLOB)") }
+        // Each commit adds two or three pages (a new leaf, page 1, sometimes the root): SQLite's
+        // default would have checkpointed and started the log again on its way past 1,000 pages,
+        // and 1,200 commits stay below the 4,096 at which the kiosk's writer does.
+        for _ in 0..<1_200 {
+            try fixture.store.record { try $0.execute(sql: "INSERT INTO scratch VALUES (zeroblob(3000))") }
+        }
+        let result = try fixture.store.checkpoint()
+        #expect(result.walPages > 2_400)
+        #expect(result.copiedPages == result.walPages)
+        try fixture.store.record { try $0.execute(sql: "INSERT INTO scratch VALUES (zeroblob(3000))") }
+        let restarted = try fixture.store.checkpoint()
+        #expect(restarted.walPages < 10, "after a complete checkpoint the next commit starts the log again")
+    }
+
     @Test("an existing file readable by others is tightened to 0600")
     func tightensMode() throws {
         let fixture = try StoreFixture(loadSample: false)

@@ -21,6 +21,9 @@ typedef struct cgpio_request cgpio_request;
 /// 1 or 2: the libgpiod API this shim was compiled against.
 int cgpio_api_major(void);
 
+/// The version of the libgpiod library the kiosk runs with, e.g. "1.6.3" or "2.3".
+const char *cgpio_library_version(void);
+
 /// Resolves a chip given by path ("/dev/gpiochip0") or label ("pinctrl-bcm2711") to its device
 /// path. Returns 0, or -1 with errno (ENOENT: no such chip).
 int cgpio_find_chip(const char *label_or_path, char *path, size_t path_size);

@@ -23,7 +23,7 @@ struct HardwareCommand: ParsableCommand {
             }
             let chip: GPIOChip
             do { chip = try GPIOChip.find(hardware.chip) } catch { throw HardwareFailure(message: error.description) }
-            print("gpio: chip \"\(hardware.chip)\" is \(chip.path) with \(chip.lineCount) lines (libgpiod API \(GPIOChip.apiMajor))")
+            print("gpio: chip \"\(hardware.chip)\" is \(chip.path) with \(chip.lineCount) lines (libgpiod \(GPIOChip.libraryVersion), API \(GPIOChip.apiMajor))")
             let lines = zip(KioskButton.allCases, hardware.buttons).map { ("button \($0.number)", $1) }
                 + [("green LED", hardware.greenLED), ("red LED", hardware.redLED), ("buzzer", hardware.buzzer)]
             for (name, offset) in lines {
