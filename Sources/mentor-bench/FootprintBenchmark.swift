@@ -4,7 +4,8 @@ import Foundation
 
 /// What the box carries: the stripped static appliance binary's size and the kiosk's resident
 /// memory on its idle screen, next to the same figures for a bare static Swift "hello" (and one
-/// that imports Foundation), built here with the same toolchain.
+/// that formats a date in a named time zone, which takes Foundation with ICU and its 34 MB of
+/// data), built here with the same toolchain.
 struct FootprintBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "footprint", abstract: "Binary size and idle RSS of the appliance binary, against a static Swift hello.")
@@ -29,7 +30,15 @@ struct FootprintBenchmark: ParsableCommand {
         var rows: [(name: String, bytes: Int, rss: RSSSample)] = []
         for (name, source) in [
             ("hello (Swift stdlib only)", "print(\"hello\")\n_ = readLine()\n"),
-            ("hello + Foundation", "import Foundation\nprint(Date())\n_ = readLine()\n"),
+            ("hello + time zones (ICU)", """
+                import Foundation
+                let formatter = DateFormatter()
+                formatter.timeZone = TimeZone(identifier: "Europe/Berlin")
+                formatter.dateStyle = .full
+                print(formatter.string(from: Date()))
+                _ = readLine()
+
+                """),
         ] {
             let binary = try Self.buildHello(source, named: rows.count, in: folder)
             rows.append((name, try Self.size(binary), try Self.residentMemory(binary, [], seconds: seconds)))
@@ -38,20 +47,24 @@ struct FootprintBenchmark: ParsableCommand {
         rows.append(("mentor-kiosk (demo, idle screen)", try Self.size(kiosk), kioskRSS))
 
         print("mentor-bench footprint: stripped static binaries; resident memory sampled every 250 ms for \(seconds) s after 2 s")
-        print("".padding(toLength: 34, withPad: " ", startingAt: 0) + "binary MB  RSS MB steady  RSS MB max")
+        print("".padding(toLength: 34, withPad: " ", startingAt: 0) + "binary MB  RSS MB steady  (anon + file)  RSS MB max")
         for row in rows {
             print(row.name.padding(toLength: 34, withPad: " ", startingAt: 0)
-                + String(format: "%9.1f  %13.1f  %10.1f", Double(row.bytes) / 1_048_576, row.rss.median, row.rss.max))
+                + String(format: "%9.1f  %13.1f  (%4.1f + %4.1f)  %10.1f", Double(row.bytes) / 1_048_576, row.rss.median,
+                         row.rss.anonymous, row.rss.file, row.rss.max))
         }
         let kioskMB = Double(rows[2].bytes) / 1_048_576
         print(String(format: "ratio kiosk/hello: binary %.1f×, RSS %.1f×", kioskMB / (Double(rows[0].bytes) / 1_048_576), kioskRSS.median / rows[0].rss.median))
         print("goal binary ≤ 40 MB: \(kioskMB <= Self.binaryGoalMB ? "met" : "NOT met"); goal steady RSS ≤ 30 MB: \(kioskRSS.median <= Self.rssGoalMB ? "met" : "NOT met")")
     }
 
-    /// Median and largest of a program's RSS samples, in MiB.
+    /// Median and largest of a program's RSS samples, in MiB; the median's parts: anonymous
+    /// memory (heap, stacks) and pages of files (the binary's own code and data among them).
     struct RSSSample {
         var median: Double
         var max: Double
+        var anonymous: Double
+        var file: Double
     }
 
     static func size(_ path: String) throws -> Int {
@@ -82,23 +95,31 @@ struct FootprintBenchmark: ParsableCommand {
         var program = try spawn(path, arguments, terminal: terminal.devicePath)
         defer { program.kill() }
         usleep(2_000_000)
-        var samples: [Double] = []
+        var samples: [[String: Double]] = []
         for _ in 0..<(seconds * 4) {
             guard program.poll() == nil else { throw BenchError("\(path) \(arguments.joined(separator: " ")) ended while being measured") }
-            if let rss = residentMiB(program.pid) { samples.append(rss) }
+            if let memory = residentMiB(program.pid) { samples.append(memory) }
             usleep(250_000)
         }
         guard !samples.isEmpty else { throw BenchError("no RSS readings for \(path)") }
-        samples.sort()
-        return RSSSample(median: samples[samples.count / 2], max: samples[samples.count - 1])
+        samples.sort { $0["VmRSS", default: 0] < $1["VmRSS", default: 0] }
+        let median = samples[samples.count / 2]
+        return RSSSample(
+            median: median["VmRSS", default: 0], max: samples[samples.count - 1]["VmRSS", default: 0],
+            anonymous: median["RssAnon", default: 0], file: median["RssFile", default: 0] + median["RssShmem", default: 0])
     }
 
-    static func residentMiB(_ pid: pid_t) -> Double? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-        else { return nil }
-        return kilobytes / 1024
+    /// VmRSS, RssAnon, RssFile and RssShmem from /proc/PID/status, in MiB.
+    static func residentMiB(_ pid: pid_t) -> [String: Double]? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        var memory: [String: Double] = [:]
+        for line in status.split(separator: "\n") {
+            let fields = line.split { $0 == " " || $0 == "\t" }
+            guard fields.count >= 2, let key = fields.first?.dropLast(), ["VmRSS", "RssAnon", "RssFile", "RssShmem"].contains(String(key)),
+                  let kilobytes = Double(fields[1]) else { continue }
+            memory[String(key)] = kilobytes / 1024
+        }
+        return memory["VmRSS"] == nil ? nil : memory
     }
 
     static func spawn(_ program: String, _ arguments: [String], terminal: String?) throws -> SpawnedProgram {
