@@ -24,8 +24,7 @@ struct FootprintBenchmark: ParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: kiosk) else {
             throw ValidationError("\(kiosk) is not an executable: build it with scripts/build-appliance, or give --kiosk")
         }
-        let folder = NSTemporaryDirectory() + "mentor-bench-footprint-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try benchFolder("footprint")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var rows: [(name: String, bytes: Int, rss: RSSSample)] = []
         for (name, source) in [

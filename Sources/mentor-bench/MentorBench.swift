@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 @main
@@ -6,4 +7,11 @@ struct MentorBench: AsyncParsableCommand {
         commandName: "mentor-bench",
         abstract: "Benchmarks of the real code paths, each against a baseline measured in the same run.",
         subcommands: [CheckInBenchmark.self, ScreenBenchmark.self, SyncBenchmark.self, MetricsBenchmark.self, FootprintBenchmark.self])
+}
+
+/// A fresh folder under the temporary directory for one benchmark run; the caller removes it.
+func benchFolder(_ name: String) throws -> String {
+    let folder = NSTemporaryDirectory() + "mentor-bench-\(name)-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return folder
 }

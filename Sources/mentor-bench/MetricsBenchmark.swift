@@ -36,8 +36,7 @@ struct MetricsBenchmark: AsyncParsableCommand {
     func run() async throws {
         if let postgres { return try await runOnPostgres(serverURL: postgres) }
         if hub { return try await runOnHubSQLite() }
-        let folder = NSTemporaryDirectory() + "mentor-bench-metrics-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try benchFolder("metrics")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = database ?? folder + "/kiosk.sqlite"
         let reuse = FileManager.default.fileExists(atPath: path)

@@ -30,7 +30,7 @@ struct ScreenBenchmark: ParsableCommand {
     func run() throws {
         if checkOut { return try runCheckOuts() }
         if speech { return try runSpeech() }
-        let folder = try Self.folder()
+        let folder = try benchFolder("screen")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (store, desk) = try Self.openSession(in: folder, people: 2 * scans)
 
@@ -74,7 +74,7 @@ struct ScreenBenchmark: ParsableCommand {
 
     /// The same kiosk silent and speaking, alternating in blocks of 100 check-ins.
     func runSpeech() throws {
-        let folder = try Self.folder()
+        let folder = try benchFolder("screen")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (store, desk) = try Self.openSession(in: folder, people: 2 * scans)
         let terminal = try PseudoTerminal(rows: 24, columns: 80)
@@ -124,12 +124,6 @@ struct ScreenBenchmark: ParsableCommand {
         return (store, desk)
     }
 
-    static func folder() throws -> String {
-        let folder = NSTemporaryDirectory() + "mentor-bench-screen-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return folder
-    }
-
     /// A kiosk database in `folder` with `people` participants P0, P1, … whose badges are `badge(index)`.
     static func store(
         in folder: String, people: Int, role: (Int) -> Role
@@ -149,7 +143,7 @@ struct ScreenBenchmark: ParsableCommand {
     /// then half check out through a kiosk asking the questions and half through one asking none,
     /// alternating in blocks of 100, each from the offer screen of their second tap.
     func runCheckOuts() throws {
-        let folder = try Self.folder()
+        let folder = try benchFolder("screen")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let now = Date()
         let people = 2 * scans

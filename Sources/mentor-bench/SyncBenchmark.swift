@@ -30,9 +30,8 @@ struct SyncBenchmark: AsyncParsableCommand {
     var postgres: String?
 
     func run() async throws {
-        let folder = NSTemporaryDirectory() + "mentor-bench-sync-" + UUID().uuidString
+        let folder = try benchFolder("sync")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         if let postgres {
             let raw = try await PostgresBaseline(url: postgres)
             try await PostgresHubStore.withStore(url: postgres) { store in
