@@ -247,6 +247,40 @@ public final class PostgresHubStore: HubStorage {
         ]),
         // A participant's own language (participants.csv's `language`).
         ("v11-languages", ["ALTER TABLE participant ADD COLUMN language TEXT"]),
+        // The sessions an ingest made stale, for the hub's ReplayKeeper: marked by the same trigger
+        // as the versions, per session and kiosk. Every session with events starts due once.
+        ("v12-replays-due", [
+            // No hub process of an older release stores an event between the seeding and the trigger.
+            "LOCK TABLE hub_event IN SHARE MODE",
+            // Bytewise ("C") ids: the keeper pages through the marks in the primary key's order.
+            """
+            CREATE TABLE hub_replay_due (
+                session_id TEXT COLLATE "C" NOT NULL, kiosk_id TEXT COLLATE "C" NOT NULL, marks BIGINT NOT NULL, PRIMARY KEY (session_id, kiosk_id))
+            """,
+            "INSERT INTO hub_replay_due (session_id, kiosk_id, marks) SELECT DISTINCT session_id, kiosk_id, 0 FROM hub_event WHERE session_id IS NOT NULL",
+            // A mark is the version it was marked at (versions only grow, so a mark read, cleared
+            // and made again is never mistaken for the one read); rows in key order, as the
+            // keeper clears them, so a push and the keeper never wait for each other in a circle.
+            """
+            CREATE OR REPLACE FUNCTION hub_event_stored() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO hub_session_version (session_id, kiosk_id, version)
+                SELECT session_id, kiosk_id, 1 FROM stored WHERE session_id IS NOT NULL GROUP BY session_id, kiosk_id
+                ORDER BY session_id COLLATE "C", kiosk_id COLLATE "C"
+                ON CONFLICT (session_id, kiosk_id) DO UPDATE SET version = hub_session_version.version + 1;
+                INSERT INTO hub_replay_due (session_id, kiosk_id, marks)
+                SELECT v.session_id, v.kiosk_id, v.version FROM hub_session_version v
+                JOIN (SELECT DISTINCT session_id, kiosk_id FROM stored WHERE session_id IS NOT NULL) s
+                    ON s.session_id = v.session_id AND s.kiosk_id = v.kiosk_id
+                ORDER BY v.session_id COLLATE "C", v.kiosk_id COLLATE "C"
+                ON CONFLICT (session_id, kiosk_id) DO UPDATE SET marks = EXCLUDED.marks;
+                UPDATE kiosk SET events_stored = kiosk.events_stored + counted.events
+                FROM (SELECT kiosk_id, count(*) AS events FROM stored GROUP BY kiosk_id) counted WHERE kiosk.id = counted.kiosk_id;
+                RETURN NULL;
+            END
+            $$
+            """,
+        ]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -635,6 +669,41 @@ public final class PostgresHubStore: HubStorage {
                 WHERE hub_session_replay.version <= EXCLUDED.version
                 """, logger: logger)
         }
+    }
+
+    public func replaysDue(after position: ReplayDue?, limit: Int) async throws -> [ReplayDue] {
+        try await rows("""
+            SELECT session_id, kiosk_id, marks FROM hub_replay_due WHERE (session_id, kiosk_id) > (\(position?.sessionID ?? ""), \(position?.kioskID ?? ""))
+            ORDER BY session_id, kiosk_id LIMIT \(Int64(limit))
+            """).map { row in
+            let (session, kiosk, marks) = try row.decode((String, String, Int64).self)
+            return ReplayDue(sessionID: session, kioskID: kiosk, marks: marks)
+        }
+    }
+
+    public func clearReplaysDue(_ marks: [ReplayDue]) async throws {
+        guard !marks.isEmpty else { return }
+        // A mark a push holds is skipped (it stays due): the keeper never waits for a push.
+        try await client.query("""
+            WITH held AS (
+                SELECT d.session_id, d.kiosk_id FROM hub_replay_due d
+                JOIN unnest(\(marks.map(\.sessionID))::text[], \(marks.map(\.kioskID))::text[], \(marks.map(\.marks))::bigint[]) AS m(session_id, kiosk_id, marks)
+                    ON d.session_id = m.session_id AND d.kiosk_id = m.kiosk_id AND d.marks = m.marks
+                FOR UPDATE OF d SKIP LOCKED)
+            DELETE FROM hub_replay_due d USING held WHERE d.session_id = held.session_id AND d.kiosk_id = held.kiosk_id
+            """, logger: logger)
+    }
+
+    public func markReplaysDue(unlessStartingWith header: [UInt8]) async throws -> Int {
+        let outdated = try await rows("SELECT session_id FROM hub_session_replay WHERE substring(body FROM 1 FOR \(Int32(header.count))) <> \(ByteBuffer(bytes: header))")
+            .map { try $0.decode(String.self) }
+        for start in stride(from: 0, to: outdated.count, by: 2_000) {
+            try await client.query("""
+                INSERT INTO hub_replay_due (session_id, kiosk_id, marks) SELECT id, '', 0 FROM unnest(\(Array(outdated[start..<min(start + 2_000, outdated.count)]))::text[]) AS id
+                ON CONFLICT (session_id, kiosk_id) DO NOTHING
+                """, logger: logger)
+        }
+        return outdated.count
     }
 
     private func events(_ filter: PostgresQuery) async throws -> [(kioskID: String, event: WireEvent)] {

@@ -11,15 +11,21 @@ extension HubStorage {
         from: Date, to: Date, location: String?, now: Date, timeZone: TimeZone, completionThreshold: Double,
         filter: ReportFilter = ReportFilter(), listingRatings: Bool = false, progress: (@Sendable (ReportStage) -> Void)? = nil
     ) async throws -> EngagementReport {
-        let (program, replays) = try await replayedPeriod(from: from, to: to, location: location, progress: progress)
+        var (program, replays) = try await replayedPeriod(from: from, to: to, location: location, progress: progress)
         progress?(.counting)
+        let anonymousRatings = HubAttendance.anonymousRatings(of: replays), answers = replays.flatMap(\.answers)
         var arrivals: [EngagementInput.Arrival] = []
         arrivals.reserveCapacity(replays.reduce(0) { $0 + $1.attendances.count })
-        for replay in replays { arrivals += replay.attendances.lazy.map(EngagementInput.Arrival.init) }
+        // Each replay's attendances are let go as soon as they are arrivals: a year's attendances
+        // are not held twice.
+        for index in replays.indices {
+            arrivals += replays[index].attendances.lazy.map(EngagementInput.Arrival.init)
+            replays[index].attendances = []
+        }
         let input = EngagementInput(
             sessions: program.sessions, groups: program.groups, participants: program.participants,
-            arrivals: arrivals, anonymousRatings: HubAttendance.anonymousRatings(of: replays),
-            excusals: try await excusals(ofSessions: program.sessions.map(\.id)), answers: replays.flatMap(\.answers))
+            arrivals: arrivals, anonymousRatings: anonymousRatings,
+            excusals: try await excusals(ofSessions: program.sessions.map(\.id)), answers: answers)
         return EngagementMetrics.report(
             input, from: from, to: to, now: now, timeZone: timeZone, completionThreshold: completionThreshold, filter: filter,
             listingRatings: listingRatings)
@@ -57,8 +63,10 @@ extension HubStorage {
     }
 
     /// The replays of these sessions: each kept one that is current as it is, the others rebuilt
-    /// from their events and kept for the next report. After the first report over a period,
-    /// one replays only the sessions whose events came in since.
+    /// from their events and kept for the next report. The hub's `ReplayKeeper` keeps them
+    /// current as events come in, so a report replays at most the few sessions of the last
+    /// seconds; the others are rebuilt `HubAttendance.page` sessions at a time, so a year's events are
+    /// never in memory at once.
     public func currentReplays(ofSessions requested: [String], progress: (@Sendable (ReportStage) -> Void)? = nil) async throws -> [SessionReplay] {
         var seen = Set<String>()
         let sessionIDs = requested.filter { seen.insert($0).inserted }
@@ -75,15 +83,23 @@ extension HubStorage {
         guard !staleVersions.isEmpty else { return replays }
         let locations = Dictionary(try await kiosks().map { ($0.kioskID, $0.location) }, uniquingKeysWith: { first, _ in first })
         let stale = staleVersions.keys.sorted()
-        let events = try await events(ofSessions: stale)
-        let rebuilt = HubAttendance.replay(events, of: stale, kioskLocations: locations) { progress?(.replaying(done: $0, total: events.count)) }
-        try await storeReplays(rebuilt.map { StoredReplay(sessionID: $0.sessionID, version: staleVersions[$0.sessionID]!, body: $0.encoded()) })
-        return replays + rebuilt
+        for start in stride(from: 0, to: stale.count, by: HubAttendance.page) {
+            progress?(.replaying(done: start, total: stale.count))
+            let page = Array(stale[start..<min(start + HubAttendance.page, stale.count)])
+            let rebuilt = HubAttendance.replay(try await events(ofSessions: page), of: page, kioskLocations: locations)
+            try await storeReplays(rebuilt.map { StoredReplay(sessionID: $0.sessionID, version: staleVersions[$0.sessionID]!, body: $0.encoded()) })
+            replays += rebuilt
+        }
+        return replays
     }
+
 }
 
 /// Attendance rebuilt at the hub from every kiosk's events.
 public enum HubAttendance {
+    /// Sessions replayed together: their events (a few hundred each) are read and sorted at once.
+    public static let page = 1_000
+
     /// The anonymous ratings of these sessions, for satisfaction.
     public static func anonymousRatings(of replays: [SessionReplay]) -> [AnonymousRating] {
         replays.flatMap { replay in replay.anonymousRatings.map { AnonymousRating(sessionID: replay.sessionID, rating: $0) } }
@@ -96,8 +112,7 @@ public enum HubAttendance {
     /// back from their events, at the kiosk's location. Anonymous ratings change no attendance:
     /// they are kept apart, for satisfaction.
     public static func replay(
-        _ events: [(kioskID: String, event: WireEvent)], of sessionIDs: [String], kioskLocations: [String: String],
-        replayed: ((Int) -> Void)? = nil
+        _ events: [(kioskID: String, event: WireEvent)], of sessionIDs: [String], kioskLocations: [String: String]
     ) -> [SessionReplay] {
         var replays = sessionIDs.map { SessionReplay(sessionID: $0) }
         let position = Dictionary(sessionIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -108,8 +123,7 @@ public enum HubAttendance {
             let (a, b) = (events[left], events[right])
             return (a.event.wallTime, a.kioskID, a.event.seq) < (b.event.wallTime, b.kioskID, b.event.seq)
         }
-        for (done, index) in order.enumerated() {
-            if done % 65_536 == 0 { replayed?(done) }
+        for index in order {
             let (kioskID, event) = events[index]
             guard let id = event.sessionID, let slot = position[id],
                 let recorded = RecordedEvent(wire: event, kioskID: kioskID, keepingID: false)

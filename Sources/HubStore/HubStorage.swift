@@ -47,6 +47,15 @@ public protocol HubStorage: AccountStorage, NoticeStorage {
     func storedReplays(ofSessions sessionIDs: [String]) async throws -> [StoredReplay]
     /// Keeps replays built at these versions, except where one of a later version is kept already.
     func storeReplays(_ replays: [StoredReplay]) async throws
+    /// Sessions whose kept replay may be stale: marked by every ingest that stores one of their
+    /// events (one mark per session and kiosk); at most `limit` marks after `position`, in
+    /// (session, kiosk) order (ids compared bytewise).
+    func replaysDue(after position: ReplayDue?, limit: Int) async throws -> [ReplayDue]
+    /// Removes these marks where no ingest marked them again since they were read.
+    func clearReplaysDue(_ marks: [ReplayDue]) async throws
+    /// Marks due every session whose kept replay does not start with `header` (another
+    /// `SessionReplay` layout or replay rules: a release that changed them); returns how many.
+    func markReplaysDue(unlessStartingWith header: [UInt8]) async throws -> Int
     /// The directory of `location` at `now`; its version is a hash of its content.
     func directory(location: String, at now: Date) async throws -> Directory
     /// Imports one program file all-or-nothing (the kiosk's rules, `KioskStore`'s imports):
@@ -203,6 +212,22 @@ public struct StoredReplay: Sendable {
         self.sessionID = sessionID
         self.version = version
         self.body = body
+    }
+}
+
+/// A session whose kept replay an ingest may have made stale (`HubStorage.replaysDue`): the
+/// `ReplayKeeper` replays it and clears the mark, unless `marks` moved meanwhile.
+public struct ReplayDue: Sendable, Equatable {
+    public var sessionID: String
+    public var kioskID: String
+    /// The session's version at this kiosk when it was last marked (0: marked by an upgrade):
+    /// a mark whose value moved was made again after it was read.
+    public var marks: Int64
+
+    public init(sessionID: String, kioskID: String, marks: Int64) {
+        self.sessionID = sessionID
+        self.kioskID = kioskID
+        self.marks = marks
     }
 }
 

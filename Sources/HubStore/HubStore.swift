@@ -183,6 +183,17 @@ public final class HubStore: HubStorage {
                 CREATE TABLE hub_notice (key TEXT PRIMARY KEY, sent_at TEXT NOT NULL);
                 """)
         }
+        // The sessions an ingest made stale, for the hub's ReplayKeeper: per session and kiosk, as
+        // the versions are. Every session with events starts due once, to check its kept replay.
+        // A mark is the version it was marked at: versions only grow, so a mark read, cleared and
+        // made again is never mistaken for the one read.
+        migrator.registerMigration("v9-replays-due") { db in
+            try db.execute(sql: """
+                CREATE TABLE hub_replay_due (
+                    session_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, marks INTEGER NOT NULL, PRIMARY KEY (session_id, kiosk_id)) WITHOUT ROWID;
+                INSERT INTO hub_replay_due (session_id, kiosk_id, marks) SELECT DISTINCT session_id, kiosk_id, 0 FROM hub_event WHERE session_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 
@@ -414,7 +425,15 @@ public final class HubStore: HubStorage {
             INSERT INTO hub_session_version (session_id, kiosk_id, version) VALUES (?, ?, 1)
             ON CONFLICT (session_id, kiosk_id) DO UPDATE SET version = version + 1
             """)
-        for session in touchedSessions { try bump.execute(arguments: [session, kioskID]) }
+        let due = try db.cachedStatement(sql: """
+            INSERT INTO hub_replay_due (session_id, kiosk_id, marks)
+            SELECT session_id, kiosk_id, version FROM hub_session_version WHERE session_id = ?1 AND kiosk_id = ?2
+            ON CONFLICT (session_id, kiosk_id) DO UPDATE SET marks = excluded.marks
+            """)
+        for session in touchedSessions {
+            try bump.execute(arguments: [session, kioskID])
+            try due.execute(arguments: [session, kioskID])
+        }
         try db.execute(sql: "UPDATE kiosk SET events_stored = events_stored + ? WHERE id = ?", arguments: [stored, kioskID])
         return stored
     }
@@ -536,6 +555,36 @@ public final class HubStore: HubStorage {
                 }
             }
         }
+    }
+
+    public func replaysDue(after position: ReplayDue?, limit: Int) async throws -> [ReplayDue] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT session_id, kiosk_id, marks FROM hub_replay_due WHERE (session_id, kiosk_id) > (?, ?) ORDER BY session_id, kiosk_id LIMIT ?
+                """, arguments: [position?.sessionID ?? "", position?.kioskID ?? "", limit]
+            ).map { ReplayDue(sessionID: $0[0], kioskID: $0[1], marks: $0[2]) }
+        }
+    }
+
+    public func clearReplaysDue(_ marks: [ReplayDue]) async throws {
+        try await pool.write { db in
+            let clear = try db.cachedStatement(sql: "DELETE FROM hub_replay_due WHERE session_id = ? AND kiosk_id = ? AND marks = ?")
+            for mark in marks { try clear.execute(arguments: [mark.sessionID, mark.kioskID, mark.marks]) }
+        }
+    }
+
+    public func markReplaysDue(unlessStartingWith header: [UInt8]) async throws -> Int {
+        // Found in a read, marked in short writes: kiosks' pushes do not wait for the scan.
+        let outdated = try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT session_id FROM hub_session_replay WHERE substr(body, 1, ?) <> ?", arguments: [header.count, Data(header)])
+        }
+        for start in stride(from: 0, to: outdated.count, by: 2_000) {
+            try await pool.write { db in
+                let mark = try db.cachedStatement(sql: "INSERT INTO hub_replay_due (session_id, kiosk_id, marks) VALUES (?, '', 0) ON CONFLICT DO NOTHING")
+                for session in outdated[start..<min(start + 2_000, outdated.count)] { try mark.execute(arguments: [session]) }
+            }
+        }
+        return outdated.count
     }
 
     /// Values as one JSON array, for `json_each(?)`.

@@ -33,12 +33,14 @@ public struct SessionReplay: Sendable, Equatable {
     /// their events.
     public static let layout: UInt8 = 2
 
+    /// The first bytes of every replay `encoded()` writes: its layout and replay rules.
+    public static var header: [UInt8] { [layout, AttendanceProjection.rulesVersion] }
+
     /// The replay in a compact binary form, stored per session: a report reads a year of them
     /// (a million attendances) much faster than it could read and replay the events again.
     public func encoded() -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: 64 + attendances.count * 32)
-        buffer.writeInteger(Self.layout)
-        buffer.writeInteger(AttendanceProjection.rulesVersion)
+        buffer.writeBytes(Self.header)
         if let session = adHocSession {
             buffer.writeInteger(UInt8(1))
             buffer.writeLengthPrefixedString(session.title)

@@ -3,7 +3,7 @@
 public enum ReportStage: Sendable, Equatable {
     /// Reading the program and the period's attendance (or events).
     case reading
-    /// Replaying the kiosks' events into attendance: `done` of `total`.
+    /// Replaying the kiosks' events into attendance: `done` of `total` sessions.
     case replaying(done: Int, total: Int)
     /// Counting every figure.
     case counting
@@ -17,7 +17,7 @@ public enum ReportStage: Sendable, Equatable {
             let share = total == 0 ? 1 : min(1, Double(done) / Double(total))
             let width = 20, filled = Int((share * Double(width)).rounded(.down))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            return "replaying events \(bar) \(Int((share * 100).rounded(.down)))% of \(total)"
+            return "replaying sessions \(bar) \(Int((share * 100).rounded(.down)))% of \(total)"
         }
     }
 }

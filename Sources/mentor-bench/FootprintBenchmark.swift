@@ -97,7 +97,7 @@ struct FootprintBenchmark: ParsableCommand {
         var samples: [[String: Double]] = []
         for _ in 0..<(seconds * 4) {
             guard program.poll() == nil else { throw BenchError("\(path) \(arguments.joined(separator: " ")) ended while being measured") }
-            if let memory = residentMiB(program.pid) { samples.append(memory) }
+            if let memory = residentMiB("\(program.pid)") { samples.append(memory) }
             usleep(250_000)
         }
         guard !samples.isEmpty else { throw BenchError("no RSS readings for \(path)") }
@@ -108,13 +108,14 @@ struct FootprintBenchmark: ParsableCommand {
             anonymous: median["RssAnon", default: 0], file: median["RssFile", default: 0] + median["RssShmem", default: 0])
     }
 
-    /// VmRSS, RssAnon, RssFile and RssShmem from /proc/PID/status, in MiB.
-    static func residentMiB(_ pid: pid_t) -> [String: Double]? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+    /// VmRSS, VmHWM (the peak), RssAnon, RssFile and RssShmem from /proc/PROCESS/status (a pid,
+    /// or `self`), in MiB.
+    static func residentMiB(_ process: String) -> [String: Double]? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return nil }
         var memory: [String: Double] = [:]
         for line in status.split(separator: "\n") {
             let fields = line.split { $0 == " " || $0 == "\t" }
-            guard fields.count >= 2, let key = fields.first?.dropLast(), ["VmRSS", "RssAnon", "RssFile", "RssShmem"].contains(String(key)),
+            guard fields.count >= 2, let key = fields.first?.dropLast(), ["VmRSS", "VmHWM", "RssAnon", "RssFile", "RssShmem"].contains(String(key)),
                   let kilobytes = Double(fields[1]) else { continue }
             memory[String(key)] = kilobytes / 1024
         }
@@ -135,4 +136,15 @@ struct FootprintBenchmark: ParsableCommand {
             throw BenchError("cannot start \(path): \(error.message)")
         }
     }
+}
+
+/// The most memory this process held resident while `body` ran: its peak (VmHWM) restarted
+/// from the current size first (`/proc/self/clear_refs`, Linux 4.0 on), in MiB.
+func peakResidentMiB<T>(_ body: () async throws -> T) async throws -> (T, Double) {
+    guard let restart = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { throw BenchError("cannot open /proc/self/clear_refs") }
+    try restart.write(contentsOf: Data("5".utf8))
+    try restart.close()
+    let value = try await body()
+    guard let peak = FootprintBenchmark.residentMiB("self")?["VmHWM"] else { throw BenchError("no VmHWM in /proc/self/status") }
+    return (value, peak)
 }

@@ -27,7 +27,7 @@ extension MetricsBenchmark {
     /// The events `seedHub` writes on PostgreSQL (check-in, check-out or automatic check-out,
     /// some ratings), through prepared statements in one transaction; returns their number.
     func seedHubEvents(_ raw: RawSQLite, from start: Date, to end: Date) throws -> Int {
-        let circles = participants / circleSize
+        let circles = circleCount
         let step = end.timeIntervalSince(start) / Double(sessions)
         let perSession = Double(attendances) / Double(sessions)
         let received = DatabaseTime.text(end)
@@ -53,7 +53,7 @@ extension MetricsBenchmark {
             let circle = index % circles
             let due = Int((Double(index + 1) * perSession).rounded()) - written
             for seat in 0..<min(due, circleSize) {
-                let (person, session) = ("P\(circle * circleSize + seat)", "S\(index)")
+                let (person, session) = (circleMember(circle, seat), "S\(index)")
                 let late = seat % 7 == 3, badge = seat % 5 != 4
                 try event("check_in", person, session, begins.addingTimeInterval(late ? 600 : 0), status: late ? "late" : "on_time")
                 if badge {
@@ -65,9 +65,20 @@ extension MetricsBenchmark {
                 written += 1
             }
         }
+        for pair in 0..<pairCount {
+            for meeting in 0..<Self.pairMeetings {
+                let begins = pairMeetingStart(pair, meeting, from: start)
+                for person in pairAttendees(pair, meeting) {
+                    try event("check_in", "P\(person)", "Q\(pair)-\(meeting)", begins, status: "on_time")
+                    try event("check_out", "P\(person)", "Q\(pair)-\(meeting)", begins.addingTimeInterval(2700))
+                    if person % 2 == 1 { try event("rating", "P\(person)", "Q\(pair)-\(meeting)", begins.addingTimeInterval(2705), rating: 1 + meeting % 4) }
+                }
+            }
+        }
         // What the hub's ingest keeps as it stores.
         try raw.execute("UPDATE kiosk SET events_stored = \(seq) WHERE id = 'bench'")
         try raw.execute("INSERT INTO hub_session_version (session_id, kiosk_id, version) SELECT session_id, 'bench', 1 FROM hub_event GROUP BY session_id")
+        try raw.execute("INSERT INTO hub_replay_due (session_id, kiosk_id, marks) SELECT session_id, 'bench', 1 FROM hub_event GROUP BY session_id")
         try raw.execute("COMMIT")
         try raw.execute("ANALYZE")
         return Int(seq)
@@ -90,15 +101,19 @@ extension MetricsBenchmark {
         return (end.addingTimeInterval(-52 * 7 * 86_400), end)
     }
 
-    /// `mentor-hub report`'s path on a seeded hub: a first report (which replays every session
-    /// and keeps the replays), then `runs` times a report, a push of `lateArrivals` check-ins
-    /// through the hub's ingest, a report again and the baseline.
+    /// `mentor-hub report`'s path on a seeded hub: the replay keeper's round over the year (what
+    /// `mentor-hub serve` does in the background as the events arrive), the first report, then
+    /// `runs` times a report, a push of `lateArrivals` check-ins through the hub's ingest, a
+    /// report again and the baseline.
     func measureHub(_ store: some HubStorage, name: String, events: Int, seeded: Duration, baseline: () async throws -> Void) async throws {
         let (start, end) = Self.period
         let report = { try await store.engagementReport(
             from: start, to: end, location: nil, now: end, timeZone: TimeZone(identifier: "UTC")!, completionThreshold: 0.75) }
+        let keeperStart = ContinuousClock.now
+        let (kept, keeperPeak) = try await peakResidentMiB { try await ReplayKeeper(store: store).catchUp() }
+        let keeperTime = ContinuousClock.now - keeperStart
         let firstStart = ContinuousClock.now
-        let first = try await report()
+        let (first, firstPeak) = try await peakResidentMiB { try await report() }
         let firstTime = ContinuousClock.now - firstStart
         var reportTimes: [Duration] = [], readTimes: [Duration] = [], freshTimes: [Duration] = [], baselineTimes: [Duration] = []
         var last = first
@@ -120,19 +135,26 @@ extension MetricsBenchmark {
         }
         let median = { (times: [Duration]) in times.sorted()[times.count / 2] }
         let real = median(reportTimes), fresh = median(freshTimes), base = median(baselineTimes)
-        guard first.attended == attendances else { throw BenchError("the report counted \(first.attended) arrivals, not \(attendances)") }
-        guard last.attended == attendances + runs * Self.lateArrivals else {
-            throw BenchError("after the pushes the report counted \(last.attended) arrivals, not \(attendances + runs * Self.lateArrivals)")
+        guard first.attended == allAttendances else { throw BenchError("the report counted \(first.attended) arrivals, not \(allAttendances)") }
+        guard last.attended == allAttendances + runs * Self.lateArrivals else {
+            throw BenchError("after the pushes the report counted \(last.attended) arrivals, not \(allAttendances + runs * Self.lateArrivals)")
         }
-        print("mentor-bench metrics: \(name), \(participants) participants, \(sessions) sessions, \(attendances) attendances as \(events) events over 52 weeks (seeded in \(String(format: "%.1f", seeded.seconds)) s), median of \(runs)")
-        print(String(format: "  first report (replays every session's events and keeps the replays): %.2f s", firstTime.seconds))
+        try checkPairs(first)
+        print("mentor-bench metrics: \(name), \(programSize) attendances as \(events) events over 52 weeks (seeded in \(String(format: "%.1f", seeded.seconds)) s), median of \(runs)")
+        // The peaks are this process's (on PostgreSQL the server's memory is not in them).
+        let peak = max(keeperPeak, firstPeak)
+        print(String(format: "  replay keeper's round over the year (serve does it in the background as events arrive; a report on a hub no keeper ran does the same; %d sessions, %d at a time): %.2f s, peak RSS %.0f MiB",
+                     kept, HubAttendance.page, keeperTime.seconds, keeperPeak))
+        print(String(format: "  first report after the keeper's round: %.2f s, peak RSS %.0f MiB   goal < 3 s: %@; peak of both < 400 MB: %@",
+                     firstTime.seconds, firstPeak, firstTime < .seconds(3) ? "met" : "NOT met", peak * 1.048576 < 400 ? "met" : "NOT met"))
         print(String(format: "  full report: %.2f s (reading the program and kept replays alone %.2f s)   goal < 1 s: %@", real.seconds,
                      median(readTimes).seconds, real < .seconds(1) ? "met" : "NOT met"))
         print(String(format: "  full report after %d kiosks pushed a check-in each (%d sessions replayed): %.2f s   goal < 1 s: %@", Self.lateArrivals,
                      Self.lateArrivals, fresh.seconds, fresh < .seconds(1) ? "met" : "NOT met"))
-        print(String(format: "  baseline bare aggregate SQL: %.2f s   ratio %.1f× (after a push %.1f×)", base.seconds, real.seconds / base.seconds,
-                     fresh.seconds / base.seconds))
-        print(String(format: "  (first report: %d expected, %d present, %d at risk, %d pairs)", first.expected, first.present, first.atRisk.count, first.pairs.count))
+        print(String(format: "  baseline bare aggregate SQL: %.2f s   ratio %.1f× (first report %.1f×, after a push %.1f×)", base.seconds,
+                     real.seconds / base.seconds, firstTime.seconds / base.seconds, fresh.seconds / base.seconds))
+        print(String(format: "  (first report: %d expected, %d present, %d at risk, %d pairs, %d verified pair meetings)", first.expected, first.present,
+                     first.atRisk.count, first.pairs.count, first.pairs.reduce(0) { $0 + $1.meetings }))
     }
 
     /// Check-ins pushed between reports, one by each of as many kiosks, each to its own session.
@@ -141,7 +163,6 @@ extension MetricsBenchmark {
     /// Through the hub's own ingest, as kiosks push: a late badge check-in of a circle's last seat
     /// (which the seeding leaves empty in every session) in `lateArrivals` sessions.
     func ingestLateArrivals(_ store: some HubStorage, run: Int, from start: Date, to end: Date) async throws {
-        let circles = participants / circleSize
         let step = end.timeIntervalSince(start) / Double(sessions)
         for kiosk in 0..<Self.lateArrivals {
             let kioskID = "late-\(run)-\(kiosk)"
@@ -149,7 +170,7 @@ extension MetricsBenchmark {
             let session = (run * Self.lateArrivals + kiosk) * 97 % sessions
             let event = WireEvent(
                 seq: 1, id: UUID().uuidString.lowercased(), kind: KioskEventKind.checkIn.rawValue,
-                participantID: "P\((session % circles) * circleSize + circleSize - 1)", sessionID: "S\(session)", actorID: nil,
+                participantID: circleMember(session % circleCount, circleSize - 1), sessionID: "S\(session)", actorID: nil,
                 wallTime: start.addingTimeInterval(Double(session) * step + 1_200), monotonicNs: 0, clockTrusted: true, status: "late",
                 durationSeconds: nil, rating: nil, undoesSeq: nil, viaBadge: true, effectiveAt: nil, badgeHash: nil, note: nil)
             guard case .accepted(let receipt) = try await store.ingest(kioskID: kioskID, events: [event], at: end), receipt.stored == 1 else {

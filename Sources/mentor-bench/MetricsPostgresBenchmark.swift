@@ -48,19 +48,27 @@ extension MetricsBenchmark {
     /// The same program and attendance as `seed(_:from:to:)`, written with `generate_series`;
     /// returns the number of events.
     func seedHub(_ raw: PostgresBaseline, from start: Date, to end: Date) async throws -> Int {
-        let circles = participants / circleSize
+        let (circles, pairs, paired) = (circleCount, pairCount, pairedParticipants)
         let step = end.timeIntervalSince(start) / Double(sessions)
         let perSession = Double(attendances) / Double(sessions)
         let first = start.timeIntervalSince1970
         let statements = [
             """
             INSERT INTO participant (id, name, role)
-            SELECT 'P' || i, 'Participant ' || i, CASE WHEN i % \(circleSize) = 0 THEN 'mentor' ELSE 'mentee' END FROM generate_series(0, \(participants - 1)) i
+            SELECT 'P' || i, 'Participant ' || i,
+                   CASE WHEN (i < \(paired) AND i % 2 = 0) OR (i >= \(paired) AND (i - \(paired)) % \(circleSize) = 0) THEN 'mentor' ELSE 'mentee' END
+            FROM generate_series(0, \(participants - 1)) i
             """,
+            "INSERT INTO mentoring_group (id, name, kind) SELECT 'Q' || k, 'Pair ' || k, 'pair' FROM generate_series(0, \(pairs - 1)) k",
             "INSERT INTO mentoring_group (id, name, kind) SELECT 'C' || c, 'Circle ' || c, 'circle' FROM generate_series(0, \(circles - 1)) c",
             """
             INSERT INTO group_member (group_id, participant_id, role)
-            SELECT 'C' || c, 'P' || (c * \(circleSize) + seat), CASE WHEN seat = 0 THEN 'mentor' ELSE 'mentee' END
+            SELECT 'Q' || k, 'P' || (2 * k + mentee), CASE WHEN mentee = 0 THEN 'mentor' ELSE 'mentee' END
+            FROM generate_series(0, \(pairs - 1)) k, generate_series(0, 1) mentee
+            """,
+            """
+            INSERT INTO group_member (group_id, participant_id, role)
+            SELECT 'C' || c, 'P' || (\(paired) + c * \(circleSize) + seat), CASE WHEN seat = 0 THEN 'mentor' ELSE 'mentee' END
             FROM generate_series(0, \(circles - 1)) c, generate_series(0, \(circleSize - 1)) seat
             """,
             """
@@ -69,10 +77,16 @@ extension MetricsBenchmark {
                    'C' || (s % \(circles)), 'closed'
             FROM generate_series(0, \(sessions - 1)) s
             """,
+            """
+            INSERT INTO session (id, title, kind, location, starts_at, ends_at, group_id, status)
+            SELECT 'Q' || k || '-' || m, 'Pair ' || k || ' meeting', 'one_on_one', 'Hall', to_timestamp(\(first) + \(Self.pairMeetingOffset)),
+                   to_timestamp(\(first) + \(Self.pairMeetingOffset) + 3600), 'Q' || k, 'closed'
+            FROM generate_series(0, \(pairs - 1)) k, generate_series(0, \(Self.pairMeetings - 1)) m
+            """,
             "INSERT INTO kiosk (id, location, created_at) VALUES ('bench', 'Hall', now())",
             """
             WITH attendance AS (
-                SELECT seat, 'P' || ((s % \(circles)) * \(circleSize) + seat) AS person, 'S' || s AS session, \(first) + s * \(step) AS begins
+                SELECT seat, 'P' || (\(paired) + (s % \(circles)) * \(circleSize) + seat) AS person, 'S' || s AS session, \(first) + s * \(step) AS begins
                 FROM generate_series(0, \(sessions - 1)) s, generate_series(0, \(circleSize - 1)) seat
                 WHERE seat < round((s + 1) * \(perSession)::numeric) - round(s * \(perSession)::numeric)),
             event AS (
@@ -89,6 +103,24 @@ extension MetricsBenchmark {
                                    via_badge, effective_at, received_at)
             SELECT 'bench', row_number() OVER (ORDER BY at, session, person, step), gen_random_uuid()::text, kind, person, session,
                    to_timestamp(at), 0, TRUE, status, rating, kind <> 'auto_check_out', to_timestamp(effective), now()
+            FROM event
+            """,
+            // The pairs' meetings (`pairAttendees`): the mentor at each, the mentee at three in four, rating each.
+            """
+            WITH attendee AS (
+                SELECT 'P' || (2 * k + mentee) AS person, mentee, 'Q' || k || '-' || m AS session, m, \(first) + \(Self.pairMeetingOffset) AS begins
+                FROM generate_series(0, \(pairs - 1)) k, generate_series(0, \(Self.pairMeetings - 1)) m, generate_series(0, 1) mentee
+                WHERE mentee = 0 OR m % 4 <> 3),
+            event AS (
+                SELECT person, session, 0 AS step, 'check_in' AS kind, begins AS at, 'on_time' AS status, NULL::integer AS rating FROM attendee
+                UNION ALL
+                SELECT person, session, 1, 'check_out', begins + 2700, NULL, NULL FROM attendee
+                UNION ALL
+                SELECT person, session, 2, 'rating', begins + 2705, NULL, 1 + m % 4 FROM attendee WHERE mentee = 1)
+            INSERT INTO hub_event (kiosk_id, seq, id, kind, participant_id, session_id, wall_time, monotonic_ns, clock_trusted, status, rating,
+                                   via_badge, effective_at, received_at)
+            SELECT 'bench', (SELECT coalesce(max(seq), 0) FROM hub_event WHERE kiosk_id = 'bench') + row_number() OVER (ORDER BY at, session, person, step),
+                   gen_random_uuid()::text, kind, person, session, to_timestamp(at), 0, TRUE, status, rating, TRUE, NULL, now()
             FROM event
             """,
             "ANALYZE",

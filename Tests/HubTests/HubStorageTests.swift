@@ -201,7 +201,76 @@ struct HubStorageTests {
         }
     }
 
-    @Test("PostgreSQL: an event stored by any writer (a hub process of an older release) moves its session's version and its kiosk's count")
+    @Test("the replay keeper: each ingest marks its sessions due; a round replays them and clears marks no ingest moved since", arguments: HubBackend.available)
+    func replayKeeper(_ backend: HubBackend) async throws {
+        try await backend.withProgram { store in
+            _ = try await store.addKiosk(id: "kiosk-1", location: "Main Lobby", at: Self.now)
+            _ = try await store.addKiosk(id: "kiosk-2", location: "Main Lobby", at: Self.now)
+            func push(_ kiosk: String, _ events: [(seq: Int64, session: String, person: String, kind: String)]) async throws {
+                let batch = events.map { item in
+                    var event = Self.event(seq: item.seq)
+                    (event.sessionID, event.participantID, event.kind) = (item.session, item.person, item.kind)
+                    return event
+                }
+                guard case .accepted(let receipt) = try await store.ingest(kioskID: kiosk, events: batch, at: Self.now) else {
+                    Issue.record("refused: \(events)")
+                    return
+                }
+                #expect(receipt.stored == batch.count && receipt.rejected.isEmpty, "stored: \(events)")
+            }
+            func due() async throws -> [String] { try await store.replaysDue(after: nil, limit: 100).map { "\($0.sessionID)/\($0.kioskID)" } }
+            func kept(_ session: String) async throws -> SessionReplay? {
+                let stored = try #require(try await store.storedReplays(ofSessions: [session]).first)
+                return stored.body.flatMap { SessionReplay(sessionID: session, decoding: $0) }
+            }
+            try await push("kiosk-1", [(1, "S1", "E004", "check_in"), (2, "S2", "E004", "check_in")])
+            try await push("kiosk-2", [(1, "S1", "M001", "check_in")])
+            #expect(try await due() == ["S1/kiosk-1", "S1/kiosk-2", "S2/kiosk-1"])
+            #expect(try await kept("S1") == nil, "nothing replayed yet")
+
+            let keeper = ReplayKeeper(store: store)
+            #expect(try await keeper.catchUp() == 2)
+            #expect(try await due().isEmpty)
+            #expect(try await kept("S1")?.attendances.map(\.participantID).sorted() == ["E004", "M001"], "kept at the current version")
+            #expect(try await kept("S2")?.attendances.count == 1)
+
+            // A mark read before an ingest moved it stays: its session is replayed again next round.
+            try await push("kiosk-1", [(3, "S1", "E004", "check_out")])
+            let read = try await store.replaysDue(after: nil, limit: 100)
+            try await push("kiosk-1", [(4, "S1", "M001", "check_out")])
+            try await store.clearReplaysDue(read)
+            #expect(try await due() == ["S1/kiosk-1"], "marked again after it was read")
+            #expect(try await kept("S1") == nil, "stale until the keeper's next round")
+            #expect(try await keeper.catchUp() == 1)
+            let replay = try #require(try await kept("S1"))
+            #expect(replay.attendances.map(\.participantID).sorted() == ["E004", "M001"])
+            #expect(replay.attendances.allSatisfy { $0.checkedOutAt != nil }, "both check-outs, the one at another kiosk too")
+            #expect(try await due().isEmpty)
+            #expect(try await keeper.catchUp() == 0)
+
+            // A replay an earlier release kept in another layout is marked due once, and replayed again.
+            let version = try #require(try await store.storedReplays(ofSessions: ["S2"]).first?.version)
+            try await store.storeReplays([StoredReplay(sessionID: "S2", version: version, body: ByteBuffer(bytes: [1, 2, 0]))])
+            #expect(try await kept("S2") == nil)
+            #expect(try await store.markReplaysDue(unlessStartingWith: SessionReplay.header) == 1)
+            #expect(try await due() == ["S2/"])
+            #expect(try await keeper.catchUp() == 1)
+            #expect(try await kept("S2")?.attendances.count == 1)
+            #expect(try await store.markReplaysDue(unlessStartingWith: SessionReplay.header) == 0)
+
+            // Pages, in (session, kiosk) order: within a session too, and a round goes on past the first.
+            try await push("kiosk-2", [(2, "S2", "M001", "check_in"), (3, "S3", "M001", "check_in"), (4, "S1", "M001", "check_in")])
+            try await push("kiosk-1", [(5, "S1", "E004", "check_in")])
+            let first = try await store.replaysDue(after: nil, limit: 1)
+            #expect(first.map { "\($0.sessionID)/\($0.kioskID)" } == ["S1/kiosk-1"])
+            #expect(try await store.replaysDue(after: first.last, limit: 2).map { "\($0.sessionID)/\($0.kioskID)" } == ["S1/kiosk-2", "S2/kiosk-2"])
+            #expect(try await ReplayKeeper(store: store, pageSize: 1).catchUp() == 4, "one session per page, S1 twice")
+            #expect(try await due().isEmpty)
+            #expect(try await kept("S3")?.attendances.map(\.participantID) == ["M001"])
+        }
+    }
+
+    @Test("PostgreSQL: an event stored by any writer (a hub process of an older release) moves its session's version, marks it due and counts it")
     func versionsKeptByTheDatabase() async throws {
         guard HubBackend.postgresServer != nil else { return }
         let url = try await TestPostgres.freshDatabase()
@@ -220,6 +289,9 @@ struct HubStorageTests {
             let versions = Dictionary(uniqueKeysWithValues: try await store.storedReplays(ofSessions: ["S1", "S2"]).map { ($0.sessionID, $0.version) })
             #expect(versions == ["S1": 2, "S2": 1])
             #expect(try await store.kiosks().first?.eventsStored == 3)
+            #expect(try await store.replaysDue(after: nil, limit: 10) == [
+                ReplayDue(sessionID: "S1", kioskID: "kiosk-1", marks: 2), ReplayDue(sessionID: "S2", kioskID: "kiosk-1", marks: 1),
+            ], "marked due by the same trigger")
         }
     }
 

@@ -171,9 +171,9 @@ struct EngagementMetricsTests {
 struct ReportProgressTests {
     @Test("the replay's bar fills with the share done and never overflows")
     func bar() {
-        #expect(ReportStage.replaying(done: 0, total: 2_400_000).line == "replaying events ░░░░░░░░░░░░░░░░░░░░ 0% of 2400000")
-        #expect(ReportStage.replaying(done: 912_345, total: 2_400_000).line == "replaying events ███████░░░░░░░░░░░░░ 38% of 2400000")
-        #expect(ReportStage.replaying(done: 5, total: 4).line == "replaying events ████████████████████ 100% of 4")
+        #expect(ReportStage.replaying(done: 0, total: 2_400_000).line == "replaying sessions ░░░░░░░░░░░░░░░░░░░░ 0% of 2400000")
+        #expect(ReportStage.replaying(done: 912_345, total: 2_400_000).line == "replaying sessions ███████░░░░░░░░░░░░░ 38% of 2400000")
+        #expect(ReportStage.replaying(done: 5, total: 4).line == "replaying sessions ████████████████████ 100% of 4")
         #expect(ReportStage.replaying(done: 0, total: 0).line.hasSuffix("100% of 0"))
         #expect([ReportStage.reading, .counting, .replaying(done: 1, total: 3)].allSatisfy { $0.line.count <= 60 })
     }

@@ -45,6 +45,20 @@ struct HubSyncTests {
         let exported = try hub.admin(["export"]).stdout.split(separator: "\n")
         #expect(exported.count == 2)
         #expect(exported.first?.contains("\"participant_id\":\"E004\"") == true)
+        if database == .sqlite {
+            // The server's replay keeper replays the session in the background (every 2 s): no
+            // report has to, and nothing stays due.
+            let hubDatabase = try DatabaseQueue(path: hub.state + "/hub.sqlite", configuration: { var c = Configuration(); c.readonly = true; return c }())
+            var kept = (due: -1, replays: 0, sessions: 0)
+            for _ in 0..<100 where kept.due != 0 || kept.replays != kept.sessions {
+                kept = try hubDatabase.read { db in
+                    (try Int.fetchOne(db, sql: "SELECT count(*) FROM hub_replay_due")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM hub_session_replay")!,
+                     try Int.fetchOne(db, sql: "SELECT count(DISTINCT session_id) FROM hub_event")!)
+                }
+                if kept.due != 0 || kept.replays != kept.sessions { usleep(200_000) }
+            }
+            #expect(kept.due == 0 && kept.sessions > 0 && kept.replays == kept.sessions, "the keeper replayed the sessions within 20 s: \(kept)")
+        }
 
         // The code was used: a second kiosk with it is refused, nothing changes.
         let other = try CLIHarness()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HubNotify
 import HubServer
+import HubStore
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -70,11 +71,12 @@ struct Serve: AsyncParsableCommand {
                     print("mentor-hub listening on \(channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)")")
                     fflush(nil)
                 })
-            // The notifications run beside the server and end with it.
+            // The notifications, and the keeper of the sessions' replays, run beside the server and end with it.
             let notifications = NotificationLoop(
                 store: store, timeZone: zone, hubURL: publicURL ?? "http://\(host):\(port)", interval: .seconds(notifyInterval), clock: { rehearsed ?? Date() })
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await notifications.run() }
+                group.addTask { await ReplayKeeper(store: store).run() }
                 try await app.runService()
                 group.cancelAll()
             }
