@@ -65,8 +65,8 @@ extension HubStorage {
     /// The replays of these sessions: each kept one that is current as it is, the others rebuilt
     /// from their events and kept for the next report. The hub's `ReplayKeeper` keeps them
     /// current as events come in, so a report replays at most the few sessions of the last
-    /// seconds; the others are rebuilt `HubAttendance.page` sessions at a time, so a year's events are
-    /// never in memory at once.
+    /// seconds; others (on a hub no keeper ran) are rebuilt `HubAttendance.page` sessions at a
+    /// time, so a year's events are never in memory at once.
     public func currentReplays(ofSessions requested: [String], progress: (@Sendable (ReportStage) -> Void)? = nil) async throws -> [SessionReplay] {
         var seen = Set<String>()
         let sessionIDs = requested.filter { seen.insert($0).inserted }
@@ -92,7 +92,6 @@ extension HubStorage {
         }
         return replays
     }
-
 }
 
 /// Attendance rebuilt at the hub from every kiosk's events.
