@@ -54,12 +54,10 @@ public struct ReplayKeeper: Sendable {
             let due = try await store.replaysDue(after: position, limit: pageSize)
             guard let last = due.last else { break }
             position = last
-            var seen = Set<String>()
-            let ids = due.map(\.sessionID).filter { seen.insert($0).inserted }
             do {
-                _ = try await store.currentReplays(ofSessions: ids)
+                // One mark per session and kiosk: `currentReplays` takes each session once.
+                sessions += try await store.currentReplays(ofSessions: due.map(\.sessionID)).count
                 try await store.clearReplaysDue(due)
-                sessions += ids.count
             } catch {
                 failure = failure ?? error
             }
