@@ -281,6 +281,25 @@ public final class PostgresHubStore: HubStorage {
             $$
             """,
         ]),
+        // DirectoryGeneration: moved in the writing transaction by every change to what a
+        // directory is made of, so a hub answers an unchanged directory without building it.
+        ("v13-directory-generation", [
+            "CREATE TABLE directory_generation (id INTEGER PRIMARY KEY CHECK (id = 1), value BIGINT NOT NULL)",
+            "INSERT INTO directory_generation (id, value) VALUES (1, 0)",
+            """
+            CREATE FUNCTION directory_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE directory_generation SET value = value + 1;
+                RETURN NULL;
+            END
+            $$
+            """,
+        ] + ["participant", "badge", "mentoring_group", "group_member", "session", "program_settings", "program_time_zone", "hub_excusal"].map { table in
+            "CREATE TRIGGER \(table)_moves_directory AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION directory_changed()"
+        } + [
+            // A kiosk's excuse is an event: only those rows move it.
+            "CREATE TRIGGER hub_event_excuse_moves_directory AFTER INSERT ON hub_event FOR EACH ROW WHEN (NEW.kind = 'excuse') EXECUTE FUNCTION directory_changed()",
+        ]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -752,6 +771,14 @@ public final class PostgresHubStore: HubStorage {
         return try Directory.versioned(
             location: location, participants: participants, groups: try await groups(), sessions: sessions, settings: try await settings(),
             timeZone: try await timeZoneIdentifier(), excusals: try await excusals(ofSessions: sessions.map(\.id)).map(\.withoutDetails))
+    }
+
+    public func directoryGeneration() async throws -> [Int64] {
+        [try await rows("SELECT value FROM directory_generation").first?.decode(Int64.self) ?? 0]
+    }
+
+    public func firstSessionStart(location: String, after moment: Date) async throws -> Date? {
+        try await rows("SELECT min(starts_at) FROM session WHERE location = \(location) AND starts_at > \(moment)").first?.decode(Date?.self)
     }
 
     public func timeZoneIdentifier() async throws -> String? {

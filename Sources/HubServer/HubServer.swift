@@ -32,6 +32,8 @@ public struct HubServer: Sendable {
     let secureCookies: Bool
     /// What a login for an account without a password is checked against, for the same work.
     let dummyPasswordHash: DummyPasswordHash
+    /// The kiosks' directories as last built, so a poll that finds nothing new builds nothing.
+    public let directories: DirectoryCache
     var pages: WebPages { .shared }
 
     public init(
@@ -39,6 +41,7 @@ public struct HubServer: Sendable {
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
+        directories = DirectoryCache(store: store)
         self.adminTokenHash = Secrets.hash(adminToken)
         self.badgeSecret = badgeSecret
         self.timeZone = timeZone
@@ -135,14 +138,12 @@ public struct HubServer: Sendable {
 
     func directory(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let kiosk = try await authorizeKiosk(request)
-        let directory = try await store.directory(location: kiosk.location, at: clock())
+        let directory = try await directories.directory(location: kiosk.location, at: clock())
         let tag = "\"\(directory.version)\""
         if request.headers[.ifNoneMatch] == tag {
             return Response(status: .notModified, headers: [.eTag: tag])
         }
-        var response = try json(directory)
-        response.headers[.eTag] = tag
-        return response
+        return Response(status: .ok, headers: [.contentType: "application/json", .eTag: tag], body: .init(byteBuffer: ByteBuffer(data: directory.json)))
     }
 
     func status(_ request: Request, _ context: HubRequestContext) async throws -> Response {

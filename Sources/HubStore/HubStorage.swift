@@ -58,6 +58,12 @@ public protocol HubStorage: AccountStorage, NoticeStorage {
     func markReplaysDue(unlessStartingWith header: [UInt8]) async throws -> Int
     /// The directory of `location` at `now`; its version is a hash of its content.
     func directory(location: String, at now: Date) async throws -> Directory
+    /// The database's `DirectoryGeneration`s: while they stay equal, no directory changed except
+    /// by the clock moving its window. Only for comparing with an earlier read.
+    func directoryGeneration() async throws -> [Int64]
+    /// When the first session at `location` after `moment` starts (nil: none does): when it
+    /// enters the served window, that location's directory changes.
+    func firstSessionStart(location: String, after moment: Date) async throws -> Date?
     /// Imports one program file all-or-nothing (the kiosk's rules, `KioskStore`'s imports):
     /// participants update existing ids and replace each listed one's badges (a badge owned by
     /// someone else refuses the file); groups replace each listed group's members (unknown
@@ -161,6 +167,15 @@ extension Directory {
     /// The window of session times a directory built at `now` covers.
     public static func servedWindow(at now: Date) -> ClosedRange<Date> {
         now.addingTimeInterval(-86_400)...now.addingTimeInterval(Double(servedDays) * 86_400)
+    }
+
+    /// The first moment the clock alone may change a directory serving `sessions`: one of them
+    /// leaves the window (a day after it ends), or the next session, starting at `nextStart`,
+    /// enters it (`servedDays` before it starts).
+    public static func windowChanges(serving sessions: [Session], nextStart: Date?) -> Date {
+        let leaves = sessions.map { $0.endsAt.addingTimeInterval(86_400) }
+        let enters = nextStart.map { [$0.addingTimeInterval(-Double(servedDays) * 86_400)] } ?? []
+        return (leaves + enters).min() ?? .distantFuture
     }
 
     /// A directory whose version is a hash of its content, so every back-end and every hub

@@ -194,6 +194,13 @@ public final class HubStore: HubStorage {
                 INSERT INTO hub_replay_due (session_id, kiosk_id, marks) SELECT DISTINCT session_id, kiosk_id, 0 FROM hub_event WHERE session_id IS NOT NULL;
                 """)
         }
+        // What a directory takes from hub.sqlite: the settings, the time zone and the excusals
+        // (the admin's, and kiosks' excuse events). program.sqlite has its own counter.
+        migrator.registerMigration("v10-directory-generation") { db in
+            try db.execute(sql: DirectoryGeneration.sqliteCounter(
+                "hub_directory_generation", movedBy: ["program_settings", "program_time_zone", "hub_excusal"],
+                insertsWhere: [("hub_event", "NEW.kind = 'excuse'")]))
+        }
         return migrator
     }
 
@@ -624,6 +631,16 @@ public final class HubStore: HubStorage {
             location: location, participants: snapshot.participants.map { DirectoryParticipant(participant: $0.0, badgeHashes: $0.1) },
             groups: snapshot.groups, sessions: snapshot.sessions, settings: try await settings(), timeZone: try await timeZoneIdentifier(),
             excusals: try await excusals(ofSessions: snapshot.sessions.map(\.id)).map(\.withoutDetails))
+    }
+
+    public func directoryGeneration() async throws -> [Int64] {
+        // program.sqlite's first: a write to either file after its read moves it again.
+        let program = try program.directoryGeneration()
+        return [program, try await pool.read { db in try DirectoryGeneration.read(db, table: "hub_directory_generation") }]
+    }
+
+    public func firstSessionStart(location: String, after moment: Date) async throws -> Date? {
+        try program.firstSessionStart(location: location, after: moment)
     }
 
     public func timeZoneIdentifier() async throws -> String? {

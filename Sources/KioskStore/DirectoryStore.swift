@@ -223,6 +223,17 @@ extension KioskStore {
         }
     }
 
+    /// The program file's `DirectoryGeneration`: moved by every change to its participants,
+    /// badges, groups and sessions.
+    public func directoryGeneration() throws -> Int64 {
+        try read { db in try DirectoryGeneration.read(db, table: "directory_generation") }
+    }
+
+    /// When the first session at `location` after `moment` starts (nil: none does).
+    public func firstSessionStart(location: String, after moment: Date) throws -> Date? {
+        try read { db in try Date.fetchOne(db, sql: "SELECT min(starts_at) FROM session WHERE location = ? AND starts_at > ?", arguments: [location, moment]) }
+    }
+
     /// What a report of sessions starting in `from..<to` needs: everyone, every group, and
     /// those sessions (at `location`, or everywhere).
     public func programSnapshot(startingFrom from: Date, before to: Date, location: String?) throws -> ProgramSnapshot {

@@ -186,6 +186,12 @@ enum KioskSchema {
         migrator.registerMigration("v9-languages") { db in
             try db.execute(sql: "ALTER TABLE participant ADD COLUMN language TEXT")
         }
+        // A counter every change to what a hub's directory serves moves (DirectoryGeneration):
+        // the hub answers a kiosk's unchanged directory without building it again.
+        migrator.registerMigration("v10-directory-generation") { db in
+            try db.execute(sql: DirectoryGeneration.sqliteCounter(
+                "directory_generation", movedBy: ["participant", "badge", "mentoring_group", "group_member", "session"]))
+        }
         return migrator
     }
 
