@@ -138,9 +138,12 @@ public struct HubServer: Sendable {
 
     func directory(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let kiosk = try await authorizeKiosk(request)
-        let directory = try await directories.directory(location: kiosk.location, at: clock())
+        let (directory, built) = try await directories.directory(location: kiosk.location, at: clock())
+        if built { metrics.makeCounter(descriptor: HubMetric.directoryBuilds).increment() }
         let tag = "\"\(directory.version)\""
-        if request.headers[.ifNoneMatch] == tag {
+        let unchanged = request.headers[.ifNoneMatch] == tag
+        metrics.makeCounter(descriptor: HubMetric.directoryPolls, labels: [("answer", unchanged ? "not_modified" : "sent")]).increment()
+        if unchanged {
             return Response(status: .notModified, headers: [.eTag: tag])
         }
         return Response(status: .ok, headers: [.contentType: "application/json", .eTag: tag], body: .init(byteBuffer: ByteBuffer(data: directory.json)))

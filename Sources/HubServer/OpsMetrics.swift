@@ -5,7 +5,7 @@ import NIOCore
 import Prometheus
 
 /// `GET /metrics` in Prometheus' text format, for whoever runs the hub: events stored,
-/// duplicated and rejected per kiosk and HTTP errors by status since the process started
+/// duplicated and rejected per kiosk, directory polls and builds, and HTTP errors by status since the process started
 /// (rates come from Prometheus), and per kiosk at scrape time its queue (as it last reported
 /// it), how far the hub has its events, and how long since it was last seen. Needs the admin
 /// token as Bearer (Prometheus: `authorization: {credentials_file: …/admin.token}`).
@@ -18,6 +18,8 @@ enum HubMetric {
     static var eventsStored: MetricNameDescriptor { named("events_stored", "total", "Events stored for the first time, per kiosk, since the hub started.") }
     static var eventsDuplicate: MetricNameDescriptor { named("events_duplicate", "total", "Events sent again and already stored (retries), per kiosk.") }
     static var eventsRejected: MetricNameDescriptor { named("events_rejected", "total", "Events kept as rejected (invalid or a reused sequence number), per kiosk.") }
+    static var directoryPolls: MetricNameDescriptor { named("directory_polls", "total", "Kiosks' directory polls, by answer: not_modified (304) or sent.") }
+    static var directoryBuilds: MetricNameDescriptor { named("directory_builds", "total", "Directories built (read and hashed); a poll answered from the cache builds none.") }
     static var httpErrors: MetricNameDescriptor { named("http_errors", "total", "Answers with a 4xx or 5xx status, by status.") }
     static var acknowledgedThrough: MetricNameDescriptor { named("kiosk_acknowledged_through", "seq", "The kiosk's last sequence number the hub has.") }
     static var storedPerKiosk: MetricNameDescriptor { named("kiosk_events_stored", "events", "Events the hub holds from the kiosk.") }

@@ -37,14 +37,14 @@ public actor DirectoryCache {
         self.budgetBytes = budgetBytes
     }
 
-    /// The directory of `location` at `now`, built only when it may have changed.
-    public func directory(location: String, at now: Date) async throws -> Built {
+    /// The directory of `location` at `now`, built only when it may have changed (`built`).
+    public func directory(location: String, at now: Date) async throws -> (directory: Built, built: Bool) {
         let generation = try await store.directoryGeneration()
         uses += 1
         if var entry = entries[location], entry.generation == generation, entry.builtAt <= now, now < entry.changesBy {
             entry.lastUsed = uses
             entries[location] = entry
-            return entry.built
+            return (entry.built, false)
         }
         let directory = try await store.directory(location: location, at: now)
         let nextStart = try await store.firstSessionStart(location: location, after: Directory.servedWindow(at: now).upperBound)
@@ -54,7 +54,7 @@ public actor DirectoryCache {
             generation: generation, builtAt: now, changesBy: Directory.windowChanges(serving: directory.sessions, nextStart: nextStart),
             built: built, lastUsed: uses)
         evictBeyondBudget()
-        return built
+        return (built, true)
     }
 
     private func evictBeyondBudget() {

@@ -6,7 +6,7 @@ struct MentorBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mentor-bench",
         abstract: "Benchmarks of the real code paths, each against a baseline measured in the same run.",
-        subcommands: [CheckInBenchmark.self, ScreenBenchmark.self, SyncBenchmark.self, MetricsBenchmark.self, FootprintBenchmark.self])
+        subcommands: [CheckInBenchmark.self, ScreenBenchmark.self, SyncBenchmark.self, MetricsBenchmark.self, FootprintBenchmark.self, FleetBenchmark.self])
 }
 
 /// A fresh folder under the temporary directory for one benchmark run; the caller removes it.

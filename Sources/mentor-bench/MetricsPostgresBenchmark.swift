@@ -10,24 +10,7 @@ import PostgresNIO
 /// check-out, rating): what `mentor-hub report` and the dashboard read.
 extension MetricsBenchmark {
     func runOnPostgres(serverURL: String) async throws {
-        let server = try await PostgresBaseline(url: serverURL)
-        let name = "mentor_bench_metrics_" + UUID().uuidString.prefix(8).lowercased()
-        try await server.connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: server.logger)
-        do {
-            try await measureOnPostgres(url: try Self.url(serverURL, database: name))
-        } catch {
-            _ = try? await server.connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: server.logger)
-            throw error
-        }
-        try await server.connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: server.logger)
-        try await server.close()
-    }
-
-    static func url(_ serverURL: String, database: String) throws -> String {
-        guard var components = URLComponents(string: serverURL) else { throw BenchError("not a URL: \(serverURL)") }
-        components.path = "/" + database
-        guard let url = components.string else { throw BenchError("cannot name database \(database) in \(serverURL)") }
-        return url
+        try await withScratchDatabase(on: serverURL, named: "mentor_bench_metrics") { try await measureOnPostgres(url: $0) }
     }
 
     func measureOnPostgres(url: String) async throws {

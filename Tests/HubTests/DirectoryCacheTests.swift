@@ -68,14 +68,14 @@ struct DirectoryCacheTests {
         try await backend.withProgram { store in
             _ = try await store.addKiosk(id: "lobby", location: "Main Lobby", at: Self.now)
             let cache = DirectoryCache(store: store)
-            let first = try await cache.directory(location: "Main Lobby", at: Self.now)
+            let (first, _) = try await cache.directory(location: "Main Lobby", at: Self.now)
             #expect(first.version == (try await store.directory(location: "Main Lobby", at: Self.now)).version)
             #expect(try HubJSON.decoder().decode(Directory.self, from: first.json).version == first.version, "the JSON served is that directory")
             _ = try await cache.directory(location: "Main Lobby", at: Self.now.addingTimeInterval(5))
             guard case .accepted = try await store.ingest(kioskID: "lobby", events: [Self.event(1, "check_in", participant: "E004")], at: Self.now) else {
                 Issue.record("refused"); return
             }
-            #expect(try await cache.directory(location: "Main Lobby", at: Self.now.addingTimeInterval(10)).version == first.version)
+            #expect(try await cache.directory(location: "Main Lobby", at: Self.now.addingTimeInterval(10)).directory.version == first.version)
             #expect(await cache.builds == 1, "two polls and a check-in later")
 
             // Another location is built on its own; this one's stays.
@@ -84,7 +84,7 @@ struct DirectoryCacheTests {
 
             // A write: built again, with it.
             try await store.excuse(Excusal(participantID: "E004", sessionID: "S1", reason: "ill"), at: Self.now)
-            let excused = try await cache.directory(location: "Main Lobby", at: Self.now.addingTimeInterval(15))
+            let (excused, _) = try await cache.directory(location: "Main Lobby", at: Self.now.addingTimeInterval(15))
             #expect(await cache.builds == 3)
             let rebuilt = try await store.directory(location: "Main Lobby", at: Self.now.addingTimeInterval(15))
             #expect(excused.version != first.version && excused.version == rebuilt.version)
@@ -93,7 +93,7 @@ struct DirectoryCacheTests {
             let leaving = Date(timeIntervalSince1970: 1_795_518_000 + 86_400)
             _ = try await cache.directory(location: "Main Lobby", at: leaving.addingTimeInterval(-1))
             #expect(await cache.builds == 3, "still served until a day after they end")
-            let gone = try await cache.directory(location: "Main Lobby", at: leaving.addingTimeInterval(1))
+            let (gone, _) = try await cache.directory(location: "Main Lobby", at: leaving.addingTimeInterval(1))
             #expect(await cache.builds == 4)
             #expect(try HubJSON.decoder().decode(Directory.self, from: gone.json).sessions.isEmpty)
 
@@ -104,7 +104,7 @@ struct DirectoryCacheTests {
             _ = try await cache.directory(location: "Main Lobby", at: entering.addingTimeInterval(-60))
             _ = try await cache.directory(location: "Main Lobby", at: entering.addingTimeInterval(-1))
             #expect(await cache.builds == 5, "the import built it once; not yet in the window")
-            let entered = try await cache.directory(location: "Main Lobby", at: entering)
+            let (entered, _) = try await cache.directory(location: "Main Lobby", at: entering)
             #expect(await cache.builds == 6)
             #expect(try HubJSON.decoder().decode(Directory.self, from: entered.json).sessions.map(\.id) == ["S9"])
 
