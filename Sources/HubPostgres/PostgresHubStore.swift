@@ -281,24 +281,37 @@ public final class PostgresHubStore: HubStorage {
             $$
             """,
         ]),
-        // DirectoryGeneration: moved in the writing transaction by every change to what a
-        // directory is made of, so a hub answers an unchanged directory without building it.
+        // DirectoryGeneration: moved once by every transaction that changes what a directory is
+        // made of, whatever process writes, so a hub answers an unchanged directory without
+        // building it. Deferred to the commit: the counter's row is locked only while the
+        // transaction commits, after every lock it takes, so no two writers wait on each other
+        // in a circle and nothing queues behind a long import.
         ("v13-directory-generation", [
             "CREATE TABLE directory_generation (id INTEGER PRIMARY KEY CHECK (id = 1), value BIGINT NOT NULL)",
             "INSERT INTO directory_generation (id, value) VALUES (1, 0)",
             """
             CREATE FUNCTION directory_changed() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                UPDATE directory_generation SET value = value + 1;
+                IF current_setting('mentor_hub.directory_moved', true) IS DISTINCT FROM 'on' THEN
+                    PERFORM set_config('mentor_hub.directory_moved', 'on', true);
+                    UPDATE directory_generation SET value = value + 1;
+                END IF;
                 RETURN NULL;
             END
             $$
             """,
-        ] + ["participant", "badge", "mentoring_group", "group_member", "session", "program_settings", "program_time_zone", "hub_excusal"].map { table in
-            "CREATE TRIGGER \(table)_moves_directory AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION directory_changed()"
+            "CREATE INDEX session_location_start ON session (location, starts_at)",
+        ] + ["participant", "badge", "mentoring_group", "group_member", "session", "program_settings", "program_time_zone", "hub_excusal"].flatMap { table in
+            [
+                "CREATE CONSTRAINT TRIGGER \(table)_moves_directory AFTER INSERT OR UPDATE OR DELETE ON \(table) DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION directory_changed()",
+                "CREATE TRIGGER \(table)_truncate_moves_directory AFTER TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION directory_changed()",
+            ]
         } + [
             // A kiosk's excuse is an event: only those rows move it.
-            "CREATE TRIGGER hub_event_excuse_moves_directory AFTER INSERT ON hub_event FOR EACH ROW WHEN (NEW.kind = 'excuse') EXECUTE FUNCTION directory_changed()",
+            "CREATE CONSTRAINT TRIGGER hub_event_insert_moves_directory AFTER INSERT ON hub_event DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.kind = 'excuse') EXECUTE FUNCTION directory_changed()",
+            "CREATE CONSTRAINT TRIGGER hub_event_update_moves_directory AFTER UPDATE ON hub_event DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.kind = 'excuse' OR NEW.kind = 'excuse') EXECUTE FUNCTION directory_changed()",
+            "CREATE CONSTRAINT TRIGGER hub_event_delete_moves_directory AFTER DELETE ON hub_event DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.kind = 'excuse') EXECUTE FUNCTION directory_changed()",
+            "CREATE TRIGGER hub_event_truncate_moves_directory AFTER TRUNCATE ON hub_event FOR EACH STATEMENT EXECUTE FUNCTION directory_changed()",
         ]),
     ]
 

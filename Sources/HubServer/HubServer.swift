@@ -138,15 +138,20 @@ public struct HubServer: Sendable {
 
     func directory(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let kiosk = try await authorizeKiosk(request)
-        let (directory, built) = try await directories.directory(location: kiosk.location, at: clock())
+        // The ETag is the version in quotes; what a kiosk sends back is compared as it is.
+        let known = request.headers[.ifNoneMatch].flatMap { $0.count > 2 && $0.hasPrefix("\"") && $0.hasSuffix("\"") ? String($0.dropFirst().dropLast()) : nil }
+        let (answer, built) = try await directories.answer(location: kiosk.location, at: clock(), known: known)
         if built { metrics.makeCounter(descriptor: HubMetric.directoryBuilds).increment() }
-        let tag = "\"\(directory.version)\""
-        let unchanged = request.headers[.ifNoneMatch] == tag
-        metrics.makeCounter(descriptor: HubMetric.directoryPolls, labels: [("answer", unchanged ? "not_modified" : "sent")]).increment()
-        if unchanged {
-            return Response(status: .notModified, headers: [.eTag: tag])
+        switch answer {
+        case .unchanged(let version):
+            metrics.makeCounter(descriptor: HubMetric.directoryPolls, labels: [("answer", "not_modified")]).increment()
+            return Response(status: .notModified, headers: [.eTag: "\"\(version)\""])
+        case .directory(let directory):
+            metrics.makeCounter(descriptor: HubMetric.directoryPolls, labels: [("answer", "sent")]).increment()
+            return Response(
+                status: .ok, headers: [.contentType: "application/json", .eTag: "\"\(directory.version)\""],
+                body: .init(byteBuffer: ByteBuffer(data: directory.json)))
         }
-        return Response(status: .ok, headers: [.contentType: "application/json", .eTag: tag], body: .init(byteBuffer: ByteBuffer(data: directory.json)))
     }
 
     func status(_ request: Request, _ context: HubRequestContext) async throws -> Response {

@@ -20,7 +20,7 @@ public final class HubStore: HubStorage {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         self.folder = folder
         let programPath = folder + "/program.sqlite"
-        program = try KioskStore(path: programPath, kioskID: "hub")
+        program = try KioskStore(path: programPath, kioskID: "hub", countsDirectoryChanges: true)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -199,7 +199,7 @@ public final class HubStore: HubStorage {
         migrator.registerMigration("v10-directory-generation") { db in
             try db.execute(sql: DirectoryGeneration.sqliteCounter(
                 "hub_directory_generation", movedBy: ["program_settings", "program_time_zone", "hub_excusal"],
-                insertsWhere: [("hub_event", "NEW.kind = 'excuse'")]))
+                rowsWhere: [("hub_event", "ROW.kind = 'excuse'")]))
         }
         return migrator
     }

@@ -54,8 +54,11 @@ public final class KioskStore: Sendable {
     let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path`, migrates it and checks it.
-    /// - Parameter verify: run `PRAGMA quick_check` before use (the default).
-    public init(path: String, kioskID: String, verify: Bool = true) throws {
+    /// - Parameters:
+    ///   - verify: run `PRAGMA quick_check` before use (the default).
+    ///   - countsDirectoryChanges: keep a `DirectoryGeneration` (the hub's program file; a
+    ///     kiosk's database has no use for it).
+    public init(path: String, kioskID: String, verify: Bool = true, countsDirectoryChanges: Bool = false) throws {
         self.path = path
         self.kioskID = kioskID
         try Self.prepareFile(at: path)
@@ -88,7 +91,7 @@ public final class KioskStore: Sendable {
             guard findings == ["ok"] else { throw StoreError.corrupt(path: path, findings: findings) }
         }
         do {
-            try KioskSchema.migrator.migrate(pool)
+            try KioskSchema.migrator(countingDirectoryChanges: countsDirectoryChanges).migrate(pool)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "migration failed: \(Self.reason(error))")
         }

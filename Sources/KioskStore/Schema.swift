@@ -4,7 +4,7 @@ import GRDB
 /// where SQLite can enforce them: one attendance per participant and session, events
 /// append-only, ratings 1–4.
 enum KioskSchema {
-    static var migrator: DatabaseMigrator {
+    static func migrator(countingDirectoryChanges: Bool) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -186,9 +186,11 @@ enum KioskSchema {
         migrator.registerMigration("v9-languages") { db in
             try db.execute(sql: "ALTER TABLE participant ADD COLUMN language TEXT")
         }
-        // A counter every change to what a hub's directory serves moves (DirectoryGeneration):
-        // the hub answers a kiosk's unchanged directory without building it again.
+        // The hub's program file: a counter every change to what a directory serves moves
+        // (DirectoryGeneration), so the hub answers a kiosk's unchanged directory without
+        // building it. A kiosk's database records the migration and gets no triggers.
         migrator.registerMigration("v10-directory-generation") { db in
+            guard countingDirectoryChanges else { return }
             try db.execute(sql: DirectoryGeneration.sqliteCounter(
                 "directory_generation", movedBy: ["participant", "badge", "mentoring_group", "group_member", "session"]))
         }
