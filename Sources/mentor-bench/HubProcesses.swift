@@ -7,17 +7,20 @@ import PostgresNIO
 /// free loopback port, as behind a load balancer; stopped (SIGTERM) by `stop()`.
 final class HubProcesses {
     let urls: [String]
+    let pids: [Int32]
     private let processes: [Process]
 
-    init(binary: String, state: String, databaseURL: String, count: Int, maximumConnections: Int, logs: String) throws {
+    /// - Parameter maximumConnections: `serve`'s `--max-connections`, when the default is not enough.
+    init(binary: String, state: String, databaseURL: String, count: Int, maximumConnections: Int?, logs: String) async throws {
         var processes: [Process] = []
         var urls: [String] = []
         do {
             for index in 0..<count {
                 let log = logs + "/hub-\(index).log"
-                let process = try Self.start(binary, ["serve", "--state", state, "--database", databaseURL, "--port", "0", "--max-connections", "\(maximumConnections)"], log: log)
+                let limit = maximumConnections.map { ["--max-connections", "\($0)"] } ?? []
+                let process = try Self.start(binary, ["serve", "--state", state, "--database", databaseURL, "--port", "0"] + limit, log: log)
                 processes.append(process)
-                urls.append("http://127.0.0.1:\(try Self.port(announcedIn: log, by: process))")
+                urls.append("http://127.0.0.1:\(try await Self.port(announcedIn: log, by: process))")
             }
         } catch {
             for process in processes { Self.stop(process) }
@@ -25,6 +28,7 @@ final class HubProcesses {
         }
         self.processes = processes
         self.urls = urls
+        pids = processes.map(\.processIdentifier)
     }
 
     func stop() {
@@ -32,9 +36,9 @@ final class HubProcesses {
     }
 
     /// Each process's CPU time so far (user and system), in seconds.
-    func cpuSeconds() -> [Double] {
-        processes.map { process in
-            guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+    static func cpuSeconds(_ pids: [Int32]) -> [Double] {
+        pids.map { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                   let afterName = stat.range(of: ") ")
             else { return 0 }
             // Fields after the name: state is the 3rd of the line, utime the 14th, stime the 15th.
@@ -89,12 +93,12 @@ final class HubProcesses {
     }
 
     /// The port `mentor-hub serve` says it listens on (within 30 s).
-    private static func port(announcedIn log: String, by process: Process) throws -> Int {
+    private static func port(announcedIn log: String, by process: Process) async throws -> Int {
         for _ in 0..<300 {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if let match = text.firstMatch(of: /mentor-hub listening on [^\n]*:(\d+)\n/), let port = Int(match.1) { return port }
             guard process.isRunning else { throw BenchError("mentor-hub serve ended: \(text)") }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         throw BenchError("mentor-hub serve did not say where it listens within 30 s")
     }
@@ -119,6 +123,7 @@ func withScratchDatabase(on serverURL: String, named prefix: String, _ body: (St
         try await body(url)
     } catch {
         _ = try? await server.connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: server.logger)
+        try? await server.close()
         throw error
     }
     try await server.connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: server.logger)
