@@ -135,4 +135,15 @@ struct PhrasebookTests {
             == ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th"])
         #expect(KioskLanguage(rawValue: "es") == .spanish && KioskLanguage.allCases.count == 3)
     }
+
+    /// The appliance binary keeps ICU's locale data only for the languages scripts/trim-icu-data
+    /// lists: a language added here and not there would format its dates from the root locale.
+    @Test("the appliance binary keeps ICU's locale data for every kiosk language")
+    func applianceKeepsLocaleDataForEveryLanguage() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = try String(contentsOf: repository.appendingPathComponent("scripts/trim-icu-data"), encoding: .utf8)
+        let line = try #require(script.split(separator: "\n").first { $0.hasPrefix("LANGUAGES = (") })
+        let listed = Set(line.split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) })
+        #expect(listed == Set(KioskLanguage.allCases.map(\.rawValue)))
+    }
 }
