@@ -10,10 +10,10 @@
 # bookworm / libgpiod3 on trixie, tzdata, systemd), the groups gpio and input if missing, the
 # system user mentor-kiosk (in both), a udev rule for /dev/gpiochip* (group gpio) and
 # /dev/input/event* (group input) only where no rule of the OS does that, /usr/bin/mentor-kiosk,
-# /etc/systemd/system/mentor-kiosk{,-sync}.service, /etc/mentor-kiosk/kiosk.toml (from
+# /etc/systemd/system/mentor-kiosk{,-sync,-backup}.service and mentor-kiosk-backup.timer, /etc/mentor-kiosk/kiosk.toml (from
 # deploy/kiosk.example.toml, only if there is none), /var/lib/mentor-kiosk (0700) with the
 # database and badge secret (`mentor-kiosk init` as the service user, only if neither exists),
-# enables both units, disables getty@tty1 (the kiosk takes tty1) and, when systemd is running,
+# enables the kiosk, the export and the backup timer, disables getty@tty1 (the kiosk takes tty1) and, when systemd is running,
 # starts the kiosk (the export to the hub waits for `mentor-kiosk enroll`). In a chroot or
 # image build everything but the start is done.
 # deploy/uninstall.sh (also installed as /usr/lib/mentor-kiosk/uninstall.sh) undoes it.
@@ -57,7 +57,7 @@ case "$source_path" in
     fi
     # An earlier install.sh installation: its units in /etc would shadow the package's.
     if [ -f "/etc/systemd/system/$MK_UNIT" ] && ! dpkg -S "/etc/systemd/system/$MK_UNIT" >/dev/null 2>&1; then
-        for unit in $MK_UNITS; do
+        for unit in $MK_FILES; do
             rm -f "/etc/systemd/system/$unit"
         done
         rm -rf /usr/lib/mentor-kiosk
@@ -74,7 +74,7 @@ esac
 # --- a binary ------------------------------------------------------------------------------
 example=$here/kiosk.example.toml
 readme=$repo/README.md
-for f in $(for unit in $MK_UNITS; do echo "$repo/systemd/$unit"; done) "$example" "$readme" "$here/uninstall.sh"; do
+for f in $(for unit in $MK_FILES; do echo "$repo/systemd/$unit"; done) "$example" "$readme" "$here/uninstall.sh"; do
     [ -f "$f" ] || mk_die "$f is missing (run install.sh from a checkout of the repository)"
 done
 if dpkg-query -W -f='${db:Status-Abbrev}' mentor-kiosk 2>/dev/null | grep -q '^i'; then
@@ -103,7 +103,7 @@ mk_ensure_udev_rule
 mk_install_file "$source_path" "$MK_BIN" 0755
 binary_changed=$MK_FILE_CHANGED
 unit_changed=0
-for unit in $MK_UNITS; do
+for unit in $MK_FILES; do
     mk_install_file "$repo/systemd/$unit" "/etc/systemd/system/$unit" 0644
     [ "$MK_FILE_CHANGED" = 0 ] || unit_changed=1
 done

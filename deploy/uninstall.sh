@@ -35,7 +35,7 @@ esac
 
 mk_stop_disable_kiosk
 mk_enable_getty
-for path in "$MK_BIN" $(for unit in $MK_UNITS; do echo "/etc/systemd/system/$unit"; done) \
+for path in "$MK_BIN" $(for unit in $MK_FILES; do echo "/etc/systemd/system/$unit"; done) \
     /usr/share/doc/mentor-kiosk /usr/lib/mentor-kiosk; do
     if [ -e "$path" ]; then
         rm -rf "$path"

@@ -14,6 +14,7 @@ public final class HubStore: HubStorage {
     public let folder: String
     public let program: KioskStore
     let pool: DatabasePool
+    let inUse: DatabaseFileLock
 
     /// Opens (or creates) the hub's databases in `folder`.
     public init(folder: String) throws {
@@ -28,6 +29,7 @@ public final class HubStore: HubStorage {
         }
         configuration.busyMode = .timeout(10)
         try KioskStore.prepareFile(at: folder + "/hub.sqlite")
+        inUse = try KioskStore.markInUse(folder + "/hub.sqlite")
         pool = try DatabasePool(path: folder + "/hub.sqlite", configuration: configuration)
         let migrator = Self.migrator
         let (applied, known) = try pool.read { db in (try migrator.appliedIdentifiers(db), migrator.migrations) }

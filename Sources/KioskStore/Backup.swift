@@ -18,31 +18,83 @@ extension KioskStore {
         } catch {
             throw StoreError.backupFailed("cannot create \(directory): \(error.localizedDescription)")
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let name = "kiosk-\(formatter.string(from: time)).sqlite"
+        let name = "kiosk-\(Self.fileStamp(time)).sqlite"
         let final = (directory as NSString).appendingPathComponent(name)
         let temporary = final + ".partial"
-        unlink(temporary)
-        do {
-            // Private from its first byte: VACUUM INTO fills an empty file made 0600 here.
-            try Self.prepareFile(at: temporary)
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
-            }
-        } catch {
-            unlink(temporary)
-            throw StoreError.backupFailed(Self.reason(error))
-        }
-        try Self.syncAndSeal(temporary)
+        try Self.copy(pool, to: temporary)
         guard rename(temporary, final) == 0 else {
             throw StoreError.backupFailed("cannot rename \(temporary): \(String(cString: strerror(errno)))")
         }
         Self.syncDirectory(directory)
         try rotateBackups(in: directory, keep: keep)
         return final
+    }
+
+    /// Writes a consistent, compacted, private (0600) and synced copy of the database behind
+    /// `writer` to `path`, with `VACUUM INTO`.
+    public static func copy(_ writer: some DatabaseWriter, to path: String) throws {
+        unlink(path)
+        do {
+            // Private from its first byte: VACUUM INTO fills an empty file made 0600 here.
+            try prepareFile(at: path)
+            try writer.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM INTO ?", arguments: [path])
+            }
+        } catch {
+            unlink(path)
+            throw StoreError.backupFailed(reason(error))
+        }
+        try syncAndSeal(path)
+    }
+
+    /// The tables a file must hold to be restored as a kiosk database (or the hub's program file).
+    public static let requiredTables = ["event", "participant", "session", "attendance"]
+
+    /// `copy(_:to:)` of this store's database.
+    public func writeCopy(to path: String) throws { try Self.copy(pool, to: path) }
+
+    /// Closes the database: its write-ahead log is checkpointed and removed.
+    public func closeDatabase() throws { try pool.close() }
+
+    /// What `restore` put back.
+    public struct Restored: Sendable {
+        public var database: String
+        public var events: Int
+        /// The newest event's wall time, as stored.
+        public var lastEventAt: String?
+        /// The replaced database, kept beside it (nil when there was none).
+        public var kept: String?
+    }
+
+    /// Replaces the database at `database` with the backup at `backup` (a file `backup`
+    /// wrote, or any copy of a kiosk database): checked, migrated to this release's schema,
+    /// and moved in only if no kiosk process has the database open. The replaced database is
+    /// kept beside it.
+    public static func restore(from backup: String, into database: String, kioskID: String, at time: Date) throws -> Restored {
+        let staged = database + ".restoring"
+        try DatabaseRestore.stage(backup, as: staged, requiredTables: requiredTables)
+        do {
+            let store = try KioskStore(path: staged, kioskID: kioskID)
+            let (events, last) = try store.pool.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0, try String.fetchOne(db, sql: "SELECT MAX(wall_time) FROM event"))
+            }
+            try store.closeDatabase()
+            try DatabaseRestore.settle(staged)
+            let kept = try DatabaseRestore.replace([(staged, database)], stamp: fileStamp(time))
+            return Restored(database: database, events: events, lastEventAt: last, kept: kept.first)
+        } catch {
+            DatabaseRestore.discard(staged)
+            throw error
+        }
+    }
+
+    /// `20260302T150000Z`: a moment in file names that sort by time.
+    public static func fileStamp(_ time: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: time)
     }
 
     /// Backups in `directory`, oldest first.
@@ -58,7 +110,7 @@ extension KioskStore {
         }
     }
 
-    private static func syncAndSeal(_ path: String) throws {
+    static func syncAndSeal(_ path: String) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw StoreError.backupFailed("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -67,8 +119,8 @@ extension KioskStore {
         }
     }
 
-    private static func syncDirectory(_ directory: String) {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    public static func syncDirectory(_ directory: String) {
+        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)
         close(descriptor)

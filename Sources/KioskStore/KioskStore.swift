@@ -52,6 +52,8 @@ public final class KioskStore: Sendable {
     public let path: String
     public let kioskID: String
     let pool: DatabasePool
+    /// Held while the store lives: `restore` refuses to replace a database in use.
+    let inUse: DatabaseFileLock
 
     /// Opens (creating if needed) the database at `path`, migrates it and checks it.
     /// - Parameters:
@@ -62,6 +64,7 @@ public final class KioskStore: Sendable {
         self.path = path
         self.kioskID = kioskID
         try Self.prepareFile(at: path)
+        inUse = try Self.markInUse(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         do {
@@ -94,6 +97,18 @@ public final class KioskStore: Sendable {
             try KioskSchema.migrator(countingDirectoryChanges: countsDirectoryChanges).migrate(pool)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "migration failed: \(Self.reason(error))")
+        }
+    }
+
+    /// The shared lock every user of a database file holds (`DatabaseFileLock`).
+    public static func markInUse(_ path: String) throws -> DatabaseFileLock {
+        do throws(DatabaseFileLock.Refusal) {
+            return try DatabaseFileLock(database: path, exclusive: false)
+        } catch {
+            switch error {
+            case .inUse: throw StoreError.cannotOpen(path: path, reason: "a restore is replacing it; try again when it has finished")
+            case .cannotOpen: throw StoreError.cannotOpen(path: path, reason: error.description)
+            }
         }
     }
 

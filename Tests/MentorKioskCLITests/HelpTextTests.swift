@@ -56,6 +56,9 @@ struct HelpTextTests {
                                       JSON Lines; see docs/exports.md.
               backup                  Write a consistent backup of the database and keep
                                       the newest few.
+              restore                 Put a backup back in place of the database; the
+                                      kiosk's services must be stopped. The replaced
+                                      database is kept beside it.
               doctor                  Check the kiosk: config, database integrity, file
                                       modes, secret, event log, clock, disk.
               hardware                Check the buttons, LEDs, buzzer and badge reader as

@@ -75,7 +75,10 @@ final class HubProcess {
         return (server, (tls == nil ? "http" : "https") + "://127.0.0.1:\(port)")
     }
 
-    deinit {
+    deinit { stop() }
+
+    /// Stops the server (SIGTERM) and waits for it to exit.
+    func stop() {
         server.signal(SIGTERM)
         server.wait()
     }

@@ -8,11 +8,13 @@
 # Works without a running systemd (chroot, image build): `systemctl enable/disable` work
 # offline; daemon-reload, start, stop and udev reloads are skipped with a note.
 #
-# Two units, installed, enabled and removed alike (MK_UNITS): the kiosk screen (MK_UNIT, the one
-# that takes tty1 and is started at install) and the export to the hub (MK_SYNC_UNIT,
-# `mentor-kiosk sync --loop`). The export is never started here: its
-# ConditionPathExists=$MK_STATE/hub.json keeps it inert until `mentor-kiosk enroll` has run,
-# and a person starts it then; an upgrade restarts it only if it runs.
+# Three units, installed, enabled and removed alike (MK_UNITS): the kiosk screen (MK_UNIT, the one
+# that takes tty1 and is started at install), the export to the hub (MK_SYNC_UNIT,
+# `mentor-kiosk sync --loop`) and the nightly backup's timer (MK_BACKUP_TIMER, started at
+# install; its service, installed with them in MK_FILES, runs only from it). The export is never
+# started here: its ConditionPathExists=$MK_STATE/hub.json keeps it inert until
+# `mentor-kiosk enroll` has run, and a person starts it then; an upgrade restarts it only if it
+# runs.
 
 MK_USER=mentor-kiosk
 MK_BIN=/usr/bin/mentor-kiosk
@@ -21,7 +23,9 @@ MK_CONF=$MK_CONF_DIR/kiosk.toml
 MK_STATE=/var/lib/mentor-kiosk
 MK_UNIT=mentor-kiosk.service
 MK_SYNC_UNIT=mentor-kiosk-sync.service
-MK_UNITS="$MK_UNIT $MK_SYNC_UNIT"
+MK_BACKUP_TIMER=mentor-kiosk-backup.timer
+MK_UNITS="$MK_UNIT $MK_SYNC_UNIT $MK_BACKUP_TIMER"
+MK_FILES="$MK_UNITS mentor-kiosk-backup.service"
 MK_GETTY=getty@tty1.service
 MK_UDEV_RULE=/etc/udev/rules.d/60-mentor-kiosk.rules
 MK_UDEV_MARK="# Added by mentor-kiosk"
@@ -97,6 +101,11 @@ mk_unit_state() {
     systemctl is-enabled "$1" 2>/dev/null || true
 }
 
+# The target whose .wants the unit's [Install] section links it into.
+mk_wanted_by() {
+    case "$1" in *.timer) echo timers.target ;; *) echo multi-user.target ;; esac
+}
+
 mk_unit_masked() {
     case "$(mk_unit_state "$1")" in masked*) return 0 ;; *) return 1 ;; esac
 }
@@ -118,7 +127,7 @@ mk_enable_kiosk() {
                          mk_warn "$mk_u is masked: not enabling it"
                      fi ;;
             *) systemctl enable --quiet "$mk_u"
-               mk_changed "enabled $mk_u (multi-user.target)" ;;
+               mk_changed "enabled $mk_u ($(mk_wanted_by "$mk_u"))" ;;
         esac
     done
 }
@@ -179,6 +188,8 @@ mk_activate() {
             else
                 mk_warn "$mk_u did not restart: see journalctl -u $mk_u"
             fi
+        elif [ "$mk_u" = "$MK_BACKUP_TIMER" ]; then
+            if systemctl start "$mk_u"; then mk_say "started $mk_u"; else mk_warn "$mk_u did not start: see journalctl -u $mk_u"; fi
         elif [ "$mk_u" != "$MK_UNIT" ]; then
             :  # the export: started by a person after `mentor-kiosk enroll`, or at boot once enrolled
         elif systemctl start "$mk_u"; then
@@ -200,9 +211,9 @@ mk_stop_disable_kiosk() {
             enabled*) systemctl disable --quiet "$mk_u"
                       mk_changed "disabled $mk_u" ;;
         esac
-        if [ -L "/etc/systemd/system/multi-user.target.wants/$mk_u" ]; then
-            rm -f "/etc/systemd/system/multi-user.target.wants/$mk_u"
-            mk_changed "removed the dangling multi-user.target.wants/$mk_u"
+        if [ -L "/etc/systemd/system/$(mk_wanted_by "$mk_u").wants/$mk_u" ]; then
+            rm -f "/etc/systemd/system/$(mk_wanted_by "$mk_u").wants/$mk_u"
+            mk_changed "removed the dangling $(mk_wanted_by "$mk_u").wants/$mk_u"
         fi
     done
 }

@@ -43,20 +43,3 @@ struct Export: ParsableCommand {
     }
 
 }
-
-struct Backup: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a consistent backup of the database and keep the newest few.")
-
-    @OptionGroup var options: KioskOptions
-    @Option(help: "Where backups go (default: the configured backup directory).") var directory: String?
-    @Option(help: "How many backups to keep (default: the configured number).") var keep: Int?
-
-    func run() throws {
-        let context = try options.context()
-        let store = try context.openStore()
-        let path = try store.backup(
-            into: directory ?? context.config.backupPath(database: context.databasePath),
-            keep: keep ?? context.config.backupsKept, at: context.clock.read().wall)
-        print("Backup written: \(path)")
-    }
-}
