@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "HubPostgres",
             dependencies: [
-                "HubProtocol", "HubStore", "KioskCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "HubProtocol", "HubStore", "KioskCore", "KioskStore", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSwift),

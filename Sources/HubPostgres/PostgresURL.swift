@@ -14,6 +14,9 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public let connectionConfiguration: PostgresConnection.Configuration
     /// The URL without its password, for messages and logs.
     public let description: String
+    /// The same connection for libpq's tools (pg_dump, pg_restore, psql), as environment
+    /// variables: the password never appears on a command line.
+    public let libpqEnvironment: [String: String]
 
     /// Whether `text` names a PostgreSQL database (rather than the default SQLite files).
     public static func names(_ text: String) -> Bool {
@@ -31,6 +34,10 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         guard !database.isEmpty else { throw InvalidURL(reason: "the URL names no database (postgres://user@host/DATABASE)") }
         let password = url.password.flatMap { $0.removingPercentEncoding }
         let query = Dictionary((url.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+        var environment = ["PGUSER": user, "PGDATABASE": database, "PGPORT": String(url.port ?? 5432), "PGSSLMODE": query["sslmode"] ?? "prefer"]
+        environment["PGPASSWORD"] = password
+        environment["PGHOST"] = query["host"] ?? url.host
+        libpqEnvironment = environment
         if let unknown = query.keys.first(where: { !["sslmode", "host"].contains($0) }) {
             throw InvalidURL(reason: "unknown URL parameter \(unknown) (known: sslmode, host)")
         }

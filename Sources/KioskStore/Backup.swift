@@ -71,20 +71,24 @@ extension KioskStore {
     /// and moved in only if no kiosk process has the database open. The replaced database is
     /// kept beside it.
     public static func restore(from backup: String, into database: String, kioskID: String, at time: Date) throws -> Restored {
-        let staged = database + ".restoring"
-        try DatabaseRestore.stage(backup, as: staged, requiredTables: requiredTables)
-        do {
+        try DatabaseRestore.exclusively([database]) {
+            let staged = database + ".restoring", reference = database + ".reference"
+            defer { for file in [staged, reference] { DatabaseRestore.discard(file) } }
+            try DatabaseRestore.stage(backup, as: staged, requiredTables: requiredTables)
             let store = try KioskStore(path: staged, kioskID: kioskID)
-            let (events, last) = try store.pool.read { db in
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0, try String.fetchOne(db, sql: "SELECT MAX(wall_time) FROM event"))
+            let (events, last, kiosks) = try store.pool.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0, try String.fetchOne(db, sql: "SELECT MAX(wall_time) FROM event"),
+                 try String.fetchAll(db, sql: "SELECT DISTINCT kiosk_id FROM event"))
             }
             try store.closeDatabase()
+            if let other = kiosks.first(where: { $0 != kioskID }) {
+                throw DatabaseRestore.Failure.notABackup(path: backup, reason: "its events are kiosk \(other)'s, and this kiosk is \(kioskID)")
+            }
+            try KioskStore(path: reference, kioskID: kioskID).closeDatabase()
+            try DatabaseRestore.requireSchema(of: staged, like: reference, backup: backup)
             try DatabaseRestore.settle(staged)
             let kept = try DatabaseRestore.replace([(staged, database)], stamp: fileStamp(time))
             return Restored(database: database, events: events, lastEventAt: last, kept: kept.first)
-        } catch {
-            DatabaseRestore.discard(staged)
-            throw error
         }
     }
 

@@ -10,7 +10,8 @@ import Glibc
 /// Every store holds a shared `flock` on `<database>.lock` for as long as it lives; a restore
 /// takes it exclusively, without waiting, and refuses when it cannot. The lock is on a file of
 /// its own, never on the database: closing another descriptor of the database file would drop
-/// SQLite's own POSIX locks in this process.
+/// SQLite's own POSIX locks in this process. The file holds nothing and is opened read-only
+/// (0644), so that one made by root (a command run with sudo) never keeps the service out.
 public final class DatabaseFileLock: Sendable {
     /// Why a lock was not taken.
     public enum Refusal: Error, CustomStringConvertible {
@@ -34,7 +35,7 @@ public final class DatabaseFileLock: Sendable {
     public init(database: String, exclusive: Bool) throws(Refusal) {
         self.database = database
         let path = Self.lockPath(of: database)
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
             let failure = errno

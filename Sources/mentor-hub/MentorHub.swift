@@ -46,10 +46,15 @@ struct HubOptions: ParsableArguments {
         if let database {
             return try await PostgresHubStore.withStore(url: database) { try await body($0) }
         }
-        guard creating || FileManager.default.fileExists(atPath: state + "/hub.sqlite") else {
+        if !creating { try requireState() }
+        return try await body(try HubStore(folder: state))
+    }
+
+    /// The SQLite hub's files exist (`init` made them).
+    func requireState() throws {
+        guard FileManager.default.fileExists(atPath: state + "/hub.sqlite") else {
             throw ValidationError("no hub at \(state); run `mentor-hub init --state \(state)` first")
         }
-        return try await body(try HubStore(folder: state))
     }
 }
 

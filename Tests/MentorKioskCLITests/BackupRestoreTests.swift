@@ -31,6 +31,10 @@ struct BackupRestoreTests {
             #expect(refused.status != 0 && refused.stderr.contains("is in use"), "\(refused.stderr)")
             withExtendedLifetime(inUse) {}
         }
+        try DatabaseRestore.exclusively([cli.database]) {
+            let second = try cli.run(["restore", path])
+            #expect(second.status != 0 && second.stderr.contains("is in use"), "a restore while another runs: \(second.stderr)")
+        }
         #expect(try report() == changed, "a refused restore changes nothing")
 
         let text = try cli.write("notes.txt", "not a database\n")
@@ -42,6 +46,20 @@ struct BackupRestoreTests {
         #expect(foreign.status != 0 && foreign.stderr.contains("is not a backup of this database: it has no event"), "\(foreign.stderr)")
         let missing = try cli.run(["restore", cli.directory + "/nothing.sqlite"])
         #expect(missing.status != 0 && missing.stderr.contains("no such file"), "\(missing.stderr)")
+        // A copy whose event log has lost its append-only rule, and one of another kiosk.
+        let unguarded = cli.directory + "/unguarded.sqlite", foreignKiosk = cli.directory + "/foreign-kiosk.sqlite"
+        for copy in [unguarded, foreignKiosk] { try FileManager.default.copyItem(atPath: path, toPath: copy) }
+        try DatabaseQueue(path: unguarded).write { try $0.execute(sql: "DROP TRIGGER event_no_update") }
+        try DatabaseQueue(path: foreignKiosk).write { db in
+            let guardSQL = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'event_no_update'") ?? ""
+            try db.execute(sql: "DROP TRIGGER event_no_update")
+            try db.execute(sql: "UPDATE event SET kiosk_id = kiosk_id || '-elsewhere'")
+            try db.execute(sql: guardSQL)
+        }
+        let weakened = try cli.run(["restore", unguarded])
+        #expect(weakened.status != 0 && weakened.stderr.contains("its schema is not this release's (missing or different: event_no_update)"), "\(weakened.stderr)")
+        let otherKiosk = try cli.run(["restore", foreignKiosk])
+        #expect(otherKiosk.status != 0 && otherKiosk.stderr.contains("-elsewhere's, and this kiosk is"), "\(otherKiosk.stderr)")
         #expect(try report() == changed, "a refused file changes nothing")
 
         let restored = try cli.run(["restore", path])
@@ -53,11 +71,11 @@ struct BackupRestoreTests {
         #expect(try cli.run(["doctor"]).stdout.contains("attendance matches the event log"))
     }
 
-    @Test("the hub restores its backup folder: refused while serving, the same report once stopped; PostgreSQL points to pg_dump")
-    func hubRestore() throws {
+    @Test("the hub restores its backup folder: refused while serving, the same report once stopped", arguments: HubDatabase.available)
+    func hubRestore(_ database: HubDatabase) throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
-        let hub = try HubProcess(directory: cli.directory)
+        let hub = try HubProcess(directory: cli.directory, database: database)
         let backup = try hub.admin(["backup"])
         let path = String(try #require(backup.stdout.firstMatch(of: /Backup written: (.+)/)?.1))
         let report = { try hub.admin(["report", "--format", "csv"]).stdout }
@@ -65,23 +83,32 @@ struct BackupRestoreTests {
         let excused = try hub.admin(["excuse", "E006", "--session", "S-CIRCLE-PREV", "--reason", "exams"])
         #expect(excused.status == 0, "\(excused.stderr)")
         let changed = try report()
-        #expect(changed != atBackup, "last week's excused absence leaves Sofia's attendance rate")
+        #expect(changed != atBackup, "last week's excused absence (hub.sqlite) leaves Sofia's attendance rate")
+        let newcomer = try cli.write("newcomer.csv", "id,name,role,badges,active\nE900,Nina Newcomer,mentee,900900,true\n")
+        #expect(try hub.admin(["import", "participants", newcomer]).status == 0, "a participant (program.sqlite) after the backup")
 
         let whileServing = try hub.admin(["restore", path])
-        #expect(whileServing.status != 0 && whileServing.stderr.contains("hub.sqlite is in use"), "\(whileServing.stderr)")
+        let refusal = database == .sqlite ? "hub.sqlite is in use" : "other sessions (a running mentor-hub serve?)"
+        #expect(whileServing.status != 0 && whileServing.stderr.contains(refusal), "\(whileServing.stderr)")
         #expect(try report() == changed, "a refused restore changes nothing")
-        let kioskFile = try hub.admin(["restore", hub.state + "/hub.sqlite"])
-        #expect(kioskFile.status != 0 && kioskFile.stderr.contains("a hub backup is a folder"), "\(kioskFile.stderr)")
+        let notAFolder = try hub.admin(["restore", hub.state + "/badge.key"])
+        #expect(notAFolder.status != 0 && notAFolder.stderr.contains("a hub backup is a folder"), "\(notAFolder.stderr)")
+        let empty = cli.directory + "/hub-empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let emptyFolder = try hub.admin(["restore", empty])
+        #expect(emptyFolder.status != 0 && emptyFolder.stderr.contains("it has no"), "\(emptyFolder.stderr)")
+        #expect(try report() == changed, "a refused folder changes nothing")
 
         hub.stop()
         let restored = try hub.admin(["restore", path])
         #expect(restored.status == 0, "\(restored.stderr)")
-        #expect(restored.stdout.contains("program.sqlite.replaced-"), "\(restored.stdout)")
         #expect(try report() == atBackup, "the restored hub reports what it reported when the backup was written")
-
-        if let server = HubDatabase.server {
-            let postgres = try ChildProcess.run([HubProcess.binary, "backup", "--state", hub.state, "--database", server])
-            #expect(postgres.status != 0 && postgres.stderr.contains("pg_dump"), "\(postgres.stderr)")
+        if database == .sqlite {
+            let newcomers = { (file: String) in
+                try DatabaseQueue(path: file).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM participant WHERE id = 'E900'") }
+            }
+            let kept = String(try #require(restored.stdout.firstMatch(of: /as (\S+program\.sqlite\.replaced-\S+)/)?.1))
+            #expect(try newcomers(hub.state + "/program.sqlite") == 0 && newcomers(kept) == 1, "program.sqlite restored too, the replaced one kept")
         }
     }
 }

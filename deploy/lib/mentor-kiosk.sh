@@ -200,9 +200,10 @@ mk_activate() {
     done
 }
 
-# Stops the units (if systemd runs them) and disables them; dangling enablement links go too.
+# Stops the units (if systemd runs them; a backup that is running too) and disables them;
+# dangling enablement links go too.
 mk_stop_disable_kiosk() {
-    for mk_u in $MK_UNITS; do
+    for mk_u in $MK_FILES; do
         if mk_systemd_running && systemctl is-active --quiet "$mk_u"; then
             systemctl stop "$mk_u" || mk_warn "could not stop $mk_u"
             mk_changed "stopped $mk_u"
@@ -399,10 +400,10 @@ mk_ensure_database() {
     mk_changed "created $MK_DB and $MK_SECRET (mentor-kiosk init as $MK_USER)"
 }
 
-# Purge: config, state (the attendance data!) and the service user with its group. The shared
-# groups gpio and input stay: other software uses them.
+# Purge: config, state (the attendance data!), the backup timer's stamp and the service user
+# with its group. The shared groups gpio and input stay: other software uses them.
 mk_purge() {
-    for mk_path in "$MK_CONF_DIR" "$MK_STATE"; do
+    for mk_path in "$MK_CONF_DIR" "$MK_STATE" "/var/lib/systemd/timers/stamp-$MK_BACKUP_TIMER"; do
         if [ -e "$mk_path" ]; then
             rm -rf "$mk_path"
             mk_changed "removed $mk_path"

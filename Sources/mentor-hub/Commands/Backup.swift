@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import HubPostgres
 import HubStore
 import KioskStore
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a consistent backup of the hub's databases and badge key, and keep the newest few (SQLite).")
+        abstract: "Write a consistent backup of the hub's databases (PostgreSQL: pg_dump) and badge key, and keep the newest few.")
     @OptionGroup var options: HubOptions
     @Option(help: "Where backups go (default: backups in the state folder).") var directory: String?
     @Option(help: "How many backups to keep.") var keep: Int = 7
@@ -15,40 +16,39 @@ struct Backup: ParsableCommand {
     }
 
     func run() throws {
-        try options.requireSQLite(for: "backup")
-        let store = try HubStore(folder: options.state)
-        let path = try store.backup(into: directory ?? options.state + "/backups", keep: keep, at: Date())
+        let directory = directory ?? options.state + "/backups"
+        let path: String
+        if let database = options.database {
+            path = try PostgresBackup.backup(try PostgresURL(database), state: options.state, into: directory, keep: keep, at: Date())
+        } else {
+            try options.requireState()
+            path = try HubStore(folder: options.state).backup(into: directory, keep: keep, at: Date())
+        }
         print("Backup written: \(path)")
     }
 }
 
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Put a backup back in place of the hub's databases; `mentor-hub serve` must be stopped. The replaced ones are kept beside them.")
+        abstract: "Put a backup back in place of the hub's databases; `mentor-hub serve` must be stopped. SQLite keeps the replaced files beside them.")
     @OptionGroup var options: HubOptions
     @Argument(help: "The backup folder (hub-<time>, written by `mentor-hub backup`).") var backup: String
 
     func run() throws {
-        try options.requireSQLite(for: "restore")
-        let restored = try HubStore.restore(from: backup, into: options.state, at: Date())
-        print("Restored the hub in \(options.state) from \(backup)")
+        let restored: HubStore.Restored
+        if let database = options.database {
+            let url = try PostgresURL(database)
+            restored = try PostgresBackup.restore(url, from: backup, state: options.state)
+            print("Restored \(url) from \(backup)")
+        } else {
+            try options.requireState()
+            restored = try HubStore.restore(from: backup, into: options.state, at: Date())
+            print("Restored the hub in \(options.state) from \(backup)")
+        }
         for kept in restored.kept { print("Kept the replaced database as \(kept)") }
         if restored.restoredKey { print("Restored the badge key from the backup") }
         if restored.keyDiffers {
             print("Warning: the state's badge key differs from the backup's: badges enrolled under the backup's key will not match until that key (\(backup)/badge.key) is back in \(options.secretPath)")
-        }
-    }
-}
-
-extension HubOptions {
-    /// The commands that work on the hub's SQLite files need them. On PostgreSQL those are
-    /// pg_dump's and pg_restore's job (deploy/README.md, "Years of operation").
-    func requireSQLite(for command: String) throws {
-        if database != nil {
-            throw ValidationError("`mentor-hub \(command)` works on the SQLite files in --state; on PostgreSQL use pg_dump and pg_restore (deploy/README.md, \"Years of operation\")")
-        }
-        guard FileManager.default.fileExists(atPath: state + "/hub.sqlite") else {
-            throw ValidationError("no hub at \(state); run `mentor-hub init --state \(state)` first")
         }
     }
 }
