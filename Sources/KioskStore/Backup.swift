@@ -64,13 +64,18 @@ extension KioskStore {
         public var lastEventAt: String?
         /// The replaced database, kept beside it (nil when there was none).
         public var kept: String?
+        /// The hub's cursor the restored kiosk continues after (nil: not asked).
+        public var continuesAfter: Int64?
     }
 
     /// Replaces the database at `database` with the backup at `backup` (a file `backup`
     /// wrote, or any copy of a kiosk database): checked, migrated to this release's schema,
     /// and moved in only if no kiosk process has the database open. The replaced database is
     /// kept beside it.
-    public static func restore(from backup: String, into database: String, kioskID: String, at time: Date) throws -> Restored {
+    /// - Parameter hubCursor: for a kiosk enrolled at a hub, the hub's `acknowledgedThrough`:
+    ///   the restored kiosk numbers its next events after it (so the hub never sees a number
+    ///   used twice) and does not send again what the hub holds.
+    public static func restore(from backup: String, into database: String, kioskID: String, at time: Date, hubCursor: Int64? = nil) throws -> Restored {
         try DatabaseRestore.exclusively([database]) {
             let staged = database + ".restoring", reference = database + ".reference"
             defer { for file in [staged, reference] { DatabaseRestore.discard(file) } }
@@ -80,6 +85,13 @@ extension KioskStore {
                 (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0, try String.fetchOne(db, sql: "SELECT MAX(wall_time) FROM event"),
                  try String.fetchAll(db, sql: "SELECT DISTINCT kiosk_id FROM event"))
             }
+            if let hubCursor {
+                try store.record { db in
+                    try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) SELECT 'event', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'event')")
+                    try db.execute(sql: "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'event'", arguments: [hubCursor])
+                    try db.execute(sql: "UPDATE sync_state SET acknowledged_through = max(acknowledged_through, ?) WHERE id = 1", arguments: [hubCursor])
+                }
+            }
             try store.closeDatabase()
             if let other = kiosks.first(where: { $0 != kioskID }) {
                 throw DatabaseRestore.Failure.notABackup(path: backup, reason: "its events are kiosk \(other)'s, and this kiosk is \(kioskID)")
@@ -88,7 +100,7 @@ extension KioskStore {
             try DatabaseRestore.requireSchema(of: staged, like: reference, backup: backup)
             try DatabaseRestore.settle(staged)
             let kept = try DatabaseRestore.replace([(staged, database)], stamp: fileStamp(time))
-            return Restored(database: database, events: events, lastEventAt: last, kept: kept.first)
+            return Restored(database: database, events: events, lastEventAt: last, kept: kept.first, continuesAfter: hubCursor)
         }
     }
 

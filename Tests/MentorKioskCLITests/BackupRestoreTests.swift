@@ -112,3 +112,35 @@ struct BackupRestoreTests {
         }
     }
 }
+
+extension HubSyncTests {
+    @Test("an enrolled kiosk restored from an older backup continues after the hub's cursor: nothing refused, every event at the hub once")
+    func restoredKioskContinuesAfterTheHub() throws {
+        let (hub, cli, _) = try hubAndKiosk()
+        defer { withExtendedLifetime(hub) { cli.remove() } }
+        #expect(try cli.run(["checkin", "200004", "--now", HubProcess.nowText]).status == 0)
+        #expect(try cli.run(["sync"]).status == 0)
+        let backup = try cli.run(["backup", "--directory", cli.directory + "/backups"])
+        let path = String(try #require(backup.stdout.firstMatch(of: /Backup written: (.+)/)?.1))
+        #expect(try cli.run(["checkin", "200001", "--now", HubProcess.nowText]).status == 0)
+        let sent = try cli.run(["sync"])
+        #expect(sent.stdout.contains("hub has events through 2"), "\(sent.stdout)")
+
+        let restored = try cli.run(["restore", path])
+        #expect(restored.status == 0 && restored.stdout.contains("The hub holds this kiosk's events through 2"), "\(restored.stdout)\(restored.stderr)")
+        let later = HubProcess.now.addingTimeInterval(1_800).formatted(.iso8601)
+        #expect(try cli.run(["checkout", "200004", "--now", later]).status == 0, "recorded after the restore")
+        let after = try cli.run(["sync"])
+        #expect(after.stdout.contains("sync: 1 stored, 0 already there, 0 rejected; hub has events through 3"), "\(after.stdout)\(after.stderr)")
+        #expect(!(try hub.admin(["rejected", "list"]).stdout.contains("seq")), "nothing kept apart as a reused number")
+        let exported = try hub.admin(["export"]).stdout.split(separator: "\n")
+        #expect(exported.count == 3, "the check-in, the one after the backup, and the check-out after the restore: \(exported)")
+
+        hub.stop()
+        let unreachable = try cli.run(["restore", path])
+        #expect(unreachable.status != 0 && unreachable.stderr.contains("cannot tell how far it holds this kiosk's events") && unreachable.stderr.contains("--offline"),
+                "\(unreachable.stderr)")
+        let offline = try cli.run(["restore", path, "--offline"])
+        #expect(offline.status == 0 && offline.stdout.contains("Warning: restored without asking the hub"), "\(offline.stdout)\(offline.stderr)")
+    }
+}

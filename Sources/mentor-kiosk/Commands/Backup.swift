@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskStore
+import KioskSync
 import KioskSystem
 
 struct Backup: ParsableCommand {
@@ -20,24 +21,43 @@ struct Backup: ParsableCommand {
     }
 }
 
-struct Restore: ParsableCommand {
+struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Put a backup back in place of the database; the kiosk's services must be stopped. The replaced database is kept beside it.")
+        abstract: "Put a backup back in place of the database; the kiosk's services must be stopped. The replaced database is kept beside it.",
+        discussion: """
+            A kiosk enrolled at a hub asks the hub first how far it holds this kiosk's events, and continues \
+            numbering after that: nothing it records later is refused there as a number used twice.
+            """)
 
     @OptionGroup var options: KioskOptions
     @Argument(help: "The backup (a file `mentor-kiosk backup` wrote).") var backup: String
+    @Flag(help: "Restore an enrolled kiosk without asking its hub (unreachable): its next events may then reuse numbers the hub holds, and the hub keeps those apart.")
+    var offline = false
 
-    func run() throws {
+    func run() async throws {
         let context = try options.context()
+        let enrollment = try HubEnrollment.load(HubEnrollment.path(database: context.databasePath))
+        var hubCursor: Int64?
+        if let enrollment, !offline {
+            do {
+                let client = try HubClient(baseURL: enrollment.url, token: enrollment.token, trustedCA: enrollment.trustedCA, timeoutSeconds: 15)
+                hubCursor = try await client.push([]).acknowledgedThrough
+            } catch {
+                throw ValidationError(
+                    "this kiosk is enrolled at \(enrollment.url), which cannot tell how far it holds this kiosk's events (\(error)); restore again when it can, or pass --offline")
+            }
+        }
         let restored = try KioskStore.restore(
-            from: backup, into: context.databasePath, kioskID: context.config.kioskID, at: context.clock.read().wall)
+            from: backup, into: context.databasePath, kioskID: context.config.kioskID, at: context.clock.read().wall, hubCursor: hubCursor)
         print("Restored \(restored.database) from \(backup): \(restored.events) events, the newest at \(restored.lastEventAt ?? "none")")
         if let kept = restored.kept { print("The database it replaced is kept as \(kept)") }
-        if FileManager.default.fileExists(atPath: HubEnrollment.path(database: context.databasePath)) {
+        if let cursor = restored.continuesAfter {
+            print("The hub holds this kiosk's events through \(cursor): the next ones are numbered after it. Those recorded since the backup are at the hub, not on this kiosk.")
+        } else if enrollment != nil {
             print("""
-                Warning: this kiosk is enrolled at a hub. The hub holds the events it sent after this backup was written, \
-                and the restored kiosk will number its next events again from where the backup stopped: the hub keeps \
-                those apart as "replaced database" (mentor-hub rejected) until the kiosk is set up again under its id.
+                Warning: restored without asking the hub. It holds the events this kiosk sent after the backup was written, \
+                and the kiosk's next events may reuse their numbers: the hub keeps those apart as "replaced database" \
+                (mentor-hub rejected list).
                 """)
         }
     }
