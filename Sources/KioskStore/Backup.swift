@@ -74,9 +74,18 @@ extension KioskStore {
     /// kept beside it.
     /// - Parameter hubCursor: for a kiosk enrolled at a hub, the hub's `acknowledgedThrough`:
     ///   the restored kiosk numbers its next events after it (so the hub never sees a number
-    ///   used twice) and does not send again what the hub holds.
+    ///   used twice) and does not send again what the hub holds. Refused when the database
+    ///   being replaced holds events past it (never sent: they would be stranded in the kept
+    ///   file), or when it is not a number a hub could hold.
     public static func restore(from backup: String, into database: String, kioskID: String, at time: Date, hubCursor: Int64? = nil) throws -> Restored {
-        try DatabaseRestore.exclusively([database]) {
+        if let hubCursor, !(0...maximumHubCursor).contains(hubCursor) {
+            throw DatabaseRestore.Failure.failed("the hub answered \(hubCursor) as this kiosk's cursor, which no hub holds: nothing was changed")
+        }
+        return try DatabaseRestore.exclusively([database]) {
+            if let hubCursor, let unsent = try? unsentEvents(in: database, after: hubCursor), unsent > 0 {
+                throw DatabaseRestore.Failure.failed(
+                    "\(database) holds \(unsent) events the hub does not have yet (past its cursor \(hubCursor)): send them first (mentor-kiosk sync), or restore with --offline")
+            }
             let staged = database + ".restoring", reference = database + ".reference"
             defer { for file in [staged, reference] { DatabaseRestore.discard(file) } }
             try DatabaseRestore.stage(backup, as: staged, requiredTables: requiredTables)
@@ -102,6 +111,18 @@ extension KioskStore {
             let kept = try DatabaseRestore.replace([(staged, database)], stamp: fileStamp(time))
             return Restored(database: database, events: events, lastEventAt: last, kept: kept.first, continuesAfter: hubCursor)
         }
+    }
+
+    /// No hub holds more of one kiosk's events than this; a larger cursor would exhaust the
+    /// event counter.
+    static let maximumHubCursor: Int64 = 1 << 48
+
+    /// How many of the database's events are numbered past `cursor`; nil when it does not open.
+    private static func unsentEvents(in database: String, after cursor: Int64) throws -> Int? {
+        guard FileManager.default.fileExists(atPath: database) else { return nil }
+        let queue = try DatabaseQueue(path: database)
+        defer { try? queue.close() }
+        return try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM event WHERE seq > ?", arguments: [cursor]) }
     }
 
     /// `20260302T150000Z`: a moment in file names that sort by time.

@@ -36,15 +36,17 @@ struct Restore: AsyncParsableCommand {
 
     func run() async throws {
         let context = try options.context()
-        let enrollment = try HubEnrollment.load(HubEnrollment.path(database: context.databasePath))
+        let enrollmentPath = HubEnrollment.path(database: context.databasePath)
+        let enrolled = FileManager.default.fileExists(atPath: enrollmentPath)
         var hubCursor: Int64?
-        if let enrollment, !offline {
+        if enrolled, !offline {
             do {
+                guard let enrollment = try HubEnrollment.load(enrollmentPath) else { throw RestoreRefused("\(enrollmentPath) cannot be read") }
                 let client = try HubClient(baseURL: enrollment.url, token: enrollment.token, trustedCA: enrollment.trustedCA, timeoutSeconds: 15)
                 hubCursor = try await client.push([]).acknowledgedThrough
             } catch {
-                throw ValidationError(
-                    "this kiosk is enrolled at \(enrollment.url), which cannot tell how far it holds this kiosk's events (\(error)); restore again when it can, or pass --offline")
+                throw RestoreRefused(
+                    "this kiosk is enrolled at a hub, and asking it how far it holds this kiosk's events failed (\(error)); nothing was changed. Restore again when it answers, or pass --offline")
             }
         }
         let restored = try KioskStore.restore(
@@ -52,8 +54,11 @@ struct Restore: AsyncParsableCommand {
         print("Restored \(restored.database) from \(backup): \(restored.events) events, the newest at \(restored.lastEventAt ?? "none")")
         if let kept = restored.kept { print("The database it replaced is kept as \(kept)") }
         if let cursor = restored.continuesAfter {
-            print("The hub holds this kiosk's events through \(cursor): the next ones are numbered after it. Those recorded since the backup are at the hub, not on this kiosk.")
-        } else if enrollment != nil {
+            print("""
+                The hub holds this kiosk's events through number \(cursor): the kiosk numbers its next events after that, \
+                and those the hub acknowledged since the backup are at the hub (not in this kiosk's tally).
+                """)
+        } else if enrolled {
             print("""
                 Warning: restored without asking the hub. It holds the events this kiosk sent after the backup was written, \
                 and the kiosk's next events may reuse their numbers: the hub keeps those apart as "replaced database" \
@@ -61,4 +66,10 @@ struct Restore: AsyncParsableCommand {
                 """)
         }
     }
+}
+
+/// A restore that did not happen, and why (exit status 1, not a usage error).
+struct RestoreRefused: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
