@@ -102,7 +102,6 @@ extension HubStore {
             try HubStore(folder: reference).closeDatabases()
             for file in files {
                 try DatabaseRestore.requireSchema(of: staging + "/" + file, like: reference + "/" + file, backup: backup + "/" + file)
-                try DatabaseRestore.settle(staging + "/" + file)
             }
             let kept = try DatabaseRestore.replace(zip(files.map { staging + "/" + $0 }, databases).map { ($0, $1) }, stamp: KioskStore.fileStamp(time))
             let key = restoreKey(from: backup, into: folder)

@@ -107,7 +107,6 @@ extension KioskStore {
             }
             try KioskStore(path: reference, kioskID: kioskID).closeDatabase()
             try DatabaseRestore.requireSchema(of: staged, like: reference, backup: backup)
-            try DatabaseRestore.settle(staged)
             let kept = try DatabaseRestore.replace([(staged, database)], stamp: fileStamp(time))
             return Restored(database: database, events: events, lastEventAt: last, kept: kept.first, continuesAfter: hubCursor)
         }

@@ -27,13 +27,11 @@ public final class DatabaseFileLock: Sendable {
         }
     }
 
-    public let database: String
     private let descriptor: Int32
 
     /// Locks `database`'s lock file, shared (a store that uses the database) or exclusive (a
     /// restore). Never waits.
     public init(database: String, exclusive: Bool) throws(Refusal) {
-        self.database = database
         let path = Self.lockPath(of: database)
         let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }

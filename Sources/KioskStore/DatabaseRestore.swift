@@ -14,7 +14,7 @@ import Glibc
 /// while anything has one open, and never two restores at a time. Inside, `stage` copies the
 /// backup into a private file beside the database; the caller opens the staged copy with its
 /// store (which migrates and checks it), `requireSchema` compares it with a fresh database of
-/// this release, `settle` folds its WAL in, and `replace` moves it in.
+/// this release, and `replace` folds its WAL in and moves it in.
 public enum DatabaseRestore {
     /// Why nothing was restored. Nothing was changed, unless the reason says otherwise.
     public enum Failure: Error, CustomStringConvertible {
@@ -126,7 +126,7 @@ public enum DatabaseRestore {
 
     /// Folds a staged copy's write-ahead log into it after its store checked and migrated it
     /// (rollback-journal mode; the store switches back to WAL when it opens the database).
-    public static func settle(_ staged: String) throws {
+    static func settle(_ staged: String) throws {
         guard FileManager.default.fileExists(atPath: staged) else { throw Failure.failed("\(staged) is gone") }
         do {
             let queue = try DatabaseQueue(path: staged)
@@ -139,15 +139,13 @@ public enum DatabaseRestore {
         }
     }
 
-    /// Moves each staged file over its database; call it inside `exclusively`. Each replaced
+    /// Settles each staged file and moves it over its database; call it inside `exclusively`. Each replaced
     /// database is kept as `<database>.replaced-<stamp>`: its WAL folded in first where it still
     /// opens, else moved aside with it. Run as root, the staged file takes the replaced one's
     /// owner. When a move fails, the databases already moved are put back.
     /// - Returns: the kept files' paths.
     public static func replace(_ moves: [(staged: String, database: String)], stamp: String) throws -> [String] {
-        for move in moves where access(move.staged + "-wal", F_OK) == 0 {
-            throw Failure.failed("\(move.staged) still has a write-ahead log")
-        }
+        for move in moves { try settle(move.staged) }
         for move in moves where access(move.database, F_OK) == 0 {
             // With the WAL folded in, the kept file is whole on its own.
             try? settle(move.database)

@@ -41,11 +41,11 @@ struct Restore: AsyncParsableCommand {
         var hubCursor: Int64?
         if enrolled, !offline {
             do {
-                guard let enrollment = try HubEnrollment.load(enrollmentPath) else { throw RestoreRefused("\(enrollmentPath) cannot be read") }
+                guard let enrollment = try HubEnrollment.load(enrollmentPath) else { throw DatabaseRestore.Failure.failed("\(enrollmentPath) cannot be read") }
                 let client = try HubClient(baseURL: enrollment.url, token: enrollment.token, trustedCA: enrollment.trustedCA, timeoutSeconds: 15)
                 hubCursor = try await client.push([]).acknowledgedThrough
             } catch {
-                throw RestoreRefused(
+                throw DatabaseRestore.Failure.failed(
                     "this kiosk is enrolled at a hub, and asking it how far it holds this kiosk's events failed (\(error)); nothing was changed. Restore again when it answers, or pass --offline")
             }
         }
@@ -66,10 +66,4 @@ struct Restore: AsyncParsableCommand {
                 """)
         }
     }
-}
-
-/// A restore that did not happen, and why (exit status 1, not a usage error).
-struct RestoreRefused: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
