@@ -405,14 +405,22 @@ public final class PostgresHubStore: HubStorage {
     }
 
     /// One statement: of two hub processes given the same code at once, one enrolls.
-    public func enroll(code: String, at now: Date) async throws -> (kiosk: AuthenticatedKiosk, token: String)? {
-        let token = Secrets.token()
+    public func enroll(code: String, knownThrough: Int64?, at now: Date) async throws -> EnrollmentOutcome {
+        let token = Secrets.token(), codeHash = Secrets.hash(Secrets.normalizedCode(code))
+        // One statement: the check and the exchange see the same cursor (a push moves it only
+        // with this kiosk's current token, which this code replaces).
         let enrolled = try await rows("""
             UPDATE kiosk SET token_hash = \(Secrets.hash(token)), enrollment_code_hash = NULL, revoked = FALSE, last_seen_at = \(now)
-            WHERE enrollment_code_hash = \(Secrets.hash(Secrets.normalizedCode(code))) RETURNING id, location
+            WHERE enrollment_code_hash = \(codeHash) AND (\(knownThrough)::BIGINT IS NULL OR acknowledged_through <= \(knownThrough)::BIGINT)
+            RETURNING id, location, acknowledged_through
             """)
-        guard let (id, location) = try enrolled.first?.decode((String, String).self) else { return nil }
-        return (AuthenticatedKiosk(id: id, location: location), token)
+        if let (id, location, cursor) = try enrolled.first?.decode((String, String, Int64).self) {
+            return .enrolled(AuthenticatedKiosk(id: id, location: location), token: token, acknowledgedThrough: cursor)
+        }
+        guard let (id, cursor) = try await rows("SELECT id, acknowledged_through FROM kiosk WHERE enrollment_code_hash = \(codeHash)").first?
+            .decode((String, Int64).self)
+        else { return .refused }
+        return .behind(kioskID: id, acknowledgedThrough: cursor)
     }
 
     public func kiosk(token: String) async throws -> AuthenticatedKiosk? {

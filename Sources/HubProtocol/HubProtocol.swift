@@ -14,8 +14,19 @@ public enum HubAPI {
 /// `POST /v1/enroll`: a kiosk exchanges its one-time enrollment code for a device token.
 public struct EnrollRequest: Codable, Sendable, Equatable {
     public var code: String
+    /// The kiosk's newest event number. A hub holding more of this kiosk id's events refuses the
+    /// code (409, the code stays usable): the kiosk's database is not the one that sent them,
+    /// and its events would reuse their numbers. Absent (an older kiosk): not checked.
+    public var lastSequence: Int64?
+    /// The kiosk replaces one whose database was lost (`enroll --replace`): it continues after
+    /// the hub's cursor and takes its recent events back, so the check above does not apply.
+    public var replace: Bool?
 
-    public init(code: String) { self.code = code }
+    public init(code: String, lastSequence: Int64? = nil, replace: Bool? = nil) {
+        self.code = code
+        self.lastSequence = lastSequence
+        self.replace = replace
+    }
 }
 
 /// What an enrolled kiosk keeps: who it is, where it stands, its token, and the program's
@@ -26,12 +37,15 @@ public struct EnrollResponse: Codable, Sendable, Equatable {
     public var token: String
     /// Base64 of the 32-byte HMAC secret the hub hashed the badges with.
     public var badgeSecret: String
+    /// How far the hub holds this kiosk id's events (0: none yet). Absent from an older hub.
+    public var acknowledgedThrough: Int64?
 
-    public init(kioskID: String, location: String, token: String, badgeSecret: String) {
+    public init(kioskID: String, location: String, token: String, badgeSecret: String, acknowledgedThrough: Int64? = nil) {
         self.kioskID = kioskID
         self.location = location
         self.token = token
         self.badgeSecret = badgeSecret
+        self.acknowledgedThrough = acknowledgedThrough
     }
 }
 
@@ -157,6 +171,33 @@ public struct EventBatch: Codable, Sendable, Equatable {
     public init(events: [WireEvent]) { self.events = events }
 }
 
+/// `GET /v1/events`: one page of the events the hub holds from the asking kiosk, recorded in
+/// the last `recentDays` days (by the hub's clock), in sequence order after `after`, with every
+/// badge it linked. A kiosk set up again after its
+/// database was lost (`enroll --replace`) takes them back, so its tally, duplicate checks,
+/// check-outs and linked badges work at once.
+public struct KioskHistory: Codable, Sendable, Equatable {
+    /// The events this page holds; fewer than the page's limit: the last page.
+    public var events: [WireEvent]
+    /// How far the hub holds this kiosk's events, past those it kept apart as rejected: the
+    /// kiosk numbers its next events after it.
+    public var acknowledgedThrough: Int64
+
+    public init(events: [WireEvent], acknowledgedThrough: Int64) {
+        self.events = events
+        self.acknowledgedThrough = acknowledgedThrough
+    }
+
+    /// How far back the hub returns events: the sessions a kiosk serves (from a day back,
+    /// `Directory.servedWindow`), a day longer for a session that ran over midnight.
+    public static let recentDays = 2
+    /// The most events one page carries.
+    public static let pageLimit = 2_000
+    /// The most events a kiosk takes back in all (a hub sending more is not trusted): two days
+    /// of a busy kiosk are a few thousand.
+    public static let maximumEvents = 200_000
+}
+
 /// The hub's answer to a push. The kiosk advances its cursor to `acknowledgedThrough`: every
 /// event up to it is stored (now or by an earlier push) or kept as rejected.
 public struct PushReceipt: Codable, Sendable, Equatable {
@@ -262,7 +303,7 @@ public struct KioskStatusReport: Codable, Sendable, Equatable {
 public struct APIErrorBody: Codable, Sendable, Equatable {
     public var error: String
     public var message: String
-    /// With `sequence_gap`: the hub has this kiosk's events up to here.
+    /// With `sequence_gap` or `replacement`: the hub has this kiosk's events up to here.
     public var acknowledgedThrough: Int64?
 
     public init(error: String, message: String, acknowledgedThrough: Int64? = nil) {

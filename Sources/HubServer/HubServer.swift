@@ -60,6 +60,7 @@ public struct HubServer: Sendable {
         api.get("health") { _, _ in try json(["status": "ok"]) }
         api.post("enroll") { request, context in try await enroll(request, context) }
         api.post("events") { request, context in try await push(request, context) }
+        api.get("events") { request, context in try await history(request, context) }
         api.get("directory") { request, context in try await directory(request, context) }
         api.post("status") { request, context in try await status(request, context) }
         let admin = api.group("admin")
@@ -95,11 +96,52 @@ public struct HubServer: Sendable {
 
     func enroll(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let body = try await decode(EnrollRequest.self, request)
-        guard let (kiosk, token) = try await store.enroll(code: body.code, at: clock()) else {
+        if let last = body.lastSequence, last < 0 { throw APIError(.badRequest, "bad_request", "last_sequence is 0 or more") }
+        switch try await store.enroll(code: body.code, knownThrough: body.replace == true ? nil : body.lastSequence, at: clock()) {
+        case .refused:
             throw APIError(.forbidden, "enrollment_refused", "this enrollment code is unknown, used or revoked; ask the hub's admin for a new one (mentor-hub kiosk rotate)")
+        case .behind(let kioskID, let cursor):
+            var error = APIError(
+                .conflict, "replacement",
+                "the hub holds \(kioskID)'s events through number \(cursor), which this kiosk's database does not have: it replaces the kiosk that sent them. Enroll with --replace (it continues after them and takes the recent ones back); the code stays usable")
+            error.body.acknowledgedThrough = cursor
+            throw error
+        case .enrolled(let kiosk, let token, let cursor):
+            let answer = EnrollResponse(
+                kioskID: kiosk.id, location: kiosk.location, token: token, badgeSecret: badgeSecret.base64EncodedString(), acknowledgedThrough: cursor)
+            return try json(answer, status: .created)
         }
-        let answer = EnrollResponse(kioskID: kiosk.id, location: kiosk.location, token: token, badgeSecret: badgeSecret.base64EncodedString())
-        return try json(answer, status: .created)
+    }
+
+    /// `GET /v1/events`: the asking kiosk's own events of the last `KioskHistory.recentDays`
+    /// days, a page after `after`, with every badge it linked (however old). Older ones are
+    /// skipped here, not in the store's query: this runs once per replaced kiosk, and wall times
+    /// need not follow sequence numbers. A kiosk's clock it did not trust is still its clock
+    /// (no network time, not no time): its wall times choose as well as any. Each page is
+    /// audited: a token that reads its kiosk's history is something an admin should see.
+    func history(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let kiosk = try await authorizeKiosk(request)
+        let query = request.uri.queryParameters
+        guard let after = Int64(query["after"].map(String.init) ?? "0"), after >= 0 else {
+            throw APIError(.badRequest, "bad_request", "after must be a sequence number, 0 or more")
+        }
+        guard let limit = Int(query["limit"].map(String.init) ?? "\(KioskHistory.pageLimit)"), (1...KioskHistory.pageLimit).contains(limit) else {
+            throw APIError(.badRequest, "bad_request", "limit must be 1–\(KioskHistory.pageLimit)")
+        }
+        let cursor = try await store.kiosks().first { $0.kioskID == kiosk.id }?.acknowledgedThrough ?? 0
+        let since = clock().addingTimeInterval(-Double(KioskHistory.recentDays) * 86_400)
+        var recent: [WireEvent] = [], position = EventPosition(kioskID: kiosk.id, seq: after)
+        while recent.count < limit {
+            let page = try await store.events(kioskID: kiosk.id, after: position, limit: Self.exportPageLimit)
+            recent += page.map(\.event).filter { $0.wallTime >= since || $0.kind == KioskEventKind.badgeLink.rawValue }
+                .prefix(limit - recent.count)
+            guard page.count == Self.exportPageLimit, let last = page.last else { break }
+            position.seq = last.event.seq
+        }
+        try await store.audit(AuditEntry(
+            at: clock(), actor: "kiosk", action: "kiosk.history", subject: kiosk.id,
+            detail: "\(recent.count) events after \(after)"))
+        return try json(KioskHistory(events: recent, acknowledgedThrough: cursor))
     }
 
     func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {

@@ -127,10 +127,8 @@ public enum HubAttendance {
             guard let id = event.sessionID, let slot = position[id],
                 let recorded = RecordedEvent(wire: event, kioskID: kioskID, keepingID: false)
             else { continue }
-            if recorded.draft.kind == .sessionOpen, replays[slot].adHocSession == nil, let end = event.effectiveAt {
-                replays[slot].adHocSession = Session(
-                    id: id, title: event.note ?? "Ad-hoc session", kind: .other, location: kioskLocations[kioskID] ?? "",
-                    startsAt: event.wallTime, endsAt: end, facilitatorID: event.actorID)
+            if replays[slot].adHocSession == nil, let opened = Session(openedBy: recorded, location: kioskLocations[kioskID] ?? "") {
+                replays[slot].adHocSession = opened
             }
             if recorded.draft.kind == .rating, event.participantID == nil, let rating = event.rating {
                 replays[slot].anonymousRatings.append(rating)

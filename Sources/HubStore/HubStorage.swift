@@ -16,8 +16,9 @@ public protocol HubStorage: AccountStorage, NoticeStorage {
     func rotateEnrollment(kioskID: String) async throws -> String
     /// Revokes a kiosk's token and any unused code.
     func revoke(kioskID: String) async throws
-    /// Exchanges a code for a new device token; nil when the code is unknown or used.
-    func enroll(code: String, at now: Date) async throws -> (kiosk: AuthenticatedKiosk, token: String)?
+    /// Exchanges a code for a new device token. With `knownThrough` (the enrolling database's
+    /// newest event), a kiosk whose events the hub holds past it is refused and the code stays.
+    func enroll(code: String, knownThrough: Int64?, at now: Date) async throws -> EnrollmentOutcome
     /// The enrolled, unrevoked kiosk holding `token`.
     func kiosk(token: String) async throws -> AuthenticatedKiosk?
     func kiosks() async throws -> [KioskSummary]
@@ -291,6 +292,26 @@ public struct KioskSummary: Codable, Sendable, Equatable {
         self.queueLength = queueLength
         self.clockTrusted = clockTrusted
         self.softwareVersion = softwareVersion
+    }
+}
+
+/// What an enrollment code yields.
+public enum EnrollmentOutcome: Sendable, Equatable {
+    /// The kiosk's new token, and how far the hub holds its events (0: none yet).
+    case enrolled(AuthenticatedKiosk, token: String, acknowledgedThrough: Int64)
+    /// The code is unknown, used or revoked.
+    case refused
+    /// The hub holds this kiosk id's events through `acknowledgedThrough`, past the enrolling
+    /// database's newest: that database did not send them (a replacement). The code stays unused.
+    case behind(kioskID: String, acknowledgedThrough: Int64)
+}
+
+extension HubStorage {
+    /// Exchanges a code for a new device token, whatever events the hub holds; nil when the
+    /// code is unknown or used.
+    public func enroll(code: String, at now: Date) async throws -> (kiosk: AuthenticatedKiosk, token: String)? {
+        guard case .enrolled(let kiosk, let token, _) = try await enroll(code: code, knownThrough: nil, at: now) else { return nil }
+        return (kiosk, token)
     }
 }
 

@@ -242,18 +242,20 @@ public final class HubStore: HubStorage {
     }
 
     /// Exchanges an enrollment code for a new device token; nil when the code is unknown or used.
-    public func enroll(code: String, at now: Date) async throws -> (kiosk: AuthenticatedKiosk, token: String)? {
+    public func enroll(code: String, knownThrough: Int64?, at now: Date) async throws -> EnrollmentOutcome {
         let token = Secrets.token()
-        let kiosk: AuthenticatedKiosk? = try await pool.write { db in
+        return try await pool.write { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, location FROM kiosk WHERE enrollment_code_hash = ?", arguments: [Secrets.hash(Secrets.normalizedCode(code))])
-            else { return nil }
+                db, sql: "SELECT id, location, acknowledged_through FROM kiosk WHERE enrollment_code_hash = ?",
+                arguments: [Secrets.hash(Secrets.normalizedCode(code))])
+            else { return .refused }
+            let id: String = row["id"], cursor: Int64 = row["acknowledged_through"]
+            if let knownThrough, cursor > knownThrough { return .behind(kioskID: id, acknowledgedThrough: cursor) }
             try db.execute(
                 sql: "UPDATE kiosk SET token_hash = ?, enrollment_code_hash = NULL, revoked = 0, last_seen_at = ? WHERE id = ?",
-                arguments: [Secrets.hash(token), now, row["id"] as String])
-            return AuthenticatedKiosk(id: row["id"], location: row["location"])
+                arguments: [Secrets.hash(token), now, id])
+            return .enrolled(AuthenticatedKiosk(id: id, location: row["location"]), token: token, acknowledgedThrough: cursor)
         }
-        return kiosk.map { ($0, token) }
     }
 
     public func kiosk(token: String) async throws -> AuthenticatedKiosk? {

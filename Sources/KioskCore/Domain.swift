@@ -160,6 +160,18 @@ public struct Session: Sendable, Equatable, Hashable, Codable {
     }
 }
 
+extension Session {
+    /// The ad-hoc session a kiosk's `session_open` event started (it carries the session's end
+    /// and title): nil for any other event, or one without its end.
+    public init?(openedBy event: RecordedEvent, location: String) {
+        let draft = event.draft
+        guard draft.kind == .sessionOpen, let id = draft.sessionID, let end = draft.details.effectiveAt else { return nil }
+        self.init(
+            id: id, title: draft.details.note ?? "Ad-hoc session", kind: .other, location: location,
+            startsAt: draft.clock.wall, endsAt: end, facilitatorID: draft.actorID)
+    }
+}
+
 /// How a participant's arrival is classified.
 public enum AttendanceStatus: String, Sendable, Codable, CaseIterable {
     case onTime = "on_time"

@@ -78,9 +78,7 @@ extension KioskStore {
     ///   being replaced holds events past it (never sent: they would be stranded in the kept
     ///   file), or when it is not a number a hub could hold.
     public static func restore(from backup: String, into database: String, kioskID: String, at time: Date, hubCursor: Int64? = nil) throws -> Restored {
-        if let hubCursor, !(0...maximumHubCursor).contains(hubCursor) {
-            throw DatabaseRestore.Failure.failed("the hub answered \(hubCursor) as this kiosk's cursor, which no hub holds: nothing was changed")
-        }
+        if let hubCursor { try requirePlausible(hubCursor: hubCursor) }
         return try DatabaseRestore.exclusively([database]) {
             if let hubCursor, let unsent = try? unsentEvents(in: database, after: hubCursor), unsent > 0 {
                 throw DatabaseRestore.Failure.failed(
@@ -94,13 +92,7 @@ extension KioskStore {
                 (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0, try String.fetchOne(db, sql: "SELECT MAX(wall_time) FROM event"),
                  try String.fetchAll(db, sql: "SELECT DISTINCT kiosk_id FROM event"))
             }
-            if let hubCursor {
-                try store.record { db in
-                    try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) SELECT 'event', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'event')")
-                    try db.execute(sql: "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'event'", arguments: [hubCursor])
-                    try db.execute(sql: "UPDATE sync_state SET acknowledged_through = max(acknowledged_through, ?) WHERE id = 1", arguments: [hubCursor])
-                }
-            }
+            if let hubCursor { try store.record { db in try continueNumbering(after: hubCursor, db) } }
             try store.closeDatabase()
             if let other = kiosks.first(where: { $0 != kioskID }) {
                 throw DatabaseRestore.Failure.notABackup(path: backup, reason: "its events are kiosk \(other)'s, and this kiosk is \(kioskID)")
@@ -115,6 +107,19 @@ extension KioskStore {
     /// No hub holds more of one kiosk's events than this; a larger cursor would exhaust the
     /// event counter.
     static let maximumHubCursor: Int64 = 1 << 48
+
+    static func requirePlausible(hubCursor: Int64) throws {
+        guard (0...maximumHubCursor).contains(hubCursor) else {
+            throw DatabaseRestore.Failure.failed("the hub answered \(hubCursor) as this kiosk's cursor, which no hub holds: nothing was changed")
+        }
+    }
+
+    /// The next event is numbered after `cursor`, and everything up to it counts as at the hub.
+    static func continueNumbering(after cursor: Int64, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) SELECT 'event', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'event')")
+        try db.execute(sql: "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'event'", arguments: [cursor])
+        try db.execute(sql: "UPDATE sync_state SET acknowledged_through = max(acknowledged_through, ?) WHERE id = 1", arguments: [cursor])
+    }
 
     /// How many of the database's events are numbered past `cursor`; nil when it does not open.
     private static func unsentEvents(in database: String, after cursor: Int64) throws -> Int? {

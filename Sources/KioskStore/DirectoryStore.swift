@@ -194,16 +194,20 @@ extension KioskStore {
                     INSERT OR REPLACE INTO hub_excusal (participant_id, session_id, reason, excused_by) VALUES (?, ?, ?, ?)
                     """, arguments: [excusal.participantID, excusal.sessionID, excusal.reason, excusal.excusedBy])
             }
-            // Badges a facilitator linked here stay linked until the hub's directory gives the
-            // badge to someone (the hub keeps the link event; it does not add it to its roster).
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO badge (hash, participant_id)
-                SELECT badge_hash, participant_id FROM event
-                WHERE kind = 'badge_link' AND badge_hash IS NOT NULL AND participant_id IN (SELECT id FROM participant)
-                ORDER BY seq
-                """)
+            try Self.relinkBadges(db)
             return summary
         }
+    }
+
+    /// Badges a facilitator linked here stay linked until the hub's directory gives the badge to
+    /// someone (the hub keeps the link event; it does not add it to its roster).
+    static func relinkBadges(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO badge (hash, participant_id)
+            SELECT badge_hash, participant_id FROM event
+            WHERE kind = 'badge_link' AND badge_hash IS NOT NULL AND participant_id IN (SELECT id FROM participant)
+            ORDER BY seq
+            """)
     }
 
     /// What a hub serves a kiosk at `location`: every participant with badge hashes, every

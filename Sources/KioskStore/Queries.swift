@@ -271,6 +271,17 @@ extension KioskStore {
         try pool.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM event") ?? 0 }
     }
 
+    /// How far this database has numbered events: its newest, or further when a restore or a
+    /// replacement continued after a hub's cursor. What it tells a hub it enrolls at.
+    public func numberedThrough() throws -> Int64 {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT max(coalesce((SELECT max(seq) FROM event), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'event'), 0),
+                           coalesce((SELECT acknowledged_through FROM sync_state WHERE id = 1), 0))
+                """) ?? 0
+        }
+    }
+
     /// All events in sequence order.
     public func events(after sequence: Int64 = 0, limit: Int = .max) throws -> [RecordedEvent] {
         try pool.read { db in

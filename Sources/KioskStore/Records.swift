@@ -159,6 +159,14 @@ struct EventRecord: SnakeCaseRecord {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
+    /// `insertSQL` with the event's number given first: an event taken back from the hub.
+    static let insertKeepingSequenceSQL = """
+        INSERT INTO event (seq, id, kiosk_id, kind, participant_id, session_id, actor_id, wall_time, monotonic_ns,
+                           clock_trusted, status, duration_seconds, rating, undoes_seq, via_badge, effective_at,
+                           badge_hash, note)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     /// The arguments of `insertSQL` for `draft`, times in the database's text form.
     static func insertArguments(_ draft: EventDraft, kioskID: String) -> StatementArguments {
         let details = draft.details

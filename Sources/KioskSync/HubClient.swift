@@ -59,8 +59,54 @@ public final class HubClient: Sendable {
         try? client.syncShutdown()
     }
 
-    public func enroll(code: String) async throws(Failure) -> EnrollResponse {
-        try await exchange(.POST, "/v1/enroll", body: EnrollRequest(code: code), expecting: EnrollResponse.self).required()
+    /// - Parameters:
+    ///   - lastSequence: this kiosk's newest event: a hub holding more of this kiosk id's
+    ///     events refuses (409 `replacement`) and the code stays usable.
+    ///   - replace: this kiosk replaces one whose database was lost (`enroll --replace`).
+    public func enroll(code: String, lastSequence: Int64? = nil, replace: Bool = false) async throws(Failure) -> EnrollResponse {
+        try await exchange(
+            .POST, "/v1/enroll", body: EnrollRequest(code: code, lastSequence: lastSequence, replace: replace ? true : nil),
+            expecting: EnrollResponse.self
+        ).required()
+    }
+
+    /// Whether the hub answers `GET /v1/events` (an older hub does not): asked without a token,
+    /// a hub that has it answers 401.
+    public func offersHistory() async throws(Failure) -> Bool {
+        do {
+            _ = try await exchange(.GET, "/v1/events?limit=1", authorized: false, expecting: KioskHistory.self)
+            return true
+        } catch .unauthorized(_) {
+            return true
+        } catch .refused(404, _, _), .refused(405, _, _) {
+            return false
+        }
+    }
+
+    /// Every event the hub holds from this kiosk of the last `KioskHistory.recentDays` days (and
+    /// its linked badges), page by page, all under the hub's cursor at `acknowledgedThrough`.
+    /// A hub that answers otherwise (another cursor, more than a page, events out of order or
+    /// out of bounds, more than `KioskHistory.maximumEvents` in all) is not believed.
+    public func recentHistory(acknowledgedThrough cursor: Int64) async throws(Failure) -> KioskHistory {
+        var history = KioskHistory(events: [], acknowledgedThrough: cursor)
+        while true {
+            let after = history.events.last?.seq ?? 0
+            let page = try await exchange(
+                .GET, "/v1/events?after=\(after)&limit=\(KioskHistory.pageLimit)", expecting: KioskHistory.self
+            ).required()
+            let untrusted = { (reason: String) in Failure.unavailable(status: 200, retryAfter: nil, message: "the hub's events are not believable: \(reason)") }
+            guard page.acknowledgedThrough == cursor else { throw untrusted("its cursor moved from \(cursor) to \(page.acknowledgedThrough)") }
+            guard page.events.count <= KioskHistory.pageLimit else { throw untrusted("a page of \(page.events.count) events") }
+            var previous = after
+            for event in page.events {
+                guard event.seq > previous, event.seq <= cursor else { throw untrusted("event \(event.seq) after \(previous), under cursor \(cursor)") }
+                if let problem = event.outOfBounds ?? event.problem { throw untrusted("event \(event.seq): \(problem)") }
+                previous = event.seq
+            }
+            history.events += page.events
+            guard history.events.count <= KioskHistory.maximumEvents else { throw untrusted("more than \(KioskHistory.maximumEvents) events") }
+            if page.events.count < KioskHistory.pageLimit || previous == cursor { return history }
+        }
     }
 
     /// Pushes a batch (gzip); a 409 answer says where the hub's cursor is.
@@ -91,11 +137,11 @@ public final class HubClient: Sendable {
 
     private func exchange<Value: Decodable>(
         _ method: HTTPMethod, _ path: String, body: (any Encodable)? = nil, gzip: Bool = false,
-        ifNoneMatch: String? = nil, expecting: Value.Type
+        ifNoneMatch: String? = nil, authorized: Bool = true, expecting: Value.Type
     ) async throws(Failure) -> Answer<Value> {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let token, authorized { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let ifNoneMatch { request.headers.add(name: "If-None-Match", value: ifNoneMatch) }
         do {
             if let body {
@@ -137,7 +183,7 @@ public final class HubClient: Sendable {
             throw .refused(
                 status: status, code: "redirect",
                 message: "the hub sends this kiosk to \(target); redirects are not followed (they could carry the device token to another host): enroll with the hub's real address")
-        case 409 where problem?.acknowledgedThrough != nil: throw .gap(acknowledgedThrough: problem!.acknowledgedThrough!)
+        case 409 where problem?.error == "sequence_gap" && problem?.acknowledgedThrough != nil: throw .gap(acknowledgedThrough: problem!.acknowledgedThrough!)
         case 429, 500...599:
             throw .unavailable(status: status, retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init), message: message)
         default: throw .refused(status: status, code: problem?.error ?? "http_\(status)", message: message)

@@ -101,6 +101,20 @@ public final class KioskSyncer: Sendable {
         return true
     }
 
+    /// Takes back what the hub holds of the kiosk this one replaces (`enroll --replace`): its
+    /// recent events, and numbering after the hub's cursor (as its enrollment answered it).
+    /// Pull the directory first.
+    public func adoptRecentHistory(acknowledgedThrough cursor: Int64, location: String) async throws -> KioskStore.AdoptedHistory {
+        let history = try await client.recentHistory(acknowledgedThrough: cursor)
+        let events = try history.events.map { wire in
+            guard let event = RecordedEvent(wire: wire, kioskID: store.kioskID) else {
+                throw HubClient.Failure.unavailable(status: 200, retryAfter: nil, message: "the hub sent event \(wire.seq) in a form this kiosk cannot read")
+            }
+            return event
+        }
+        return try store.adoptHistory(events, acknowledgedThrough: history.acknowledgedThrough, location: location)
+    }
+
     /// Tells the hub how this kiosk is doing.
     public func reportStatus(clockTrusted: Bool, softwareVersion: String) async throws {
         let state = try store.syncState()

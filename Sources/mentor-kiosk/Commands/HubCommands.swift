@@ -9,7 +9,13 @@ import KioskSystem
 /// program's badge secret, and fetches the directory once.
 struct Enroll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Enroll this kiosk at a hub with the one-time code from `mentor-hub kiosk add`.")
+        abstract: "Enroll this kiosk at a hub with the one-time code from `mentor-hub kiosk add`.",
+        discussion: """
+            A kiosk whose database was lost is set up again under the same kiosk id with a code from \
+            `mentor-hub kiosk rotate ID` and --replace: it takes back the events the hub holds of it from the last \
+            \(KioskHistory.recentDays) days (today's tally, duplicate checks and check-outs work at once), and numbers \
+            its next events after the hub's, so the hub refuses none as a number used twice.
+            """)
 
     @OptionGroup var options: KioskOptions
     @Argument(help: "The hub's address, e.g. https://hub.example.org") var url: String
@@ -17,6 +23,8 @@ struct Enroll: AsyncParsableCommand {
     @Option(help: "A PEM file with a private CA to trust for an https hub.") var caFile: String?
     @Flag(help: "Allow a plain http:// hub that is not on this machine (the token and the badge secret then cross the network in clear).")
     var insecure = false
+    @Flag(help: "Replace a kiosk whose database was lost: take its recent events back from the hub and continue after them (a new, empty database; stop the kiosk's services first).")
+    var replace = false
 
     func validate() throws {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("the hub's address starts with https:// (or http://)") }
@@ -29,18 +37,39 @@ struct Enroll: AsyncParsableCommand {
     func run() async throws {
         let context = try options.context()
         let store = try context.openStore()
-        let answer = try await HubClient(baseURL: url, token: nil, trustedCA: caFile, timeoutSeconds: 15).enroll(code: code)
+        let numberedThrough = try store.numberedThrough()
+        if replace, numberedThrough > 0 {
+            throw ValidationError(
+                "this database has numbered events (through \(numberedThrough)): --replace sets up a kiosk whose database was lost, from a new one. To put a backup back, use `mentor-kiosk restore`")
+        }
+        let enrollment = try HubClient(baseURL: url, token: nil, trustedCA: caFile, timeoutSeconds: 15)
+        if replace, !(try await enrollment.offersHistory()) {
+            throw ValidationError("\(url) cannot send a kiosk's events back (a hub of an older release): nothing was changed, and the code is still unused")
+        }
+        let answer = try await enrollment.enroll(code: code, lastSequence: numberedThrough, replace: replace)
         guard let secret = Data(base64Encoded: answer.badgeSecret), secret.count >= 16 else {
             throw ValidationError("the hub sent no usable badge secret")
         }
+        let syncer = KioskSyncer(store: store, client: try HubClient(baseURL: url, token: answer.token, trustedCA: caFile))
+        if replace {
+            // Taken back before the enrollment is saved: a replacement that fails here leaves a kiosk
+            // that cannot send the hub events numbered from 1 again.
+            try await syncer.pullDirectory()
+            guard let cursor = answer.acknowledgedThrough else { throw ValidationError("the hub did not say how far it holds this kiosk's events") }
+            let adopted = try await syncer.adoptRecentHistory(acknowledgedThrough: cursor, location: answer.location)
+            print("""
+                took back \(adopted.events) events of the last \(KioskHistory.recentDays) days from the hub \
+                (\(adopted.attendances) attendances); the next event is numbered after \(adopted.continuesAfter)
+                """)
+            if adopted.skipped > 0 { print("\(adopted.skipped) events of sessions this kiosk no longer serves stay at the hub only") }
+        }
         try PrivateFile.write(secret, to: context.secretPath)
-        let enrollment = HubEnrollment(url: url, kioskID: answer.kioskID, token: answer.token, trustedCA: caFile)
-        try enrollment.save(HubEnrollment.path(database: context.databasePath))
+        try HubEnrollment(url: url, kioskID: answer.kioskID, token: answer.token, trustedCA: caFile)
+            .save(HubEnrollment.path(database: context.databasePath))
         print("enrolled as \(answer.kioskID) at \(answer.location) (\(url))")
         if answer.kioskID != context.config.kioskID {
             print("note: kiosk.toml says id = \"\(context.config.kioskID)\"; the hub knows this kiosk as \(answer.kioskID)")
         }
-        let syncer = KioskSyncer(store: store, client: try HubClient(baseURL: url, token: answer.token, trustedCA: caFile))
         try await syncer.pullDirectory()
         print("directory fetched: \(try store.activeParticipants().count) active participants")
         print("the badge secret is now the hub's: restart a running kiosk screen (systemctl restart mentor-kiosk), then start the export (systemctl start mentor-kiosk-sync)")
