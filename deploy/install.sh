@@ -21,6 +21,8 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
+# shellcheck source=lib/common.sh source-path=SCRIPTDIR
+. "$here/lib/common.sh"
 # shellcheck source=lib/mentor-kiosk.sh source-path=SCRIPTDIR
 . "$here/lib/mentor-kiosk.sh"
 
@@ -109,6 +111,7 @@ for unit in $MK_FILES; do
 done
 mk_install_file "$readme" /usr/share/doc/mentor-kiosk/README.md 0644
 # So the appliance can be uninstalled without the repository.
+mk_install_file "$here/lib/common.sh" /usr/lib/mentor-kiosk/lib/common.sh 0644
 mk_install_file "$here/lib/mentor-kiosk.sh" /usr/lib/mentor-kiosk/lib/mentor-kiosk.sh 0644
 mk_install_file "$here/uninstall.sh" /usr/lib/mentor-kiosk/uninstall.sh 0755
 

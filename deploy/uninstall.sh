@@ -12,6 +12,8 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/common.sh source-path=SCRIPTDIR
+. "$here/lib/common.sh"
 # shellcheck source=lib/mentor-kiosk.sh source-path=SCRIPTDIR
 . "$here/lib/mentor-kiosk.sh"
 

@@ -1,9 +1,10 @@
 # shellcheck shell=sh
 # The installation logic of mentor-kiosk, shared by deploy/install.sh, deploy/uninstall.sh and
-# the Debian package's maintainer scripts (deploy/build-deb copies this file into postinst,
-# prerm and postrm: postrm runs after the package's files are gone, so it cannot source a file
-# the package ships). POSIX sh; every mk_ensure_* step is idempotent: it changes nothing when
-# the system is already as wanted, and counts what it changed in MK_CHANGES.
+# the Debian package's maintainer scripts (deploy/build-deb copies lib/common.sh and this file
+# into postinst, prerm and postrm: postrm runs after the package's files are gone, so it cannot
+# source a file the package ships). POSIX sh, after lib/common.sh; every mk_ensure_* step is
+# idempotent: it changes nothing when the system is already as wanted, and counts what it
+# changed in MK_CHANGES.
 #
 # Works without a running systemd (chroot, image build): `systemctl enable/disable` work
 # offline; daemon-reload, start, stop and udev reloads are skipped with a note.
@@ -16,6 +17,7 @@
 # `mentor-kiosk enroll` has run, and a person starts it then; an upgrade restarts it only if it
 # runs.
 
+MK_NAME=mentor-kiosk
 MK_USER=mentor-kiosk
 MK_BIN=/usr/bin/mentor-kiosk
 MK_CONF_DIR=/etc/mentor-kiosk
@@ -29,13 +31,6 @@ MK_FILES="$MK_UNITS mentor-kiosk-backup.service"
 MK_GETTY=getty@tty1.service
 MK_UDEV_RULE=/etc/udev/rules.d/60-mentor-kiosk.rules
 MK_UDEV_MARK="# Added by mentor-kiosk"
-MK_CHANGES=0
-MK_FILE_CHANGED=0
-
-mk_say() { printf 'mentor-kiosk: %s\n' "$*"; }
-mk_warn() { printf 'mentor-kiosk: warning: %s\n' "$*" >&2; }
-mk_die() { printf 'mentor-kiosk: error: %s\n' "$*" >&2; exit 1; }
-mk_changed() { MK_CHANGES=$((MK_CHANGES + 1)); mk_say "$*"; }
 
 # --- the distribution --------------------------------------------------------------------
 
@@ -62,53 +57,7 @@ mk_runtime_packages() {
     esac
 }
 
-mk_package_installed() {
-    [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
-}
-
-# Installs the packages that are missing (apt-get update first); nothing when all are there.
-mk_ensure_packages() {
-    mk_missing=""
-    for mk_p in "$@"; do
-        mk_package_installed "$mk_p" || mk_missing="$mk_missing $mk_p"
-    done
-    [ -n "$mk_missing" ] || return 0
-    mk_say "installing:$mk_missing"
-    DEBIAN_FRONTEND=noninteractive apt-get update -q || mk_die "apt-get update failed"
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $mk_missing || mk_die "apt-get install$mk_missing failed"
-    mk_changed "installed packages:$mk_missing"
-}
-
 # --- systemd and udev --------------------------------------------------------------------
-
-mk_in_chroot() {
-    if command -v systemd-detect-virt >/dev/null 2>&1; then
-        systemd-detect-virt --quiet --chroot
-        return
-    fi
-    [ -e /proc/1/root ] && [ "$(stat -Lc '%d:%i' / 2>/dev/null)" != "$(stat -Lc '%d:%i' /proc/1/root/. 2>/dev/null)" ]
-}
-
-# Whether a systemd manager runs this system (not in a chroot, not in an image build).
-mk_systemd_running() {
-    [ -d /run/systemd/system ] && ! mk_in_chroot
-}
-
-# enabled, disabled, masked, static, … or nothing for a unit systemctl does not know.
-mk_unit_state() {
-    command -v systemctl >/dev/null 2>&1 || return 0
-    systemctl is-enabled "$1" 2>/dev/null || true
-}
-
-# The target whose .wants the unit's [Install] section links it into.
-mk_wanted_by() {
-    case "$1" in *.timer) echo timers.target ;; *) echo multi-user.target ;; esac
-}
-
-mk_unit_masked() {
-    case "$(mk_unit_state "$1")" in masked*) return 0 ;; *) return 1 ;; esac
-}
 
 mk_kiosk_masked() {
     mk_unit_masked "$MK_UNIT"
@@ -158,14 +107,6 @@ mk_enable_getty() {
     fi
 }
 
-# Whether policy-rc.d (image builders install one that says 101) allows ACTION on UNIT.
-mk_policy_allows() {
-    command -v policy-rc.d >/dev/null 2>&1 || return 0
-    mk_rc=0
-    policy-rc.d "$1" "$2" >/dev/null 2>&1 || mk_rc=$?
-    [ "$mk_rc" != 101 ]
-}
-
 # daemon-reload when RELOAD is 1; starts the kiosk, or restarts it when RESTART is 1 and it
 # runs; restarts the export when RESTART is 1 and it runs (it is never started here: see
 # the top). Without a running systemd: a note, and the kiosk starts at the next boot.
@@ -203,24 +144,8 @@ mk_activate() {
 # Stops the units (if systemd runs them; a backup that is running too) and disables them;
 # dangling enablement links go too.
 mk_stop_disable_kiosk() {
-    for mk_u in $MK_FILES; do
-        if mk_systemd_running && systemctl is-active --quiet "$mk_u"; then
-            systemctl stop "$mk_u" || mk_warn "could not stop $mk_u"
-            mk_changed "stopped $mk_u"
-        fi
-        case "$(mk_unit_state "$mk_u")" in
-            enabled*) systemctl disable --quiet "$mk_u"
-                      mk_changed "disabled $mk_u" ;;
-        esac
-        if [ -L "/etc/systemd/system/$(mk_wanted_by "$mk_u").wants/$mk_u" ]; then
-            rm -f "/etc/systemd/system/$(mk_wanted_by "$mk_u").wants/$mk_u"
-            mk_changed "removed the dangling $(mk_wanted_by "$mk_u").wants/$mk_u"
-        fi
-    done
-}
-
-mk_daemon_reload() {
-    if mk_systemd_running; then systemctl daemon-reload; fi
+    # shellcheck disable=SC2086
+    mk_stop_disable $MK_FILES
 }
 
 mk_udev_running() {
@@ -295,55 +220,9 @@ mk_remove_udev_rule() {
 
 # --- files, user, state ------------------------------------------------------------------
 
-# Copies SRC to DEST (root-owned, MODE) unless DEST already has that content, mode and owner.
-# Atomic (a new file renamed over the old one: a running binary is not disturbed). Sets
-# MK_FILE_CHANGED to 1 when it wrote.
-mk_install_file() {
-    MK_FILE_CHANGED=0
-    if [ -f "$2" ] && [ ! -L "$2" ] && cmp -s "$1" "$2" \
-        && [ "$(stat -c '%a %u %g' "$2")" = "${3#0} 0 0" ]; then
-        return 0
-    fi
-    install -D -m "$3" -o root -g root "$1" "$2.mk-new"
-    mv -f "$2.mk-new" "$2"
-    MK_FILE_CHANGED=1
-    mk_changed "installed $2"
-}
-
-# A directory with MODE, OWNER and GROUP (its contents untouched).
-mk_ensure_dir() {
-    if [ -d "$1" ] && [ "$(stat -c '%a %U %G' "$1")" = "${2#0} $3 $4" ]; then
-        return 0
-    fi
-    install -d "$1"
-    chown "$3:$4" "$1"
-    chmod "$2" "$1"
-    mk_changed "directory $1 ($2 $3:$4)"
-}
-
-mk_ensure_group() {
-    getent group "$1" >/dev/null && return 0
-    groupadd --system "$1"
-    mk_changed "created group $1"
-}
-
 # The system user: own group, member of gpio and input, home = state directory, no login.
 mk_ensure_user() {
-    if ! getent passwd "$MK_USER" >/dev/null; then
-        mk_shell=/usr/sbin/nologin
-        [ -x "$mk_shell" ] || mk_shell=/bin/false
-        if getent group "$MK_USER" >/dev/null; then mk_gopt="--gid $MK_USER"; else mk_gopt="--user-group"; fi
-        # shellcheck disable=SC2086
-        useradd --system $mk_gopt --groups gpio,input --home-dir "$MK_STATE" --no-create-home \
-            --shell "$mk_shell" --comment "Mentor Kiosk" "$MK_USER"
-        mk_changed "created system user $MK_USER (groups gpio, input)"
-    fi
-    for mk_g in gpio input; do
-        if ! id -nG "$MK_USER" | tr ' ' '\n' | grep -qx "$mk_g"; then
-            usermod -a -G "$mk_g" "$MK_USER"
-            mk_changed "added $MK_USER to group $mk_g"
-        fi
-    done
+    mk_ensure_system_user "Mentor Kiosk" gpio input
 }
 
 # The config from the example, only if there is none (an edited config is never touched).
@@ -356,12 +235,6 @@ mk_ensure_config() {
 # 0700, owned by the service user, as the unit's StateDirectory= would make it.
 mk_ensure_state_dir() {
     mk_ensure_dir "$MK_STATE" 0700 "$MK_USER" "$MK_USER"
-}
-
-# Runs a command as the service user, with a clean environment.
-mk_as_user() {
-    (cd / && umask 077 && setpriv --reuid="$MK_USER" --regid="$MK_USER" --init-groups \
-        env -i HOME="$MK_STATE" LANG=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@")
 }
 
 # Sets MK_DB and MK_SECRET from `mentor-kiosk config check` (the paths the kiosk itself uses).
@@ -403,18 +276,6 @@ mk_ensure_database() {
 # Purge: config, state (the attendance data!), the backup timer's stamp and the service user
 # with its group. The shared groups gpio and input stay: other software uses them.
 mk_purge() {
-    for mk_path in "$MK_CONF_DIR" "$MK_STATE" "/var/lib/systemd/timers/stamp-$MK_BACKUP_TIMER"; do
-        if [ -e "$mk_path" ]; then
-            rm -rf "$mk_path"
-            mk_changed "removed $mk_path"
-        fi
-    done
-    if getent passwd "$MK_USER" >/dev/null; then
-        userdel "$MK_USER" || mk_warn "could not remove the user $MK_USER"
-        mk_changed "removed user $MK_USER"
-    fi
-    if getent group "$MK_USER" >/dev/null; then
-        groupdel "$MK_USER" || mk_warn "could not remove the group $MK_USER"
-        mk_changed "removed group $MK_USER"
-    fi
+    mk_remove_paths "$MK_CONF_DIR" "$MK_STATE" "/var/lib/systemd/timers/stamp-$MK_BACKUP_TIMER"
+    mk_remove_user
 }
