@@ -292,8 +292,13 @@ extension KioskStore {
 
     /// Replays the event log through `AttendanceProjection` and lists every attendance that
     /// differs from the stored table. Empty means the table is exactly what the events say.
+    /// Sessions that ended before the retention's cutoff (`prunedBefore`) are left out: their
+    /// events may be gone, their attendance kept.
     public func projectionMismatches() throws -> [String] {
         try pool.read { db in
+            let pruned = try Date.fetchOne(db, sql: "SELECT pruned_before FROM sync_state WHERE id = 1").map { before in
+                Set(try String.fetchAll(db, sql: "SELECT id FROM session WHERE ends_at < ?", arguments: [before]))
+            } ?? []
             var projection = AttendanceProjection()
             let cursor = try EventRecord.fetchCursor(db, sql: "SELECT * FROM event ORDER BY seq")
             while let event = try cursor.next() { projection.apply(event.recorded) }
@@ -302,7 +307,7 @@ extension KioskStore {
                 stored[.init(participantID: record.participantId, sessionID: record.sessionId)] = record.attendance
             }
             var mismatches: [String] = []
-            for key in Set(stored.keys).union(projection.attendances.keys).sorted() {
+            for key in Set(stored.keys).union(projection.attendances.keys).sorted() where !pruned.contains(key.sessionID) {
                 let replayed = projection.attendances[key].map(Self.comparable)
                 if replayed != stored[key].map(Self.comparable) {
                     mismatches.append("\(key.participantID) at \(key.sessionID): events say \(replayed.map { "\($0)" } ?? "absent"), table says \(stored[key].map { "\(Self.comparable($0))" } ?? "absent")")

@@ -194,6 +194,16 @@ enum KioskSchema {
             try db.execute(sql: DirectoryGeneration.sqliteCounter(
                 "directory_generation", movedBy: ["participant", "badge", "mentoring_group", "group_member", "session"]))
         }
+        // Retention (`pruneAcknowledgedEvents`). `acknowledgement`: when the hub first
+        // acknowledged each cursor, so that only events it has held for the retention's days
+        // are pruned. `pruned_before`: events before it may be gone, so the attendance of
+        // sessions that ended before it is no longer provable from the log.
+        migrator.registerMigration("v11-retention") { db in
+            try db.execute(sql: """
+                CREATE TABLE acknowledgement (through INTEGER PRIMARY KEY, acknowledged_at TEXT NOT NULL);
+                ALTER TABLE sync_state ADD COLUMN pruned_before TEXT;
+                """)
+        }
         return migrator
     }
 

@@ -52,6 +52,11 @@ extension KioskStore {
             try db.execute(
                 sql: "UPDATE sync_state SET acknowledged_through = max(acknowledged_through, ?), last_attempt_at = ?, last_success_at = ?, last_error = NULL WHERE id = 1",
                 arguments: [acknowledgedThrough, now, now])
+            if acknowledgedThrough > 0 {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO acknowledgement (through, acknowledged_at) VALUES (?, ?)",
+                    arguments: [acknowledgedThrough, DatabaseTime.text(now)])
+            }
             for rejection in rejections {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO sync_rejection (seq, reason, rejected_at) VALUES (?, ?, ?)",
@@ -61,10 +66,12 @@ extension KioskStore {
     }
 
     /// The hub says it has everything up to `through` (after a gap or a replaced hub database):
-    /// the cursor is set there, so the next push starts right after it.
+    /// the cursor is set there, so the next push starts right after it. Acknowledgements past
+    /// it no longer hold: retention keeps those events until they are sent again.
     public func resetCursor(to through: Int64) throws {
         try record { db in
             try db.execute(sql: "UPDATE sync_state SET acknowledged_through = ? WHERE id = 1", arguments: [through])
+            try db.execute(sql: "DELETE FROM acknowledgement WHERE through > ?", arguments: [through])
         }
     }
 

@@ -119,7 +119,7 @@ public final class KioskSyncer: Sendable {
     public func reportStatus(clockTrusted: Bool, softwareVersion: String) async throws {
         let state = try store.syncState()
         try await client.report(KioskStatusReport(
-            lastSequence: try store.lastSequence(), queueLength: state.queueLength, rejected: state.rejections.count,
+            lastSequence: try store.numberedThrough(), queueLength: state.queueLength, rejected: state.rejections.count,
             clockTrusted: clockTrusted, softwareVersion: softwareVersion))
     }
 

@@ -81,6 +81,15 @@ public enum ConfigLoader {
             config.backupDirectory = try section.string("directory", default: "", allowEmpty: true)
             config.backupsKept = try section.integer("keep", default: 7, in: 1...365)
         }
+        try reader.section("retention", keys: ["acknowledged_events_days"]) { section throws(ConfigError) in
+            let days = try section.integer("acknowledged_events_days", default: 0, in: 0...KioskConfig.acknowledgedEventsDaysLimits.upperBound)
+            guard days == 0 || KioskConfig.acknowledgedEventsDaysLimits.contains(days) else {
+                throw section.error(
+                    "acknowledged_events_days",
+                    "expected 0 (keep every event) or \(KioskConfig.acknowledgedEventsDaysLimits.lowerBound) to \(KioskConfig.acknowledgedEventsDaysLimits.upperBound) days, found \(days)")
+            }
+            config.acknowledgedEventsDays = days
+        }
         try reader.section("gpio", keys: ["chip", "buttons", "green_led", "red_led", "buzzer", "debounce_ms"]) { section throws(ConfigError) in
             var hardware = config.hardware
             hardware.chip = try section.string("chip", default: hardware.chip)

@@ -21,6 +21,11 @@ public struct KioskConfig: Sendable, Equatable {
     /// Empty means `<state_directory>/backups`.
     public var backupDirectory = ""
     public var backupsKept = 7
+    /// `[retention] acknowledged_events_days`: events the hub acknowledged are deleted once this
+    /// many days old (`mentor-kiosk prune`, nightly); 0 keeps every event.
+    public var acknowledgedEventsDays = 0
+    /// The shortest retention: a week keeps every screen's and a replacement's days with room.
+    public static let acknowledgedEventsDaysLimits = 7...3650
     public var hardware = HardwareSettings()
     /// `[display]`: how long results stay, high contrast, large letters.
     public var display = DisplaySettings()

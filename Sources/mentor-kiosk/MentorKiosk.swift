@@ -13,6 +13,6 @@ struct MentorKiosk: AsyncParsableCommand {
             """,
         subcommands: [
             Demo.self, Run.self, Init.self, ConfigCommand.self, Import.self, CheckIn.self, CheckOut.self, Rate.self, Answer.self, ManualCheckIn.self,
-            Undo.self, Excuse.self, SetPIN.self, Sessions.self, SessionCommand.self, Tally.self, Report.self, Export.self, Backup.self, Restore.self, Doctor.self, HardwareCommand.self, Enroll.self, Sync.self,
+            Undo.self, Excuse.self, SetPIN.self, Sessions.self, SessionCommand.self, Tally.self, Report.self, Export.self, Backup.self, Restore.self, Prune.self, Doctor.self, HardwareCommand.self, Enroll.self, Sync.self,
         ])
 }

@@ -77,7 +77,7 @@ struct ConfigLoaderTests {
         ("[check_in]\nopens_before_minutes = 500\n", "k.toml: check_in.opens_before_minutes: expected an integer from 0 to 240, found 500"),
         ("[check_in]\nanonymous_ratings = \"yes\"\n", "k.toml: check_in.anonymous_ratings: expected true or false, found string"),
         ("[check_in]\ngrace = 5\n", "k.toml: check_in.grace: unknown key; [check_in] has opens_before_minutes, on_time_grace_minutes, duplicate_window_seconds, rating_window_minutes, anonymous_ratings"),
-        ("[gpo]\nchip = \"x\"\n", "k.toml: gpo: unknown section; the sections are kiosk, badges, check_in, feedback, backup, gpio, reader, display, speech"),
+        ("[gpo]\nchip = \"x\"\n", "k.toml: gpo: unknown section; the sections are kiosk, badges, check_in, feedback, backup, retention, gpio, reader, display, speech"),
         ("[display]\nresult_seconds = 1\n", "k.toml: display.result_seconds: expected an integer from 2 to 60, found 1"),
         ("[display]\nlarge = 1\n", "k.toml: display.large: expected true or false, found int"),
         ("[speech]\nmode = \"loud\"\n", "k.toml: speech.mode: expected one of \"off\", \"outcomes\", \"full\", found \"loud\""),

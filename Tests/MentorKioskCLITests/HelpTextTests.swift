@@ -59,6 +59,8 @@ struct HelpTextTests {
               restore                 Put a backup back in place of the database; the
                                       kiosk's services must be stopped. The replaced
                                       database is kept beside it.
+              prune                   Delete the events the hub has acknowledged that are
+                                      older than [retention] acknowledged_events_days.
               doctor                  Check the kiosk: config, database integrity, file
                                       modes, secret, event log, clock, disk.
               hardware                Check the buttons, LEDs, buzzer and badge reader as

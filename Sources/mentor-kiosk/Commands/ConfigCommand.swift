@@ -47,6 +47,7 @@ struct ConfigCommand: ParsableCommand {
                 feedback.question_seconds = \(feedback.questionSeconds)
                 backup.directory = \(config.backupPath(database: context.databasePath))
                 backup.keep = \(config.backupsKept)
+                retention.acknowledged_events_days = \(config.acknowledgedEventsDays)
                 gpio.chip = \(hardware.chip)
                 gpio.buttons = \(hardware.buttons.map(String.init).joined(separator: ", "))
                 gpio.green_led = \(hardware.greenLED)
