@@ -80,7 +80,7 @@ struct PairHealthProcessTests {
         /// The kiosk screen, its clock started at a moment of the term.
         let screen = { (moment: String) throws -> TmuxKiosk in
             let tmux = try TmuxKiosk(["run", "--database", cli.database, "--config", config, "--now", moment], directory: cli.directory)
-            try tmux.waitFor("Mentor Kiosk · Main Lobby")
+            try tmux.waitFor("Mentor Kiosk · Main Lobby", timeout: 30)  // both back-ends' terms run at once
             return tmux
         }
         /// A second tap, check out, a rating, then the question after it.

@@ -17,7 +17,10 @@ final class TmuxKiosk {
         self.directory = directory
         let command = (["env", "LANG=C.UTF-8", "TERM=\(term)"] + environment + [CLIHarness.binary] + arguments)
             .map { "'\($0)'" }.joined(separator: " ") + "; echo EXITED:$?; sleep 20"
-        try Self.tmux(["new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-s", name, "-c", directory, command])
+        // The server stays up when its last session ends: otherwise a test ending its session
+        // while another starts one can take the new session down with the exiting server (an
+        // empty screen). scripts/test stops the server at the end.
+        try Self.tmux(["new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-s", name, "-c", directory, command, ";", "set-option", "-g", "exit-empty", "off"])
     }
 
     deinit { _ = try? Self.tmux(["kill-session", "-t", name]) }
