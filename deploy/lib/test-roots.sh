@@ -144,6 +144,15 @@ enabled() { # UNIT_PATH
     [ "$(readlink "$link" | sed 's#^/usr/lib/#/lib/#')" = "$1" ] || { echo "link points to $(readlink "$link")"; return 1; }
     [ "$(in_root "$R" systemctl is-enabled "$name")" = enabled ]
 }
+all_enabled() { # UNIT_DIR: every unit of the caller's $units enabled from there
+    local unit
+    for unit in "${units[@]}"; do enabled "$1/$unit" || return 1; done
+}
+not_enabled() { # [UNIT]: no .wants link (by default for every unit)
+    local unit
+    [ $# -gt 0 ] || set -- "${units[@]}"
+    for unit in "$@"; do absent "/etc/systemd/system/$(wants "$unit")/$unit" || return 1; done
+}
 
 # --- a fresh root --------------------------------------------------------------------------
 # $work/base: a fresh minbase root of $suite, by debootstrap from $mirror, or unpacked from
