@@ -313,6 +313,8 @@ public final class PostgresHubStore: HubStorage {
             "CREATE CONSTRAINT TRIGGER hub_event_delete_moves_directory AFTER DELETE ON hub_event DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.kind = 'excuse') EXECUTE FUNCTION directory_changed()",
             "CREATE TRIGGER hub_event_truncate_moves_directory AFTER TRUNCATE ON hub_event FOR EACH STATEMENT EXECUTE FUNCTION directory_changed()",
         ]),
+        // Erasures (`eraseParticipant`): the salted digest of each erased id, never the id.
+        ("v14-erasures", ["CREATE TABLE hub_erasure (digest TEXT PRIMARY KEY, pseudonym TEXT NOT NULL UNIQUE, erased_at TIMESTAMPTZ NOT NULL)"]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -462,6 +464,8 @@ public final class PostgresHubStore: HubStorage {
     public func ingest(kioskID: String, events: [WireEvent], at now: Date) async throws -> IngestResult {
         let encoder = HubJSON.encoder()
         return try await transaction { db in
+            // An erasure holds it alone: no push reads the ledger before one and stores after it.
+            try await db.query("SELECT pg_advisory_xact_lock_shared(\(Self.erasureLock))", logger: logger)
             let kiosk = try await rows("SELECT acknowledged_through, location FROM kiosk WHERE id = \(kioskID) FOR UPDATE", on: db).first?
                 .decode((Int64, String).self)
             let cursor = kiosk?.0 ?? 0
@@ -469,6 +473,9 @@ public final class PostgresHubStore: HubStorage {
                 return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
             }
             if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
+            // An event sent after an erasure, by a kiosk that had not heard of it, takes the pseudonym.
+            let erased = try await erasedIDs(in: events, on: db)
+            let events = erased.isEmpty ? events : events.map { $0.pseudonymised(erased) }
             let (known, facts) = try await storedAndAuthorityFacts(kioskID: kioskID, location: kiosk?.1 ?? "", events: events, at: now, on: db)
             let plan = IngestPlan(events: events, known: known, facts: facts)
             if !plan.rejected.isEmpty {
@@ -592,6 +599,7 @@ public final class PostgresHubStore: HubStorage {
 
     public func retryRejected(ids: [Int64]?, at now: Date) async throws -> [RetryOutcome] {
         try await transaction { db in
+            try await db.query("SELECT pg_advisory_xact_lock_shared(\(Self.erasureLock))", logger: logger)
             let waiting = try await quarantined("""
                 WHERE resolved_at IS NULL AND (\(ids == nil) OR id = ANY(\(ids ?? []))) ORDER BY kiosk_id COLLATE "C", seq, id FOR UPDATE
                 """, on: db)
@@ -791,7 +799,8 @@ public final class PostgresHubStore: HubStorage {
             """)
         return try Directory.versioned(
             location: location, participants: participants, groups: try await groups(), sessions: sessions, settings: try await settings(),
-            timeZone: try await timeZoneIdentifier(), excusals: try await excusals(ofSessions: sessions.map(\.id)).map(\.withoutDetails))
+            timeZone: try await timeZoneIdentifier(), excusals: try await excusals(ofSessions: sessions.map(\.id)).map(\.withoutDetails),
+            erasures: try await erasureLedger())
     }
 
     public func directoryGeneration() async throws -> [Int64] {
@@ -955,6 +964,7 @@ public final class PostgresHubStore: HubStorage {
     }
 
     public func importProgram(_ file: ProgramFile, dryRun: Bool) async throws -> ImportSummary {
+        try await erasureLedger()?.refuseErased(file)
         do {
             return try await transaction { db in
                 let summary: ImportSummary

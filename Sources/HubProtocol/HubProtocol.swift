@@ -115,6 +115,21 @@ public struct WireEvent: Codable, Sendable, Equatable {
         note = details.note
     }
 
+    /// This event with every erased id it carries (`pseudonyms`, by id) replaced by its
+    /// pseudonym, and what it held about that person alone dropped: a badge link's badge, an
+    /// excuse's reason. What the hub does to an event a kiosk sends after an erasure.
+    public func pseudonymised(_ pseudonyms: [String: String]) -> WireEvent {
+        guard !pseudonyms.isEmpty else { return self }
+        var event = self
+        if let id = participantID, let pseudonym = pseudonyms[id] {
+            event.participantID = pseudonym
+            if kind == KioskEventKind.badgeLink.rawValue { event.badgeHash = nil }
+            if kind == KioskEventKind.excuse.rawValue { event.note = nil }
+        }
+        if let id = actorID, let pseudonym = pseudonyms[id] { event.actorID = pseudonym }
+        return event
+    }
+
     /// Times a kiosk can have written (a clock that is wrong by decades is a broken event).
     static let plausibleTimes = Date(timeIntervalSince1970: 946_684_800)...Date(timeIntervalSince1970: 4_102_444_800)
 
@@ -242,11 +257,15 @@ public struct Directory: Codable, Sendable, Equatable {
     /// Who is excused from the directory's sessions (by an admin, or at any kiosk), so a kiosk
     /// counts them as the hub does; absent from hubs of older releases.
     public var excusals: [Excusal]?
+    /// The participants erased at the hub, by salted digest: a kiosk that holds one of those ids
+    /// replaces it with the pseudonym (`KioskStore.erase`); absent while none was erased.
+    public var erasures: ErasureLedger?
 
     public init(
         version: String, location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session],
-        settings: ProgramSettings? = nil, timeZone: String? = nil, excusals: [Excusal]? = nil
+        settings: ProgramSettings? = nil, timeZone: String? = nil, excusals: [Excusal]? = nil, erasures: ErasureLedger? = nil
     ) {
+        self.erasures = erasures
         self.timeZone = timeZone
         self.excusals = excusals
         self.version = version

@@ -86,6 +86,16 @@ public protocol HubStorage: AccountStorage, NoticeStorage {
     func settings() async throws -> ProgramSettings?
     /// Sets (or, with nil, clears) the program's check-in rules.
     func setSettings(_ settings: ProgramSettings?) async throws
+    /// Erases a participant (`ParticipantErasure`, GDPR article 17): their id becomes a new
+    /// pseudonym in every stored event, quarantined event, excusal, membership, attendance,
+    /// notice and audit entry; their name, cohort, badges, email and web accounts go; the kept
+    /// replays that named them are dropped (the next report replays those sessions). The audit
+    /// log's append-only rule has exactly this exception; the erasure's own entry names only the
+    /// pseudonym. The erasure joins the ledger (`erasureLedger`) kiosks get in their directory.
+    /// Erasing again after a crash finishes the job under the same pseudonym.
+    func eraseParticipant(_ id: String, reason: String?, actor: String, at now: Date) async throws -> ErasureOutcome
+    /// Every erasure, with the hub's salt; nil while none was made.
+    func erasureLedger() async throws -> ErasureLedger?
     /// The program's time zone (an IANA identifier), which every hub command uses by default and
     /// the directory carries to kiosks; nil: none set (UTC).
     func timeZoneIdentifier() async throws -> String?
@@ -183,7 +193,7 @@ extension Directory {
     /// process names the same content with the same version (the kiosk's ETag).
     public static func versioned(
         location: String, participants: [DirectoryParticipant], groups: [MentoringGroup], sessions: [Session], settings: ProgramSettings?,
-        timeZone: String?, excusals: [Excusal]
+        timeZone: String?, excusals: [Excusal], erasures: ErasureLedger? = nil
     ) throws -> Directory {
         // One per member and session, in one order: the version must not depend on the query's.
         var seen = Set<[String]>()
@@ -192,13 +202,16 @@ extension Directory {
         // Goal texts are personal: a kiosk gets them only when the program shows them on its
         // screen, and only those of the pairs it serves sessions of.
         let served = settings?.feedback?.showGoalText == true ? Set(sessions.compactMap(\.groupID)) : []
+        // An erasure whose roster change is not written yet (SQLite: two files, committed one
+        // after the other) never sends the erased id beside the ledger that erases it.
+        let erased = erasures?.pseudonyms(of: participants.map(\.participant.id)) ?? [:]
         var directory = Directory(
-            version: "", location: location, participants: participants,
+            version: "", location: location, participants: participants.filter { erased[$0.participant.id] == nil },
             groups: groups.map { group in
                 var group = group
                 if !served.contains(group.id) { group.goal = nil }
                 return group
-            }, sessions: sessions, settings: settings, timeZone: timeZone, excusals: excusals)
+            }, sessions: sessions, settings: settings, timeZone: timeZone, excusals: excusals, erasures: erasures)
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
         directory.version = Secrets.hex(digest.prefix(16))
         return directory

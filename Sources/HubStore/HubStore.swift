@@ -203,6 +203,12 @@ public final class HubStore: HubStorage {
                 "hub_directory_generation", movedBy: ["program_settings", "program_time_zone", "hub_excusal"],
                 rowsWhere: [("hub_event", "ROW.kind = 'excuse'")]))
         }
+        // Erasures (`eraseParticipant`): the salted digest of each erased id, never the id.
+        migrator.registerMigration("v11-erasures") { db in
+            try db.execute(sql: """
+                CREATE TABLE hub_erasure (digest TEXT PRIMARY KEY, pseudonym TEXT NOT NULL UNIQUE, erased_at TEXT NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
@@ -306,6 +312,9 @@ public final class HubStore: HubStorage {
                 return .accepted(PushReceipt(acknowledgedThrough: cursor, stored: 0, duplicates: 0, rejected: []))
             }
             if first.seq > cursor + 1 { return .gap(acknowledgedThrough: cursor) }
+            // An event sent after an erasure, by a kiosk that had not heard of it, takes the pseudonym.
+            let erased = try Self.erasedIDs(db, in: events)
+            let events = erased.isEmpty ? events : events.map { $0.pseudonymised(erased) }
             let known = try Self.storedIDs(db, kioskID: kioskID, SequenceSelection(events.map(\.seq)))
             let facts = try authorityFacts(db, kioskID: kioskID, location: kiosk?["location"] ?? "", events: events, at: now)
             let plan = IngestPlan(events: events, known: known, facts: facts)
@@ -634,7 +643,7 @@ public final class HubStore: HubStorage {
         return try Directory.versioned(
             location: location, participants: snapshot.participants.map { DirectoryParticipant(participant: $0.0, badgeHashes: $0.1) },
             groups: snapshot.groups, sessions: snapshot.sessions, settings: try await settings(), timeZone: try await timeZoneIdentifier(),
-            excusals: try await excusals(ofSessions: snapshot.sessions.map(\.id)).map(\.withoutDetails))
+            excusals: try await excusals(ofSessions: snapshot.sessions.map(\.id)).map(\.withoutDetails), erasures: try await erasureLedger())
     }
 
     public func directoryGeneration() async throws -> [Int64] {
@@ -674,6 +683,7 @@ public final class HubStore: HubStorage {
     // MARK: Program
 
     public func importProgram(_ file: ProgramFile, dryRun: Bool) async throws -> ImportSummary {
+        try await erasureLedger()?.refuseErased(file)
         do {
             let summary = try program.importProgram(file, dryRun: dryRun) { ids in try self.pool.read { try Self.attended($0, among: ids) } }
             // The emails live in hub.sqlite, beside the program's file: written once the roster is.
@@ -741,10 +751,13 @@ public final class HubStore: HubStorage {
 /// person, single-use and revocable.
 public enum Secrets {
     public static func token() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "mkt_" + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        "mkt_" + Data(randomBytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 
     /// Twelve characters from an alphabet without look-alikes, in groups of four: ABCD-EFGH-JKMN.

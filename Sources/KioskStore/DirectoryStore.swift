@@ -155,12 +155,15 @@ extension KioskStore {
     /// taken; a session closed here stays closed, and one cancelled here stays cancelled until
     /// the hub has the cancellation);
     /// participants the hub no longer lists are made inactive (their history stays); the
-    /// directory's version and the program's settings (nil: none) are kept with it.
+    /// directory's version and the program's settings (nil: none) are kept with it. The
+    /// participants the hub erased are erased here first (`erase(_:)`).
     public func applyDirectory(
         version: String, participants: [ParticipantEntry], groups: [GroupEntry], sessions: [SessionEntry], settings: ProgramSettings?,
-        timeZone: String? = nil, excusals: [Excusal] = []
+        timeZone: String? = nil, excusals: [Excusal] = [], erasures: ErasureLedger? = nil
     ) throws {
+        var erased = false
         _ = try importing { db in
+            if let erasures { erased = try !Self.erase(erasures, db).isEmpty }
             try db.execute(
                 sql: "UPDATE sync_state SET directory_version = ?, hub_settings = ?, hub_time_zone = ? WHERE id = 1",
                 arguments: [version, try settings.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, timeZone])
@@ -197,6 +200,7 @@ extension KioskStore {
             try Self.relinkBadges(db)
             return summary
         }
+        if erased { try foldWriteAheadLog() }
     }
 
     /// Badges a facilitator linked here stay linked until the hub's directory gives the badge to

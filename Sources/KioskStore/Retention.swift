@@ -35,36 +35,30 @@ extension KioskStore {
         var total = 0
         while true {
             let deleted = try record { db in
-                guard let trigger = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'event_no_delete'") else {
-                    throw StoreError.cannotRecord("the event log has lost its append-only trigger (run doctor): nothing pruned")
+                try Self.withSecureDelete(db) {
+                    let deleted = try Self.suspendingTriggers(["event_no_delete"], db) {
+                        try db.execute(sql: """
+                            DELETE FROM event WHERE seq IN (
+                                SELECT seq FROM event
+                                WHERE seq <= coalesce((SELECT max(through) FROM acknowledgement WHERE acknowledged_at < ?1), 0)
+                                  AND kind NOT IN (\(kept)) AND wall_time < ?1
+                                  AND (session_id IS NULL OR session_id NOT IN (SELECT id FROM session WHERE ends_at >= ?2))
+                                ORDER BY seq LIMIT ?3)
+                            """, arguments: [DatabaseTime.text(cutoff), cutoff, batch])
+                        return db.changesCount
+                    }
+                    if deleted > 0 {
+                        try db.execute(
+                            sql: "UPDATE sync_state SET pruned_before = max(coalesce(pruned_before, ''), ?) WHERE id = 1",
+                            arguments: [DatabaseTime.text(cutoff)])
+                    }
+                    return deleted
                 }
-                let secureDelete = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 0
-                try db.execute(sql: "PRAGMA secure_delete = ON")
-                defer { try? db.execute(sql: "PRAGMA secure_delete = \(secureDelete)") }
-                try db.execute(sql: "DROP TRIGGER event_no_delete")
-                try db.execute(sql: """
-                    DELETE FROM event WHERE seq IN (
-                        SELECT seq FROM event
-                        WHERE seq <= coalesce((SELECT max(through) FROM acknowledgement WHERE acknowledged_at < ?1), 0)
-                          AND kind NOT IN (\(kept)) AND wall_time < ?1
-                          AND (session_id IS NULL OR session_id NOT IN (SELECT id FROM session WHERE ends_at >= ?2))
-                        ORDER BY seq LIMIT ?3)
-                    """, arguments: [DatabaseTime.text(cutoff), cutoff, batch])
-                let deleted = db.changesCount
-                try db.execute(sql: trigger)
-                if deleted > 0 {
-                    try db.execute(
-                        sql: "UPDATE sync_state SET pruned_before = max(coalesce(pruned_before, ''), ?) WHERE id = 1",
-                        arguments: [DatabaseTime.text(cutoff)])
-                }
-                return deleted
             }
             total += deleted
             if deleted < batch { break }
         }
-        // The write-ahead log held the pages before they were overwritten: fold it in and empty
-        // it (a reader that holds it open leaves that to the next checkpoint).
-        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try foldWriteAheadLog()
         return PruneSummary(events: total, before: cutoff)
     }
 

@@ -97,7 +97,7 @@ public final class KioskSyncer: Sendable {
             sessions: directory.sessions.enumerated().map { index, session in
                 SessionEntry(session: session, position: SourcePosition(file: origin, line: index + 1))
             },
-            settings: directory.settings, timeZone: directory.timeZone, excusals: directory.excusals ?? [])
+            settings: directory.settings, timeZone: directory.timeZone, excusals: directory.excusals ?? [], erasures: directory.erasures)
         return true
     }
 

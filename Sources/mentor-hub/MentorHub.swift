@@ -17,8 +17,9 @@ struct MentorHub: AsyncParsableCommand {
             (postgres://user:password@host/database), which several hub processes can share.
             """,
         subcommands: [
-            Init.self, Serve.self, KioskCommand.self, Import.self, SessionCommand.self, Excuse.self, SettingsCommand.self, Report.self,
-            Export.self, Status.self, Rejected.self, AuditCommand.self, UserCommand.self, NotifyCommand.self, Backup.self, Restore.self,
+            Init.self, Serve.self, KioskCommand.self, Import.self, SessionCommand.self, Excuse.self, ParticipantCommand.self, SettingsCommand.self,
+            Report.self, Export.self, Status.self, Rejected.self, AuditCommand.self, UserCommand.self, NotifyCommand.self, Backup.self,
+            Restore.self,
         ])
 }
 

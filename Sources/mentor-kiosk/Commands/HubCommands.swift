@@ -70,7 +70,7 @@ struct Enroll: AsyncParsableCommand {
         if answer.kioskID != context.config.kioskID {
             print("note: kiosk.toml says id = \"\(context.config.kioskID)\"; the hub knows this kiosk as \(answer.kioskID)")
         }
-        try await syncer.pullDirectory()
+        if !replace { try await syncer.pullDirectory() }
         print("directory fetched: \(try store.activeParticipants().count) active participants")
         print("the badge secret is now the hub's: restart a running kiosk screen (systemctl restart mentor-kiosk), then start the export (systemctl start mentor-kiosk-sync)")
     }

@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+
+/// A participant erased at the hub (`mentor-hub participant erase`, GDPR article 17): the id
+/// they had, known only by its salted digest, and the pseudonym that replaced it in every stored
+/// event, attendance and membership, so figures keep their counts. Kiosks get the hub's list in
+/// their directory and erase the id in their own database; the hub gives an event a kiosk sends
+/// later with the old id the pseudonym before it stores it.
+public struct Erasure: Codable, Sendable, Equatable {
+    /// SHA-256 (hex) of the ledger's salt and the erased id (`ErasureLedger.digest`).
+    public var digest: String
+    public var pseudonym: String
+
+    public init(digest: String, pseudonym: String) {
+        self.digest = digest
+        self.pseudonym = pseudonym
+    }
+}
+
+/// Every erasure of a hub, with the salt its digests share: what a kiosk needs to recognise an
+/// id it holds without the hub keeping (or sending) any erased id.
+public struct ErasureLedger: Codable, Sendable, Equatable {
+    /// Random, one per hub: an id cannot be looked up in a table made for every hub.
+    public var salt: String
+    public var erasures: [Erasure]
+
+    public init(salt: String, erasures: [Erasure]) {
+        self.salt = salt
+        self.erasures = erasures
+    }
+
+    public var isEmpty: Bool { erasures.isEmpty }
+
+    /// Why a kiosk refuses this ledger (nil: it takes it): a pseudonym that is not one would merge
+    /// the erased person into someone else's figures; a digest that is not SHA-256 hex matches nobody.
+    public var problem: String? {
+        let hex = Set("0123456789abcdef")
+        for erasure in erasures {
+            let tail = erasure.pseudonym.dropFirst(ErasedParticipant.prefix.count)
+            guard erasure.pseudonym.hasPrefix(ErasedParticipant.prefix), (8...32).contains(tail.count), tail.allSatisfy(hex.contains) else {
+                return "the erasure pseudonym \(erasure.pseudonym.prefix(80)) is not erased-<hex>"
+            }
+            guard erasure.digest.count == 64, erasure.digest.allSatisfy(hex.contains) else { return "an erasure's digest is not SHA-256 hex" }
+        }
+        if Set(erasures.map(\.pseudonym)).count != erasures.count { return "two erasures share a pseudonym" }
+        return salt.isEmpty || salt.count > 128 ? "the erasure salt is empty or too long" : nil
+    }
+
+    public static func digest(of id: String, salt: String) -> String {
+        SHA256.hash(data: Data((salt + "\u{0}" + id).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The pseudonyms of those of `ids` that were erased, by id.
+    public func pseudonyms(of ids: some Sequence<String>) -> [String: String] {
+        guard !erasures.isEmpty else { return [:] }
+        let byDigest = Dictionary(erasures.map { ($0.digest, $0.pseudonym) }, uniquingKeysWith: { first, _ in first })
+        var found: [String: String] = [:]
+        for id in Set(ids) {
+            if let pseudonym = byDigest[Self.digest(of: id, salt: salt)] { found[id] = pseudonym }
+        }
+        return found
+    }
+}
+
+/// How an erased participant appears: a pseudonym for an id, a fixed name for their name.
+public enum ErasedParticipant {
+    /// The name every report, screen and export shows for an erased participant.
+    public static let name = "erased participant"
+    /// Every pseudonym starts with it, so an admin reading an export knows what it is.
+    public static let prefix = "erased-"
+
+    /// A new pseudonym: random, so it says nothing of the id it replaced.
+    public static func newPseudonym() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return prefix + (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// `text` with each whole-word occurrence of `word` (not part of a longer id: the
+    /// characters around it are neither letters, digits, `-` nor `_`) replaced by `replacement`:
+    /// for free text that names the erased person (the hub's audit log, its notices' keys).
+    public static func replacing(_ word: String, with replacement: String, in text: String) -> String {
+        guard !word.isEmpty, text.contains(word) else { return text }
+        func joins(_ character: Character?) -> Bool {
+            guard let character else { return false }
+            return character.isLetter || character.isNumber || character == "-" || character == "_"
+        }
+        var result = ""
+        var rest = text[...]
+        while let range = rest.range(of: word) {
+            let before = range.lowerBound == rest.startIndex ? result.last : rest[rest.index(before: range.lowerBound)]
+            let after = range.upperBound == rest.endIndex ? nil : rest[range.upperBound]
+            result += rest[..<range.lowerBound]
+            result += joins(before) || joins(after) ? word : replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
