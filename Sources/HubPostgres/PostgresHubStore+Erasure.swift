@@ -8,10 +8,15 @@ extension PostgresHubStore {
     /// One transaction for the whole erasure (roster, events and logs share this database);
     /// then `VACUUM FULL` of the tables it changed, so their files no longer hold the old rows.
     public func eraseParticipant(_ id: String, reason: String?, actor: String, at now: Date) async throws -> ErasureOutcome {
+        var erasureTransaction: Int64 = 0
         var outcome = try await transaction { db -> ErasureOutcome in
             // Held alone: every push and retry takes it shared (`ingest`), so none reads the
             // ledger before this erasure and stores the id after it.
             try await db.query("SELECT pg_advisory_xact_lock(\(Self.erasureLock))", logger: logger)
+            guard let xid = try await rows("SELECT txid_current()", on: db).first?.decode(Int64.self) else {
+                throw DatabaseUnavailable(database: name, reason: "no transaction id for the erasure")
+            }
+            erasureTransaction = xid
             guard let name = try await rows("SELECT name FROM participant WHERE id = \(id) FOR UPDATE", on: db).first?.decode(String.self) else {
                 let salt = try await rows("SELECT value FROM hub_setting WHERE name = 'erasure_salt'", on: db).first?.decode(String.self) ?? ""
                 let digest = ErasureLedger.digest(of: id, salt: salt)
@@ -76,18 +81,18 @@ extension PostgresHubStore {
             ] {
                 try await db.query(statement, logger: logger)
             }
-            try await rewrite(erasure, table: "hub_event", keys: ["kiosk_id", "seq"], columns: ["note"], on: db)
-            try await rewrite(erasure, table: "hub_excusal", keys: ["session_id", "participant_id"], columns: ["excused_by"], on: db)
-            try await rewrite(erasure, table: "hub_notice", keys: ["key"], columns: ["key"], on: db)
-            try await rewrite(erasure, table: "rejected_event", keys: ["id"], columns: ["reason"], on: db)
-            for row in try await rows("SELECT id, body FROM rejected_event WHERE position(\(id) IN body) > 0 OR position(\(name) IN body) > 0", on: db) {
+            try await rewrite(erasure, table: "hub_event", columns: ["note"], on: db)
+            try await rewrite(erasure, table: "hub_excusal", columns: ["excused_by"], on: db)
+            try await rewrite(erasure, table: "hub_notice", columns: ["key"], on: db)
+            try await rewrite(erasure, table: "rejected_event", columns: ["reason"], on: db)
+            for row in try await rows("SELECT id, body FROM rejected_event WHERE body LIKE ANY(\(erasure.needles.map { "%" + Self.likeEscaped($0) + "%" }))", on: db) {
                 let (rowID, body) = try row.decode((Int64, String).self)
                 try await db.query("UPDATE rejected_event SET body = \(erasure.quarantinedBody(body)) WHERE id = \(rowID)", logger: logger)
             }
             // The audit log's one designed exception to its append-only rule: ALTER TABLE locks the
             // table until the commit, so no other transaction sees it without its trigger.
             try await db.query("ALTER TABLE hub_audit DISABLE TRIGGER hub_audit_append_only", logger: logger)
-            try await rewrite(erasure, table: "hub_audit", keys: ["id"], columns: ["actor", "subject", "detail"], on: db)
+            try await rewrite(erasure, table: "hub_audit", columns: ["actor", "subject", "detail"], on: db)
             try await db.query("ALTER TABLE hub_audit ENABLE TRIGGER hub_audit_append_only", logger: logger)
             try await db.query("DELETE FROM badge WHERE participant_id = \(id)", logger: logger)
             try await db.query("DELETE FROM participant WHERE id = \(id)", logger: logger)
@@ -98,32 +103,35 @@ extension PostgresHubStore {
         }
         // Also after an erasure cut short before it: the files are cleaned again. ANALYZE
         // replaces the tables' statistics, whose sampled values named the person.
-        outcome.filesCleaned = try await snapshotsEnded()
+        // A transaction older than the erasure would keep the old rows through the rewrite, and
+        // the rewrite's lock would queue every push behind it: then it waits for the next run.
+        outcome.filesCleaned = try await snapshotsEnded(before: erasureTransaction)
+        guard outcome.filesCleaned else { return outcome }
         for table in Self.erasedTables {
             try await client.query(PostgresQuery(unsafeSQL: "VACUUM (FULL, ANALYZE) \(table)"), logger: logger)
         }
         return outcome
     }
 
-    /// Waits (up to `within` seconds) until no other session of this database holds a snapshot
-    /// taken before now: `VACUUM FULL` keeps every old row such a snapshot may still read. False
-    /// when one outlasted the wait (a long report, say): its rows stay in the files until the
-    /// erasure is run again.
-    func snapshotsEnded(within seconds: Int = 120) async throws -> Bool {
-        let query: PostgresQuery = """
-            SELECT pid, backend_xmin::text FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
-            """
-        let held = Set(try await rows(query).map { row in
-            let (pid, xmin) = try row.decode((Int32, String).self)
-            return "\(pid)/\(xmin)"
-        })
+    /// Waits (up to `within` seconds) until no transaction of the server that began before the
+    /// erasure's (`erasure`, its `txid_current()`) still runs, and no other session of this
+    /// database holds a snapshot from before it: `VACUUM FULL` keeps every old row such a
+    /// transaction may still read. False when one outlasted the wait (a long report, say): its
+    /// rows stay in the files until the erasure is run again.
+    func snapshotsEnded(before erasure: Int64, within seconds: Int = 60) async throws -> Bool {
+        let short = String(erasure % 4_294_967_296)
         for _ in 0..<(seconds * 10) {
-            let now = Set(try await rows(query).map { row in
-                let (pid, xmin) = try row.decode((Int32, String).self)
-                return "\(pid)/\(xmin)"
-            })
-            if now.isDisjoint(with: held) { return true }
+            // Sessions of this database (or of none: a standby's feedback), prepared transactions,
+            // replication slots, and the oldest transaction still running anywhere.
+            let older = try await rows("""
+                SELECT (SELECT count(*) FROM pg_stat_activity
+                        WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()
+                          AND (age(backend_xmin) >= age(\(short)::xid) OR age(backend_xid) >= age(\(short)::xid)))
+                     + (SELECT count(*) FROM pg_prepared_xacts WHERE age(transaction) >= age(\(short)::xid))
+                     + (SELECT count(*) FROM pg_replication_slots WHERE age(xmin) >= age(\(short)::xid))
+                     + (CASE WHEN txid_snapshot_xmin(txid_current_snapshot()) <= \(erasure) THEN 1 ELSE 0 END)
+                """).first?.decode(Int64.self) ?? 0
+            if older == 0 { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false
@@ -139,13 +147,33 @@ extension PostgresHubStore {
     static let erasureLock: Int64 = 0x6572617365
 
     public func erasureLedger() async throws -> ErasureLedger? {
-        let erasures = try await rows("SELECT digest, pseudonym FROM hub_erasure ORDER BY digest COLLATE \"C\"").map { row in
+        try await erasureLedger(on: nil)
+    }
+
+    func erasureLedger(on db: PostgresConnection?) async throws -> ErasureLedger? {
+        let erasures = try await rows("SELECT digest, pseudonym FROM hub_erasure ORDER BY digest COLLATE \"C\"", on: db).map { row in
             let (digest, pseudonym) = try row.decode((String, String).self)
             return Erasure(digest: digest, pseudonym: pseudonym)
         }
-        guard !erasures.isEmpty, let salt = try await rows("SELECT value FROM hub_setting WHERE name = 'erasure_salt'").first?.decode(String.self)
+        guard !erasures.isEmpty, let salt = try await rows("SELECT value FROM hub_setting WHERE name = 'erasure_salt'", on: db).first?.decode(String.self)
         else { return nil }
         return ErasureLedger(salt: salt, erasures: erasures)
+    }
+
+    public func adoptErasures(_ ledger: ErasureLedger, at now: Date) async throws {
+        try await transaction { db in
+            try await db.query("SELECT pg_advisory_xact_lock(\(Self.erasureLock))", logger: logger)
+            if let salt = try await rows("SELECT value FROM hub_setting WHERE name = 'erasure_salt'", on: db).first?.decode(String.self) {
+                guard salt == ledger.salt else { throw ForeignErasureSalt() }
+            } else {
+                try await db.query("INSERT INTO hub_setting (name, value) VALUES ('erasure_salt', \(ledger.salt))", logger: logger)
+            }
+            for erasure in ledger.erasures {
+                try await db.query("""
+                    INSERT INTO hub_erasure (digest, pseudonym, erased_at) VALUES (\(erasure.digest), \(erasure.pseudonym), \(now)) ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
+        }
     }
 
     /// The ids of `events` that were erased, with their pseudonyms, in the ingest's transaction.
@@ -169,28 +197,31 @@ extension PostgresHubStore {
         return salt
     }
 
-    /// Rewrites `columns` of the rows of `table` that hold one of the erasure's needles.
-    private func rewrite(_ erasure: ParticipantErasure, table: String, keys: [String], columns: [String], on db: PostgresConnection) async throws {
-        var select = PostgresQuery(unsafeSQL: "SELECT \((keys + columns).map { "\($0)::text" }.joined(separator: ", ")) FROM \(table) WHERE ")
-        var number = 0
+    /// Rewrites `columns` of the rows of `table` that hold one of the erasure's needles (each
+    /// row found again by its `ctid`, in this transaction).
+    private func rewrite(_ erasure: ParticipantErasure, table: String, columns: [String], on db: PostgresConnection) async throws {
+        var select = PostgresQuery(unsafeSQL: "SELECT ctid::text, \(columns.map { "\($0)::text" }.joined(separator: ", ")) FROM \(table) WHERE ")
         var conditions: [String] = []
         for column in columns {
             for needle in erasure.needles {
-                number += 1
-                conditions.append("position($\(number) IN coalesce(\(column), '')) > 0")
+                conditions.append("position($\(conditions.count + 1) IN coalesce(\(column), '')) > 0")
                 select.binds.append(needle)
             }
         }
         select.sql += conditions.joined(separator: " OR ")
         for row in try await rows(select, on: db) {
             let cells = PostgresRandomAccessRow(row)
-            let values = try (0..<(keys.count + columns.count)).map { try cells[$0].decode(String?.self) }
             var update = PostgresQuery(unsafeSQL: "UPDATE \(table) SET ")
             update.sql += columns.enumerated().map { index, column in "\(column) = $\(index + 1)" }.joined(separator: ", ")
-            update.sql += " WHERE " + keys.enumerated().map { index, key in "\(key)::text = $\(columns.count + index + 1)" }.joined(separator: " AND ")
-            for value in values[keys.count...] { update.binds.append(erasure.text(value)) }
-            for value in values[..<keys.count] { update.binds.append(value) }
+            update.sql += " WHERE ctid = $\(columns.count + 1)::tid"
+            for index in columns.indices { update.binds.append(erasure.text(try cells[index + 1].decode(String?.self))) }
+            update.binds.append(try cells[0].decode(String.self))
             try await db.query(update, logger: logger)
         }
+    }
+
+    /// `text` for a LIKE pattern that matches it literally.
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 }

@@ -964,9 +964,11 @@ public final class PostgresHubStore: HubStorage {
     }
 
     public func importProgram(_ file: ProgramFile, dryRun: Bool) async throws -> ImportSummary {
-        try await erasureLedger()?.refuseErased(file)
         do {
             return try await transaction { db in
+                // The ledger as of this import: an erasure holds the lock alone while it writes.
+                try await db.query("SELECT pg_advisory_xact_lock_shared(\(Self.erasureLock))", logger: logger)
+                try await erasureLedger(on: db)?.refuseErased(file)
                 let summary: ImportSummary
                 switch file {
                 case .participants(let entries): summary = try await importParticipants(entries, on: db)

@@ -96,6 +96,9 @@ public protocol HubStorage: AccountStorage, NoticeStorage {
     func eraseParticipant(_ id: String, reason: String?, actor: String, at now: Date) async throws -> ErasureOutcome
     /// Every erasure, with the hub's salt; nil while none was made.
     func erasureLedger() async throws -> ErasureLedger?
+    /// Takes these erasures into the ledger (`reapplyErasures`: a restored backup older than
+    /// them); refused when the database's salt is another's (the backup of another hub).
+    func adoptErasures(_ ledger: ErasureLedger, at now: Date) async throws
     /// The program's time zone (an IANA identifier), which every hub command uses by default and
     /// the directory carries to kiosks; nil: none set (UTC).
     func timeZoneIdentifier() async throws -> String?
@@ -203,15 +206,33 @@ extension Directory {
         // screen, and only those of the pairs it serves sessions of.
         let served = settings?.feedback?.showGoalText == true ? Set(sessions.compactMap(\.groupID)) : []
         // An erasure whose roster change is not written yet (SQLite: two files, committed one
-        // after the other) never sends the erased id beside the ledger that erases it.
+        // after the other, or a crash between them) never sends the erased id beside the ledger
+        // that erases it: the directory already shows what the roster will hold.
         let erased = erasures?.pseudonyms(of: participants.map(\.participant.id)) ?? [:]
         var directory = Directory(
-            version: "", location: location, participants: participants.filter { erased[$0.participant.id] == nil },
+            version: "", location: location, participants: participants.map { entry in
+                guard let pseudonym = erased[entry.participant.id] else { return entry }
+                let person = entry.participant
+                return DirectoryParticipant(
+                    participant: Participant(
+                        id: pseudonym, name: ErasedParticipant.name, role: person.role, isActive: person.isActive, joinedOn: person.joinedOn,
+                        leftOn: person.leftOn),
+                    badgeHashes: [])
+            },
             groups: groups.map { group in
                 var group = group
                 if !served.contains(group.id) { group.goal = nil }
+                for index in group.members.indices { group.members[index].participantID = erased[group.members[index].participantID] ?? group.members[index].participantID }
                 return group
-            }, sessions: sessions, settings: settings, timeZone: timeZone, excusals: excusals, erasures: erasures)
+            }, sessions: sessions.map { session in
+                var session = session
+                session.facilitatorID = session.facilitatorID.map { erased[$0] ?? $0 }
+                return session
+            }, settings: settings, timeZone: timeZone, excusals: excusals.map { excusal in
+                var excusal = excusal
+                excusal.participantID = erased[excusal.participantID] ?? excusal.participantID
+                return excusal
+            }, erasures: erasures)
         let digest = SHA256.hash(data: try HubJSON.encoder().encode(directory))
         directory.version = Secrets.hex(digest.prefix(16))
         return directory

@@ -38,13 +38,7 @@ extension HubStore {
                 try db.execute(sql: "DELETE FROM participant_email WHERE participant_id = ?", arguments: [id])
                 let events = try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM hub_event WHERE participant_id = ?1 OR actor_id = ?1", arguments: [id]) ?? 0
-                try db.execute(sql: """
-                    UPDATE hub_event SET participant_id = ?1,
-                        badge_hash = CASE kind WHEN 'badge_link' THEN NULL ELSE badge_hash END,
-                        note = CASE kind WHEN 'excuse' THEN NULL ELSE note END
-                    WHERE participant_id = ?2
-                    """, arguments: [pseudonym, id])
-                try db.execute(sql: "UPDATE hub_event SET actor_id = ? WHERE actor_id = ?", arguments: [pseudonym, id])
+                try KioskStore.pseudonymiseEvents(in: "hub_event", id, pseudonym, db)
                 try db.execute(
                     sql: "UPDATE OR REPLACE hub_excusal SET participant_id = ?, reason = NULL WHERE participant_id = ?", arguments: [pseudonym, id])
                 try Self.rewrite(db, erasure, table: "hub_excusal", keys: ["session_id", "participant_id"], columns: ["excused_by"])
@@ -101,6 +95,21 @@ extension HubStore {
                 .map { Erasure(digest: $0["digest"], pseudonym: $0["pseudonym"]) }
             guard !erasures.isEmpty, let salt = try String.fetchOne(db, sql: "SELECT value FROM hub_setting WHERE name = 'erasure_salt'") else { return nil }
             return ErasureLedger(salt: salt, erasures: erasures)
+        }
+    }
+
+    public func adoptErasures(_ ledger: ErasureLedger, at now: Date) async throws {
+        try await pool.write { db in
+            if let salt = try String.fetchOne(db, sql: "SELECT value FROM hub_setting WHERE name = 'erasure_salt'") {
+                guard salt == ledger.salt else { throw ForeignErasureSalt() }
+            } else {
+                try db.execute(sql: "INSERT INTO hub_setting (name, value) VALUES ('erasure_salt', ?)", arguments: [ledger.salt])
+            }
+            for erasure in ledger.erasures {
+                try db.execute(
+                    sql: "INSERT INTO hub_erasure (digest, pseudonym, erased_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [erasure.digest, erasure.pseudonym, now])
+            }
         }
     }
 

@@ -97,3 +97,28 @@ public struct ParticipantErasure: Sendable {
         return text(String(decoding: encoded, as: UTF8.self))
     }
 }
+
+/// A restored backup's erasures cannot be taken over: its database was another hub's.
+public struct ForeignErasureSalt: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String {
+        "the restored database's erasures were made under another salt (another hub's backup?): erase the people again by hand"
+    }
+}
+
+extension HubStorage {
+    /// Erases again, under their pseudonyms, the participants of `ledger` this database holds:
+    /// after a restore from a backup older than their erasure (`mentor-hub restore` passes the
+    /// ledger of the database it replaced). Returns their pseudonyms.
+    public func reapplyErasures(_ ledger: ErasureLedger, at now: Date) async throws -> [String] {
+        try await adoptErasures(ledger, at: now)
+        guard let current = try await erasureLedger() else { return [] }
+        // Every participant, and no session (an empty period).
+        let roster = try await programSnapshot(startingFrom: .distantPast, before: .distantPast, location: nil).participants
+        var erased: [String] = []
+        for (id, _) in current.pseudonyms(of: roster.map(\.id)).sorted(by: { $0.key < $1.key }) {
+            erased.append(try await eraseParticipant(id, reason: "again, after a restore from an older backup", actor: "restore", at: now).pseudonym)
+        }
+        return erased
+    }
+}

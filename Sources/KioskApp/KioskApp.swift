@@ -354,9 +354,10 @@ public final class KioskApp {
         let sync = try? desk.store.syncState()
         let usage = desk.store.storageUsage()
         let events = (try? desk.store.lastSequence()) ?? 0
+        let kept = ((try? desk.store.prunedBefore()) ?? nil).map { "those before \(desk.wording.day($0)) pruned" } ?? "all kept here"
         return [
             "Kiosk          \(desk.store.kioskID) at \(desk.location)",
-            "Events stored  \(events), all kept here; \(syncSummary(sync))",
+            "Events stored  \(events), \(kept); \(syncSummary(sync))",
             "Last sync      \(sync.map { state in state.lastSuccessAt.map { desk.wording.clock($0) } ?? "never" } ?? "never")\(sync?.lastError.map { " — last try failed: \($0)" } ?? "")",
             "Clock          \(trusted ? "✓ synchronised" : "✗ NOT synchronised: times are marked untrusted")",
             "Database       \(desk.store.path), \(usage.databaseBytes >> 10) KiB",

@@ -75,22 +75,26 @@ public enum ErasedParticipant {
         return prefix + (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 
-    /// `text` with each whole-word occurrence of `word` (not part of a longer id: the
-    /// characters around it are neither letters, digits, `-` nor `_`) replaced by `replacement`:
-    /// for free text that names the erased person (the hub's audit log, its notices' keys).
+    /// `text` with each whole-word occurrence of `word` (not part of a longer id or address:
+    /// the characters around it are neither letters, digits, `-`, `_` nor `@`, nor a `.` that
+    /// joins another letter or digit) replaced by `replacement`: for free text that names the
+    /// erased person (the hub's audit log, its notices' keys).
     public static func replacing(_ word: String, with replacement: String, in text: String) -> String {
         guard !word.isEmpty, text.contains(word) else { return text }
-        func joins(_ character: Character?) -> Bool {
+        func joins(_ character: Character?, beyond: Character?) -> Bool {
             guard let character else { return false }
-            return character.isLetter || character.isNumber || character == "-" || character == "_"
+            if character == "." { return beyond.map { $0.isLetter || $0.isNumber } ?? false }
+            return character.isLetter || character.isNumber || character == "-" || character == "_" || character == "@"
         }
         var result = ""
         var rest = text[...]
         while let range = rest.range(of: word) {
-            let before = range.lowerBound == rest.startIndex ? result.last : rest[rest.index(before: range.lowerBound)]
-            let after = range.upperBound == rest.endIndex ? nil : rest[range.upperBound]
             result += rest[..<range.lowerBound]
-            result += joins(before) || joins(after) ? word : replacement
+            let before = result.last, beforeThat = result.dropLast().last
+            let after = range.upperBound == rest.endIndex ? nil : rest[range.upperBound]
+            let afterIndex = range.upperBound == rest.endIndex ? rest.endIndex : rest.index(after: range.upperBound)
+            let afterThat = afterIndex == rest.endIndex ? nil : rest[afterIndex]
+            result += joins(before, beyond: beforeThat) || joins(after, beyond: afterThat) ? word : replacement
             rest = rest[range.upperBound...]
         }
         return result + rest

@@ -31,40 +31,42 @@ extension KioskStore {
     /// `erase(_:)`. The event log's append-only rule has exactly this exception (and pruning's):
     /// its update trigger is dropped and re-created with its own text inside the transaction.
     public func eraseParticipant(_ id: String, pseudonym: String) throws {
-        _ = try record { db in try Self.eraseParticipant(id, pseudonym: pseudonym, db) }
+        guard try record({ db in try Self.eraseParticipant(id, pseudonym: pseudonym, db) }) else {
+            throw StoreError.cannotRecord("\(pseudonym) is someone else's id here: \(id) was not erased")
+        }
         try foldWriteAheadLog()
     }
 
-    /// - Returns: false, changing nothing, when the pseudonym is someone's already: erasing would
-    ///   merge two people's figures (a hub's ledger that a kiosk must not follow).
+    /// - Returns: false, changing nothing, when the pseudonym belongs to someone who is not an
+    ///   erased participant: erasing would merge two people's figures (a hub's ledger that a
+    ///   kiosk must not follow). An erased participant's row under it (the id imported again
+    ///   after the erasure) takes the id's rows.
     @discardableResult
     static func eraseParticipant(_ id: String, pseudonym: String, _ db: Database) throws -> Bool {
-        guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM participant WHERE id = ?)", arguments: [pseudonym])! else { return false }
+        if let holder = try String.fetchOne(db, sql: "SELECT name FROM participant WHERE id = ?", arguments: [pseudonym]),
+            holder != ErasedParticipant.name {
+            return false
+        }
         return try withSecureDelete(db) {
             // The pseudonym's row first: memberships and attendance point at a participant.
             try db.execute(sql: """
                 INSERT INTO participant (id, name, role, active, cohort, joined_on, left_on, language)
                 SELECT ?2, ?3, role, active, NULL, joined_on, left_on, NULL FROM participant WHERE id = ?1
+                ON CONFLICT (id) DO NOTHING
                 """, arguments: [id, pseudonym, ErasedParticipant.name])
-            // Without a participant row (events only), nothing points at one.
-            if db.changesCount == 1 {
-                for (table, column) in [("group_member", "participant_id"), ("attendance", "participant_id"), ("session", "facilitator_id")] {
-                    try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE \(column) = ?", arguments: [pseudonym, id])
-                }
+            for (table, column) in [("group_member", "participant_id"), ("attendance", "participant_id"), ("session", "facilitator_id")] {
+                // OR IGNORE: an attendance the pseudonym has already (the id came back and came
+                // to the same session) stays, and the id's is deleted below.
+                try db.execute(sql: "UPDATE OR IGNORE \(table) SET \(column) = ? WHERE \(column) = ?", arguments: [pseudonym, id])
             }
+            try db.execute(sql: "DELETE FROM attendance WHERE participant_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM facilitator_pin WHERE participant_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM badge WHERE participant_id = ?", arguments: [id])
             try db.execute(
                 sql: "UPDATE OR REPLACE hub_excusal SET participant_id = ?, reason = NULL WHERE participant_id = ?", arguments: [pseudonym, id])
             try db.execute(sql: "UPDATE hub_excusal SET excused_by = ? WHERE excused_by = ?", arguments: [pseudonym, id])
             try suspendingTriggers(["event_no_update"], db) {
-                try db.execute(sql: """
-                    UPDATE event SET participant_id = ?1,
-                        badge_hash = CASE kind WHEN 'badge_link' THEN NULL ELSE badge_hash END,
-                        note = CASE kind WHEN 'excuse' THEN NULL ELSE note END
-                    WHERE participant_id = ?2
-                    """, arguments: [pseudonym, id])
-                try db.execute(sql: "UPDATE event SET actor_id = ? WHERE actor_id = ?", arguments: [pseudonym, id])
+                try pseudonymiseEvents(in: "event", id, pseudonym, db)
             }
             for row in try Row.fetchAll(db, sql: "SELECT seq, reason FROM sync_rejection WHERE instr(reason, ?) > 0", arguments: [id]) {
                 try db.execute(sql: "UPDATE sync_rejection SET reason = ? WHERE seq = ?", arguments: [
@@ -74,6 +76,19 @@ extension KioskStore {
             try db.execute(sql: "DELETE FROM participant WHERE id = ?", arguments: [id])
             return true
         }
+    }
+
+    /// Gives an erased participant's events, in the kiosk's `event` or the hub's `hub_event`, the
+    /// pseudonym in place of the id (as participant or actor); a badge link's badge and an
+    /// excuse's reason go with the id (`WireEvent.pseudonymised`'s rule).
+    public static func pseudonymiseEvents(in table: String, _ id: String, _ pseudonym: String, _ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE \(table) SET participant_id = ?1,
+                badge_hash = CASE kind WHEN 'badge_link' THEN NULL ELSE badge_hash END,
+                note = CASE kind WHEN 'excuse' THEN NULL ELSE note END
+            WHERE participant_id = ?2
+            """, arguments: [pseudonym, id])
+        try db.execute(sql: "UPDATE \(table) SET actor_id = ? WHERE actor_id = ?", arguments: [pseudonym, id])
     }
 
     /// Runs `work` with append-only triggers dropped, and re-creates each from its own text

@@ -56,10 +56,15 @@ struct ErasureStoreTests {
         #expect(bytes.range(of: Data(name.utf8)) == nil && bytes.range(of: Data("E004".utf8)) == nil, "neither the name nor the id is in any file")
 
         #expect(try fixture.store.erase(ledger(erasing: "E004")).isEmpty, "erasing again finds nobody")
-        // Someone under the erased id again, and a ledger naming a pseudonym held already: no merge.
+        // The id imported here again (an old file): erased again, into the same pseudonym.
+        let position = SourcePosition(file: "p.csv", line: 2)
+        _ = try fixture.store.importParticipants([ParticipantEntry(participant: Participant(id: "E004", name: name, role: .mentee), badges: [], position: position)])
+        #expect(try fixture.store.erase(ledger(erasing: "E004")) == [Self.pseudonym] && fixture.store.participant(id: "E004") == nil)
+        // A ledger naming as pseudonym someone who is not an erased participant: no merge.
         _ = try fixture.store.importParticipants([ParticipantEntry(
-            participant: Participant(id: "E004", name: "Lena Novak", role: .mentee), badges: [], position: SourcePosition(file: "p.csv", line: 2))])
-        #expect(try fixture.store.erase(ledger(erasing: "E004")).isEmpty && fixture.store.participant(id: "E004") != nil)
+            participant: Participant(id: "erased-aaaaaaaaaaaaaaaa", name: "Real Person", role: .mentee), badges: [], position: position)])
+        #expect(try fixture.store.erase(ledger(erasing: "E005", as: "erased-aaaaaaaaaaaaaaaa")).isEmpty)
+        #expect(try fixture.store.participant(id: "E005") != nil)
     }
 
     @Test("a ledger whose pseudonym is not one is refused and changes nothing: it would merge the person into someone else")
@@ -79,6 +84,7 @@ struct ErasureStoreTests {
     func replacingWholeWords() {
         #expect(ErasedParticipant.replacing("P1", with: "X", in: "P1 at S-1, P10, xP1, P1-2, (P1).") == "X at S-1, P10, xP1, P1-2, (X).")
         #expect(ErasedParticipant.replacing("a@b.org", with: "X", in: "user a@b.org logged in") == "user X logged in")
+        #expect(ErasedParticipant.replacing("A", with: "X", in: "A.1, A. A@b.org x.A") == "A.1, X. A@b.org x.A")
         #expect(ErasedParticipant.replacing("", with: "X", in: "text") == "text")
     }
 }

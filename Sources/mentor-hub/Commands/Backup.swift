@@ -28,13 +28,16 @@ struct Backup: ParsableCommand {
     }
 }
 
-struct Restore: ParsableCommand {
+struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Put a backup back in place of the hub's databases; `mentor-hub serve` must be stopped. SQLite keeps the replaced files beside them.")
     @OptionGroup var options: HubOptions
     @Argument(help: "The backup folder (hub-<time>, written by `mentor-hub backup`).") var backup: String
 
-    func run() throws {
+    func run() async throws {
+        // The erasures made since the backup: the people it still holds are erased again (a
+        // database too broken to open has none to give; its replacement is what a restore is for).
+        let ledger = try? await options.withStore { try await $0.erasureLedger() }
         let restored: HubStore.Restored
         if let database = options.database {
             let url = try PostgresURL(database)
@@ -49,6 +52,10 @@ struct Restore: ParsableCommand {
         if restored.restoredKey { print("Restored the badge key from the backup") }
         if restored.keyDiffers {
             print("Warning: the state's badge key differs from the backup's: badges enrolled under the backup's key will not match until that key (\(backup)/badge.key) is back in \(options.secretPath)")
+        }
+        if let ledger = ledger ?? nil {
+            let erased = try await options.withStore { try await $0.reapplyErasures(ledger, at: Date()) }
+            if !erased.isEmpty { print("Erased again \(erased.count) participant\(erased.count == 1 ? "" : "s") the backup still held: \(erased.joined(separator: ", "))") }
         }
     }
 }

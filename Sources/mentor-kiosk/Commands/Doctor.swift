@@ -36,6 +36,9 @@ struct Doctor: ParsableCommand {
             report(mismatches.isEmpty, mismatches.isEmpty
                 ? "attendance matches the event log (\(counts["event"] ?? 0) events, \(counts["attendance"] ?? 0) attendances)"
                 : "attendance differs from the event log: \(mismatches.prefix(3).joined(separator: "; "))")
+            if let pruned = try store.prunedBefore() {
+                print("• retention: events before \(ISO8601DateFormatter().string(from: pruned)) were pruned; the attendance of sessions that ended before then is not proved from the log")
+            }
             print("• roster: \(counts["participant"] ?? 0) participants, \(counts["badge"] ?? 0) badges, \(counts["mentoring_group"] ?? 0) groups, \(counts["session"] ?? 0) sessions")
             let (rules, fromHub) = try context.settings(store)
             if let programZone = try store.hubTimeZone() {
