@@ -18,7 +18,7 @@ extension PostgresHubStore {
             }
             erasureTransaction = xid
             guard let name = try await rows("SELECT name FROM participant WHERE id = \(id) FOR UPDATE", on: db).first?.decode(String.self) else {
-                let salt = try await rows("SELECT value FROM hub_setting WHERE name = 'erasure_salt'", on: db).first?.decode(String.self) ?? ""
+                let salt = try await rows(PostgresQuery(unsafeSQL: ParticipantErasure.saltQuery), on: db).first?.decode(String.self) ?? ""
                 let digest = ErasureLedger.digest(of: id, salt: salt)
                 guard let pseudonym = try await rows("SELECT pseudonym FROM hub_erasure WHERE digest = \(digest)", on: db).first?.decode(String.self) else {
                     throw ErasureRefusal.unknownParticipant(id)
@@ -28,7 +28,7 @@ extension PostgresHubStore {
             let salt = try await erasureSalt(on: db)
             let digest = ErasureLedger.digest(of: id, salt: salt)
             let pseudonym = try await rows("SELECT pseudonym FROM hub_erasure WHERE digest = \(digest)", on: db).first?.decode(String.self)
-                ?? ErasedParticipant.newPseudonym()
+                ?? Secrets.pseudonym()
             try await db.query(
                 "INSERT INTO hub_erasure (digest, pseudonym, erased_at) VALUES (\(digest), \(pseudonym), \(now)) ON CONFLICT DO NOTHING", logger: logger)
             let email = try await rows("SELECT email FROM participant_email WHERE participant_id = \(id)", on: db).first?.decode(String.self)
@@ -155,7 +155,7 @@ extension PostgresHubStore {
             let (digest, pseudonym) = try row.decode((String, String).self)
             return Erasure(digest: digest, pseudonym: pseudonym)
         }
-        guard !erasures.isEmpty, let salt = try await rows("SELECT value FROM hub_setting WHERE name = 'erasure_salt'", on: db).first?.decode(String.self)
+        guard !erasures.isEmpty, let salt = try await rows(PostgresQuery(unsafeSQL: ParticipantErasure.saltQuery), on: db).first?.decode(String.self)
         else { return nil }
         return ErasureLedger(salt: salt, erasures: erasures)
     }
@@ -163,7 +163,7 @@ extension PostgresHubStore {
     public func adoptErasures(_ ledger: ErasureLedger, at now: Date) async throws {
         try await transaction { db in
             try await db.query("SELECT pg_advisory_xact_lock(\(Self.erasureLock))", logger: logger)
-            if let salt = try await rows("SELECT value FROM hub_setting WHERE name = 'erasure_salt'", on: db).first?.decode(String.self) {
+            if let salt = try await rows(PostgresQuery(unsafeSQL: ParticipantErasure.saltQuery), on: db).first?.decode(String.self) {
                 guard salt == ledger.salt else { throw ForeignErasureSalt() }
             } else {
                 try await db.query("INSERT INTO hub_setting (name, value) VALUES ('erasure_salt', \(ledger.salt))", logger: logger)
@@ -178,9 +178,8 @@ extension PostgresHubStore {
 
     /// The ids of `events` that were erased, with their pseudonyms, in the ingest's transaction.
     func erasedIDs(in events: [WireEvent], on db: PostgresConnection) async throws -> [String: String] {
-        guard let salt = try await rows("SELECT value FROM hub_setting WHERE name = 'erasure_salt'", on: db).first?.decode(String.self) else { return [:] }
-        let ids = Set(events.flatMap { [$0.participantID, $0.actorID].compactMap { $0 } })
-        let digests = Dictionary(ids.map { (ErasureLedger.digest(of: $0, salt: salt), $0) }, uniquingKeysWith: { first, _ in first })
+        guard let salt = try await rows(PostgresQuery(unsafeSQL: ParticipantErasure.saltQuery), on: db).first?.decode(String.self) else { return [:] }
+        let digests = ErasureLedger.digests(of: events.flatMap { [$0.participantID, $0.actorID].compactMap { $0 } }, salt: salt)
         guard !digests.isEmpty else { return [:] }
         var found: [String: String] = [:]
         for row in try await rows("SELECT digest, pseudonym FROM hub_erasure WHERE digest = ANY(\(Array(digests.keys)))", on: db) {
@@ -191,7 +190,7 @@ extension PostgresHubStore {
     }
 
     private func erasureSalt(on db: PostgresConnection) async throws -> String {
-        if let salt = try await rows("SELECT value FROM hub_setting WHERE name = 'erasure_salt'", on: db).first?.decode(String.self) { return salt }
+        if let salt = try await rows(PostgresQuery(unsafeSQL: ParticipantErasure.saltQuery), on: db).first?.decode(String.self) { return salt }
         let salt = Secrets.hex(Secrets.randomBytes(32))
         try await db.query("INSERT INTO hub_setting (name, value) VALUES ('erasure_salt', \(salt))", logger: logger)
         return salt

@@ -19,7 +19,7 @@ extension HubStore {
                 let salt = try Self.erasureSalt(db)
                 let digest = ErasureLedger.digest(of: id, salt: salt)
                 let pseudonym = try String.fetchOne(db, sql: "SELECT pseudonym FROM hub_erasure WHERE digest = ?", arguments: [digest])
-                    ?? ErasedParticipant.newPseudonym()
+                    ?? Secrets.pseudonym()
                 try db.execute(
                     sql: "INSERT INTO hub_erasure (digest, pseudonym, erased_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     arguments: [digest, pseudonym, now])
@@ -93,14 +93,14 @@ extension HubStore {
         try await pool.read { db in
             let erasures = try Row.fetchAll(db, sql: "SELECT digest, pseudonym FROM hub_erasure ORDER BY digest")
                 .map { Erasure(digest: $0["digest"], pseudonym: $0["pseudonym"]) }
-            guard !erasures.isEmpty, let salt = try String.fetchOne(db, sql: "SELECT value FROM hub_setting WHERE name = 'erasure_salt'") else { return nil }
+            guard !erasures.isEmpty, let salt = try String.fetchOne(db, sql: ParticipantErasure.saltQuery) else { return nil }
             return ErasureLedger(salt: salt, erasures: erasures)
         }
     }
 
     public func adoptErasures(_ ledger: ErasureLedger, at now: Date) async throws {
         try await pool.write { db in
-            if let salt = try String.fetchOne(db, sql: "SELECT value FROM hub_setting WHERE name = 'erasure_salt'") {
+            if let salt = try String.fetchOne(db, sql: ParticipantErasure.saltQuery) {
                 guard salt == ledger.salt else { throw ForeignErasureSalt() }
             } else {
                 try db.execute(sql: "INSERT INTO hub_setting (name, value) VALUES ('erasure_salt', ?)", arguments: [ledger.salt])
@@ -116,9 +116,8 @@ extension HubStore {
     /// The ids of `events` that were erased, with their pseudonyms (read in the ingest's
     /// transaction, so no event slips past an erasure that committed before it).
     static func erasedIDs(_ db: Database, in events: [WireEvent]) throws -> [String: String] {
-        guard let salt = try String.fetchOne(db, sql: "SELECT value FROM hub_setting WHERE name = 'erasure_salt'") else { return [:] }
-        let ids = Set(events.flatMap { [$0.participantID, $0.actorID].compactMap { $0 } })
-        let digests = Dictionary(ids.map { (ErasureLedger.digest(of: $0, salt: salt), $0) }, uniquingKeysWith: { first, _ in first })
+        guard let salt = try String.fetchOne(db, sql: ParticipantErasure.saltQuery) else { return [:] }
+        let digests = ErasureLedger.digests(of: events.flatMap { [$0.participantID, $0.actorID].compactMap { $0 } }, salt: salt)
         guard !digests.isEmpty else { return [:] }
         let rows = try Row.fetchAll(
             db, sql: "SELECT digest, pseudonym FROM hub_erasure WHERE digest IN (SELECT value FROM json_each(?))",
@@ -128,7 +127,7 @@ extension HubStore {
 
     /// The hub's erasure salt, made at its first erasure.
     private static func erasureSalt(_ db: Database) throws -> String {
-        if let salt = try String.fetchOne(db, sql: "SELECT value FROM hub_setting WHERE name = 'erasure_salt'") { return salt }
+        if let salt = try String.fetchOne(db, sql: ParticipantErasure.saltQuery) { return salt }
         let salt = Secrets.hex(Secrets.randomBytes(32))
         try db.execute(sql: "INSERT INTO hub_setting (name, value) VALUES ('erasure_salt', ?)", arguments: [salt])
         return salt

@@ -779,6 +779,12 @@ public enum Secrets {
 
     /// Lower-case hex digits of `bytes`.
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(bytes)
+    }
+
+    /// A new erasure pseudonym (`ErasedParticipant.prefix` and 16 hex digits): random, so it
+    /// says nothing of the id it replaced.
+    public static func pseudonym() -> String {
+        ErasedParticipant.prefix + hex(randomBytes(8))
     }
 }

@@ -73,6 +73,9 @@ public struct ParticipantErasure: Sendable {
         self.emails = emails
     }
 
+    /// Reads the hub's erasure salt (`hub_setting` `erasure_salt`), on either back-end.
+    public static let saltQuery = "SELECT value FROM hub_setting WHERE name = 'erasure_salt'"
+
     /// Every string whose presence marks a row to rewrite (the SQL filters' `instr` arguments).
     public var needles: [String] { [id] + emails + (name.map { [$0] } ?? []) }
 

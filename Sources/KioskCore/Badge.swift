@@ -176,6 +176,20 @@ public struct BadgeHash: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String { hex }
 }
 
+/// Lower-case hex digits of bytes: badge hashes, digests, tokens' hashes, all written alike.
+public enum Hex {
+    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in bytes {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+}
+
 /// Computes `BadgeHash`es with the deployment secret.
 public struct BadgeHasher: Sendable {
     private let secret: Data
@@ -190,15 +204,7 @@ public struct BadgeHasher: Sendable {
     }
 
     public func hash(_ badge: NormalizedBadge) -> BadgeHash {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(badge.code.utf8), using: SymmetricKey(data: secret))
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in mac {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return BadgeHash(hex: String(decoding: hex, as: UTF8.self))
+        BadgeHash(hex: Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Data(badge.code.utf8), using: SymmetricKey(data: secret))))
     }
 
     /// 32 fresh random bytes for a new deployment's secret.

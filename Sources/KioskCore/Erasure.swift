@@ -47,18 +47,19 @@ public struct ErasureLedger: Codable, Sendable, Equatable {
     }
 
     public static func digest(of id: String, salt: String) -> String {
-        SHA256.hash(data: Data((salt + "\u{0}" + id).utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data((salt + "\u{0}" + id).utf8)))
+    }
+
+    /// Each of `ids` by its digest under `salt`: what a ledger's digests are looked up by.
+    public static func digests(of ids: some Sequence<String>, salt: String) -> [String: String] {
+        Dictionary(Set(ids).map { (digest(of: $0, salt: salt), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The pseudonyms of those of `ids` that were erased, by id.
     public func pseudonyms(of ids: some Sequence<String>) -> [String: String] {
         guard !erasures.isEmpty else { return [:] }
-        let byDigest = Dictionary(erasures.map { ($0.digest, $0.pseudonym) }, uniquingKeysWith: { first, _ in first })
-        var found: [String: String] = [:]
-        for id in Set(ids) {
-            if let pseudonym = byDigest[Self.digest(of: id, salt: salt)] { found[id] = pseudonym }
-        }
-        return found
+        let ids = Self.digests(of: ids, salt: salt)
+        return Dictionary(erasures.compactMap { erasure in ids[erasure.digest].map { ($0, erasure.pseudonym) } }, uniquingKeysWith: { first, _ in first })
     }
 }
 
@@ -68,12 +69,6 @@ public enum ErasedParticipant {
     public static let name = "erased participant"
     /// Every pseudonym starts with it, so an admin reading an export knows what it is.
     public static let prefix = "erased-"
-
-    /// A new pseudonym: random, so it says nothing of the id it replaced.
-    public static func newPseudonym() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return prefix + (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
 
     /// `text` with each whole-word occurrence of `word` (not part of a longer id or address:
     /// the characters around it are neither letters, digits, `-`, `_` nor `@`, nor a `.` that
