@@ -81,6 +81,17 @@ extension PostgresHubStore {
             ] {
                 try await db.query(statement, logger: logger)
             }
+            // A frozen replay (retention) is all that is left of its session: rewritten, not dropped.
+            for row in try await rows("""
+                SELECT session_id, body FROM hub_pruned_session
+                WHERE EXISTS (SELECT 1 FROM unnest(\(erasure.needles)::text[]) AS n(needle) WHERE position(convert_to(n.needle, 'UTF8') IN body) > 0)
+                """, on: db) {
+                let (session, body) = try row.decode((String, ByteBuffer).self)
+                guard let rewritten = erasure.frozenReplay(body, of: session) else {
+                    throw FrozenReplayUnreadable(sessionID: session)
+                }
+                try await db.query("UPDATE hub_pruned_session SET body = \(rewritten) WHERE session_id = \(session)", logger: logger)
+            }
             try await rewrite(erasure, table: "hub_event", columns: ["note"], on: db)
             try await rewrite(erasure, table: "hub_excusal", columns: ["excused_by"], on: db)
             try await rewrite(erasure, table: "hub_notice", columns: ["key"], on: db)
@@ -140,7 +151,7 @@ extension PostgresHubStore {
     /// The tables an erasure changes: rewritten afterwards, so the old rows leave their files.
     static let erasedTables = [
         "participant", "badge", "group_member", "session", "participant_email", "hub_user", "hub_user_session", "hub_password_link",
-        "hub_event", "hub_excusal", "hub_notice", "rejected_event", "hub_session_replay", "hub_audit",
+        "hub_event", "hub_excusal", "hub_notice", "rejected_event", "hub_session_replay", "hub_pruned_session", "hub_audit",
     ]
 
     /// Taken by each erasure, so two never race to make the salt or a pseudonym.

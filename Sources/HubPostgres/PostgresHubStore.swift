@@ -315,6 +315,8 @@ public final class PostgresHubStore: HubStorage {
         ]),
         // Erasures (`eraseParticipant`): the salted digest of each erased id, never the id.
         ("v14-erasures", ["CREATE TABLE hub_erasure (digest TEXT PRIMARY KEY, pseudonym TEXT NOT NULL UNIQUE, erased_at TIMESTAMPTZ NOT NULL)"]),
+        // Retention (`freezeSessions`): the figures of sessions whose events were pruned.
+        ("v15-retention", ["CREATE TABLE hub_pruned_session (session_id TEXT PRIMARY KEY, body BYTEA NOT NULL, pruned_at TIMESTAMPTZ NOT NULL)"]),
     ]
 
     /// One connection of its own, to say why the database is out of reach (refused, wrong
@@ -519,11 +521,13 @@ public final class PostgresHubStore: HubStorage {
         }
     }
 
-    /// Which of these sessions someone checked in to, at any kiosk (the hub's attendance is its events).
+    /// Which of these sessions someone checked in to, at any kiosk (the hub's attendance is its
+    /// events), or whose figures retention froze (their check-ins are gone; nothing changes them).
     func attended(among sessionIDs: [String], on db: PostgresConnection? = nil) async throws -> Set<String> {
         guard !sessionIDs.isEmpty else { return [] }
         return Set(try await rows("""
             SELECT DISTINCT session_id FROM hub_event WHERE session_id = ANY(\(sessionIDs)) AND kind IN ('check_in', 'manual_check_in')
+            UNION SELECT session_id FROM hub_pruned_session WHERE session_id = ANY(\(sessionIDs))
             """, on: db).map { try $0.decode(String.self) })
     }
 
@@ -550,11 +554,13 @@ public final class PostgresHubStore: HubStorage {
                 AND (cardinality(\(seqs?.sparse ?? [])::bigint[]) = 0 OR seq = ANY(\(seqs?.sparse ?? [])))
             UNION ALL SELECT 'p', id, role FROM participant WHERE id = ANY(\(named.participantIDs))
             UNION ALL SELECT 's', id, location FROM session WHERE id = ANY(\(named.sessionIDs))
+            UNION ALL SELECT 'f', session_id, '' FROM hub_pruned_session WHERE session_id = ANY(\(named.sessionIDs))
             """, on: db) {
             let (table, key, value) = try row.decode((String, String, String).self)
             switch table {
             case "k": if let seq = Int64(key), known[seq] == nil { known[seq] = value }
             case "p": facts.roles[key] = Role(rawValue: value)
+            case "f": facts.frozenSessions.insert(key)
             default: facts.scheduled[key] = value
             }
         }
@@ -688,18 +694,22 @@ public final class PostgresHubStore: HubStorage {
         replays.reserveCapacity(sessionIDs.count)
         var bindings = PostgresBindings()
         bindings.append(sessionIDs)
-        // A session's version: the sum of its kiosks' versions, which each only grow.
+        // A session's version: the sum of its kiosks' versions, which each only grow. A frozen
+        // session's replay (retention) is its figures, whatever its version.
         let query = PostgresQuery(unsafeSQL: """
-            SELECT s.id, coalesce(v.version, 0), CASE WHEN r.version = coalesce(v.version, 0) THEN r.body END
+            SELECT s.id, coalesce(v.version, 0), CASE WHEN p.session_id IS NOT NULL THEN p.body WHEN r.version = coalesce(v.version, 0) THEN r.body END,
+                p.session_id IS NOT NULL
             FROM unnest($1::text[]) AS s(id)
             LEFT JOIN (SELECT session_id, sum(version)::bigint AS version FROM hub_session_version WHERE session_id = ANY($1) GROUP BY session_id) v
                 ON v.session_id = s.id
             LEFT JOIN hub_session_replay r ON r.session_id = s.id
+            LEFT JOIN hub_pruned_session p ON p.session_id = s.id
             """, binds: bindings)
         for try await row in try await client.query(query, logger: logger) {
             let cells = row.makeRandomAccess()
             replays.append(StoredReplay(
-                sessionID: try cells[0].decode(String.self), version: try cells[1].decode(Int64.self), body: try cells[2].decode(ByteBuffer?.self)))
+                sessionID: try cells[0].decode(String.self), version: try cells[1].decode(Int64.self), body: try cells[2].decode(ByteBuffer?.self),
+                frozen: try cells[3].decode(Bool.self)))
         }
         return replays
     }

@@ -95,6 +95,8 @@ public enum HubSetting: String, Sendable, CaseIterable {
     case publicURL = "public_url"
     /// The notifications' settings (`NotificationSettings`, as JSON); none: no notifications.
     case notifications
+    /// Years the raw events of ended sessions are kept (`HubRetention`); none: every event is kept.
+    case retentionYears = "retention_years"
 }
 
 /// Accounts, their set-password links and their sessions at the hub's web pages. Only hashes of

@@ -73,9 +73,12 @@ extension HubStorage {
         var replays: [SessionReplay] = []
         var staleVersions = Dictionary(sessionIDs.map { ($0, Int64(0)) }, uniquingKeysWith: { first, _ in first })
         for stored in try await storedReplays(ofSessions: sessionIDs) {
-            if let body = stored.body, let replay = SessionReplay(sessionID: stored.sessionID, decoding: body) {
+            if let body = stored.body, let replay = SessionReplay(sessionID: stored.sessionID, decoding: body, frozen: stored.frozen) {
                 replays.append(replay)
                 staleVersions[stored.sessionID] = nil
+            } else if stored.frozen {
+                // Its events are pruned: replaying them again would report the session as empty.
+                throw FrozenReplayUnreadable(sessionID: stored.sessionID)
             } else {
                 staleVersions[stored.sessionID] = stored.version
             }

@@ -48,6 +48,17 @@ public protocol HubStorage: AccountStorage, NoticeStorage {
     func storedReplays(ofSessions sessionIDs: [String]) async throws -> [StoredReplay]
     /// Keeps replays built at these versions, except where one of a later version is kept already.
     func storeReplays(_ replays: [StoredReplay]) async throws
+    /// Retention (`pruneHistory`): keeps each of these replays frozen as its session's figures,
+    /// where the session's version is still the replay's and the hub received every event of it
+    /// before `cutoff` (by its own clock, which no kiosk sets), and deletes that session's events
+    /// but its excuses and `session_open` (excusals and the ad-hoc sessions of a period are read
+    /// from them). A frozen session is never replayed again, and a kiosk's later event of it is
+    /// quarantined. One transaction that no push interleaves with; returns the sessions frozen
+    /// and the events deleted.
+    func freezeSessions(_ replays: [StoredReplay], receivedBefore cutoff: Date, at now: Date) async throws -> (sessions: Int, events: Int)
+    /// Retention: deletes the events no session holds (`pin_failed`; badge links stay) and the
+    /// quarantined events the hub received before `cutoff`; returns how many of each.
+    func pruneSessionless(receivedBefore cutoff: Date) async throws -> (events: Int, quarantined: Int)
     /// Sessions whose kept replay may be stale: marked by every ingest that stores one of their
     /// events (one mark per session and kiosk); at most `limit` marks after `position`, in
     /// (session, kiosk) order (ids compared bytewise).
@@ -257,11 +268,14 @@ public struct StoredReplay: Sendable {
     public var version: Int64
     /// Nil when no replay of this version is kept.
     public var body: ByteBuffer?
+    /// The session's events were pruned (retention): `body` is its figures for good.
+    public var frozen: Bool
 
-    public init(sessionID: String, version: Int64, body: ByteBuffer?) {
+    public init(sessionID: String, version: Int64, body: ByteBuffer?, frozen: Bool = false) {
         self.sessionID = sessionID
         self.version = version
         self.body = body
+        self.frozen = frozen
     }
 }
 

@@ -3,6 +3,7 @@ import GRDB
 import HubProtocol
 import KioskCore
 import KioskStore
+import NIOCore
 
 extension HubStore {
     public func eraseParticipant(_ id: String, reason: String?, actor: String, at now: Date) async throws -> ErasureOutcome {
@@ -67,6 +68,17 @@ extension HubStore {
                 ] {
                     try db.execute(sql: statement, arguments: [sessions])
                 }
+                // A frozen replay (retention) is all that is left of its session: rewritten, not dropped.
+                let named = erasure.needles.map { _ in "instr(body, CAST(? AS BLOB)) > 0" }.joined(separator: " OR ")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT session_id, body FROM hub_pruned_session WHERE \(named)", arguments: StatementArguments(erasure.needles)) {
+                    let session: String = row["session_id"]
+                    guard let body = erasure.frozenReplay(ByteBuffer(bytes: row["body"] as Data), of: session) else {
+                        throw FrozenReplayUnreadable(sessionID: session)
+                    }
+                    try db.execute(
+                        sql: "UPDATE hub_pruned_session SET body = ? WHERE session_id = ?", arguments: [Data(body.readableBytesView), session])
+                }
                 // The audit log's one designed exception to its append-only rule.
                 try KioskStore.suspendingTriggers(["hub_audit_append_only_update", "hub_audit_append_only_delete"], db) {
                     try Self.rewrite(db, erasure, table: "hub_audit", keys: ["id"], columns: ["actor", "subject", "detail"])
@@ -84,7 +96,7 @@ extension HubStore {
 
     /// Folds hub.sqlite's write-ahead log, which held pages before the erasure overwrote them,
     /// into the database and empties it; program.sqlite's is folded by its own erasure.
-    private func foldWriteAheadLogs() async throws {
+    func foldWriteAheadLogs() async throws {
         _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try program.foldWriteAheadLog()
     }

@@ -209,6 +209,10 @@ public final class HubStore: HubStorage {
                 CREATE TABLE hub_erasure (digest TEXT PRIMARY KEY, pseudonym TEXT NOT NULL UNIQUE, erased_at TEXT NOT NULL) WITHOUT ROWID;
                 """)
         }
+        // Retention (`freezeSessions`): the figures of sessions whose events were pruned.
+        migrator.registerMigration("v12-retention") { db in
+            try db.execute(sql: "CREATE TABLE hub_pruned_session (session_id TEXT PRIMARY KEY, body BLOB NOT NULL, pruned_at TEXT NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 
@@ -365,6 +369,9 @@ public final class HubStore: HubStorage {
         let named = NamedInBatch(events)
         let roster = try program.rosterFacts(participantIDs: named.participantIDs, sessionIDs: named.sessionIDs)
         var facts = AuthorityFacts(kioskID: kioskID, location: location, scheduled: roster.locations, roles: roster.roles)
+        facts.frozenSessions = Set(try String.fetchAll(
+            db, sql: "SELECT session_id FROM hub_pruned_session WHERE session_id IN (SELECT value FROM json_each(?))",
+            arguments: [try Self.jsonArray(named.sessionIDs)]))
         if !named.cancelledSessionIDs.isEmpty {
             facts.scheduledStarts = try program.sessions(ids: named.cancelledSessionIDs).reduce(into: [:]) { $0[$1.id] = $1.startsAt }
             facts.attendedSessions = try Self.attended(db, among: named.cancelledSessionIDs)
@@ -407,13 +414,15 @@ public final class HubStore: HubStorage {
         }
     }
 
-    /// Which of these sessions someone checked in to, at any kiosk (the hub's attendance is its events).
+    /// Which of these sessions someone checked in to, at any kiosk (the hub's attendance is its
+    /// events), or whose figures retention froze (their check-ins are gone; nothing changes them).
     static func attended(_ db: Database, among sessionIDs: [String]) throws -> Set<String> {
         guard !sessionIDs.isEmpty else { return [] }
+        let ids = try Self.jsonArray(sessionIDs)
         return Set(try String.fetchAll(db, sql: """
             SELECT DISTINCT session_id FROM hub_event INDEXED BY hub_event_session
             WHERE session_id IN (SELECT value FROM json_each(?)) AND kind IN ('check_in', 'manual_check_in')
-            """, arguments: [try Self.jsonArray(sessionIDs)]))
+            """, arguments: [ids]) + String.fetchAll(db, sql: "SELECT session_id FROM hub_pruned_session WHERE session_id IN (SELECT value FROM json_each(?))", arguments: [ids]))
     }
 
     /// Inserts events judged fresh, raises the versions of their sessions and the kiosk's count.
@@ -547,15 +556,18 @@ public final class HubStore: HubStorage {
             replays.reserveCapacity(sessionIDs.count)
             // A session's version: the sum of its kiosks' versions (each only grows), looked up
             // through the primary key per session.
+            // A frozen session's replay (retention) is its figures, whatever its version.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT s.value, (SELECT coalesce(sum(v.version), 0) FROM hub_session_version v WHERE v.session_id = s.value), r.version, r.body
-                FROM json_each(?) s LEFT JOIN hub_session_replay r ON r.session_id = s.value
+                SELECT s.value, (SELECT coalesce(sum(v.version), 0) FROM hub_session_version v WHERE v.session_id = s.value), r.version, r.body,
+                    p.body, p.session_id IS NOT NULL
+                FROM json_each(?) s LEFT JOIN hub_session_replay r ON r.session_id = s.value LEFT JOIN hub_pruned_session p ON p.session_id = s.value
                 """, arguments: [ids])
             while let row = try rows.next() {
                 let version: Int64 = row[1]
-                let current = (row[2] as Int64?) == version
-                let body = current ? try row.withUnsafeData(atIndex: 3) { data in data.map { ByteBuffer(bytes: $0) } } : nil
-                replays.append(StoredReplay(sessionID: row[0], version: version, body: body))
+                let frozen: Bool = row[5]
+                let column = frozen ? 4 : (row[2] as Int64?) == version ? 3 : nil
+                let body = try column.flatMap { index in try row.withUnsafeData(atIndex: index) { data in data.map { ByteBuffer(bytes: $0) } } }
+                replays.append(StoredReplay(sessionID: row[0], version: version, body: body, frozen: frozen))
             }
             return replays
         }

@@ -34,6 +34,9 @@ public struct AuthorityFacts: Sendable, Equatable {
     public var attendedSessions: Set<String> = []
     /// When the hub received the batch (by its own clock, which a kiosk cannot set).
     public var receivedAt: Date = .distantPast
+    /// Sessions the batch names whose events retention pruned (`HubStorage.freezeSessions`):
+    /// their figures are frozen, so nothing more is taken for them.
+    public var frozenSessions: Set<String> = []
 
     public init(
         kioskID: String, location: String, scheduled: [String: String] = [:], adHocOpeners: [String: String] = [:],
@@ -85,6 +88,9 @@ public enum KioskAuthority {
     /// `WireEvent.problem` already.
     public static func refusal(of event: WireEvent, facts: AuthorityFacts) -> String? {
         guard let kind = KioskEventKind(rawValue: event.kind) else { return "unknown kind \"\(event.kind)\"" }
+        if let session = event.sessionID, facts.frozenSessions.contains(session) {
+            return "session \(session) ended before the hub's retention period: its events were pruned and its figures are frozen"
+        }
         if needsParticipant.contains(kind), event.participantID == nil { return "\(kind.named) event must name its participant" }
         if let participant = event.participantID, facts.roles[participant] == nil {
             return "participant \(participant) is not on the hub's roster"

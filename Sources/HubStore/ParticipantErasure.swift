@@ -1,6 +1,7 @@
 import Foundation
 import HubProtocol
 import KioskCore
+import NIOCore
 
 /// Why `eraseParticipant` refused.
 public enum ErasureRefusal: Error, Sendable, Equatable, CustomStringConvertible {
@@ -98,6 +99,25 @@ public struct ParticipantErasure: Sendable {
             let encoded = try? HubJSON.encoder().encode(event.pseudonymised([id: pseudonym]))
         else { return text(body) }
         return text(String(decoding: encoded, as: UTF8.self))
+    }
+
+    /// A frozen replay's bytes (retention: its events are gone) without the person: their id
+    /// becomes the pseudonym (`SessionReplay.replacingParticipant`), and an ad-hoc session's
+    /// title and location ("Ad-hoc session with …") are rewritten as free text. Still marked
+    /// with the replay rules that made it; nil when they cannot be read.
+    public func frozenReplay(_ body: ByteBuffer, of sessionID: String) -> ByteBuffer? {
+        guard var replay = SessionReplay(sessionID: sessionID, decoding: body, frozen: true),
+            let rules = body.getInteger(at: body.readerIndex + 1, as: UInt8.self)
+        else { return nil }
+        replay = replay.replacingParticipant(id, with: pseudonym)
+        if var session = replay.adHocSession {
+            session.title = text(session.title)
+            session.location = text(session.location)
+            replay.adHocSession = session
+        }
+        var rewritten = replay.encoded()
+        rewritten.setInteger(rules, at: rewritten.readerIndex + 1)
+        return rewritten
     }
 }
 

@@ -30,7 +30,8 @@ public struct SessionReplay: Sendable, Equatable {
 
     /// The layout of `encoded()`. Raise it whenever it changes: kept replays of another layout,
     /// or made by other replay rules (`AttendanceProjection.rulesVersion`), are rebuilt from
-    /// their events.
+    /// their events. A frozen replay (hub retention: its events are gone) is never rebuilt, so a
+    /// release that changes the layout must still read this one.
     public static let layout: UInt8 = 2
 
     /// The first bytes of every replay `encoded()` writes: its layout and replay rules.
@@ -82,10 +83,12 @@ public struct SessionReplay: Sendable, Equatable {
     }
 
     /// Reads back what `encoded()` wrote; nil when the bytes are of another format or cut short
-    /// (the caller then replays the session's events again).
-    public init?(sessionID: String, decoding body: ByteBuffer) {
+    /// (the caller then replays the session's events again). A `frozen` replay is read whatever
+    /// replay rules made it: its events are pruned, so its figures stay those of its rules.
+    public init?(sessionID: String, decoding body: ByteBuffer, frozen: Bool = false) {
         var buffer = body
-        guard buffer.readInteger(as: UInt8.self) == Self.layout, buffer.readInteger(as: UInt8.self) == AttendanceProjection.rulesVersion,
+        guard buffer.readInteger(as: UInt8.self) == Self.layout, let rules = buffer.readInteger(as: UInt8.self),
+            frozen || rules == AttendanceProjection.rulesVersion,
             let hasSession = buffer.readInteger(as: UInt8.self), hasSession <= 1
         else { return nil }
         self.sessionID = sessionID
@@ -148,6 +151,21 @@ public struct SessionReplay: Sendable, Equatable {
                 clockTrusted: flags & 2 != 0, kioskID: kiosks[Int(kiosk)]))
         }
         guard buffer.readableBytes == 0 else { return nil }
+    }
+
+    /// The replay with `id` replaced by `pseudonym` wherever it names a person (attendances,
+    /// answers, the facilitator of an ad-hoc session): an erasure's rewrite of a frozen replay,
+    /// whose events are no longer there to replay again.
+    public func replacingParticipant(_ id: String, with pseudonym: String) -> SessionReplay {
+        var replay = self
+        for index in replay.attendances.indices where replay.attendances[index].participantID == id {
+            replay.attendances[index].participantID = pseudonym
+        }
+        for index in replay.answers.indices where replay.answers[index].participantID == id {
+            replay.answers[index].participantID = pseudonym
+        }
+        if replay.adHocSession?.facilitatorID == id { replay.adHocSession?.facilitatorID = pseudonym }
+        return replay
     }
 
     // Every kiosk time is whole milliseconds; stored as such, they read back as the same `Date`

@@ -19,7 +19,7 @@ struct MentorHub: AsyncParsableCommand {
         subcommands: [
             Init.self, Serve.self, KioskCommand.self, Import.self, SessionCommand.self, Excuse.self, ParticipantCommand.self, SettingsCommand.self,
             Report.self, Export.self, Status.self, Rejected.self, AuditCommand.self, UserCommand.self, NotifyCommand.self, Backup.self,
-            Restore.self,
+            Restore.self, Prune.self,
         ])
 }
 

@@ -57,6 +57,51 @@ struct SessionReplayTests {
         #expect(SessionReplay(sessionID: replay.sessionID, decoding: ByteBuffer(bytes: body + [0])) == nil)
     }
 
+    @Test("a frozen replay reads whatever rules made it, never another layout; an erasure's rewrite keeps its rules and replaces only the id")
+    func frozenBodies() throws {
+        var replay = Self.randomReplay()
+        replay.attendances += ["P1", "P10"].map { Attendance(participantID: $0, sessionID: replay.sessionID, status: .late, checkedInAt: Self.start, kioskID: "k") }
+        replay.answers.append(PairAnswer(participantID: "P1", sessionID: replay.sessionID, question: .pairFit, value: 1, answeredAt: Self.start))
+        var older = Array(buffer: replay.encoded())
+        older[1] &+= 1
+        #expect(SessionReplay(sessionID: replay.sessionID, decoding: ByteBuffer(bytes: older)) == nil, "not current as a kept replay")
+        #expect(SessionReplay(sessionID: replay.sessionID, decoding: ByteBuffer(bytes: older), frozen: true) == replay, "frozen: its figures")
+        var otherLayout = older
+        otherLayout[0] &+= 1
+        #expect(SessionReplay(sessionID: replay.sessionID, decoding: ByteBuffer(bytes: otherLayout), frozen: true) == nil)
+
+        replay.adHocSession = Session(
+            id: replay.sessionID, title: "Ad-hoc session with Pat Doe", kind: .other, location: "Lab", startsAt: Self.start, endsAt: Self.start, facilitatorID: "P1")
+        older = Array(buffer: replay.encoded())
+        older[1] &+= 1
+        let erasure = ParticipantErasure(id: "P1", pseudonym: "erased-1", name: "Pat Doe", emails: [])
+        let rewritten = try #require(erasure.frozenReplay(ByteBuffer(bytes: older), of: replay.sessionID))
+        #expect(rewritten.getInteger(at: rewritten.readerIndex + 1, as: UInt8.self) == older[1], "the rules that made it")
+        let read = try #require(SessionReplay(sessionID: replay.sessionID, decoding: rewritten, frozen: true))
+        #expect(read.attendances.suffix(2).map(\.participantID) == ["erased-1", "P10"] && read.answers.last?.participantID == "erased-1")
+        #expect(read.attendances.count == replay.attendances.count && read.anonymousRatings == replay.anonymousRatings)
+        #expect(read.adHocSession?.title == "Ad-hoc session with \(ErasedParticipant.name)" && read.adHocSession?.facilitatorID == "erased-1")
+        #expect(erasure.frozenReplay(ByteBuffer(bytes: otherLayout), of: replay.sessionID) == nil)
+    }
+
+    /// Frozen replays (retention) are never rebuilt: every release must read layout 2 as this
+    /// release wrote it. A new layout adds a decoder; it does not replace this one.
+    @Test("layout 2, as frozen replays hold it, reads back forever")
+    func layoutTwoFixture() throws {
+        let replay = SessionReplay(
+            sessionID: "S1",
+            attendances: [
+                Attendance(
+                    participantID: "E004", sessionID: "S1", status: .late, checkedInAt: Self.start, checkedOutAt: Self.start.addingTimeInterval(60),
+                    checkOutKind: .badge, rating: 3, hasRated: true, clockTrusted: true, kioskID: "k1"),
+            ],
+            anonymousRatings: [4], answers: [PairAnswer(participantID: "E004", sessionID: "S1", question: .pairFit, value: 1, answeredAt: Self.start)],
+            adHocSession: Session(id: "S1", title: "T", kind: .other, location: "L", startsAt: Self.start, endsAt: Self.start, facilitatorID: "F1"))
+        let fixture = "0202010154014c000001a20c23c300000001a20c23c30001024631000000010000000400000001044530303408706169725f66697400000001000001a20c23c30000000001026b310000000104453030340000000002010f00000003000001a20c23c300000001a20c24ad60"
+        let bytes = try #require(Array<UInt8>(hexFixture: fixture), "\(Hex.lowercase(Array(buffer: replay.encoded())))")
+        #expect(SessionReplay(sessionID: "S1", decoding: ByteBuffer(bytes: bytes), frozen: true) == replay)
+    }
+
     @Test("a replay from events: one per session asked for, attendances of their own session only, ad-hoc sessions and anonymous ratings apart")
     func replayBySession() throws {
         func event(_ seq: Int64, _ kind: KioskEventKind, _ participant: String?, _ session: String, minutes: Double, rating: Int? = nil) -> WireEvent {
@@ -81,5 +126,20 @@ struct SessionReplayTests {
         #expect(replays[1].adHocSession?.location == "Lobby" && replays[1].adHocSession?.title == "Drop-in" && replays[1].anonymousRatings == [2])
         #expect(replays[1].attendances.map(\.participantID) == ["P2"])
         #expect(replays[2] == SessionReplay(sessionID: "S2"), "S9 was not asked for")
+    }
+}
+
+extension Array where Element == UInt8 {
+    init?(hexFixture text: String) {
+        guard text.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self = bytes
     }
 }

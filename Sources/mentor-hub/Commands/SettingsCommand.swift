@@ -10,7 +10,8 @@ struct SettingsCommand: AsyncParsableCommand {
         discussion: """
             Options not given keep their current value (or the kiosk default). Without settings, each kiosk keeps its kiosk.toml's [check_in]. \
             The public URL is the hub's own: it is not sent to kiosks. The time zone is the program's: every hub command reads days and local times in it unless given --time-zone, and \
-            mentor-kiosk doctor warns when a kiosk.toml's time_zone differs. A running serve reads it when it starts: restart it.
+            mentor-kiosk doctor warns when a kiosk.toml's time_zone differs. A running serve reads it when it starts: restart it. \
+            The retention is the hub's own too: mentor-hub prune, run nightly after the backup, applies it (docs/retention.md).
             """)
     @OptionGroup var options: HubOptions
     @Option(help: "Minutes before the start a session's check-in opens (0–240).") var opensBeforeMinutes: Int?
@@ -28,10 +29,15 @@ struct SettingsCommand: AsyncParsableCommand {
     @Option(help: "The program's time zone (an IANA name such as America/Chicago).") var timeZone: String?
     @Option(help: "The address people reach the hub's pages at (https://hub.example.org): set-password links start with it, and an https one makes the login cookie Secure; an empty value clears it.")
     var publicURL: String?
+    @Option(help: "Years the raw events of ended sessions are kept before `mentor-hub prune` deletes them, keeping their figures (1–50; 0 keeps every event).")
+    var retentionYears: Int?
     @Flag(help: "Remove the program's check-in rules: each kiosk goes back to its own (the time zone stays).") var clear = false
 
     func validate() throws {
         if let timeZone { _ = try ProgramTimeOptions.zone(timeZone) }
+        if let retentionYears, retentionYears != 0, !HubRetention.years.contains(retentionYears) {
+            throw ValidationError("--retention-years must be 0 (keep every event) or 1–50")
+        }
         if let publicURL, !publicURL.isEmpty, PublicURL.normalized(publicURL) == nil {
             throw ValidationError("--public-url must be an http or https address with a host and nothing after the path, such as https://hub.example.org")
         }
@@ -59,6 +65,14 @@ struct SettingsCommand: AsyncParsableCommand {
             return try await store.hubSetting(.publicURL)
         }
         print("public_url = \(address ?? "(none set: links name http://127.0.0.1:8080)")")
+        let retention = try await options.withStore { store in
+            if let retentionYears {
+                try await store.setHubSetting(.retentionYears, to: retentionYears == 0 ? nil : String(retentionYears))
+                try await store.auditCommand("settings.retention_years", detail: String(retentionYears))
+            }
+            return try await store.retentionYears()
+        }
+        print("retention_years = \(retention.map { "\($0) (mentor-hub prune deletes the events of sessions ended longer ago)" } ?? "0 (every event kept)")")
         let settings: ProgramSettings? = try await options.withStore { store in
             if clear {
                 try await store.setSettings(nil)

@@ -1,0 +1,87 @@
+import Foundation
+import KioskCore
+
+/// The hub's retention (`mentor-hub settings --retention-years N`, `mentor-hub prune`): the raw
+/// events of sessions that ended more than N years ago are deleted, and each such session's
+/// replay is kept frozen in their place, so every report over any period keeps its figures.
+/// What is kept and what goes is in docs/retention.md.
+public enum HubRetention {
+    /// The years an admin may set; 0 (or none) keeps every event.
+    public static let years = 1...50
+
+    /// Sessions frozen per transaction: a push waits for at most one page.
+    public static let page = 200
+
+    /// The moment before which sessions must have ended to be pruned: midnight, in the program's
+    /// time zone, `years` years before `now`'s day.
+    public static func cutoff(years: Int, now: Date, timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let today = calendar.startOfDay(for: now)
+        return calendar.date(byAdding: .year, value: -years, to: today) ?? .distantPast
+    }
+}
+
+/// What one `pruneHistory` did.
+public struct HubPruneOutcome: Sendable, Equatable {
+    public var cutoff: Date
+    /// Sessions frozen by this run (their events deleted).
+    public var sessions = 0
+    /// Events deleted: those of the frozen sessions, and the sessionless ones.
+    public var events = 0
+    /// Quarantined events deleted.
+    public var quarantined = 0
+    /// Sessions left for a later run: an event of theirs arrived while this run replayed them, or
+    /// after the cutoff.
+    public var skipped = 0
+
+    public init(cutoff: Date) { self.cutoff = cutoff }
+}
+
+/// A frozen replay (retention pruned its session's events) could not be read: the figures of that
+/// session cannot be rebuilt, so the report stops rather than show it empty.
+public struct FrozenReplayUnreadable: Error, Sendable, Equatable, CustomStringConvertible {
+    public var sessionID: String
+
+    public init(sessionID: String) { self.sessionID = sessionID }
+
+    public var description: String {
+        "the frozen figures of session \(sessionID) (its events were pruned by retention) are in a layout this release cannot read: run the release that pruned them or a later one"
+    }
+}
+
+extension HubStorage {
+    /// Freezes every session that ended before `cutoff` and is not frozen yet: its replay is made
+    /// current, then kept as its figures while its events go (`freezeSessions`). Scheduled
+    /// sessions end when the schedule says; a kiosk's ad-hoc session when its `session_open`
+    /// said. Either waits until the hub has held every event of it since before `cutoff`: a
+    /// kiosk's clock (set back, or lying) cannot make the hub freeze a session it just heard of.
+    /// Then the sessionless events and the quarantine received before `cutoff` go.
+    public func pruneHistory(before cutoff: Date, at now: Date) async throws -> HubPruneOutcome {
+        var outcome = HubPruneOutcome(cutoff: cutoff)
+        let scheduled = Set(try await programSnapshot(startingFrom: .distantPast, before: cutoff, location: nil).sessions
+            .filter { $0.endsAt < cutoff }.map(\.id))
+        var seen = Set<String>()
+        let candidates = (scheduled + (try await sessionsOpened(from: .distantPast, before: cutoff))).filter { seen.insert($0).inserted }
+        for start in stride(from: 0, to: candidates.count, by: HubRetention.page) {
+            let page = Array(candidates[start..<min(start + HubRetention.page, candidates.count)])
+            let stored = try await storedReplays(ofSessions: page)
+            let open = stored.filter { !$0.frozen }
+            guard !open.isEmpty else { continue }
+            let versions = Dictionary(open.map { ($0.sessionID, $0.version) }, uniquingKeysWith: { first, _ in first })
+            let ended = try await currentReplays(ofSessions: open.map(\.sessionID)).filter { replay in
+                scheduled.contains(replay.sessionID) || replay.adHocSession.map { $0.endsAt < cutoff } == true
+            }
+            let frozen = try await freezeSessions(
+                ended.map { StoredReplay(sessionID: $0.sessionID, version: versions[$0.sessionID] ?? 0, body: $0.encoded(), frozen: true) },
+                receivedBefore: cutoff, at: now)
+            outcome.sessions += frozen.sessions
+            outcome.events += frozen.events
+            outcome.skipped += ended.count - frozen.sessions
+        }
+        let sessionless = try await pruneSessionless(receivedBefore: cutoff)
+        outcome.events += sessionless.events
+        outcome.quarantined = sessionless.quarantined
+        return outcome
+    }
+}
