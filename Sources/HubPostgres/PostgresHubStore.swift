@@ -720,9 +720,11 @@ public final class PostgresHubStore: HubStorage {
         let sorted = replays.filter { $0.body != nil }.sorted { $0.sessionID < $1.sessionID }
         for start in stride(from: 0, to: sorted.count, by: 2_000) {
             let chunk = sorted[start..<min(start + 2_000, sorted.count)]
+            // Never beside a frozen replay (retention): the keeper may have read before the freeze.
             try await client.query("""
                 INSERT INTO hub_session_replay (session_id, version, body)
-                SELECT * FROM unnest(\(chunk.map(\.sessionID))::text[], \(chunk.map(\.version))::bigint[], \(chunk.map { $0.body! })::bytea[])
+                SELECT * FROM unnest(\(chunk.map(\.sessionID))::text[], \(chunk.map(\.version))::bigint[], \(chunk.map { $0.body! })::bytea[]) AS r(session_id, version, body)
+                WHERE NOT EXISTS (SELECT 1 FROM hub_pruned_session p WHERE p.session_id = r.session_id)
                 ON CONFLICT (session_id) DO UPDATE SET version = EXCLUDED.version, body = EXCLUDED.body
                 WHERE hub_session_replay.version <= EXCLUDED.version
                 """, logger: logger)

@@ -32,7 +32,7 @@ public struct HubPruneOutcome: Sendable, Equatable {
     /// Quarantined events deleted.
     public var quarantined = 0
     /// Sessions left for a later run: an event of theirs arrived while this run replayed them, or
-    /// after the cutoff.
+    /// (a kiosk's own session) the hub received one after the cutoff.
     public var skipped = 0
 
     public init(cutoff: Date) { self.cutoff = cutoff }
@@ -52,32 +52,31 @@ public struct FrozenReplayUnreadable: Error, Sendable, Equatable, CustomStringCo
 
 extension HubStorage {
     /// Freezes every session that ended before `cutoff` and is not frozen yet: its replay is made
-    /// current, then kept as its figures while its events go (`freezeSessions`). Scheduled
-    /// sessions end when the schedule says; a kiosk's ad-hoc session when its `session_open`
-    /// said. Either waits until the hub has held every event of it since before `cutoff`: a
-    /// kiosk's clock (set back, or lying) cannot make the hub freeze a session it just heard of.
-    /// Then the sessionless events and the quarantine received before `cutoff` go.
+    /// current, then kept as its figures while its events go (`freezeSessions`). A scheduled
+    /// session ends when the schedule says. A kiosk's own session is frozen once the hub has held
+    /// its opening and every event of it since before `cutoff`, by the hub's clock: a kiosk's
+    /// clock (set back, set ahead, or lying) neither hurries nor holds it back. Then the
+    /// sessionless events and the quarantine received before `cutoff` go.
     public func pruneHistory(before cutoff: Date, at now: Date) async throws -> HubPruneOutcome {
         var outcome = HubPruneOutcome(cutoff: cutoff)
-        let scheduled = Set(try await programSnapshot(startingFrom: .distantPast, before: cutoff, location: nil).sessions
-            .filter { $0.endsAt < cutoff }.map(\.id))
-        var seen = Set<String>()
-        let candidates = (scheduled + (try await sessionsOpened(from: .distantPast, before: cutoff))).filter { seen.insert($0).inserted }
-        for start in stride(from: 0, to: candidates.count, by: HubRetention.page) {
-            let page = Array(candidates[start..<min(start + HubRetention.page, candidates.count)])
-            let stored = try await storedReplays(ofSessions: page)
-            let open = stored.filter { !$0.frozen }
-            guard !open.isEmpty else { continue }
-            let versions = Dictionary(open.map { ($0.sessionID, $0.version) }, uniquingKeysWith: { first, _ in first })
-            let ended = try await currentReplays(ofSessions: open.map(\.sessionID)).filter { replay in
-                scheduled.contains(replay.sessionID) || replay.adHocSession.map { $0.endsAt < cutoff } == true
+        let scheduled = try await programSnapshot(startingFrom: .distantPast, before: cutoff, location: nil).sessions
+            .filter { $0.endsAt < cutoff }.map(\.id)
+        let known = Set(scheduled)
+        let opened = try await sessionsOpened(receivedBefore: cutoff).filter { !known.contains($0) }
+        for (candidates, receivedBefore) in [(scheduled, nil), (opened, cutoff)] as [([String], Date?)] {
+            for start in stride(from: 0, to: candidates.count, by: HubRetention.page) {
+                let page = Array(candidates[start..<min(start + HubRetention.page, candidates.count)])
+                let open = try await storedReplays(ofSessions: page).filter { !$0.frozen }
+                guard !open.isEmpty else { continue }
+                let versions = Dictionary(open.map { ($0.sessionID, $0.version) }, uniquingKeysWith: { first, _ in first })
+                let replays = try await currentReplays(ofSessions: open.map(\.sessionID))
+                let frozen = try await freezeSessions(
+                    replays.map { StoredReplay(sessionID: $0.sessionID, version: versions[$0.sessionID] ?? 0, body: $0.encoded(), frozen: true) },
+                    receivedBefore: receivedBefore, at: now)
+                outcome.sessions += frozen.sessions
+                outcome.events += frozen.events
+                outcome.skipped += replays.count - frozen.sessions
             }
-            let frozen = try await freezeSessions(
-                ended.map { StoredReplay(sessionID: $0.sessionID, version: versions[$0.sessionID] ?? 0, body: $0.encoded(), frozen: true) },
-                receivedBefore: cutoff, at: now)
-            outcome.sessions += frozen.sessions
-            outcome.events += frozen.events
-            outcome.skipped += ended.count - frozen.sessions
         }
         let sessionless = try await pruneSessionless(receivedBefore: cutoff)
         outcome.events += sessionless.events

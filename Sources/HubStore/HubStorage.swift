@@ -49,13 +49,16 @@ public protocol HubStorage: AccountStorage, NoticeStorage {
     /// Keeps replays built at these versions, except where one of a later version is kept already.
     func storeReplays(_ replays: [StoredReplay]) async throws
     /// Retention (`pruneHistory`): keeps each of these replays frozen as its session's figures,
-    /// where the session's version is still the replay's and the hub received every event of it
-    /// before `cutoff` (by its own clock, which no kiosk sets), and deletes that session's events
-    /// but its excuses and `session_open` (excusals and the ad-hoc sessions of a period are read
-    /// from them). A frozen session is never replayed again, and a kiosk's later event of it is
-    /// quarantined. One transaction that no push interleaves with; returns the sessions frozen
-    /// and the events deleted.
-    func freezeSessions(_ replays: [StoredReplay], receivedBefore cutoff: Date, at now: Date) async throws -> (sessions: Int, events: Int)
+    /// where the session's version is still the replay's and, given `cutoff`, the hub received
+    /// every event of it before then (by its own clock, which no kiosk sets), and deletes that
+    /// session's events but its excuses and `session_open` (excusals and the ad-hoc sessions of
+    /// a period are read from them). A frozen session is never replayed again, and a kiosk's
+    /// later event of it is quarantined. One transaction that no push interleaves with; returns
+    /// the sessions frozen and the events deleted.
+    func freezeSessions(_ replays: [StoredReplay], receivedBefore cutoff: Date?, at now: Date) async throws -> (sessions: Int, events: Int)
+    /// Retention: the kiosks' own sessions (`session_open`) whose opening the hub received before
+    /// `cutoff` and which are not frozen yet.
+    func sessionsOpened(receivedBefore cutoff: Date) async throws -> [String]
     /// Retention: deletes the events no session holds (`pin_failed`; badge links stay) and the
     /// quarantined events the hub received before `cutoff`; returns how many of each.
     func pruneSessionless(receivedBefore cutoff: Date) async throws -> (events: Int, quarantined: Int)

@@ -3,7 +3,7 @@ import GRDB
 import KioskStore
 
 extension HubStore {
-    public func freezeSessions(_ replays: [StoredReplay], receivedBefore cutoff: Date, at now: Date) async throws -> (sessions: Int, events: Int) {
+    public func freezeSessions(_ replays: [StoredReplay], receivedBefore cutoff: Date?, at now: Date) async throws -> (sessions: Int, events: Int) {
         let frozen: (sessions: Int, events: Int) = try await pool.write { db in
             // The deleted rows are overwritten, not left in the file's free pages.
             try KioskStore.withSecureDelete(db) {
@@ -13,7 +13,7 @@ extension HubStore {
                 for replay in replays {
                     // A push stored an event of it since the replay was built: the next run freezes it.
                     guard let body = replay.body, try Int64.fetchOne(version, arguments: [replay.sessionID]) == replay.version,
-                        try Bool.fetchOne(recent, arguments: [replay.sessionID, DatabaseTime.text(cutoff)]) == false
+                        try cutoff.map({ try Bool.fetchOne(recent, arguments: [replay.sessionID, DatabaseTime.text($0)]) == false }) ?? true
                     else { continue }
                     try db.execute(
                         sql: "INSERT INTO hub_pruned_session (session_id, body, pruned_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -32,6 +32,15 @@ extension HubStore {
         }
         if frozen.sessions > 0 { try await foldWriteAheadLogs() }
         return frozen
+    }
+
+    public func sessionsOpened(receivedBefore cutoff: Date) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT session_id FROM hub_event INDEXED BY hub_event_session_opened
+                WHERE kind = 'session_open' AND received_at < ? AND session_id NOT IN (SELECT session_id FROM hub_pruned_session)
+                """, arguments: [DatabaseTime.text(cutoff)])
+        }
     }
 
     public func pruneSessionless(receivedBefore cutoff: Date) async throws -> (events: Int, quarantined: Int) {

@@ -577,8 +577,9 @@ public final class HubStore: HubStorage {
         // A few thousand per transaction: kiosks' pushes wait for the writer meanwhile.
         for start in stride(from: 0, to: replays.count, by: 2_000) {
             try await pool.write { db in
+                // Never beside a frozen replay (retention): the keeper may have read before the freeze.
                 let store = try db.cachedStatement(sql: """
-                    INSERT INTO hub_session_replay (session_id, version, body) VALUES (?, ?, ?)
+                    INSERT INTO hub_session_replay (session_id, version, body) SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM hub_pruned_session WHERE session_id = ?1)
                     ON CONFLICT (session_id) DO UPDATE SET version = excluded.version, body = excluded.body WHERE version <= excluded.version
                     """)
                 for replay in replays[start..<min(start + 2_000, replays.count)] {

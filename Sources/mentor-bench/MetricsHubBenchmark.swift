@@ -155,6 +155,22 @@ extension MetricsBenchmark {
                      real.seconds / base.seconds, firstTime.seconds / base.seconds, fresh.seconds / base.seconds))
         print(String(format: "  (first report: %d expected, %d present, %d at risk, %d pairs, %d verified pair meetings)", first.expected, first.present,
                      first.atRisk.count, first.pairs.count, first.pairs.reduce(0) { $0 + $1.meetings }))
+
+        // The hub's retention over the whole year (`mentor-hub prune`): every session frozen and
+        // its events deleted; the report then reads the frozen figures, which must be the same.
+        let cutoff = end.addingTimeInterval(86_400)
+        let pruneStart = ContinuousClock.now
+        let pruned = try await store.pruneHistory(before: cutoff, at: cutoff)
+        let pruneTime = ContinuousClock.now - pruneStart
+        let frozenStart = ContinuousClock.now
+        let frozen = try await report()
+        let frozenTime = ContinuousClock.now - frozenStart
+        guard frozen == last else { throw BenchError("the report over the pruned year differs from the one before the prune") }
+        guard pruned.sessions > 0, pruned.skipped == 0 else { throw BenchError("the prune froze \(pruned.sessions) sessions and left \(pruned.skipped)") }
+        print(String(format: "  retention prune of the year (%d sessions frozen, %d events deleted): %.2f s   ratio %.1f× the baseline", pruned.sessions,
+                     pruned.events, pruneTime.seconds, pruneTime.seconds / base.seconds))
+        print(String(format: "  full report over the pruned year, from the frozen figures (the same as before): %.2f s   ratio %.1f× the baseline (before the prune %.1f×)",
+                     frozenTime.seconds, frozenTime.seconds / base.seconds, real.seconds / base.seconds))
     }
 
     /// Check-ins pushed between reports, one by each of as many kiosks, each to its own session.

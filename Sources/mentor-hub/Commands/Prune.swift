@@ -34,7 +34,10 @@ struct Prune: AsyncParsableCommand {
         }
         print(Self.summary(outcome, in: zone))
         if outcome.skipped > 0 {
-            print("\(outcome.skipped) session\(outcome.skipped == 1 ? "" : "s") received events meanwhile: the next run prunes them")
+            print("""
+                \(outcome.skipped) session\(outcome.skipped == 1 ? "" : "s") left for a later run: an event reached \(outcome.skipped == 1 ? "it" : "them") \
+                while this run replayed \(outcome.skipped == 1 ? "it" : "them"), or (a kiosk's own session) after the cutoff
+                """)
         }
     }
 
