@@ -369,9 +369,7 @@ public final class HubStore: HubStorage {
         let named = NamedInBatch(events)
         let roster = try program.rosterFacts(participantIDs: named.participantIDs, sessionIDs: named.sessionIDs)
         var facts = AuthorityFacts(kioskID: kioskID, location: location, scheduled: roster.locations, roles: roster.roles)
-        facts.frozenSessions = Set(try String.fetchAll(
-            db, sql: "SELECT session_id FROM hub_pruned_session WHERE session_id IN (SELECT value FROM json_each(?))",
-            arguments: [try Self.jsonArray(named.sessionIDs)]))
+        facts.frozenSessions = try Self.frozen(db, among: named.sessionIDs)
         if !named.cancelledSessionIDs.isEmpty {
             facts.scheduledStarts = try program.sessions(ids: named.cancelledSessionIDs).reduce(into: [:]) { $0[$1.id] = $1.startsAt }
             facts.attendedSessions = try Self.attended(db, among: named.cancelledSessionIDs)
@@ -418,11 +416,18 @@ public final class HubStore: HubStorage {
     /// events), or whose figures retention froze (their check-ins are gone; nothing changes them).
     static func attended(_ db: Database, among sessionIDs: [String]) throws -> Set<String> {
         guard !sessionIDs.isEmpty else { return [] }
-        let ids = try Self.jsonArray(sessionIDs)
         return Set(try String.fetchAll(db, sql: """
             SELECT DISTINCT session_id FROM hub_event INDEXED BY hub_event_session
             WHERE session_id IN (SELECT value FROM json_each(?)) AND kind IN ('check_in', 'manual_check_in')
-            """, arguments: [ids]) + String.fetchAll(db, sql: "SELECT session_id FROM hub_pruned_session WHERE session_id IN (SELECT value FROM json_each(?))", arguments: [ids]))
+            """, arguments: [try Self.jsonArray(sessionIDs)])).union(try frozen(db, among: sessionIDs))
+    }
+
+    /// Which of these sessions retention froze (`freezeSessions`).
+    static func frozen(_ db: Database, among sessionIDs: [String]) throws -> Set<String> {
+        guard !sessionIDs.isEmpty else { return [] }
+        return Set(try String.fetchAll(
+            db, sql: "SELECT session_id FROM hub_pruned_session WHERE session_id IN (SELECT value FROM json_each(?))",
+            arguments: [try Self.jsonArray(sessionIDs)]))
     }
 
     /// Inserts events judged fresh, raises the versions of their sessions and the kiosk's count.

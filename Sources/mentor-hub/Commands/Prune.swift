@@ -11,7 +11,8 @@ struct Prune: AsyncParsableCommand {
             Each such session's replay is kept frozen as its figures, so reports over any period stay the same; its events go, \
             except excuses and the opening of a kiosk's own session. Sessionless events (failed PINs) and quarantined events \
             received before the cutoff go too. A kiosk's later event of a frozen session is quarantined. Without a retention \
-            set, nothing is deleted. Backups made before still hold the events until they are rotated out.
+            set, nothing is deleted. Backups made before still hold the events until they are rotated out. It acts at the real \
+            time or at --now; MENTOR_HUB_NOW, which other commands take, is ignored here.
             """)
     @OptionGroup var options: HubOptions
     @OptionGroup var time: ProgramTimeOptions
