@@ -5,10 +5,10 @@ import KioskCore
 import NIOCore
 import ProgramFiles
 
-/// A facilitator's own pages at `/my`: who is here now at today's sessions of their groups (from
-/// the kiosks' latest pushes), the health of their pairs, their members at risk, one group's
-/// members, and the CSVs of those. Everything is narrowed by `FacilitatorScope`; a group that is
-/// not theirs gets the same answer as one that does not exist.
+/// A facilitator's own pages at `/my`: who is here now at today's sessions of their groups, and at
+/// one still running from yesterday (from the kiosks' latest pushes), the health of their pairs,
+/// their members at risk, one group's members, and the CSVs of those. Everything is narrowed by
+/// `FacilitatorScope`; a group that is not theirs gets the same answer as one that does not exist.
 extension HubServer {
     /// How far back a facilitator's figures look.
     static let facilitatorDays = 28
@@ -83,12 +83,24 @@ extension HubServer {
         return view.scope.narrow(report, groups: view.program.groups, at: view.now, timeZone: timeZone)
     }
 
-    /// Today's attendance rows (the kiosks' events so far) of the sessions the facilitator sees.
+    /// The facilitator's sessions of today, and one of yesterday still running: an evening session
+    /// past midnight stays on their page until it ends.
+    func todaysSessions(_ view: FacilitatorView) -> [Session] {
+        let day = ProgramDay(containing: view.now, in: timeZone)
+        return view.program.sessions.filter { session in
+            view.scope.includes(session)
+                && (ProgramDay(containing: session.startsAt, in: timeZone) == day || (session.startsAt <= view.now && view.now < session.endsAt))
+        }
+    }
+
+    /// The attendance rows (the kiosks' events so far) of `todaysSessions`.
     func todaysAttendance(_ view: FacilitatorView) async throws -> [AttendanceReportRow] {
+        let sessions = todaysSessions(view)
+        guard let earliest = sessions.map(\.startsAt).min() else { return [] }
         let today = ProgramDay(containing: view.now, in: timeZone).start(in: timeZone)
         let tomorrow = ProgramDay(containing: today.addingTimeInterval(36 * 3_600), in: timeZone).start(in: timeZone)
-        let rows = try await store.attendanceExport(from: today, to: tomorrow, location: nil, now: view.now, timeZone: timeZone)
-        let mine = Set(view.program.sessions.filter(view.scope.includes).map(\.id))
+        let rows = try await store.attendanceExport(from: min(earliest, today), to: tomorrow, location: nil, now: view.now, timeZone: timeZone)
+        let mine = Set(sessions.map(\.id))
         return rows.filter { mine.contains($0.sessionID) }
     }
 
@@ -99,9 +111,7 @@ extension HubServer {
             return ["name": group.name, "id": group.id, "kind": group.kind.rawValue, "members": current.count, "link": "/my/group?id=" + Self.queryValue(group.id)]
         }
         let rows = Dictionary(grouping: try await todaysAttendance(view), by: \.sessionID)
-        let day = ProgramDay(containing: view.now, in: timeZone)
-        let today = view.program.sessions
-            .filter { view.scope.includes($0) && ProgramDay(containing: $0.startsAt, in: timeZone) == day }
+        let today = todaysSessions(view)
             .sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
             .map { session -> [String: Any] in
                 // The facilitator is among the session's expected; their own page does not list them.

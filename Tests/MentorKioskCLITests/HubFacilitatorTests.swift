@@ -1,4 +1,5 @@
 import Foundation
+import ProgramFiles
 import Testing
 
 /// A facilitator's pages at a real hub process on each back-end, after a real kiosk's check-ins:
@@ -30,15 +31,8 @@ struct HubFacilitatorTests {
         }
         #expect(try cli.run(["sync"]).status == 0)
 
-        func signIn(_ email: String, _ participant: String) async throws -> HubBrowser {
-            let link = try HubAccountsTests.link(in: try hub.admin(["user", "add", email, "--role", "facilitator", "--participant", participant]).stdout)
-            let browser = HubBrowser(base: hub.url)
-            _ = try await browser.setPassword(link, "a long password 1")
-            #expect(try await browser.logIn(email, "a long password 1").location == "/my")
-            return browser
-        }
-        let fatima = try await signIn("fatima@example.org", "F001")
-        let grace = try await signIn("grace@example.org", "F002")
+        let fatima = try await Self.signIn(hub, "fatima@example.org", "F001")
+        let grace = try await Self.signIn(hub, "grace@example.org", "F002")
 
         let fatimaHome = try await fatima.get("/my")
         #expect(fatimaHome.status == 200 && fatimaHome.body.contains("<strong>Here now (2):</strong> Lena Novak, Omar Haddad"), "\(fatimaHome.body)")
@@ -83,5 +77,50 @@ struct HubFacilitatorTests {
         #expect(atRisk.dropFirst().allSatisfy { ["E005", "M001", "E001"].contains(String($0.prefix(4))) }, "only Grace's members: \(atRisk)")
         #expect(try await grace.get("/my/other.csv").status == 404)
         #expect(try await HubBrowser(base: hub.url).get("/my/pairs.csv").location == "/login?next=%2Fmy%2Fpairs%2Ecsv")
+    }
+
+    @Test("an evening session running past midnight stays on its facilitator's page, and in today.csv, until it ends",
+          arguments: HubDatabase.available)
+    func pastMidnight(_ database: HubDatabase) async throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        // A minute past midnight: Peer Circle A (Fatima's) began at 23:59 and runs to 00:59; her CV Workshop is at 03:01.
+        let moment = Date(timeIntervalSince1970: 1_772_496_060) // 2026-03-03T00:01:00Z
+        let atMoment = moment.formatted(.iso8601)
+        let sample = SampleProgram(around: moment, location: "Main Lobby")
+        let hub = try HubProcess(
+            directory: cli.directory, database: database, serveArguments: ["--password-cost", "4", "--now", atMoment],
+            program: [("participants", sample.participantsCSV), ("groups", sample.groupsCSV), ("sessions", sample.sessionsCSV)])
+        try cli.run(["init"])
+        #expect(try cli.run(["enroll", hub.url, try hub.addKiosk("kiosk-1")]).status == 0)
+        for badge in ["200004", "200005"] {
+            let result = try cli.run(["checkin", badge, "--session", "S-CIRCLE", "--now", atMoment])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(try cli.run(["sync"]).status == 0)
+
+        let fatima = try await Self.signIn(hub, "fatima@example.org", "F001")
+        let home = try await fatima.get("/my").body
+        #expect(home.contains("23:59–00:59 · Peer Circle A · Main Lobby</h3>") && home.contains("<strong>Here now (2):</strong> Lena Novak, Omar Haddad"), "\(home)")
+        #expect(home.contains(" · CV Workshop · Main Lobby</h3>"))
+        let today = try await fatima.get("/my/today.csv").body
+        #expect(today.contains("S-CIRCLE") && today.contains("Lena Novak") && today.contains("Omar Haddad"), "\(today)")
+
+        // At 01:00 the circle has ended: yesterday's session leaves the page.
+        try hub.restart(serveArguments: ["--password-cost", "4", "--now", moment.addingTimeInterval(3_540).formatted(.iso8601)])
+        let later = HubBrowser(base: hub.url)
+        #expect(try await later.logIn("fatima@example.org", "a long password 1").location == "/my")
+        let after = try await later.get("/my").body
+        #expect(!after.contains("Peer Circle A · Main Lobby</h3>") && after.contains(" · CV Workshop · Main Lobby</h3>"), "\(after)")
+        #expect(!(try await later.get("/my/today.csv").body.contains("S-CIRCLE")))
+    }
+
+    /// A facilitator's account for `participant`, its password set by the link, and logged in.
+    static func signIn(_ hub: HubProcess, _ email: String, _ participant: String) async throws -> HubBrowser {
+        let link = try HubAccountsTests.link(in: try hub.admin(["user", "add", email, "--role", "facilitator", "--participant", participant]).stdout)
+        let browser = HubBrowser(base: hub.url)
+        _ = try await browser.setPassword(link, "a long password 1")
+        #expect(try await browser.logIn(email, "a long password 1").location == "/my")
+        return browser
     }
 }

@@ -67,9 +67,11 @@ struct HubNotifyTests {
 
     /// A hub with the sample program, two facilitators (Fatima by participants.csv's email,
     /// Grace by her account, also running a meeting of pair P1), an admin, and a kiosk's
-    /// check-ins at today's circle and pair sessions.
+    /// check-ins at today's circle and pair sessions. The program's day is `HubProcess.middayZone`'s,
+    /// so that tomorrow's digest holds both sessions at any hour.
     static func hubWithAttendance(_ cli: CLIHarness, _ database: HubDatabase, serveArguments: [String] = ["--password-cost", "4"]) throws -> HubProcess {
-        let hub = try HubProcess(directory: cli.directory, database: database, serveArguments: serveArguments)
+        let hub = try HubProcess(
+            directory: cli.directory, database: database, serveArguments: serveArguments, initArguments: ["--time-zone", HubProcess.middayZone])
         let folder = cli.directory
         try Data("id,name,role,badges,active,email\nF001,Fatima Okafor,facilitator,700001,true,Fatima.Okafor@Example.org\nF002,Grace Hopper,facilitator,700009,true,\n".utf8)
             .write(to: URL(fileURLWithPath: folder + "/people.csv"))

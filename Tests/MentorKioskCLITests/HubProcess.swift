@@ -20,6 +20,16 @@ final class HubProcess {
     static let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60)
     static var nowText: String { now.formatted(.iso8601) }
 
+    /// A program time zone (`init --time-zone`) in which `now` falls between 12:00 and 13:00, so
+    /// that the sample program's sessions of today (20 minutes before now to 4½ hours after) are
+    /// on one program day whatever the hour the tests run. Etc/GMT-5 is five hours ahead of UTC.
+    static var middayZone: String {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = .gmt
+        let ahead = 12 - utc.component(.hour, from: now)
+        return ahead == 0 ? "Etc/UTC" : "Etc/GMT\(ahead > 0 ? "-" : "+")\(abs(ahead))"
+    }
+
     static var binary: String { (CLIHarness.binary as NSString).deletingLastPathComponent + "/mentor-hub" }
 
     /// - Parameters:
