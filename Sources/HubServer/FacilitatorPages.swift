@@ -87,9 +87,11 @@ extension HubServer {
     /// past midnight stays on their page until it ends.
     func todaysSessions(_ view: FacilitatorView) -> [Session] {
         let day = ProgramDay(containing: view.now, in: timeZone)
+        let yesterday = ProgramDay(containing: day.start(in: timeZone).addingTimeInterval(-12 * 3_600), in: timeZone)
         return view.program.sessions.filter { session in
-            view.scope.includes(session)
-                && (ProgramDay(containing: session.startsAt, in: timeZone) == day || (session.startsAt <= view.now && view.now < session.endsAt))
+            let started = ProgramDay(containing: session.startsAt, in: timeZone)
+            return view.scope.includes(session)
+                && (started == day || (started == yesterday && session.startsAt <= view.now && view.now < session.endsAt))
         }
     }
 

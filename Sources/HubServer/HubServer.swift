@@ -25,6 +25,8 @@ public struct HubServer: Sendable {
     let failedLogins = FailedLoginAudit()
     /// People's login attempts per client address.
     let loginThrottle = LoginThrottle()
+    /// Each kiosk's reads of its history (`GET /v1/events`).
+    let historyThrottle = KioskHistoryThrottle()
     let accountPolicy = AccountPolicy.standard
     /// bcrypt's cost for passwords set here (4–14; every step doubles the work).
     let passwordCost: UInt8
@@ -107,6 +109,7 @@ public struct HubServer: Sendable {
             error.body.acknowledgedThrough = cursor
             throw error
         case .enrolled(let kiosk, let token, let cursor):
+            await historyThrottle.enrolled(kioskID: kiosk.id)
             let answer = EnrollResponse(
                 kioskID: kiosk.id, location: kiosk.location, token: token, badgeSecret: badgeSecret.base64EncodedString(), acknowledgedThrough: cursor)
             return try json(answer, status: .created)
@@ -118,7 +121,8 @@ public struct HubServer: Sendable {
     /// skipped here, not in the store's query: this runs once per replaced kiosk, and wall times
     /// need not follow sequence numbers. A kiosk's clock it did not trust is still its clock
     /// (no network time, not no time): its wall times choose as well as any. Each page is
-    /// audited: a token that reads its kiosk's history is something an admin should see.
+    /// audited: a token that reads its kiosk's history is something an admin should see. Pages
+    /// beyond a whole history are paced (`KioskHistoryThrottle`).
     func history(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let kiosk = try await authorizeKiosk(request)
         let query = request.uri.queryParameters
@@ -127,6 +131,13 @@ public struct HubServer: Sendable {
         }
         guard let limit = Int(query["limit"].map(String.init) ?? "\(KioskHistory.pageLimit)"), (1...KioskHistory.pageLimit).contains(limit) else {
             throw APIError(.badRequest, "bad_request", "limit must be 1–\(KioskHistory.pageLimit)")
+        }
+        // Paced by the real time, even while the hub rehearses another moment.
+        if let seconds = await historyThrottle.wait(kioskID: kiosk.id, at: Date()) {
+            throw APIError(
+                .tooManyRequests, "too_many_requests",
+                "this kiosk has read its history more often than a replacement needs; try again in \(seconds) seconds",
+                headers: [.retryAfter: "\(seconds)"])
         }
         let cursor = try await store.kiosks().first { $0.kioskID == kiosk.id }?.acknowledgedThrough ?? 0
         let since = clock().addingTimeInterval(-Double(KioskHistory.recentDays) * 86_400)

@@ -86,14 +86,23 @@ public final class HubClient: Sendable {
     /// Every event the hub holds from this kiosk of the last `KioskHistory.recentDays` days (and
     /// its linked badges), page by page, all under the hub's cursor at `acknowledgedThrough`.
     /// A hub that answers otherwise (another cursor, more than a page, events out of order or
-    /// out of bounds, more than `KioskHistory.maximumEvents` in all) is not believed.
+    /// out of bounds, more than `KioskHistory.maximumEvents` in all) is not believed. A hub that
+    /// paces the reads (429) is waited for, a minute at most each time, a few times.
     public func recentHistory(acknowledgedThrough cursor: Int64) async throws(Failure) -> KioskHistory {
         var history = KioskHistory(events: [], acknowledgedThrough: cursor)
+        var paced = 0
         while true {
             let after = history.events.last?.seq ?? 0
-            let page = try await exchange(
-                .GET, "/v1/events?after=\(after)&limit=\(KioskHistory.pageLimit)", expecting: KioskHistory.self
-            ).required()
+            let page: KioskHistory
+            do {
+                page = try await exchange(
+                    .GET, "/v1/events?after=\(after)&limit=\(KioskHistory.pageLimit)", expecting: KioskHistory.self
+                ).required()
+            } catch .unavailable(status: 429, retryAfter: let wait?, message: _) where paced < 5 && wait <= 60 {
+                paced += 1
+                try? await Task.sleep(for: .seconds(wait))
+                continue
+            }
             let untrusted = { (reason: String) in Failure.unavailable(status: 200, retryAfter: nil, message: "the hub's events are not believable: \(reason)") }
             guard page.acknowledgedThrough == cursor else { throw untrusted("its cursor moved from \(cursor) to \(page.acknowledgedThrough)") }
             guard page.events.count <= KioskHistory.pageLimit else { throw untrusted("a page of \(page.events.count) events") }

@@ -88,9 +88,12 @@ struct HubFacilitatorTests {
         let moment = Date(timeIntervalSince1970: 1_772_496_060) // 2026-03-03T00:01:00Z
         let atMoment = moment.formatted(.iso8601)
         let sample = SampleProgram(around: moment, location: "Main Lobby")
+        // And a three-day retreat of her circle, running since the day before yesterday: not "today".
+        let retreat = "S-RETREAT,Circle retreat,group,Main Lobby,\(moment.addingTimeInterval(-36 * 3_600).formatted(.iso8601)),"
+            + "\(moment.addingTimeInterval(36 * 3_600).formatted(.iso8601)),C1,F001\n"
         let hub = try HubProcess(
             directory: cli.directory, database: database, serveArguments: ["--password-cost", "4", "--now", atMoment],
-            program: [("participants", sample.participantsCSV), ("groups", sample.groupsCSV), ("sessions", sample.sessionsCSV)])
+            program: [("participants", sample.participantsCSV), ("groups", sample.groupsCSV), ("sessions", sample.sessionsCSV + retreat)])
         try cli.run(["init"])
         #expect(try cli.run(["enroll", hub.url, try hub.addKiosk("kiosk-1")]).status == 0)
         for badge in ["200004", "200005"] {
@@ -102,7 +105,7 @@ struct HubFacilitatorTests {
         let fatima = try await Self.signIn(hub, "fatima@example.org", "F001")
         let home = try await fatima.get("/my").body
         #expect(home.contains("23:59–00:59 · Peer Circle A · Main Lobby</h3>") && home.contains("<strong>Here now (2):</strong> Lena Novak, Omar Haddad"), "\(home)")
-        #expect(home.contains(" · CV Workshop · Main Lobby</h3>"))
+        #expect(home.contains(" · CV Workshop · Main Lobby</h3>") && !home.contains("Circle retreat · Main Lobby</h3>"), "\(home)")
         let today = try await fatima.get("/my/today.csv").body
         #expect(today.contains("S-CIRCLE") && today.contains("Lena Novak") && today.contains("Omar Haddad"), "\(today)")
 

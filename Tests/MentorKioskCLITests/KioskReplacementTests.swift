@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HubProtocol
 import KioskStore
+import KioskSync
 import NIOCore
 import Testing
 
@@ -55,7 +56,7 @@ extension HubSyncTests {
 }
 
 extension HubSyncTests {
-    @Test("GET /v1/events gives a kiosk its own recent events, page by page, and refuses bad requests")
+    @Test("GET /v1/events gives a kiosk its own recent events, page by page, refuses bad requests, and paces a token that reads on")
     func kioskHistoryEndpoint() async throws {
         let (hub, cli, enrollment) = try hubAndKiosk()
         defer { withExtendedLifetime(hub) { cli.remove() } }
@@ -87,9 +88,27 @@ extension HubSyncTests {
             let (got, text) = try await get(query, token: token)
             #expect(got == expected && text.contains(message) && text.contains("\"error\":"), "\(query): \(got) \(text)")
         }
+        // Reading on past a whole history is paced, for this kiosk alone; the kiosk's own client
+        // waits as told, and an enrollment under its id starts afresh.
+        var paced = (200, ""), asked = 0
+        while paced.0 == 200, asked < 130 {
+            paced = try await get("?limit=1", token: enrollment.token)
+            asked += 1
+        }
+        #expect(paced.0 == 429 && paced.1.contains("more often than a replacement needs") && (105...120).contains(asked), "\(asked): \(paced)")
+        var request = HTTPClientRequest(url: hub.url + "/v1/events")
+        request.headers.add(name: "Authorization", value: "Bearer \(enrollment.token)")
+        let refused = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        #expect(refused.status.code == 429 && (1...6).contains(Int(refused.headers.first(name: "Retry-After") ?? "") ?? 0), "\(refused.headers)")
+        #expect(try await get("", token: otherEnrollment.token).0 == 200)
+        let waited = try await HubClient(baseURL: hub.url, token: enrollment.token).recentHistory(acknowledgedThrough: 2)
+        #expect(waited.events.map(\.seq) == [1, 2])
+        let code = try #require(try hub.admin(["kiosk", "rotate", "kiosk-1"]).stdout.firstMatch(of: /[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/))
+        let replaced = try await HubClient(baseURL: hub.url, token: nil).enroll(code: String(code.0), replace: true)
+        #expect(try await get("", token: replaced.token).0 == 200)
         // Three days on, nothing is recent: only the cursor comes back.
         try hub.restart(serveArguments: ["--now", HubProcess.now.addingTimeInterval(3 * 86_400).formatted(.iso8601)])
-        let (_, later) = try await get("", token: enrollment.token)
+        let (_, later) = try await get("", token: replaced.token)
         #expect(try HubJSON.decoder().decode(KioskHistory.self, from: Data(later.utf8)) == KioskHistory(events: [], acknowledgedThrough: 2), "\(later)")
     }
 }
