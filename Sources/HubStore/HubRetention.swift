@@ -20,6 +20,23 @@ public enum HubRetention {
         let today = calendar.startOfDay(for: now)
         return calendar.date(byAdding: .year, value: -years, to: today) ?? .distantPast
     }
+
+    /// `sessions` in pages of `page`.
+    static func pages(_ sessions: [String]) -> [[String]] {
+        stride(from: 0, to: sessions.count, by: page).map { Array(sessions[$0..<min($0 + page, sessions.count)]) }
+    }
+}
+
+/// What a prune would freeze (`mentor-hub prune --dry-run`), counted without changing anything.
+public struct HubPrunePreview: Sendable, Equatable {
+    public var cutoff: Date
+    /// Scheduled sessions that ended before the cutoff, not frozen yet.
+    public var scheduled = 0
+    /// A kiosk's own sessions opened (by the hub's clock) before the cutoff, not frozen yet. Those
+    /// with an event received since wait, so this is the most a prune would freeze of them.
+    public var kioskOwn = 0
+
+    public init(cutoff: Date) { self.cutoff = cutoff }
 }
 
 /// What one `pruneHistory` did.
@@ -59,13 +76,9 @@ extension HubStorage {
     /// sessionless events and the quarantine received before `cutoff` go.
     public func pruneHistory(before cutoff: Date, at now: Date) async throws -> HubPruneOutcome {
         var outcome = HubPruneOutcome(cutoff: cutoff)
-        let scheduled = try await programSnapshot(startingFrom: .distantPast, before: cutoff, location: nil).sessions
-            .filter { $0.endsAt < cutoff }.map(\.id)
-        let known = Set(scheduled)
-        let opened = try await sessionsOpened(receivedBefore: cutoff).filter { !known.contains($0) }
-        for (candidates, receivedBefore) in [(scheduled, nil), (opened, cutoff)] as [([String], Date?)] {
-            for start in stride(from: 0, to: candidates.count, by: HubRetention.page) {
-                let page = Array(candidates[start..<min(start + HubRetention.page, candidates.count)])
+        let candidates = try await pruneCandidates(before: cutoff)
+        for (sessions, receivedBefore) in [(candidates.scheduled, nil), (candidates.kioskOwn, cutoff)] as [([String], Date?)] {
+            for page in HubRetention.pages(sessions) {
                 let open = try await storedReplays(ofSessions: page).filter { !$0.frozen }
                 guard !open.isEmpty else { continue }
                 let versions = Dictionary(open.map { ($0.sessionID, $0.version) }, uniquingKeysWith: { first, _ in first })
@@ -82,5 +95,28 @@ extension HubStorage {
         outcome.events += sessionless.events
         outcome.quarantined = sessionless.quarantined
         return outcome
+    }
+
+    /// What `pruneHistory(before: cutoff, …)` would freeze now, counted page by page as it would
+    /// read them; nothing is written.
+    public func prunePreview(before cutoff: Date) async throws -> HubPrunePreview {
+        var preview = HubPrunePreview(cutoff: cutoff)
+        let candidates = try await pruneCandidates(before: cutoff)
+        for page in HubRetention.pages(candidates.scheduled) {
+            preview.scheduled += try await storedReplays(ofSessions: page).filter { !$0.frozen }.count
+        }
+        for page in HubRetention.pages(candidates.kioskOwn) {
+            preview.kioskOwn += try await storedReplays(ofSessions: page).filter { !$0.frozen }.count
+        }
+        return preview
+    }
+
+    /// The sessions a prune before `cutoff` tries: the scheduled ones that ended before it, and
+    /// a kiosk's own ones whose opening the hub received before it.
+    private func pruneCandidates(before cutoff: Date) async throws -> (scheduled: [String], kioskOwn: [String]) {
+        let scheduled = try await programSnapshot(startingFrom: .distantPast, before: cutoff, location: nil).sessions
+            .filter { $0.endsAt < cutoff }.map(\.id)
+        let known = Set(scheduled)
+        return (scheduled, try await sessionsOpened(receivedBefore: cutoff).filter { !known.contains($0) })
     }
 }

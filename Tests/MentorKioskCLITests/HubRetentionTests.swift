@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 extension HubSyncTests {
-    @Test("hub retention: refused bounds; prune does nothing until set, then freezes the term's figures; a late event is quarantined",
+    @Test("hub retention: refused bounds; prune does nothing until set, a dry run counts and changes nothing, then it freezes the term's figures; a late event is quarantined",
           arguments: HubDatabase.available)
     func hubRetention(_ database: HubDatabase) throws {
         let cli = try CLIHarness()
@@ -28,12 +28,25 @@ extension HubSyncTests {
         let twoYears = at(2 * 366 * 24 * 60)
         let off = try hub.admin(["prune", "--now", twoYears])
         #expect(off.status == 0 && off.stdout == "no retention set (settings --retention-years N): every event is kept\n", "\(off.stdout)\(off.stderr)")
+        // A dry run counts what a year's retention would freeze, before it is set, and changes nothing.
+        #expect(try hub.admin(["prune", "--dry-run", "--now", twoYears]).stdout.contains("--dry-run --retention-years N counts what N years would prune"))
+        let misplaced = try hub.admin(["prune", "--retention-years", "1"])
+        #expect(misplaced.status != 0 && misplaced.stderr.contains("--retention-years goes with --dry-run"), "\(misplaced.stderr)")
+        #expect(try hub.admin(["prune", "--dry-run", "--retention-years", "51"]).stderr.contains("--retention-years must be 1–50"))
+        let preview = try hub.admin(["prune", "--dry-run", "--retention-years", "1", "--now", twoYears])
+        let would = try #require(
+            preview.stdout.firstMatch(of: /keeping 1 year, before [0-9-]+: a prune now would freeze (\d+) sessions? \((\d+) scheduled, up to 0 of a kiosk's own\)/),
+            "\(preview.stdout)\(preview.stderr)")
+        #expect(Int(would.1) ?? 0 > 0 && would.1 == would.2, "\(preview.stdout)")
+        #expect(try hub.admin(["export"]).stdout.split(separator: "\n").count == 3, "a dry run deletes nothing")
         #expect(try hub.admin(["settings", "--retention-years", "1"]).stdout.contains("retention_years = 1 ("))
 
         let tooEarly = try hub.admin(["prune", "--now", at(60)])
         #expect(tooEarly.stdout.contains(": 0 sessions frozen, 0 events and 0 quarantined events deleted"), "\(tooEarly.stdout)\(tooEarly.stderr)")
         let pruned = try hub.admin(["prune", "--now", twoYears])
         #expect(pruned.status == 0 && pruned.stdout.contains(/sessions? frozen, 3 events and 0 quarantined events deleted\n/), "\(pruned.stdout)\(pruned.stderr)")
+        #expect(pruned.stdout.firstMatch(of: /: (\d+) sessions? frozen/)?.1 == would.1, "the dry run counted what the prune froze: \(pruned.stdout)")
+        #expect(try hub.admin(["prune", "--dry-run", "--now", twoYears]).stdout.contains("would freeze 0 sessions (0 scheduled, up to 0 of a kiosk's own)"))
         #expect(try hub.admin(["export"]).stdout.isEmpty, "the raw events are gone")
         let after = try hub.admin(["report"] + period)
         #expect(after.stdout == before.stdout, "the same report from the frozen figures")
