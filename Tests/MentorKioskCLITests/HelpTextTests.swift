@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// Pins the help text: a change to the CLI's surface must show up in review.
@@ -34,7 +35,7 @@ struct HelpTextTests {
               checkin                 Check a badge in, exactly as a tap on the kiosk would.
               checkout                Check a badge out of its current session, optionally
                                       rating it.
-              rate                    Rate the session a badge last checked out of (1–4).
+              rate                    Rate the session a badge last checked out of (1-4).
               answer                  Answer a check-out question after the rating (what
                                       `checkout --json` lists as questions).
               manual-checkin          Check a participant in by hand (facilitator action).
@@ -42,7 +43,7 @@ struct HelpTextTests {
               excuse                  Excuse an expected member from a session: they sent
                                       apologies (facilitator action).
               set-pin                 Set a facilitator's kiosk PIN: four presses of the
-                                      buttons 1–4 (stored only as a hash).
+                                      buttons 1-4 (stored only as a hash).
               sessions                List today's sessions with their check-in window and
                                       counts.
               session                 Change one session of the schedule (facilitator
@@ -107,5 +108,29 @@ struct HelpTextTests {
 
 
             """)
+    }
+
+    /// swift-argument-parser's GenerateManual drops every character that is not ASCII, so a
+    /// "1–4" in a help text reads "14" in `man mentor-kiosk`: the texts the manuals are made of
+    /// stay ASCII.
+    @Test("every help text of both tools is ASCII, so the manual pages keep it whole", arguments: ["mentor-kiosk", "mentor-hub"])
+    func manualSafe(_ tool: String) throws {
+        let binary = (CLIHarness.binary as NSString).deletingLastPathComponent + "/" + tool
+        let dump = try ChildProcess.run([binary, "--experimental-dump-help"])
+        #expect(dump.status == 0)
+        let help = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        var texts: [(String, String)] = []
+        func collect(_ command: [String: Any], _ path: String) {
+            for key in ["abstract", "discussion"] { if let text = command[key] as? String { texts.append((path, text)) } }
+            for argument in command["arguments"] as? [[String: Any]] ?? [] {
+                for key in ["abstract", "discussion"] { if let text = argument[key] as? String { texts.append((path, text)) } }
+            }
+            for sub in command["subcommands"] as? [[String: Any]] ?? [] { collect(sub, path + " " + (sub["commandName"] as? String ?? "?")) }
+        }
+        collect(try #require(help["command"] as? [String: Any]), tool)
+        #expect(texts.count > 50, "the dump holds the tool's help: \(texts.count) texts")
+        for (path, text) in texts where !text.allSatisfy(\.isASCII) {
+            Issue.record("\(path): \(text.filter { !$0.isASCII }) in \"\(text)\"")
+        }
     }
 }

@@ -28,7 +28,7 @@ struct NotifySettings: AsyncParsableCommand {
     @Option(help: "A PEM file of a private CA that signed the SMTP server's certificate.") var smtpCaFile: String?
     @Option(help: "The sender, such as hub@example.org or \"Mentor Hub <hub@example.org>\".") var mailFrom: String?
     @Option(help: "off, daily (yesterday's) or weekly (on Mondays, the week before).") var digest: DigestSchedule?
-    @Option(help: "The hour of the program's day the digest goes out from (0–23, default 7).") var digestHour: Int?
+    @Option(help: "The hour of the program's day the digest goes out from (0-23, default 7).") var digestHour: Int?
     @Option(help: "Alert the admins when a kiosk is not heard from for this many minutes (0: never).") var kioskOfflineMinutes: Int?
     @Option(help: "Alert the admins when a kiosk holds more than this many unsent events (0: never).") var queueAlertEvents: Int?
     @Option(help: "Alert the admins when the hub refuses a kiosk's events (true or false).") var rejectedAlerts: Bool?

@@ -16,7 +16,7 @@ struct EraseParticipant: AsyncParsableCommand {
         abstract: "Erase a participant (a request under GDPR article 17, or the program's data policy): figures keep their counts.",
         discussion: """
             The participant's name, cohort, language, badges, email and web accounts are removed, and their id is replaced by a \
-            random pseudonym (erased-…) in every stored event, attendance, membership, excusal, notice and audit entry, at the hub \
+            random pseudonym (erased-...) in every stored event, attendance, membership, excusal, notice and audit entry, at the hub \
             and, with their next directory, on every kiosk. Reports show them as "\(ErasedParticipant.name)". This cannot be undone. \
             Backups made before the erasure still hold the person until they are rotated out (docs/erasure.md).
             """)

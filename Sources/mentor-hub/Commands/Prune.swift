@@ -19,7 +19,7 @@ struct Prune: AsyncParsableCommand {
     @OptionGroup var time: ProgramTimeOptions
     @Flag(help: "Count the sessions a prune would freeze now, and change nothing.")
     var dryRun = false
-    @Option(help: "With --dry-run: count for N years (1–50) instead of the retention set.")
+    @Option(help: "With --dry-run: count for N years (1-50) instead of the retention set.")
     var retentionYears: Int?
 
     func validate() throws {

@@ -19,8 +19,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var time: ProgramTimeOptions
     @Option(help: "Seconds a client has to send a whole request (headers and body) before it is cut off.") var requestTimeout = 30
     @Option(help: "Connections open at once; more wait to be accepted.") var maxConnections = 512
-    @Option(help: "bcrypt's cost for passwords set at this hub (4–14; each step doubles the work; 4 is for tests only).") var passwordCost = 11
-    @Option(help: "Seconds between the notifications' checks of what is due (1–3600).") var notifyInterval = 60
+    @Option(help: "bcrypt's cost for passwords set at this hub (4-14; each step doubles the work; 4 is for tests only).") var passwordCost = 11
+    @Option(help: "Seconds between the notifications' checks of what is due (1-3600).") var notifyInterval = 60
 
     var limits: ConnectionLimits { ConnectionLimits(requestSeconds: requestTimeout, maximumConnections: maxConnections) }
 

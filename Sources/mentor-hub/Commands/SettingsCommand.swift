@@ -14,22 +14,22 @@ struct SettingsCommand: AsyncParsableCommand {
             The retention is the hub's own too: mentor-hub prune, run nightly after the backup, applies it (docs/retention.md).
             """)
     @OptionGroup var options: HubOptions
-    @Option(help: "Minutes before the start a session's check-in opens (0–240).") var opensBeforeMinutes: Int?
-    @Option(help: "Minutes after the start an arrival is still on time (0–240).") var onTimeGraceMinutes: Int?
-    @Option(help: "Seconds within which a second scan repeats the first (0–300).") var duplicateWindowSeconds: Int?
-    @Option(help: "Minutes after check-out a rating is still taken (1–1440).") var ratingWindowMinutes: Int?
+    @Option(help: "Minutes before the start a session's check-in opens (0-240).") var opensBeforeMinutes: Int?
+    @Option(help: "Minutes after the start an arrival is still on time (0-240).") var onTimeGraceMinutes: Int?
+    @Option(help: "Seconds within which a second scan repeats the first (0-300).") var duplicateWindowSeconds: Int?
+    @Option(help: "Minutes after check-out a rating is still taken (1-1440).") var ratingWindowMinutes: Int?
     @Option(help: "Store ratings without who gave them (true or false).") var anonymousRatings: Bool?
     @Option(help: "Ask \"is this pairing a good fit?\" after a pair's first sessions (true or false).") var pairFit: Bool?
-    @Option(help: "A member's first sessions of their pair after which the fit question is asked until answered (0–20).") var fitSessions: Int?
+    @Option(help: "A member's first sessions of their pair after which the fit question is asked until answered (0-20).") var fitSessions: Int?
     @Option(help: "Ask for goal progress at every Nth pair session a member attends (0 never, up to 52).") var goalEvery: Int?
     @Option(help: "Ask a mentee about their mentor and a mentor about their mentee (true or false).") var directedFeedback: Bool?
     @Option(help: "Show a pair's goal text (goals.csv) on the goal question; only then do kiosks receive goal texts (true or false).")
     var showGoalText: Bool?
-    @Option(help: "Seconds a question after the rating waits for a button (3–30).") var questionSeconds: Int?
+    @Option(help: "Seconds a question after the rating waits for a button (3-30).") var questionSeconds: Int?
     @Option(help: "The program's time zone (an IANA name such as America/Chicago).") var timeZone: String?
     @Option(help: "The address people reach the hub's pages at (https://hub.example.org): set-password links start with it, and an https one makes the login cookie Secure; an empty value clears it.")
     var publicURL: String?
-    @Option(help: "Years the raw events of ended sessions are kept before `mentor-hub prune` deletes them, keeping their figures (1–50; 0 keeps every event).")
+    @Option(help: "Years the raw events of ended sessions are kept before `mentor-hub prune` deletes them, keeping their figures (1-50; 0 keeps every event).")
     var retentionYears: Int?
     @Flag(help: "Remove the program's check-in rules: each kiosk goes back to its own (the time zone stays).") var clear = false
 

@@ -8,7 +8,7 @@ struct CheckOut: ParsableCommand {
 
     @OptionGroup var options: KioskOptions
     @Argument(help: "The badge code.") var badge: String
-    @Option(help: "Rate the session 1–4 right away.") var rating: Int?
+    @Option(help: "Rate the session 1-4 right away.") var rating: Int?
     @Flag(help: "Print JSON instead of text.") var json = false
 
     func run() throws {
@@ -28,7 +28,7 @@ struct CheckOut: ParsableCommand {
 }
 
 struct Rate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Rate the session a badge last checked out of (1–4).")
+    static let configuration = CommandConfiguration(abstract: "Rate the session a badge last checked out of (1-4).")
 
     @OptionGroup var options: KioskOptions
     @Argument(help: "The badge code.") var badge: String
@@ -47,8 +47,8 @@ struct Answer: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer a check-out question after the rating (what `checkout --json` lists as questions).",
         discussion: """
-            QUESTION is pair_fit (1 good fit, 2 still deciding, 3 not a fit), goal_progress (1–4), \
-            mentor_helpful (a mentee's, 1–4) or mentee_engaged (a mentor's, 1–4). An answer is taken \
+            QUESTION is pair_fit (1 good fit, 2 still deciding, 3 not a fit), goal_progress (1-4), \
+            mentor_helpful (a mentee's, 1-4) or mentee_engaged (a mentor's, 1-4). An answer is taken \
             once, about the session the badge last checked out of, when that check-out asks it.
             """)
 

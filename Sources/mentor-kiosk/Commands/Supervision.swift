@@ -83,7 +83,7 @@ struct Excuse: ParsableCommand {
 struct SetPIN: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set-pin",
-        abstract: "Set a facilitator's kiosk PIN: four presses of the buttons 1–4 (stored only as a hash).")
+        abstract: "Set a facilitator's kiosk PIN: four presses of the buttons 1-4 (stored only as a hash).")
 
     @OptionGroup var options: KioskOptions
     @Argument(help: "The facilitator's (or admin's) participant id.") var participant: String
